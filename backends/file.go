@@ -1,0 +1,405 @@
+package backends
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// FileStore keeps credentials in a text file that git's own
+// credential-store can read: one "proto://user:pass@host[/path]" line per
+// credential, percent-encoded. Attributes git's format cannot hold (expiry,
+// refresh token, authtype) go on a "#pat " line just before their entry;
+// git ignores such lines and keeps them when it rewrites the file.
+type FileStore struct {
+	Path        string
+	LockTimeout time.Duration
+	Warn        func(string) // called for permission problems; nil = stderr
+}
+
+// metaPrefix starts the lines that carry what git's format cannot hold.
+const metaPrefix = "#pat "
+
+// DefaultFilePath is $XDG_CONFIG_HOME/git-credential-pat/credentials.
+func DefaultFilePath() (string, error) {
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("file store: no home directory: %w (set --file)", err)
+		}
+		dir = filepath.Join(home, ".config")
+	}
+	return filepath.Join(dir, "git-credential-pat", "credentials"), nil
+}
+
+func openFile(o Options) (credential.Store, error) {
+	p := o.File
+	if p == "" {
+		var err error
+		if p, err = DefaultFilePath(); err != nil {
+			return nil, err
+		}
+	}
+	t := o.LockTimeout
+	if t == 0 {
+		t = time.Second // git's credentialStore.lockTimeoutMS default
+	}
+	return &FileStore{Path: p, LockTimeout: t}, nil
+}
+
+// line is one line of the file: a parsed entry, a meta line, or text we
+// do not understand and must keep as it is.
+type line struct {
+	raw   string
+	entry *credential.Credential // a git-format credential line
+	meta  *meta                  // a "#pat " line
+}
+
+type meta struct {
+	key    credential.Credential // identity only
+	pwHash string                // fingerprint of the password it belongs to
+	extra  credential.Credential // expiry, refresh token, authtype, credential
+}
+
+// Get returns the first eligible entry; new entries are written first, so
+// that is the most recent one.
+func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
+	data, err := f.read()
+	if err != nil {
+		return credential.Credential{}, err
+	}
+	// Only lines that can name the host need parsing: this keeps a lookup in
+	// a 100,000-line file to a substring scan.
+	keep := func(string) bool { return true }
+	if q.Host != "" {
+		esc := credential.EscapeHostPath(q.Host)
+		keep = func(l string) bool {
+			return strings.Contains(l, esc) || strings.Contains(l, q.Host) || strings.IndexByte(l, '%') >= 0
+		}
+	}
+	entries := entriesOf(parse(data, keep))
+	if c, ok := entries.Find(q, time.Now()); ok {
+		return c, nil
+	}
+	return credential.Credential{}, credential.ErrNotFound
+}
+
+// Store adds c first in the file, replacing the entry with the same key.
+// Storing an identical entry again changes nothing and writes nothing.
+func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
+	return f.update(func(lines []line) ([]line, bool) {
+		for _, l := range lines {
+			if l.entry != nil && credential.SamePersistent(*l.entry, c) {
+				return lines, false
+			}
+		}
+		out := []line{{entry: &c}}
+		for _, l := range lines {
+			if l.entry == nil || !credential.SameKey(*l.entry, c) {
+				out = append(out, l)
+			}
+		}
+		return out, true
+	})
+}
+
+// Erase removes every entry matching q (password included when q has one).
+func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
+	return f.update(func(lines []line) ([]line, bool) {
+		out := lines[:0:0]
+		for _, l := range lines {
+			if l.entry == nil || !credential.Match(q, *l.entry, true) {
+				out = append(out, l)
+			}
+		}
+		return out, len(out) != len(lines)
+	})
+}
+
+// List returns every entry in file order.
+func (f *FileStore) List(context.Context) ([]credential.Credential, error) {
+	data, err := f.read()
+	if err != nil {
+		return nil, err
+	}
+	return entriesOf(parse(data, nil)), nil
+}
+
+func (f *FileStore) warn(msg string) {
+	if f.Warn != nil {
+		f.Warn(msg)
+		return
+	}
+	fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+msg)
+}
+
+// read returns the file's contents; a missing file is empty.
+func (f *FileStore) read() (string, error) {
+	fh, err := os.Open(f.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("file store: %w", err)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
+		f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", f.Path, st.Mode().Perm(), f.Path))
+	}
+	data, err := io.ReadAll(fh)
+	if err != nil {
+		return "", fmt.Errorf("file store: reading %s: %w", f.Path, err)
+	}
+	return string(data), nil
+}
+
+// update runs change on the parsed file under the lock and, if it reports a
+// change, writes the result to the lock file and renames it into place, so
+// a reader or a crash sees the old file or the new one, never a mix.
+func (f *FileStore) update(change func([]line) ([]line, bool)) error {
+	dir := filepath.Dir(f.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("file store: creating %s: %w", dir, err)
+	}
+	lock := f.Path + ".lock"
+	fh, err := f.acquire(lock)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		fh.Close()
+		if !committed {
+			os.Remove(lock)
+		}
+	}()
+	data, err := f.read()
+	if err != nil {
+		return err
+	}
+	lines, changed := change(parse(data, nil))
+	if !changed {
+		return nil
+	}
+	if _, err := fh.WriteString(render(lines)); err != nil {
+		return fmt.Errorf("file store: writing %s: %w", lock, err)
+	}
+	if err := fh.Sync(); err != nil {
+		return fmt.Errorf("file store: syncing %s: %w", lock, err)
+	}
+	if err := os.Rename(lock, f.Path); err != nil {
+		return fmt.Errorf("file store: replacing %s: %w", f.Path, err)
+	}
+	committed = true
+	if d, err := os.Open(dir); err == nil {
+		d.Sync() // make the rename durable; failure here loses nothing
+		d.Close()
+	}
+	return nil
+}
+
+// acquire creates the lock file exclusively, retrying until LockTimeout.
+func (f *FileStore) acquire(lock string) (*os.File, error) {
+	deadline := time.Now().Add(f.LockTimeout)
+	for {
+		fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err == nil {
+			return fh, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("file store: %s is locked by another writer after %v; if no git or git-credential-pat is running, remove %s", f.Path, f.LockTimeout, lock)
+		}
+		time.Sleep(time.Millisecond + rand.N(4*time.Millisecond))
+	}
+}
+
+// parse splits data into lines; lines keep() rejects are skipped entirely
+// (used by Get to avoid parsing lines for other hosts).
+func parse(data string, keep func(string) bool) []line {
+	var lines []line
+	for data != "" {
+		var raw string
+		raw, data, _ = strings.Cut(data, "\n")
+		if keep != nil && !keep(raw) {
+			continue
+		}
+		lines = append(lines, parseLine(raw))
+	}
+	return lines
+}
+
+func parseLine(raw string) line {
+	text := strings.TrimSuffix(raw, "\r")
+	if rest, ok := strings.CutPrefix(text, metaPrefix); ok {
+		if m, ok := parseMeta(rest); ok {
+			return line{raw: raw, meta: m}
+		}
+		return line{raw: raw}
+	}
+	c, err := credential.ParseURL(strings.TrimSpace(text))
+	// git's credential-store needs all of these to use a line; so do we.
+	if err != nil || c.Protocol == "" || (c.Host == "" && c.Path == "") || !c.HasUsername || !c.HasPassword {
+		return line{raw: raw}
+	}
+	return line{raw: raw, entry: &c}
+}
+
+func parseMeta(s string) (*meta, bool) {
+	keyURL, attrs, _ := strings.Cut(s, " ")
+	key, err := credential.ParseURL(keyURL)
+	if err != nil || key.HasPassword {
+		return nil, false
+	}
+	v, err := url.ParseQuery(attrs)
+	if err != nil {
+		return nil, false
+	}
+	m := &meta{key: key, pwHash: v.Get("pw")}
+	m.extra.PasswordExpiryUTC, _ = strconv.ParseInt(v.Get("expiry"), 10, 64)
+	m.extra.OAuthRefreshToken = v.Get("refresh")
+	m.extra.AuthType = v.Get("authtype")
+	m.extra.Credential = v.Get("credential")
+	return m, true
+}
+
+// passwordHash fingerprints a password so a meta line written for one
+// token is not applied to another that git's credential-store put there.
+func passwordHash(c credential.Credential) string {
+	if !c.HasPassword {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(c.Password))
+	return hex.EncodeToString(sum[:4])
+}
+
+// entriesOf joins meta lines to their entries and returns the credentials
+// in file order. A meta line with authtype and no git line is an entry of
+// its own; one whose entry is gone is dropped.
+func entriesOf(lines []line) credential.Entries {
+	var out credential.Entries
+	for _, l := range lines {
+		switch {
+		case l.entry != nil:
+			out = append(out, *l.entry)
+		case l.meta != nil && l.meta.extra.AuthType != "" && l.meta.pwHash == "" && !hasEntryFor(lines, l.meta):
+			out = append(out, merge(l.meta.key, l.meta))
+		}
+	}
+	for i := range out {
+		for _, l := range lines {
+			if l.meta != nil && credential.SameKey(l.meta.key, out[i]) && l.meta.pwHash == passwordHash(out[i]) && out[i].HasPassword {
+				out[i] = merge(out[i], l.meta)
+				break
+			}
+		}
+	}
+	return out
+}
+
+func hasEntryFor(lines []line, m *meta) bool {
+	for _, l := range lines {
+		if l.entry != nil && credential.SameKey(*l.entry, m.key) {
+			return true
+		}
+	}
+	return false
+}
+
+func merge(c credential.Credential, m *meta) credential.Credential {
+	c.PasswordExpiryUTC = m.extra.PasswordExpiryUTC
+	c.OAuthRefreshToken = m.extra.OAuthRefreshToken
+	c.AuthType, c.Credential = m.extra.AuthType, m.extra.Credential
+	return c
+}
+
+// render writes lines back: entries in git's format preceded by their meta
+// line when they need one, unknown lines verbatim, old meta lines dropped
+// (they are regenerated from the entries they belong to).
+func render(lines []line) string {
+	var b strings.Builder
+	for _, l := range lines {
+		switch {
+		case l.entry != nil:
+			writeEntry(&b, *l.entry)
+		case l.meta != nil:
+			// regenerated with its entry, or an orphan: either way not copied
+		default:
+			b.WriteString(l.raw)
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+func writeEntry(b *strings.Builder, c credential.Credential) {
+	v := url.Values{}
+	if c.PasswordExpiryUTC != 0 {
+		v.Set("expiry", strconv.FormatInt(c.PasswordExpiryUTC, 10))
+	}
+	if c.OAuthRefreshToken != "" {
+		v.Set("refresh", c.OAuthRefreshToken)
+	}
+	if c.AuthType != "" {
+		v.Set("authtype", c.AuthType)
+		v.Set("credential", c.Credential)
+	}
+	if len(v) > 0 {
+		if h := passwordHash(c); h != "" {
+			v.Set("pw", h)
+		}
+		b.WriteString(metaPrefix)
+		b.WriteString(keyURL(c))
+		b.WriteByte(' ')
+		b.WriteString(v.Encode())
+		b.WriteByte('\n')
+	}
+	if !c.HasPassword {
+		return // an authtype-only entry lives on its meta line alone
+	}
+	b.WriteString(c.Protocol)
+	b.WriteString("://")
+	b.WriteString(credential.EscapeUserinfo(c.Username))
+	b.WriteByte(':')
+	b.WriteString(credential.EscapeUserinfo(c.Password))
+	b.WriteByte('@')
+	b.WriteString(credential.EscapeHostPath(c.Host))
+	if c.Path != "" {
+		b.WriteByte('/')
+		b.WriteString(credential.EscapeHostPath(c.Path))
+	}
+	b.WriteByte('\n')
+}
+
+// keyURL names an entry without its password.
+func keyURL(c credential.Credential) string {
+	var b strings.Builder
+	b.WriteString(c.Protocol)
+	b.WriteString("://")
+	if c.HasUsername {
+		b.WriteString(credential.EscapeUserinfo(c.Username))
+		b.WriteByte('@')
+	}
+	b.WriteString(credential.EscapeHostPath(c.Host))
+	if c.Path != "" {
+		b.WriteByte('/')
+		b.WriteString(credential.EscapeHostPath(c.Path))
+	}
+	return b.String()
+}

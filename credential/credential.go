@@ -1,0 +1,151 @@
+// Package credential implements git's credential-helper protocol: the
+// Credential type, reading and writing the key=value wire format, git's
+// matching rules, and the Store interface every backend implements.
+package credential
+
+import (
+	"reflect"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Credential holds every attribute git's credential protocol defines
+// (git 2.46). Empty strings mean "not given", except for Username and
+// Password, whose presence is tracked separately because git
+// distinguishes "username=" from no username at all.
+type Credential struct {
+	Protocol string
+	Host     string // includes ":port" when git sends one
+	Path     string
+	Username string
+	Password string
+
+	HasUsername bool // username was given, possibly empty
+	HasPassword bool // password was given, possibly empty
+
+	PasswordExpiryUTC int64 // Unix seconds; 0 means no expiry
+	OAuthRefreshToken string
+
+	AuthType   string // with Credential, a pre-encoded Authorization value
+	Credential string
+	Ephemeral  bool
+
+	Capabilities []string // capability[]
+	WWWAuth      []string // wwwauth[]
+	State        []string // state[]
+
+	Continue bool
+	Quit     bool
+}
+
+// SetUsername sets the username and marks it present.
+func (c *Credential) SetUsername(u string) { c.Username, c.HasUsername = u, true }
+
+// SetPassword sets the password and marks it present.
+func (c *Credential) SetPassword(p string) { c.Password, c.HasPassword = p, true }
+
+// hasUser reports whether the username counts as given.
+func (c *Credential) hasUser() bool { return c.HasUsername || c.Username != "" }
+
+// hasPass reports whether the password counts as given.
+func (c *Credential) hasPass() bool { return c.HasPassword || c.Password != "" }
+
+// HasCapability reports whether the request announced capability name.
+func (c *Credential) HasCapability(name string) bool {
+	for _, v := range c.Capabilities {
+		if v == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Expired reports whether the password's expiry is at or before now.
+func (c *Credential) Expired(now time.Time) bool {
+	return c.PasswordExpiryUTC != 0 && c.PasswordExpiryUTC <= now.Unix()
+}
+
+// Usable reports whether c carries something git can authenticate with.
+func (c *Credential) Usable() bool {
+	return (c.hasUser() && c.hasPass()) || (c.AuthType != "" && c.Credential != "")
+}
+
+// URL renders protocol, host, username and path as a URL without the
+// password, for messages and listings.
+func (c *Credential) URL() string {
+	var b strings.Builder
+	b.WriteString(c.Protocol)
+	b.WriteString("://")
+	if c.Username != "" {
+		b.WriteString(escape(c.Username, unreserved))
+		b.WriteByte('@')
+	}
+	b.WriteString(c.Host)
+	if c.Path != "" {
+		b.WriteByte('/')
+		b.WriteString(escape(c.Path, reservedOrUnreserved))
+	}
+	return b.String()
+}
+
+// Redacted returns a copy safe to print or log: secrets are replaced.
+func (c Credential) Redacted() Credential {
+	mask := func(s string) string {
+		if s == "" {
+			return s
+		}
+		return "<redacted>"
+	}
+	c.Password = mask(c.Password)
+	c.OAuthRefreshToken = mask(c.OAuthRefreshToken)
+	c.Credential = mask(c.Credential)
+	return c
+}
+
+// Match reports whether stored satisfies query, as git's credential_match:
+// every field the query names must equal the stored one; fields it leaves
+// out match anything. The password is compared only when matchPassword is
+// set (erase since git 2.42 must not remove an entry with another password).
+func Match(query, stored Credential, matchPassword bool) bool {
+	eq := func(want, have string) bool { return want == "" || want == have }
+	if !eq(query.Protocol, stored.Protocol) || !eq(query.Host, stored.Host) || !eq(query.Path, stored.Path) {
+		return false
+	}
+	if query.hasUser() && (!stored.hasUser() || query.Username != stored.Username) {
+		return false
+	}
+	if matchPassword && query.hasPass() && (!stored.hasPass() || query.Password != stored.Password) {
+		return false
+	}
+	return true
+}
+
+// SameKey reports whether a and b are the same entry for storage: a newer
+// credential replaces an older one with the same protocol, host, path and
+// username. Unlike git's credential-store, a host-wide store does not wipe
+// path-scoped or other users' entries.
+func SameKey(a, b Credential) bool {
+	return a.Protocol == b.Protocol && a.Host == b.Host && a.Path == b.Path &&
+		a.Username == b.Username && a.hasUser() == b.hasUser()
+}
+
+// Persistent returns the part of c a store keeps: identity, secrets and
+// expiry, without the per-request attributes (capabilities, wwwauth, state).
+func (c Credential) Persistent() Credential {
+	return Credential{
+		Protocol: c.Protocol, Host: c.Host, Path: c.Path,
+		Username: c.Username, Password: c.Password,
+		HasUsername: c.hasUser(), HasPassword: c.hasPass(),
+		PasswordExpiryUTC: c.PasswordExpiryUTC,
+		OAuthRefreshToken: c.OAuthRefreshToken,
+		AuthType:          c.AuthType, Credential: c.Credential,
+	}
+}
+
+// SamePersistent reports whether a and b would be stored identically.
+func SamePersistent(a, b Credential) bool {
+	return reflect.DeepEqual(a.Persistent(), b.Persistent())
+}
+
+func formatExpiry(v int64) string { return strconv.FormatInt(v, 10) }

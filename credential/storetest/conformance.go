@@ -1,0 +1,181 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Step is one helper call: an action, its input lines, and the exact output
+// expected (only meaningful for get).
+type Step struct {
+	Action string
+	In     []string
+	Want   []string
+}
+
+// Scenario is a sequence of steps run against one fresh store.
+type Scenario struct {
+	Name  string
+	Steps []Step
+}
+
+func get(in []string, want ...string) Step { return Step{"get", in, want} }
+func store(in ...string) Step              { return Step{"store", in, nil} }
+func erase(in ...string) Step              { return Step{"erase", in, nil} }
+func q(lines ...string) []string           { return lines }
+
+var (
+	future = time.Now().Add(240 * time.Hour).Unix()
+	exp    = "password_expiry_utc=" + itoa(future)
+	exp2   = "password_expiry_utc=" + itoa(future+3600)
+	// A header value whose byte 1024 starts "host=victim...": a helper with a
+	// fixed-size line buffer would read it as a second line (git's own suite).
+	longHeader = "wwwauth[]=" + strings.Repeat("x", 1024-len("wwwauth[]=")) + "host=victim.example.com"
+)
+
+func itoa(v int64) string { return strconv.FormatInt(v, 10) }
+
+// Scenarios mirrors git's t/lib-credential.sh helper_test and adds this
+// project's own requirements (expiry, refresh tokens, awkward values).
+var Scenarios = []Scenario{
+	{"no existing data", []Step{
+		get(q("protocol=https", "host=example.com")),
+	}},
+	{"stores and retrieves, requires matching protocol host username", []Step{
+		store("protocol=https", "host=example.com", "username=store-user", "password=store-pass"),
+		get(q("protocol=https", "host=example.com"), "username=store-user", "password=store-pass"),
+		get(q("protocol=http", "host=example.com")),
+		get(q("protocol=https", "host=other.tld")),
+		get(q("protocol=https", "host=example.com:8443")),
+		get(q("protocol=https", "host=example.com", "username=other")),
+		get(q("protocol=https", "host=example.com", "username=store-user"), "username=store-user", "password=store-pass"),
+	}},
+	{"requires matching path", []Step{
+		store("protocol=http", "host=path.tld", "path=foo.git", "username=user", "password=pass"),
+		get(q("protocol=http", "host=path.tld", "path=bar.git")),
+		get(q("protocol=http", "host=path.tld", "path=foo.git"), "username=user", "password=pass"),
+		get(q("protocol=http", "host=path.tld"), "username=user", "password=pass"),
+	}},
+	{"overwrites on store", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=old"),
+		store("protocol=https", "host=example.com", "username=u", "password=new"),
+		get(q("protocol=https", "host=example.com"), "username=u", "password=new"),
+		erase("protocol=https", "host=example.com", "username=u", "password=new"),
+		get(q("protocol=https", "host=example.com")),
+	}},
+	{"host-wide store keeps path-scoped entries", []Step{
+		store("protocol=https", "host=example.com", "path=org/repo.git", "username=u", "password=scoped"),
+		store("protocol=https", "host=example.com", "username=u", "password=wide"),
+		get(q("protocol=https", "host=example.com", "path=org/repo.git"), "username=u", "password=scoped"),
+		get(q("protocol=https", "host=example.com", "path=other/repo.git")),
+	}},
+	{"multiple users, forget one, remember other", []Step{
+		store("protocol=https", "host=example.com", "username=user1", "password=pass1"),
+		store("protocol=https", "host=example.com", "username=user2", "password=pass2"),
+		get(q("protocol=https", "host=example.com", "username=user1"), "username=user1", "password=pass1"),
+		get(q("protocol=https", "host=example.com", "username=user2"), "username=user2", "password=pass2"),
+		get(q("protocol=https", "host=example.com"), "username=user2", "password=pass2"),
+		erase("protocol=https", "host=example.com", "username=user1"),
+		get(q("protocol=https", "host=example.com", "username=user1")),
+		get(q("protocol=https", "host=example.com", "username=user2"), "username=user2", "password=pass2"),
+	}},
+	{"can forget host", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=p"),
+		erase("protocol=https", "host=example.com"),
+		get(q("protocol=https", "host=example.com")),
+	}},
+	{"does not erase a distinct password", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=keep"),
+		erase("protocol=https", "host=example.com", "username=u", "password=other"),
+		get(q("protocol=https", "host=example.com"), "username=u", "password=keep"),
+	}},
+	{"erases all matching credentials", []Step{
+		store("protocol=https", "host=example.com", "username=user1", "password=pass1"),
+		store("protocol=https", "host=example.com", "username=user2", "password=pass2"),
+		store("protocol=https", "host=keep.tld", "username=user1", "password=pass3"),
+		erase("protocol=https", "host=example.com"),
+		get(q("protocol=https", "host=example.com")),
+		get(q("protocol=https", "host=keep.tld"), "username=user1", "password=pass3"),
+	}},
+	{"can store empty username and password", []Step{
+		store("protocol=https", "host=sso.tld", "username=", "password="),
+		get(q("protocol=https", "host=sso.tld"), "username=", "password="),
+	}},
+	{"not confused by a long header", []Step{
+		store("protocol=https", "host=victim.example.com", "username=victim", "password=secret"),
+		get(q("capability[]=authtype", "protocol=https", "host=badguy.example.com", longHeader)),
+	}},
+	{"expired password is not returned", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=p", "password_expiry_utc=1"),
+		get(q("protocol=https", "host=example.com")),
+	}},
+	{"stores, gets and overwrites password_expiry_utc", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=p", exp),
+		get(q("protocol=https", "host=example.com"), "username=u", "password=p", exp),
+		store("protocol=https", "host=example.com", "username=u", "password=p2", exp2),
+		get(q("protocol=https", "host=example.com"), "username=u", "password=p2", exp2),
+	}},
+	{"stores and gets oauth_refresh_token", []Step{
+		store("protocol=https", "host=example.com", "username=u", "password=p", exp, "oauth_refresh_token=refresh-xyz"),
+		get(q("protocol=https", "host=example.com"), "username=u", "password=p", exp, "oauth_refresh_token=refresh-xyz"),
+	}},
+	{"awkward values round-trip", []Step{
+		store("protocol=https", "host=example.com:8443", "path=org/my repo.git", "username=a b=c%d@e:f", "password=p w=%@:/?#ü€ ok"),
+		get(q("protocol=https", "host=example.com:8443", "path=org/my repo.git"), "username=a b=c%d@e:f", "password=p w=%@:/?#ü€ ok"),
+		get(q("protocol=https", "host=example.com:8443", "username=a b=c%d@e:f"), "username=a b=c%d@e:f", "password=p w=%@:/?#ü€ ok"),
+	}},
+	{"authtype stored and returned only with the capability", []Step{
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=tok-123"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld"), "capability[]=authtype", "authtype=Bearer", "credential=tok-123"),
+		get(q("protocol=https", "host=bearer.tld")),
+		store("protocol=https", "host=nocap.tld", "authtype=Bearer", "credential=tok-456"),
+		get(q("capability[]=authtype", "protocol=https", "host=nocap.tld")),
+	}},
+	{"authtype with username", []Step{
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "username=u", "authtype=Bearer", "credential=tok-789"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld", "username=u"), "capability[]=authtype", "username=u", "authtype=Bearer", "credential=tok-789"),
+	}},
+	{"does not store ephemeral credentials", []Step{
+		store("capability[]=authtype", "protocol=https", "host=eph.tld", "authtype=Bearer", "credential=tok", "ephemeral=1"),
+		store("protocol=https", "host=eph.tld", "username=u", "password=p", "ephemeral=1"),
+		get(q("capability[]=authtype", "protocol=https", "host=eph.tld")),
+	}},
+}
+
+// Run runs every scenario against a fresh store from newStore.
+func Run(t *testing.T, newStore func(t *testing.T) credential.Store) {
+	t.Helper()
+	for _, sc := range Scenarios {
+		t.Run(sc.Name, func(t *testing.T) {
+			s := newStore(t)
+			for i, st := range sc.Steps {
+				RunStep(t, s, i, st)
+			}
+		})
+	}
+}
+
+// RunStep performs one step through credential.Serve and checks its output.
+func RunStep(t *testing.T, s credential.Store, i int, st Step) {
+	t.Helper()
+	in := strings.Join(st.In, "\n") + "\n"
+	var out bytes.Buffer
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := credential.Serve(ctx, st.Action, s, strings.NewReader(in), &out); err != nil {
+		t.Fatalf("step %d (%s): %v", i, st.Action, err)
+	}
+	want := ""
+	if len(st.Want) > 0 {
+		want = strings.Join(st.Want, "\n") + "\n"
+	}
+	if got := out.String(); got != want {
+		t.Fatalf("step %d (%s %q):\ngot:\n%s\nwant:\n%s", i, st.Action, st.In, got, want)
+	}
+}

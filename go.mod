@@ -1,0 +1,3 @@
+module github.com/git-credential-pat/git-credential-pat
+
+go 1.26.8
