@@ -1,0 +1,76 @@
+// Package e2e runs the built git-credential-pat binary the way git runs it:
+// through the real git binary, against real files and a local HTTPS server.
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// bin is the binary under test, built once for the whole package.
+var bin string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "gcp-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	bin = filepath.Join(dir, "git-credential-pat")
+	build := exec.Command("go", "build", "-o", bin, "../cmd/git-credential-pat")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building git-credential-pat:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// helperArgs returns git -c options that make our binary the only helper.
+func helperArgs(flags ...string) []string {
+	line := bin
+	for _, f := range flags {
+		line += " '" + strings.ReplaceAll(f, "'", `'\''`) + "'"
+	}
+	return []string{"-c", "credential.helper=", "-c", "credential.helper=" + line}
+}
+
+// credential runs `git credential ACTION` with our helper and returns stdout.
+func credential(t *testing.T, e *gittest.Env, flags []string, action string, in ...string) string {
+	t.Helper()
+	args := append(helperArgs(flags...), "credential", action)
+	out, stderr, err := e.Git(t, "", strings.Join(in, "\n")+"\n\n", args...)
+	if err != nil {
+		t.Fatalf("git credential %s: %v\n%s", action, err, stderr)
+	}
+	if stderr != "" {
+		t.Fatalf("git credential %s wrote to stderr: %s", action, stderr)
+	}
+	return out
+}
+
+// runBin runs our binary directly with the given stdin.
+func runBin(t *testing.T, e *gittest.Env, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = e.Vars
+	cmd.Dir = e.Home
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, s strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &s
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %s: %v", bin, err)
+	}
+	return o.String(), s.String(), code
+}
