@@ -1,0 +1,105 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// setup writes exactly an empty reset line plus ours, is idempotent, and
+// unconfigure takes back exactly that.
+func TestSetupAndUnconfigure(t *testing.T) {
+	e := gittest.NewEnv(t)
+	gitconfig := filepath.Join(e.Home, ".gitconfig")
+	e.MustGit(t, "", "", "config", "--global", "credential.helper", "store")
+	e.MustGit(t, "", "", "config", "--global", "user.name", "Someone")
+	before, _ := os.ReadFile(gitconfig)
+
+	helpers := func() string {
+		out, _, _ := e.Git(t, "", "", "config", "--global", "--get-all", "credential.helper")
+		return out
+	}
+	for i := 0; i < 2; i++ {
+		if _, stderr, code := runBin(t, e, "", "setup"); code != 0 {
+			t.Fatalf("setup: %s", stderr)
+		}
+		if got, want := helpers(), "store\n\n"+bin+"\n"; got != want {
+			t.Fatalf("after setup #%d helpers = %q, want %q", i+1, got, want)
+		}
+	}
+	// Changing the store replaces our line rather than adding a second one.
+	if _, stderr, code := runBin(t, e, "", "--store", "file", "setup"); code != 0 {
+		t.Fatalf("setup --store: %s", stderr)
+	}
+	if got, want := helpers(), "store\n\n"+bin+" --store file\n"; got != want {
+		t.Fatalf("after setup --store helpers = %q, want %q", got, want)
+	}
+	// The helper git now runs is ours: a fill through plain `git credential`.
+	credential0 := func(action, in string) string {
+		out, stderr, err := e.Git(t, "", in, "credential", action)
+		if err != nil {
+			t.Fatalf("git credential %s: %v %s", action, err, stderr)
+		}
+		return out
+	}
+	credential0("approve", "protocol=https\nhost=example.com\nusername=u\npassword=ghp_x\n\n")
+	if out := credential0("fill", "protocol=https\nhost=example.com\n\n"); !strings.Contains(out, "password=ghp_x") {
+		t.Fatalf("configured helper did not answer: %q", out)
+	}
+	if _, err := os.Stat(filepath.Join(e.Home, ".git-credentials")); err == nil {
+		t.Fatal("the reset line did not stop git's store helper from running")
+	}
+
+	for i := 0; i < 2; i++ {
+		if _, stderr, code := runBin(t, e, "", "unconfigure"); code != 0 {
+			t.Fatalf("unconfigure: %s", stderr)
+		}
+	}
+	after, _ := os.ReadFile(gitconfig)
+	if helpers() != "store\n" || !strings.Contains(string(after), "name = Someone") {
+		t.Fatalf("unconfigure left:\n%s\nbefore was:\n%s", after, before)
+	}
+}
+
+// What git and people see on bad input or unknown commands.
+func TestExitCodesAndMessages(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	tests := []struct {
+		name       string
+		args       []string
+		stdin      string
+		wantCode   int
+		wantStdout string
+		wantErr    string // substring of the one stderr line
+	}{
+		{"unknown action ignored", []string{"--file", file, "frobnicate"}, "protocol=https\n", 0, "", ""},
+		{"get with nothing stored", []string{"--file", file, "get"}, "protocol=https\nhost=x\n", 0, "", ""},
+		{"missing equals", []string{"--file", file, "store"}, "protocol=https\nhost=x\nghp_secret\n", 1, "", "protocol: line 3: no \"=\""},
+		{"NUL byte", []string{"--file", file, "store"}, "protocol=https\nhost=x\x00y\n", 1, "", "line 2: contains a NUL byte"},
+		{"huge value", []string{"--file", file, "store"}, "protocol=https\nhost=x\npassword=" + strings.Repeat("a", 70000) + "\n", 1, "", "line 3: line longer than"},
+		{"store without host", []string{"--file", file, "store"}, "protocol=https\nusername=u\npassword=p\n", 1, "", "protocol and host are required"},
+		{"unknown flag", []string{"--nope", "get"}, "", 1, "", "unknown flag: --nope"},
+		{"unknown store", []string{"--store", "nope", "get"}, "protocol=https\nhost=x\n", 1, "", `unknown store "nope": choose one of`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runBin(t, e, tc.stdin, tc.args...)
+			if code != tc.wantCode || stdout != tc.wantStdout {
+				t.Fatalf("code=%d stdout=%q stderr=%q", code, stdout, stderr)
+			}
+			if tc.wantErr == "" && stderr != "" || !strings.Contains(stderr, tc.wantErr) {
+				t.Fatalf("stderr = %q, want it to contain %q", stderr, tc.wantErr)
+			}
+			if strings.Count(stderr, "\n") > 1 || strings.Contains(stderr, "secret") {
+				t.Fatalf("stderr must be one line without secrets: %q", stderr)
+			}
+		})
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("a failed call wrote the credentials file")
+	}
+}
