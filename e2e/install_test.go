@@ -1,0 +1,59 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// README's first command, then a push that uses the stored token through
+// the git config install.sh wrote (no -c overrides).
+func TestInstallThenPush(t *testing.T) {
+	e := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(e)
+	srv.AllowAnyUsername("ghp_InstalledToken")
+	repo := srv.NewRepo(t, "project")
+	prefix := filepath.Join(e.Home, "prefix")
+
+	root, _ := filepath.Abs("..")
+	install := func() string {
+		cmd := exec.Command(filepath.Join(root, "install.sh"), "--prefix", prefix)
+		cmd.Env = e.Vars
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("install.sh: %v\n%s", err, out)
+		}
+		return string(out)
+	}
+	out := install()
+	installed := filepath.Join(prefix, "bin", "git-credential-pat")
+	if st, err := os.Stat(installed); err != nil || st.Mode().Perm() != 0o755 {
+		t.Fatalf("binary not installed: %v %s", err, out)
+	}
+	if !strings.Contains(out, "Installed "+installed) {
+		t.Fatalf("install.sh did not say where it put the binary:\n%s", out)
+	}
+	// Re-running is safe: the config is not duplicated.
+	install()
+	if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "\n"+installed+"\n" {
+		t.Fatalf("credential.helper after two installs = %q", got)
+	}
+
+	e.MustGit(t, "", "url="+srv.URL+"\nusername=alice\npassword=ghp_InstalledToken\n\n", "credential", "approve")
+	work := filepath.Join(e.Home, "work")
+	e.MustGit(t, "", "", "clone", repo, work)
+	e.MustGit(t, work, "", "commit", "--allow-empty", "-m", "from install test")
+	e.MustGit(t, work, "", "push", "origin", "HEAD:main")
+	if calls := e.AskpassCalls(); len(calls) != 0 {
+		t.Fatalf("git prompted: %q", calls)
+	}
+	data, err := os.ReadFile(filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials"))
+	if err != nil || !strings.Contains(string(data), "ghp_InstalledToken") {
+		t.Fatalf("token not in the default file store: %v", err)
+	}
+}
