@@ -1,0 +1,75 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// commands maps each subcommand name to its constructor. Adding a command
+// is one function and one line here.
+var commands = map[string]func() command{
+	"get":         helperAction("get"),
+	"store":       helperAction("store"),
+	"erase":       helperAction("erase"),
+	"setup":       setupCmd(cli.Setup, "make git use this helper (idempotent)"),
+	"unconfigure": setupCmd(cli.Unconfigure, "remove what setup added"),
+	"version":     versionCmd,
+}
+
+// helperAction is one of git's helper actions, served by credential.Serve.
+func helperAction(action string) func() command {
+	return func() command {
+		return command{
+			summary: "git's helper action: read a credential on stdin (key=value lines)",
+			run: func(c *call) error {
+				store, err := c.g.openStore()
+				if err != nil {
+					return err
+				}
+				return credential.Serve(c.ctx, action, store, c.stdin, c.stdout)
+			},
+		}
+	}
+}
+
+func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
+	return func() command {
+		var local, system bool
+		return command{
+			summary: summary,
+			flags: func(fs *pflag.FlagSet) {
+				fs.BoolVar(&local, "local", false, "the current repository's config instead of ~/.gitconfig")
+				fs.BoolVar(&system, "system", false, "the system config instead of ~/.gitconfig")
+			},
+			run: func(c *call) error {
+				o := cli.SetupOptions{Scope: "global", Out: c.stdout}
+				if local {
+					o.Scope = "local"
+				} else if system {
+					o.Scope = "system"
+				}
+				// Carry the store flags the user gave into the helper line.
+				for _, name := range []string{"store", "file", "lock-timeout"} {
+					if f := c.fs.Lookup(name); f.Changed {
+						o.HelperArgs = append(o.HelperArgs, "--"+name, f.Value.String())
+					}
+				}
+				return do(o)
+			},
+		}
+	}
+}
+
+func versionCmd() command {
+	return command{
+		summary: "print version, commit and build date",
+		run: func(c *call) error {
+			_, err := fmt.Fprintln(c.stdout, cli.Version())
+			return err
+		},
+	}
+}
