@@ -1,7 +1,11 @@
 package backends
 
 import (
+	"context"
+	"os"
 	"path/filepath"
+	"strings"
+	"time"
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -16,4 +20,74 @@ func TestFileConformance(t *testing.T) {
 		}
 		return s
 	})
+}
+
+func TestFileLockTimeout(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(path+".lock", nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &FileStore{Path: path, LockTimeout: 50 * time.Millisecond}
+	err := s.Store(context.Background(), cred("h", "u", "p"))
+	if err == nil || !strings.Contains(err.Error(), "remove "+path+".lock") {
+		t.Fatalf("err = %v, want a message naming the lock file", err)
+	}
+	if _, err := os.Stat(path + ".lock"); err != nil {
+		t.Fatal("someone else's lock file was removed")
+	}
+}
+
+func TestFilePermissions(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new")
+	path := filepath.Join(dir, "credentials")
+	var warnings []string
+	s := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
+	ctx := context.Background()
+	if err := s.Store(ctx, cred("h", "u", "p")); err != nil {
+		t.Fatal(err)
+	}
+	for p, want := range map[string]os.FileMode{dir: 0o700, path: 0o600} {
+		if st, err := os.Stat(p); err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, want %v (%v)", p, st.Mode().Perm(), want, err)
+		}
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "h"}); err != nil {
+		t.Fatal(err)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "chmod 600 "+path) {
+		t.Fatalf("warnings = %q", warnings)
+	}
+}
+
+// A meta line written for one token must not be applied to another token
+// that git's own credential-store later put in its place.
+func TestFileMetaFollowsItsToken(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	s := &FileStore{Path: path, LockTimeout: time.Second}
+	ctx := context.Background()
+	c := cred("h", "u", "old")
+	c.PasswordExpiryUTC = 4102444800
+	if err := s.Store(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(path)
+	replaced := strings.Replace(string(data), "u:old@h", "u:new@h", 1)
+	if err := os.WriteFile(path, []byte(replaced), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "h"})
+	if err != nil || got.Password != "new" || got.PasswordExpiryUTC != 0 {
+		t.Fatalf("got %+v, %v: the old token's expiry leaked onto the new one", got.Redacted(), err)
+	}
+}
+
+func cred(host, user, pass string) credential.Credential {
+	c := credential.Credential{Protocol: "https", Host: host}
+	c.SetUsername(user)
+	c.SetPassword(pass)
+	return c
 }
