@@ -122,7 +122,7 @@ func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
 	return f.update(func(lines []line) ([]line, bool) {
 		out := lines[:0:0]
 		for _, l := range lines {
-			if l.entry == nil || !credential.Match(q, *l.entry, true) {
+			if l.entry == nil || !credential.Erasable(q, *l.entry) {
 				out = append(out, l)
 			}
 		}

@@ -121,6 +121,49 @@ func Match(query, stored Credential, matchPassword bool) bool {
 	return true
 }
 
+// Covers is the lookup rule for get. It is Match without the password,
+// except for paths, where a stored path scopes a token to everything below
+// it: a token stored for "org" answers "org/repo.git" (on "/" boundaries),
+// and a host-wide token (no path) answers any path as a fallback. On
+// github.com owners are case-insensitive, as GitHub treats them.
+func Covers(q, stored Credential) bool {
+	p := q
+	p.Path = ""
+	return Match(p, stored, false) && pathCovers(stored.Path, q.Path, q.Host)
+}
+
+func pathCovers(stored, want, host string) bool {
+	if stored == "" || want == "" {
+		return true
+	}
+	if host == "github.com" {
+		stored, want = strings.ToLower(stored), strings.ToLower(want)
+	}
+	return want == stored || strings.HasPrefix(want, stored+"/")
+}
+
+// Specificity ranks entries that Cover a query: a longer stored path is a
+// closer fit. When the query has no path, host-wide entries come first.
+func Specificity(q, stored Credential) int {
+	if q.Path == "" {
+		if stored.Path == "" {
+			return 1
+		}
+		return 0
+	}
+	return len(stored.Path) + 1
+}
+
+// Erasable is the rule for erase: git's Match with the password, plus, when
+// git says which token failed, any entry holding that same token whose path
+// covers the request (the host-wide or owner token that was just rejected).
+func Erasable(q, stored Credential) bool {
+	if Match(q, stored, true) {
+		return true
+	}
+	return q.hasPass() && stored.hasPass() && q.Password == stored.Password && Covers(q, stored)
+}
+
 // SameKey reports whether a and b are the same entry for storage: a newer
 // credential replaces an older one with the same protocol, host, path and
 // username. Unlike git's credential-store, a host-wide store does not wipe

@@ -7,14 +7,19 @@ import "time"
 // git's lookup, replace and erase rules.
 type Entries []Credential
 
-// Find returns the first (most recent) entry Eligible for q at now.
+// Find returns the best entry Eligible for q at now: the most specific
+// (see Specificity), and among equals the most recent.
 func (es Entries) Find(q Credential, now time.Time) (Credential, bool) {
-	for _, e := range es {
-		if Eligible(q, e, now) {
-			return e, true
+	best, bestRank := -1, -1
+	for i, e := range es {
+		if r := Specificity(q, e); r > bestRank && Eligible(q, e, now) {
+			best, bestRank = i, r
 		}
 	}
-	return Credential{}, false
+	if best < 0 {
+		return Credential{}, false
+	}
+	return es[best], true
 }
 
 // Put returns the list with c first and any entry with the same key removed.
@@ -34,7 +39,7 @@ func (es Entries) Put(c Credential) Entries {
 func (es Entries) Remove(q Credential) (Entries, int) {
 	out := es[:0:0]
 	for _, e := range es {
-		if !Match(q, e, true) {
+		if !Erasable(q, e) {
 			out = append(out, e)
 		}
 	}

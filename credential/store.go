@@ -38,10 +38,11 @@ const (
 )
 
 // Eligible reports whether stored may answer a get for q at now: it must
-// match, must not be expired, and must carry something the caller can use
-// (authtype/credential only when the caller announced that capability).
+// match (with per-owner path rules, see Covers), must not be expired, and
+// must carry something the caller can use (authtype/credential only when
+// the caller announced that capability).
 func Eligible(q, stored Credential, now time.Time) bool {
-	if !Match(q, stored, false) || stored.Expired(now) {
+	if !Covers(q, stored) || stored.Expired(now) {
 		return false
 	}
 	if stored.hasUser() && stored.hasPass() {
