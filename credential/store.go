@@ -1,10 +1,16 @@
 package credential
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -55,6 +61,15 @@ func Eligible(q, stored Credential, now time.Time) bool {
 type Server struct {
 	Store Store
 	Now   func() time.Time // defaults to time.Now
+
+	// AllowHTTP lets get answer for plain http:// remotes on other hosts
+	// than loopback. Off by default: a token sent over http can be read by
+	// anyone on the path.
+	AllowHTTP bool
+
+	// Debug, when set, receives a trace of each action with every secret
+	// replaced (GIT_CREDENTIAL_PAT_DEBUG=1).
+	Debug io.Writer
 }
 
 // Serve runs one helper action against store with the default settings.
@@ -80,21 +95,77 @@ func (s *Server) Serve(ctx context.Context, action string, in io.Reader, out io.
 	}
 	q, err := Read(in)
 	if err != nil {
+		s.trace(action, "input error: %v", err)
 		return err
 	}
+	s.trace(action, "request: %s", redactedWire(q))
 	switch action {
 	case "get":
-		return s.get(ctx, q, out)
+		err = s.get(ctx, q, out)
 	case "store":
-		return s.store(ctx, q)
+		err = s.store(ctx, q)
 	default:
-		return s.erase(ctx, q)
+		err = s.erase(ctx, q)
 	}
+	if err != nil {
+		s.trace(action, "error: %v", err)
+	}
+	return err
+}
+
+func (s *Server) trace(action, format string, args ...any) {
+	if s.Debug != nil {
+		fmt.Fprintf(s.Debug, "git-credential-pat debug: %s: %s\n", action, fmt.Sprintf(format, args...))
+	}
+}
+
+// redactedWire renders c on one line with its secrets masked.
+func redactedWire(c Credential) string {
+	var b bytes.Buffer
+	if err := Write(&b, c.Redacted()); err != nil {
+		return "(unprintable)"
+	}
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", " ")
+}
+
+// isLoopback reports whether host (with an optional :port) is this machine.
+func isLoopback(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.Trim(h, "[]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
+
+func sameSecrets(a, b Credential) bool {
+	return a.Username == b.Username && a.hasUser() == b.hasUser() &&
+		a.Password == b.Password && a.hasPass() == b.hasPass() &&
+		a.PasswordExpiryUTC == b.PasswordExpiryUTC && a.OAuthRefreshToken == b.OAuthRefreshToken &&
+		a.AuthType == b.AuthType && a.Credential == b.Credential
+}
+
+// stateMarker fingerprints what a get returned, so that git's store of the
+// very same credential (git calls store on every helper after each
+// success) can be recognised and skipped instead of rewriting the store.
+func stateMarker(c Credential) string {
+	var b bytes.Buffer
+	b.WriteString("git-credential-pat state v1\x00")
+	_ = Write(&b, c.Persistent())
+	sum := sha256.Sum256(b.Bytes())
+	return "pat:" + hex.EncodeToString(sum[:12])
 }
 
 func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 	if q.Protocol == "" {
 		return nil
+	}
+	if q.Protocol == "http" && !s.AllowHTTP && !isLoopback(q.Host) {
+		return fmt.Errorf("refusing to send a token to http://%s: plain HTTP exposes it to the network; switch the remote to https:// (git remote set-url origin https://...) or pass --allow-http to the helper", q.Host)
 	}
 	found, err := s.Store.Get(ctx, q)
 	if errors.Is(err, ErrNotFound) {
@@ -116,6 +187,15 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 		resp.Capabilities = append(resp.Capabilities, CapAuthType)
 		resp.AuthType, resp.Credential = found.AuthType, found.Credential
 	}
+	if q.HasCapability(CapState) {
+		// Fingerprint what git will hand back to store: the request's
+		// identity with the secrets we return.
+		back := resp
+		back.Protocol, back.Host, back.Path = q.Protocol, q.Host, q.Path
+		resp.Capabilities = append(resp.Capabilities, CapState)
+		resp.State = []string{stateMarker(back)}
+	}
+	s.trace("get", "response: %s", redactedWire(resp))
 	return Write(out, resp)
 }
 
@@ -130,6 +210,18 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 		return errors.New("store: protocol and host are required")
 	}
 	if !q.Usable() || q.Expired(s.now()) {
+		return nil
+	}
+	if q.HasCapability(CapState) && slices.Contains(q.State, stateMarker(q)) {
+		s.trace("store", "unchanged since get (state marker); not rewriting the store")
+		return nil
+	}
+	// git stores after every success, on every helper. When a get would
+	// already answer with exactly these secrets (for example the owner
+	// token that served org/repo.git), writing again would only churn
+	// keychains or add a redundant path entry.
+	if have, err := s.Store.Get(ctx, q.Persistent()); err == nil && Eligible(q, have, s.now()) && sameSecrets(have, q) {
+		s.trace("store", "already stored; not rewriting the store")
 		return nil
 	}
 	if err := s.Store.Store(ctx, q.Persistent()); err != nil {

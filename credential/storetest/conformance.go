@@ -50,17 +50,17 @@ var Scenarios = []Scenario{
 	{"stores and retrieves, requires matching protocol host username", []Step{
 		store("protocol=https", "host=example.com", "username=store-user", "password=store-pass"),
 		get(q("protocol=https", "host=example.com"), "username=store-user", "password=store-pass"),
-		get(q("protocol=http", "host=example.com")),
+		get(q("protocol=ftp", "host=example.com")),
 		get(q("protocol=https", "host=other.tld")),
 		get(q("protocol=https", "host=example.com:8443")),
 		get(q("protocol=https", "host=example.com", "username=other")),
 		get(q("protocol=https", "host=example.com", "username=store-user"), "username=store-user", "password=store-pass"),
 	}},
 	{"requires matching path", []Step{
-		store("protocol=http", "host=path.tld", "path=foo.git", "username=user", "password=pass"),
-		get(q("protocol=http", "host=path.tld", "path=bar.git")),
-		get(q("protocol=http", "host=path.tld", "path=foo.git"), "username=user", "password=pass"),
-		get(q("protocol=http", "host=path.tld"), "username=user", "password=pass"),
+		store("protocol=https", "host=path.tld", "path=foo.git", "username=user", "password=pass"),
+		get(q("protocol=https", "host=path.tld", "path=bar.git")),
+		get(q("protocol=https", "host=path.tld", "path=foo.git"), "username=user", "password=pass"),
+		get(q("protocol=https", "host=path.tld"), "username=user", "password=pass"),
 	}},
 	{"overwrites on store", []Step{
 		store("protocol=https", "host=example.com", "username=u", "password=old"),
