@@ -164,9 +164,6 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 	if q.Protocol == "" {
 		return nil
 	}
-	if q.Protocol == "http" && !s.AllowHTTP && !isLoopback(q.Host) {
-		return fmt.Errorf("refusing to send a token to http://%s: plain HTTP exposes it to the network; switch the remote to https:// (git remote set-url origin https://...) or pass --allow-http to the helper", q.Host)
-	}
 	found, err := s.Store.Get(ctx, q)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -176,6 +173,9 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 	}
 	if !Eligible(q, found, s.now()) {
 		return nil
+	}
+	if q.Protocol == "http" && !s.AllowHTTP && !isLoopback(q.Host) {
+		return fmt.Errorf("refusing to send the stored token to http://%s: plain HTTP exposes it to the network; switch the remote to https:// (git remote set-url origin https://...) or pass --allow-http to the helper", q.Host)
 	}
 	resp := Credential{
 		Username: found.Username, HasUsername: found.hasUser(),

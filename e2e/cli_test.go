@@ -103,3 +103,43 @@ func TestExitCodesAndMessages(t *testing.T) {
 		t.Fatal("a failed call wrote the credentials file")
 	}
 }
+
+func TestCapabilityCommand(t *testing.T) {
+	e := gittest.NewEnv(t)
+	out, stderr, code := runBin(t, e, "", "capability")
+	if code != 0 || stderr != "" || out != "version 0\ncapability authtype\ncapability state\n" {
+		t.Fatalf("capability: code=%d out=%q err=%q", code, out, stderr)
+	}
+}
+
+// Through git: a token stored for a host is not handed out for plain http
+// unless --allow-http is configured; git shows our one-line reason.
+func TestPlainHTTPThroughGit(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	if _, stderr, code := runBin(t, e, "protocol=http\nhost=intranet.example\nusername=u\npassword=ghp_PLAIN\n", "--file", file, "store"); code != 0 {
+		t.Fatal(stderr)
+	}
+	out, stderr, _ := e.Git(t, "", "protocol=http\nhost=intranet.example\n\n", append(helperArgs("--file", file), "credential", "fill")...)
+	if strings.Contains(out, "ghp_PLAIN") || !strings.Contains(stderr, "refusing to send the stored token to http://intranet.example") || strings.Contains(stderr, "ghp_PLAIN") {
+		t.Fatalf("out=%q stderr=%q", out, stderr)
+	}
+	out = credential(t, e, []string{"--file", file, "--allow-http"}, "fill", "protocol=http", "host=intranet.example")
+	if !strings.Contains(out, "password=ghp_PLAIN") {
+		t.Fatalf("--allow-http: %q", out)
+	}
+}
+
+func TestDebugTraceThroughBinary(t *testing.T) {
+	e := gittest.NewEnv(t)
+	e.Setenv("GIT_CREDENTIAL_PAT_DEBUG", "1")
+	file := filepath.Join(e.Home, "creds")
+	runBin(t, e, "protocol=https\nhost=h\nusername=u\npassword=ghp_TRACE\n", "--file", file, "store")
+	out, stderr, code := runBin(t, e, "protocol=https\nhost=h\n", "--file", file, "get")
+	if code != 0 || !strings.Contains(out, "ghp_TRACE") {
+		t.Fatalf("get: %d %q", code, out)
+	}
+	if !strings.Contains(stderr, "debug: get: response:") || strings.Contains(stderr, "ghp_TRACE") {
+		t.Fatalf("trace: %q", stderr)
+	}
+}

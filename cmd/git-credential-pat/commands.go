@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/spf13/pflag"
 
@@ -18,6 +19,7 @@ var commands = map[string]func() command{
 	"setup":       setupCmd(cli.Setup, "make git use this helper (idempotent)"),
 	"unconfigure": setupCmd(cli.Unconfigure, "remove what setup added"),
 	"version":     versionCmd,
+	"capability":  capabilityCmd,
 }
 
 // helperAction is one of git's helper actions, served by credential.Serve.
@@ -30,7 +32,11 @@ func helperAction(action string) func() command {
 				if err != nil {
 					return err
 				}
-				return credential.Serve(c.ctx, action, store, c.stdin, c.stdout)
+				srv := &credential.Server{Store: store, AllowHTTP: c.g.allowHTTP}
+				if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
+					srv.Debug = c.stderr
+				}
+				return srv.Serve(c.ctx, action, c.stdin, c.stdout)
 			},
 		}
 	}
@@ -53,7 +59,7 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 					o.Scope = "system"
 				}
 				// Carry the store flags the user gave into the helper line.
-				for _, name := range []string{"store", "file", "lock-timeout"} {
+				for _, name := range []string{"store", "file", "lock-timeout", "allow-http"} {
 					if f := c.fs.Lookup(name); f.Changed {
 						o.HelperArgs = append(o.HelperArgs, "--"+name, f.Value.String())
 					}
@@ -61,6 +67,17 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 				return do(o)
 			},
 		}
+	}
+}
+
+// capabilityCmd answers like `git credential capability` (git 2.46).
+func capabilityCmd() command {
+	return command{
+		summary: "list the protocol capabilities this helper supports",
+		run: func(c *call) error {
+			_, err := fmt.Fprintf(c.stdout, "version 0\ncapability %s\ncapability %s\n", credential.CapAuthType, credential.CapState)
+			return err
+		},
 	}
 }
 

@@ -25,14 +25,16 @@ func main() {
 
 // globals are the flags every command accepts: which store, and its options.
 type globals struct {
-	store string
-	opts  backends.Options
+	store     string
+	opts      backends.Options
+	allowHTTP bool
 }
 
 func (g *globals) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.store, "store", "file", "where tokens live: "+strings.Join(backends.Names(), ", "))
 	fs.StringVar(&g.opts.File, "file", "", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)")
 	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long to wait for the file store's lock (default 1s)")
+	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
 }
 
 // openStore opens the store the global flags name.
