@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -149,7 +150,36 @@ func (f *FileStore) warn(msg string) {
 
 // read returns the file's contents; a missing file is empty.
 func (f *FileStore) read() (string, error) {
-	fh, err := os.Open(f.Path)
+	path, err := f.target()
+	if err != nil {
+		return "", err
+	}
+	return f.readAt(path)
+}
+
+// target resolves a symlinked credentials file (dotfile setups) to the
+// file it points at, like git's lockfile does, and refuses one that belongs
+// to another user: following it would hand our tokens to them.
+func (f *FileStore) target() (string, error) {
+	st, err := os.Lstat(f.Path)
+	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
+		return f.Path, nil
+	}
+	real, err := filepath.EvalSymlinks(f.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("file store: %s is a symlink to a missing file; remove it or point it at your credentials file", f.Path)
+	}
+	if err != nil {
+		return "", fmt.Errorf("file store: %w", err)
+	}
+	if owner, ok := fileOwner(real); ok && owner != os.Geteuid() {
+		return "", fmt.Errorf("file store: %s is a symlink to %s, which belongs to another user (uid %d); refusing to use it", f.Path, real, owner)
+	}
+	return real, nil
+}
+
+func (f *FileStore) readAt(path string) (string, error) {
+	fh, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -157,12 +187,12 @@ func (f *FileStore) read() (string, error) {
 		return "", fmt.Errorf("file store: %w", err)
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 {
-		f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", f.Path, st.Mode().Perm(), f.Path))
+	if st, err := fh.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+		f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 	}
 	data, err := io.ReadAll(fh)
 	if err != nil {
-		return "", fmt.Errorf("file store: reading %s: %w", f.Path, err)
+		return "", fmt.Errorf("file store: reading %s: %w", path, err)
 	}
 	return string(data), nil
 }
@@ -171,11 +201,15 @@ func (f *FileStore) read() (string, error) {
 // change, writes the result to the lock file and renames it into place, so
 // a reader or a crash sees the old file or the new one, never a mix.
 func (f *FileStore) update(change func([]line) ([]line, bool)) error {
-	dir := filepath.Dir(f.Path)
+	path, err := f.target()
+	if err != nil {
+		return err
+	}
+	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("file store: creating %s: %w", dir, err)
 	}
-	lock := f.Path + ".lock"
+	lock := path + ".lock"
 	fh, err := f.acquire(lock)
 	if err != nil {
 		return err
@@ -187,7 +221,7 @@ func (f *FileStore) update(change func([]line) ([]line, bool)) error {
 			os.Remove(lock)
 		}
 	}()
-	data, err := f.read()
+	data, err := f.readAt(path)
 	if err != nil {
 		return err
 	}
@@ -201,8 +235,8 @@ func (f *FileStore) update(change func([]line) ([]line, bool)) error {
 	if err := fh.Sync(); err != nil {
 		return fmt.Errorf("file store: syncing %s: %w", lock, err)
 	}
-	if err := os.Rename(lock, f.Path); err != nil {
-		return fmt.Errorf("file store: replacing %s: %w", f.Path, err)
+	if err := os.Rename(lock, path); err != nil {
+		return fmt.Errorf("file store: replacing %s: %w", path, err)
 	}
 	committed = true
 	if d, err := os.Open(dir); err == nil {
@@ -224,7 +258,7 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("file store: %s is locked by another writer after %v; if no git or git-credential-pat is running, remove %s", f.Path, f.LockTimeout, lock)
+			return nil, fmt.Errorf("file store: %s is still locked after %v; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
 		}
 		time.Sleep(time.Millisecond + rand.N(4*time.Millisecond))
 	}
