@@ -67,6 +67,10 @@ type Server struct {
 	// anyone on the path.
 	AllowHTTP bool
 
+	// Returning, when set, is shown each credential get is about to return
+	// (used to warn about tokens that expire soon).
+	Returning func(Credential)
+
 	// Debug, when set, receives a trace of each action with every secret
 	// replaced (GIT_CREDENTIAL_PAT_DEBUG=1).
 	Debug io.Writer
@@ -176,6 +180,9 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 	}
 	if q.Protocol == "http" && !s.AllowHTTP && !isLoopback(q.Host) {
 		return fmt.Errorf("refusing to send the stored token to http://%s: plain HTTP exposes it to the network; switch the remote to https:// (git remote set-url origin https://...) or pass --allow-http to the helper", q.Host)
+	}
+	if s.Returning != nil {
+		s.Returning(found)
 	}
 	resp := Credential{
 		Username: found.Username, HasUsername: found.hasUser(),

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
@@ -141,5 +143,30 @@ func TestDebugTraceThroughBinary(t *testing.T) {
 	}
 	if !strings.Contains(stderr, "debug: get: response:") || strings.Contains(stderr, "ghp_TRACE") {
 		t.Fatalf("trace: %q", stderr)
+	}
+}
+
+// A token that expires within 7 days: get warns on stderr once a day,
+// never on stdout; an expired one is not returned at all.
+func TestExpiryWarningOnGet(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	soon := time.Now().Add(72 * time.Hour).Unix()
+	in := fmt.Sprintf("protocol=https\nhost=github.com\nusername=alice\npassword=github_pat_SOON\npassword_expiry_utc=%d\n", soon)
+	runBin(t, e, in, "--file", file, "store")
+	runBin(t, e, "protocol=https\nhost=gone.example\nusername=u\npassword=ghp_OLD\npassword_expiry_utc=1000\n", "--file", file, "store")
+
+	out, stderr, code := runBin(t, e, "protocol=https\nhost=github.com\n", "--file", file, "get")
+	if code != 0 || !strings.Contains(out, "password=github_pat_SOON") || strings.Contains(out, "warning") {
+		t.Fatalf("get: code=%d out=%q", code, out)
+	}
+	if !strings.Contains(stderr, "expires in 2 days") && !strings.Contains(stderr, "expires in 71 hours") || strings.Contains(stderr, "github_pat_SOON") {
+		t.Fatalf("warning: %q", stderr)
+	}
+	if _, stderr, _ = runBin(t, e, "protocol=https\nhost=github.com\n", "--file", file, "get"); stderr != "" {
+		t.Fatalf("second get warned again: %q", stderr)
+	}
+	if out, _, _ := runBin(t, e, "protocol=https\nhost=gone.example\n", "--file", file, "get"); out != "" {
+		t.Fatalf("expired token returned: %q", out)
 	}
 }

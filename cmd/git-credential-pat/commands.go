@@ -32,7 +32,8 @@ func helperAction(action string) func() command {
 				if err != nil {
 					return err
 				}
-				srv := &credential.Server{Store: store, AllowHTTP: c.g.allowHTTP}
+				warner := &cli.ExpiryWarner{W: c.stderr, StateDir: cli.DefaultStateDir()}
+				srv := &credential.Server{Store: store, AllowHTTP: c.g.allowHTTP, Returning: warner.Check}
 				if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
 					srv.Debug = c.stderr
 				}

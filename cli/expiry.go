@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// SoonWindow is how far ahead an expiring token is worth a warning.
+const SoonWindow = 7 * 24 * time.Hour
+
+// ExpiryWarner warns on w, at most once a day per token, when a token git
+// is about to use expires within SoonWindow. The once-a-day stamps live in
+// stateDir; if they cannot be written the warning is simply shown.
+type ExpiryWarner struct {
+	W        io.Writer
+	StateDir string
+	Now      func() time.Time
+}
+
+// DefaultStateDir is $XDG_STATE_HOME/git-credential-pat.
+func DefaultStateDir() string {
+	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
+		return filepath.Join(d, "git-credential-pat")
+	}
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".local", "state", "git-credential-pat")
+	}
+	return ""
+}
+
+// Check is called with the credential a get is about to return.
+func (x *ExpiryWarner) Check(c credential.Credential) {
+	now := time.Now()
+	if x.Now != nil {
+		now = x.Now()
+	}
+	if c.PasswordExpiryUTC == 0 {
+		return
+	}
+	exp := time.Unix(c.PasswordExpiryUTC, 0)
+	left := exp.Sub(now)
+	if left <= 0 || left > SoonWindow {
+		return
+	}
+	if x.warnedRecently(c, now) {
+		return
+	}
+	fmt.Fprintf(x.W, "git-credential-pat: warning: the token for %s expires %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s\n",
+		c.URL(), Humanize(left), exp.UTC().Format("2006-01-02 15:04 MST"), NewTokenURL(c.Host), c.Host)
+}
+
+// warnedRecently records this warning and reports whether one was shown for
+// the same token in the last 24 hours.
+func (x *ExpiryWarner) warnedRecently(c credential.Credential, now time.Time) bool {
+	if x.StateDir == "" {
+		return false
+	}
+	sum := sha256.Sum256([]byte(c.URL() + "\x00" + c.Password))
+	stamp := filepath.Join(x.StateDir, "expiry-warned-"+hex.EncodeToString(sum[:8]))
+	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < 24*time.Hour {
+		return true
+	}
+	if err := os.MkdirAll(x.StateDir, 0o700); err == nil {
+		if err := os.WriteFile(stamp, nil, 0o600); err == nil {
+			os.Chtimes(stamp, now, now)
+		}
+	}
+	return false
+}
+
+// Humanize says how long until (or since) a moment, in words people use.
+func Humanize(d time.Duration) string {
+	past := d < 0
+	if past {
+		d = -d
+	}
+	var s string
+	switch {
+	case d < time.Hour:
+		s = fmt.Sprintf("%d minutes", int(d.Minutes()))
+	case d < 48*time.Hour:
+		s = fmt.Sprintf("%d hours", int(d.Hours()))
+	default:
+		s = fmt.Sprintf("%d days", int(d.Hours()/24))
+	}
+	if past {
+		return s + " ago"
+	}
+	return "in " + s
+}
+
+// NewTokenURL is where a person creates a token for host.
+func NewTokenURL(host string) string {
+	h := strings.ToLower(host)
+	switch {
+	case h == "github.com":
+		return "https://github.com/settings/personal-access-tokens"
+	case h == "gitlab.com" || strings.HasPrefix(h, "gitlab."):
+		return "https://" + host + "/-/user_settings/personal_access_tokens"
+	case h == "bitbucket.org":
+		return "https://bitbucket.org/account/settings/app-passwords/"
+	case h == "codeberg.org" || strings.HasPrefix(h, "gitea."):
+		return "https://" + host + "/user/settings/applications"
+	}
+	return "https://" + host + " (your account's token settings)"
+}
