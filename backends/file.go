@@ -74,6 +74,7 @@ type meta struct {
 	key    credential.Credential // identity only
 	pwHash string                // fingerprint of the password it belongs to
 	extra  credential.Credential // expiry, refresh token, authtype, credential
+	used   bool                  // joined to an entry while parsing
 }
 
 // Get returns the first eligible entry; new entries are written first, so
@@ -264,19 +265,59 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 	}
 }
 
-// parse splits data into lines; lines keep() rejects are skipped entirely
-// (used by Get to avoid parsing lines for other hosts).
+// parse splits data into lines (skipping those keep rejects: Get uses it
+// to avoid parsing other hosts' lines) and joins each meta line to its
+// entry, which gains the extras; render regenerates meta lines from
+// entries. A meta line with authtype and no password entry is an entry of
+// its own; one whose entry is gone (or holds another token) is dropped.
 func parse(data string, keep func(string) bool) []line {
 	var lines []line
+	metas := map[string]*meta{}
 	for data != "" {
 		var raw string
 		raw, data, _ = strings.Cut(data, "\n")
 		if keep != nil && !keep(raw) {
 			continue
 		}
-		lines = append(lines, parseLine(raw))
+		l := parseLine(raw)
+		if l.meta != nil {
+			k := metaKey(l.meta.key, l.meta.pwHash)
+			if _, dup := metas[k]; dup {
+				continue // the first meta line for an entry wins
+			}
+			metas[k] = l.meta
+		}
+		lines = append(lines, l)
 	}
-	return lines
+	if len(metas) == 0 {
+		return lines
+	}
+	for i, l := range lines {
+		if l.entry == nil {
+			continue
+		}
+		if m, ok := metas[metaKey(*l.entry, passwordHash(*l.entry))]; ok && !m.used {
+			merged := merge(*l.entry, m)
+			lines[i].entry = &merged
+			m.used = true
+		}
+	}
+	out := lines[:0]
+	for _, l := range lines {
+		if l.meta == nil {
+			out = append(out, l)
+			continue
+		}
+		if m := l.meta; !m.used && m.pwHash == "" && m.extra.AuthType != "" {
+			c := merge(m.key, m)
+			out = append(out, line{raw: l.raw, entry: &c})
+		}
+	}
+	return out
+}
+
+func metaKey(c credential.Credential, pwHash string) string {
+	return keyURL(c) + "\x00" + pwHash
 }
 
 func parseLine(raw string) line {
@@ -323,37 +364,15 @@ func passwordHash(c credential.Credential) string {
 	return hex.EncodeToString(sum[:4])
 }
 
-// entriesOf joins meta lines to their entries and returns the credentials
-// in file order. A meta line with authtype and no git line is an entry of
-// its own; one whose entry is gone is dropped.
+// entriesOf returns the credentials of parsed lines, in file order.
 func entriesOf(lines []line) credential.Entries {
 	var out credential.Entries
 	for _, l := range lines {
-		switch {
-		case l.entry != nil:
+		if l.entry != nil {
 			out = append(out, *l.entry)
-		case l.meta != nil && l.meta.extra.AuthType != "" && l.meta.pwHash == "" && !hasEntryFor(lines, l.meta):
-			out = append(out, merge(l.meta.key, l.meta))
-		}
-	}
-	for i := range out {
-		for _, l := range lines {
-			if l.meta != nil && credential.SameKey(l.meta.key, out[i]) && l.meta.pwHash == passwordHash(out[i]) && out[i].HasPassword {
-				out[i] = merge(out[i], l.meta)
-				break
-			}
 		}
 	}
 	return out
-}
-
-func hasEntryFor(lines []line, m *meta) bool {
-	for _, l := range lines {
-		if l.entry != nil && credential.SameKey(*l.entry, m.key) {
-			return true
-		}
-	}
-	return false
 }
 
 func merge(c credential.Credential, m *meta) credential.Credential {
@@ -364,16 +383,13 @@ func merge(c credential.Credential, m *meta) credential.Credential {
 }
 
 // render writes lines back: entries in git's format preceded by their meta
-// line when they need one, unknown lines verbatim, old meta lines dropped
-// (they are regenerated from the entries they belong to).
+// line when they need one, and unknown lines verbatim.
 func render(lines []line) string {
 	var b strings.Builder
 	for _, l := range lines {
 		switch {
 		case l.entry != nil:
 			writeEntry(&b, *l.entry)
-		case l.meta != nil:
-			// regenerated with its entry, or an orphan: either way not copied
 		default:
 			b.WriteString(l.raw)
 			b.WriteByte('\n')

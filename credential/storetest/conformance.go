@@ -158,6 +158,8 @@ var Scenarios = []Scenario{
 		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=tok-123"),
 		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld"), "capability[]=authtype", "authtype=Bearer", "credential=tok-123"),
 		get(q("protocol=https", "host=bearer.tld")),
+		store("protocol=https", "host=other.tld", "username=u", "password=p"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld"), "capability[]=authtype", "authtype=Bearer", "credential=tok-123"),
 		store("protocol=https", "host=nocap.tld", "authtype=Bearer", "credential=tok-456"),
 		get(q("capability[]=authtype", "protocol=https", "host=nocap.tld")),
 	}},
