@@ -16,10 +16,12 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 func main() {
+	cli.RestrictUmask()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
