@@ -74,3 +74,23 @@ func runBin(t *testing.T, e *gittest.Env, stdin string, args ...string) (stdout,
 	}
 	return o.String(), s.String(), code
 }
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
+
+// assertEntries checks how many credential lines the file store holds.
+func assertEntries(t *testing.T, file string, want int) {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := 0
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "https://") {
+			got++
+		}
+	}
+	if got != want {
+		t.Fatalf("file has %d entries, want %d:\n%s", got, want, data)
+	}
+}

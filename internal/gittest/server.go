@@ -29,6 +29,7 @@ type Server struct {
 	mu            sync.Mutex
 	users         map[string]string // username -> token
 	anyUserToken  string            // if set, any non-empty username with this token
+	ownerTokens   map[string]string // first path segment -> the only token it accepts
 	total, unauth int
 	stderr        bytes.Buffer // git-http-backend stderr, logged if the test fails
 }
@@ -93,6 +94,17 @@ func (s *Server) AllowAnyUsername(token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.anyUserToken = token
+}
+
+// RestrictOwner makes repositories under /owner/ accept only token (with
+// any non-empty username), like a fine-grained token scoped to one owner.
+func (s *Server) RestrictOwner(owner, token string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ownerTokens == nil {
+		s.ownerTokens = map[string]string{}
+	}
+	s.ownerTokens[owner] = token
 }
 
 // Requests returns how many requests the server saw and how many of them
@@ -160,6 +172,10 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	s.total++
 	ok := hasAuth && user != "" && pass != "" &&
 		(s.users[user] == pass || s.anyUserToken == pass)
+	owner, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if want, scoped := s.ownerTokens[owner]; scoped {
+		ok = hasAuth && user != "" && pass == want
+	}
 	if !ok {
 		s.unauth++
 	}
