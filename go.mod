@@ -3,9 +3,11 @@ module github.com/git-credential-pat/git-credential-pat
 go 1.23
 
 require (
-	github.com/danieljoos/wincred v1.2.3 // indirect
-	github.com/godbus/dbus/v5 v5.2.2 // indirect
-	github.com/spf13/pflag v1.0.10 // indirect
-	github.com/zalando/go-keyring v0.2.8 // indirect
-	golang.org/x/sys v0.27.0 // indirect
+	github.com/godbus/dbus/v5 v5.2.2
+	github.com/spf13/pflag v1.0.10
+	github.com/zalando/go-keyring v0.2.8
+	golang.org/x/sys v0.27.0
+	golang.org/x/term v0.26.0
 )
+
+require github.com/danieljoos/wincred v1.2.3 // indirect

@@ -2,26 +2,105 @@
 # Build git-credential-pat with the local Go toolchain, install it, and make
 # git use it. Safe to run again.
 #   ./install.sh [--prefix DIR] [--store NAME] [--no-setup]
+#   ./install.sh --uninstall [--prefix DIR] [--purge [--yes]]
+# Installs DIR/bin/git-credential-pat, its man page in DIR/share/man/man1 and
+# bash, zsh and fish completions in DIR/share. --uninstall undoes the git
+# config change (git-credential-pat unconfigure) and removes those files but
+# keeps stored tokens; --purge also deletes ~/.config/git-credential-pat
+# (asking first; --yes confirms when there is no terminal).
 set -eu
 
 MIN_GO_MINOR=23
 prefix=""
 store=""
 do_setup=1
+uninstall=0
+purge=0
+yes=0
+install_opts=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--prefix) prefix="$2"; shift 2 ;;
 	--prefix=*) prefix="${1#--prefix=}"; shift ;;
-	--store) store="$2"; shift 2 ;;
-	--store=*) store="${1#--store=}"; shift ;;
-	--no-setup) do_setup=0; shift ;;
-	-h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+	--store) store="$2"; install_opts="$install_opts $1"; shift 2 ;;
+	--store=*) store="${1#--store=}"; install_opts="$install_opts --store"; shift ;;
+	--no-setup) do_setup=0; install_opts="$install_opts $1"; shift ;;
+	--uninstall) uninstall=1; shift ;;
+	--purge) purge=1; shift ;;
+	--yes|-y) yes=1; shift ;;
+	-h|--help) sed -n '2,10p' "$0"; exit 0 ;;
 	*) echo "install.sh: unknown option $1 (try --help)" >&2; exit 1 ;;
 	esac
 done
+if [ "$uninstall" = 0 ] && [ "$purge$yes" != 00 ]; then
+	echo "install.sh: --purge and --yes go with --uninstall: ./install.sh --uninstall --purge" >&2
+	exit 1
+fi
+if [ "$uninstall" = 1 ] && [ -n "$install_opts" ]; then
+	echo "install.sh:$install_opts: only for installing, not with --uninstall" >&2
+	exit 1
+fi
 
 if [ -z "$prefix" ]; then
 	if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
+fi
+bindir="$prefix/bin"
+man1dir="$prefix/share/man/man1"
+bash_completion="$prefix/share/bash-completion/completions/git-credential-pat"
+zsh_completion="$prefix/share/zsh/site-functions/_git-credential-pat"
+fish_completion="$prefix/share/fish/vendor_completions.d/git-credential-pat.fish"
+
+if [ "$uninstall" = 1 ]; then
+	exe="$bindir/git-credential-pat"
+	data="${XDG_CONFIG_HOME:-$HOME/.config}/git-credential-pat"
+	state="${XDG_STATE_HOME:-$HOME/.local/state}/git-credential-pat"
+	# Ask about stored tokens before changing anything.
+	if [ "$purge" = 1 ] && [ "$yes" = 0 ]; then
+		if [ -t 0 ]; then
+			printf 'Delete %s and every token stored in it? [y/N] ' "$data"
+			answer=""
+			read -r answer || true
+			case "$answer" in
+			y|Y|yes|Yes|YES) ;;
+			*) purge=0 ;;
+			esac
+		else
+			echo "install.sh: --purge deletes the stored tokens in $data; there is no terminal to ask on, so confirm with: ./install.sh --uninstall --purge --yes" >&2
+			exit 1
+		fi
+	fi
+	if [ -x "$exe" ]; then
+		if ! "$exe" unconfigure; then
+			echo "install.sh: git-credential-pat unconfigure failed; nothing removed. Fix the message above and run ./install.sh --uninstall again" >&2
+			exit 1
+		fi
+		# Stop a running cache daemon; older versions have no such command.
+		"$exe" cache exit </dev/null >/dev/null 2>&1 || true
+	else
+		echo "git-credential-pat is not installed in $bindir (installed elsewhere? pass --prefix DIR)"
+		if command -v git >/dev/null 2>&1 &&
+			git config --global --get-all credential.helper 2>/dev/null | grep -F "$exe" >/dev/null; then
+			echo "Note: git config --global still runs $exe; remove that credential.helper line with: git config --global --edit"
+		fi
+	fi
+	for f in "$exe" "$man1dir/git-credential-pat.1" "$bash_completion" "$zsh_completion" "$fish_completion"; do
+		if [ -e "$f" ] || [ -L "$f" ]; then
+			rm -f "$f"
+			echo "Removed $f"
+		fi
+	done
+	if [ "$purge" = 1 ]; then
+		for d in "$data" "$state"; do
+			if [ -e "$d" ]; then
+				rm -rf "$d"
+				echo "Deleted $d"
+			fi
+		done
+		echo "Tokens kept elsewhere (--store keychain, or a --file outside $data) are not touched."
+	elif [ -e "$data" ]; then
+		echo "Kept your stored tokens in $data (delete them with ./install.sh --uninstall --purge)"
+	fi
+	exit 0
 fi
 
 if ! command -v go >/dev/null 2>&1; then
@@ -39,7 +118,6 @@ if ! command -v git >/dev/null 2>&1; then
 fi
 
 cd "$(dirname "$0")"
-bindir="$prefix/bin"
 mkdir -p "$bindir"
 tmp="$bindir/.git-credential-pat.$$"
 trap 'rm -f "$tmp"' EXIT
@@ -51,6 +129,23 @@ chmod 755 "$tmp"
 mv -f "$tmp" "$bindir/git-credential-pat"
 trap - EXIT
 echo "Installed $bindir/git-credential-pat ($("$bindir/git-credential-pat" version))"
+
+# put FILE ARGS...: write the output of git-credential-pat ARGS to FILE
+# (mode 644), replacing it only when the command succeeds.
+put() {
+	dest=$1
+	shift
+	mkdir -p "$(dirname "$dest")"
+	"$bindir/git-credential-pat" "$@" >"$dest.$$.tmp" || { rm -f "$dest.$$.tmp"; return 1; }
+	chmod 644 "$dest.$$.tmp"
+	mv -f "$dest.$$.tmp" "$dest"
+}
+put "$man1dir/git-credential-pat.1" man
+echo "Installed $man1dir/git-credential-pat.1 (man git-credential-pat, git help credential-pat)"
+put "$bash_completion" completion bash
+put "$zsh_completion" completion zsh
+put "$fish_completion" completion fish
+echo "Installed bash, zsh and fish completions in $prefix/share"
 
 if [ "$do_setup" = 1 ]; then
 	if [ -n "$store" ]; then

@@ -21,19 +21,32 @@ type SetupOptions struct {
 	Exe        string   // the binary git should run; default: this one
 	Dir        string   // working directory for git (matters for --local)
 	Out        io.Writer
+
+	// RewriteSSH makes setup also add url.https://HOST/.insteadOf for
+	// git@HOST: and ssh://git@HOST/, so SSH remotes of those hosts go over
+	// HTTPS with the token. Unconfigure always removes such lines.
+	RewriteSSH   bool
+	RewriteHosts []string // default: github.com
 }
 
 const binaryName = "git-credential-pat"
 
 // HelperLine returns the credential.helper value setup writes: an absolute
 // path (so it works even when the install directory is not on PATH) and
-// the flags, shell-quoted because git runs it through the shell.
+// the flags, shell-quoted because git runs it through the shell. git runs
+// a value that starts with an absolute path as it is, but prefixes any
+// other with "git credential-", so a path that needs quotes (a space; on
+// Windows forward slashes avoid quoting C:\...) gets a "!" in front.
 func HelperLine(exe string, args []string) string {
-	words := append([]string{exe}, args...)
+	words := append([]string{filepath.ToSlash(exe)}, args...)
 	for i, w := range words {
 		words[i] = shellQuote(w)
 	}
-	return strings.Join(words, " ")
+	line := strings.Join(words, " ")
+	if strings.HasPrefix(line, "'") {
+		line = "!" + line
+	}
+	return line
 }
 
 func shellQuote(s string) string {
@@ -46,18 +59,30 @@ func shellQuote(s string) string {
 // IsOurHelper reports whether a credential.helper value runs this program.
 func IsOurHelper(v string) bool {
 	v = strings.TrimPrefix(strings.TrimSpace(v), "!")
-	first := strings.Fields(v)
-	if len(first) == 0 {
-		return false
+	// The first word as the shell sees it ('/my dir/git-credential-pat'),
+	// or up to the first space (C:\bin\git-credential-pat.exe unquoted).
+	var firsts []string
+	if w := splitWords(v); len(w) > 0 {
+		firsts = append(firsts, w[0])
 	}
-	w := strings.Trim(first[0], `'"`)
-	return w == "pat" || filepath.Base(w) == binaryName
+	if f := strings.Fields(v); len(f) > 0 {
+		firsts = append(firsts, strings.Trim(f[0], `'"`))
+	}
+	for _, w := range firsts {
+		if w == "pat" || strings.TrimSuffix(filepath.Base(w), ".exe") == binaryName {
+			return true
+		}
+	}
+	return false
 }
 
 // Setup makes git use this helper in the chosen scope: an empty
 // credential.helper (which resets helpers inherited from wider config) and
 // then ours, at the end of the list. Running it again changes nothing.
 func Setup(o SetupOptions) error {
+	if err := o.checkRewriteHosts(); err != nil {
+		return err
+	}
 	exe, err := o.exe()
 	if err != nil {
 		return err
@@ -69,11 +94,11 @@ func Setup(o SetupOptions) error {
 	}
 	if n := len(cur); n >= 2 && cur[n-2] == "" && cur[n-1] == want {
 		fmt.Fprintf(o.Out, "git config --%s already uses %s; nothing changed\n", o.Scope, want)
-		return nil
+		return o.addRewrites()
 	}
 	kept := withoutOurs(cur)
 	if len(kept) != len(cur) {
-		if err := o.rewrite(kept); err != nil {
+		if err := o.removeOurs(cur, kept); err != nil {
 			return err
 		}
 	}
@@ -84,7 +109,7 @@ func Setup(o SetupOptions) error {
 	}
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = \"\" (resets helpers from wider config)\n", o.Scope)
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = %s\n", o.Scope, want)
-	return nil
+	return o.addRewrites()
 }
 
 // Unconfigure removes what Setup added: every helper line that runs this
@@ -95,11 +120,22 @@ func Unconfigure(o SetupOptions) error {
 		return err
 	}
 	kept := withoutOurs(cur)
+	removed, err := o.removeRewrites()
+	if err != nil {
+		return err
+	}
+	paths, err := o.removeHTTPPath()
+	if err != nil {
+		return err
+	}
+	removed += paths
 	if len(kept) == len(cur) {
-		fmt.Fprintf(o.Out, "git config --%s has no git-credential-pat helper; nothing changed\n", o.Scope)
+		if removed == 0 {
+			fmt.Fprintf(o.Out, "git config --%s has no git-credential-pat helper; nothing changed\n", o.Scope)
+		}
 		return nil
 	}
-	if err := o.rewrite(kept); err != nil {
+	if err := o.removeOurs(cur, kept); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.Out, "git config --%s: removed %d credential.helper line(s) added by setup\n", o.Scope, len(cur)-len(kept))
@@ -150,6 +186,30 @@ func (o SetupOptions) helpers() ([]string, error) {
 	return vals[:len(vals)-1], nil
 }
 
+// removeOurs turns the scope's credential.helper list cur into kept (cur
+// without our lines, see withoutOurs) by deleting our values and empty
+// ones where they are, so the rest of the config file keeps its bytes,
+// order and comments. When kept has an empty value of its own, deleting
+// by value would take it too; then the list is rewritten.
+func (o SetupOptions) removeOurs(cur, kept []string) error {
+	for _, v := range kept {
+		if v == "" {
+			return o.rewrite(kept)
+		}
+	}
+	done := map[string]bool{}
+	for _, v := range cur {
+		if done[v] || v != "" && !IsOurHelper(v) {
+			continue
+		}
+		done[v] = true
+		if err := o.git("--unset-all", "credential.helper", "^"+quoteERE(v)+"$"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // rewrite replaces the scope's credential.helper list with vals.
 func (o SetupOptions) rewrite(vals []string) error {
 	if err := o.git("--unset-all", "credential.helper"); err != nil {
@@ -170,4 +230,90 @@ func (o SetupOptions) git(args ...string) error {
 		return fmt.Errorf("git config --%s %s: %v: %s", o.Scope, strings.Join(args[:2], " "), err, strings.TrimSpace(string(out)))
 	}
 	return nil
+}
+
+// rewriteValues are the insteadOf values setup --rewrite-ssh adds for host.
+func rewriteValues(host string) []string {
+	return []string{"git@" + host + ":", "ssh://git@" + host + "/"}
+}
+
+// checkRewriteHosts refuses --host values that are not plain host names,
+// before setup changes anything.
+func (o SetupOptions) checkRewriteHosts() error {
+	if len(o.RewriteHosts) > 0 && !o.RewriteSSH {
+		return errors.New("setup: --host only goes with --rewrite-ssh; run: git-credential-pat setup --rewrite-ssh --host HOST")
+	}
+	for _, host := range o.RewriteHosts {
+		if host == "" || strings.ContainsAny(host, "/@: \t\n\\'\"") {
+			return fmt.Errorf("setup: --host %q is not a host name; for example: git-credential-pat setup --rewrite-ssh --host github.com", host)
+		}
+	}
+	return nil
+}
+
+// addRewrites adds url.https://HOST/.insteadOf lines for each host, once.
+func (o SetupOptions) addRewrites() error {
+	if !o.RewriteSSH {
+		return nil
+	}
+	hosts := o.RewriteHosts
+	if len(hosts) == 0 {
+		hosts = []string{"github.com"}
+	}
+	for _, host := range hosts {
+		key := "url.https://" + host + "/.insteadOf"
+		have := map[string]bool{}
+		cmd := exec.Command("git", "config", "--"+o.Scope, "--get-all", key)
+		cmd.Dir = o.Dir
+		if out, err := cmd.Output(); err == nil {
+			for _, v := range strings.Split(strings.TrimRight(string(out), "\n"), "\n") {
+				have[v] = true
+			}
+		}
+		for _, v := range rewriteValues(host) {
+			if have[v] {
+				fmt.Fprintf(o.Out, "git config --%s already has %s = %s\n", o.Scope, key, v)
+				continue
+			}
+			if err := o.git("--add", key, v); err != nil {
+				return err
+			}
+			fmt.Fprintf(o.Out, "git config --%s: added %s = %s (SSH remotes of %s now use HTTPS)\n", o.Scope, key, v, host)
+		}
+	}
+	return nil
+}
+
+// removeRewrites removes every insteadOf line addRewrites could have
+// written (for any host) and nothing else; it returns how many.
+func (o SetupOptions) removeRewrites() (int, error) {
+	cmd := exec.Command("git", "config", "--"+o.Scope, "--null", "--get-regexp", `^url\.https://[^/]+/\.insteadof$`)
+	cmd.Dir = o.Dir
+	out, err := cmd.Output()
+	if err != nil {
+		return 0, nil // none set (or no such config file)
+	}
+	removed := 0
+	done := map[string]bool{}
+	for _, kv := range strings.Split(string(out), "\x00") {
+		key, value, ok := strings.Cut(kv, "\n")
+		if !ok || done[kv] {
+			continue
+		}
+		done[kv] = true
+		host := strings.TrimSuffix(strings.TrimPrefix(key, "url.https://"), "/.insteadof")
+		ours := false
+		for _, v := range rewriteValues(host) {
+			ours = ours || value == v
+		}
+		if !ours {
+			continue
+		}
+		if err := o.git("--unset-all", key, "^"+quoteERE(value)+"$"); err != nil {
+			return removed, err
+		}
+		removed++
+		fmt.Fprintf(o.Out, "git config --%s: removed url.https://%s/.insteadOf = %s\n", o.Scope, host, value)
+	}
+	return removed, nil
 }

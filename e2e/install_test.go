@@ -13,7 +13,7 @@ import (
 // README's first command, then a push that uses the stored token through
 // the git config install.sh wrote (no -c overrides).
 func TestInstallThenPush(t *testing.T) {
-	e := gittest.NewEnv(t)
+	e := installEnv(t)
 	srv := gittest.StartServer(t)
 	srv.Use(e)
 	srv.AllowAnyUsername("ghp_InstalledToken")

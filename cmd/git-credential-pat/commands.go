@@ -13,13 +13,23 @@ import (
 // commands maps each subcommand name to its constructor. Adding a command
 // is one function and one line here.
 var commands = map[string]func() command{
-	"get":         helperAction("get"),
-	"store":       helperAction("store"),
-	"erase":       helperAction("erase"),
-	"setup":       setupCmd(cli.Setup, "make git use this helper (idempotent)"),
-	"unconfigure": setupCmd(cli.Unconfigure, "remove what setup added"),
-	"version":     versionCmd,
-	"capability":  capabilityCmd,
+	"get":          helperAction("get"),
+	"store":        helperAction("store"),
+	"erase":        helperAction("erase"),
+	"setup":        setupWithRewrite(cli.Setup, "make git use this helper (idempotent)"),
+	"unconfigure":  setupCmd(cli.Unconfigure, "remove what setup added"),
+	"version":      versionCmd,
+	"capability":   capabilityCmd,
+	"login":        loginCmd,
+	"rotate":       rotateCmd,
+	"logout":       logoutCmd,
+	"list":         listCmd,
+	"remotes":      remotesCmd,
+	"doctor":       doctorCmd,
+	"man":          manCmd,
+	"completion":   completionCmd,
+	"cache":        cacheCmd,
+	"cache-daemon": cacheDaemonCmd,
 }
 
 // helperAction is one of git's helper actions, served by credential.Serve.
@@ -60,8 +70,15 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 					o.Scope = "system"
 				}
 				// Carry the store flags the user gave into the helper line.
-				for _, name := range []string{"store", "file", "lock-timeout", "allow-http"} {
-					if f := c.fs.Lookup(name); f.Changed {
+				for _, name := range globalFlagNames() {
+					f := c.fs.Lookup(name)
+					switch {
+					case !f.Changed:
+					case f.Value.Type() == "bool":
+						if f.Value.String() == "true" {
+							o.HelperArgs = append(o.HelperArgs, "--"+name)
+						}
+					default:
 						o.HelperArgs = append(o.HelperArgs, "--"+name, f.Value.String())
 					}
 				}

@@ -11,7 +11,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -27,9 +29,10 @@ func main() {
 
 // globals are the flags every command accepts: which store, and its options.
 type globals struct {
-	store     string
-	opts      backends.Options
-	allowHTTP bool
+	store           string
+	opts            backends.Options
+	allowHTTP       bool
+	resolverSchemes string
 }
 
 func (g *globals) register(fs *pflag.FlagSet) {
@@ -37,10 +40,59 @@ func (g *globals) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.opts.File, "file", "", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)")
 	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long to wait for the file store's lock (default 1s)")
 	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
+	fs.StringVar(&g.opts.Socket, "socket", "", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket)")
+	fs.Var((*seconds)(&g.opts.CacheTimeout), "timeout", "--store cache: how long an entry lives: 900, 15m, 1h (default 900 seconds)")
+	fs.Var((*seconds)(&g.opts.CacheFor), "cache-for", "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h")
+	fs.DurationVar(&g.opts.KeychainTimeout, "keychain-timeout", 0, "deadline for each keychain call (default 5s)")
+	fs.StringVar(&g.opts.Resolver, "resolver", "", "command that prints the secret for a ref:NAME password, run without a shell with NAME as its last argument (e.g. 'pass show')")
+	fs.StringVar(&g.resolverSchemes, "resolver-schemes", "", "comma list of URL schemes (e.g. vault) whose passwords are passed whole to --resolver")
+	fs.DurationVar(&g.opts.ResolverTimeout, "resolver-timeout", 0, "how long a secret resolver may take (default 10s)")
+}
+
+// globalFlagNames lists the flags every command accepts; setup carries the
+// ones the user gave into the helper line it writes.
+func globalFlagNames() []string {
+	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
+	var g globals
+	g.register(fs)
+	var names []string
+	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	return names
 }
 
 // openStore opens the store the global flags name.
-func (g *globals) openStore() (credential.Store, error) { return backends.Open(g.store, g.opts) }
+func (g *globals) openStore() (credential.Store, error) {
+	if g.resolverSchemes != "" {
+		g.opts.ResolverSchemes = strings.Split(g.resolverSchemes, ",")
+	}
+	return backends.Open(g.store, g.opts)
+}
+
+// seconds is a duration flag that also takes a bare number of seconds, as
+// git's credential-cache --timeout does.
+type seconds time.Duration
+
+func (s *seconds) String() string {
+	if *s == 0 {
+		return ""
+	}
+	return time.Duration(*s).String()
+}
+
+func (s *seconds) Set(v string) error {
+	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
+		*s = seconds(time.Duration(n) * time.Second)
+		return nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 0 {
+		return fmt.Errorf("want seconds or a duration like 15m or 1h, got %q", v)
+	}
+	*s = seconds(d)
+	return nil
+}
+
+func (s *seconds) Type() string { return "duration" }
 
 // call is what a command gets to run with.
 type call struct {
@@ -67,12 +119,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// First pass: find the command name, tolerating flags we do not know yet.
 	pre := pflag.NewFlagSet("git-credential-pat", pflag.ContinueOnError)
 	pre.SetOutput(io.Discard)
-	pre.ParseErrorsWhitelist.UnknownFlags = true
+	pre.ParseErrorsAllowlist.UnknownFlags = true
 	g.register(pre)
 	help := pre.BoolP("help", "h", false, "")
 	_ = pre.Parse(args)
 	name := pre.Arg(0)
-	if _, ok := commands[name]; !ok {
+	if _, ok := commands[name]; !ok && name != "help" {
 		// pflag skips the word after an unknown flag as its value; look for
 		// the command among the words so the strict parse can name the flag.
 		for _, a := range args {
@@ -131,40 +183,56 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usage is the help text: overall, or for one command with its flags.
-func usage(name string) string {
-	var b strings.Builder
-	if newCmd, ok := commands[name]; ok && name != "" {
-		cmd := newCmd()
-		fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
-		var g globals
-		g.register(fs)
-		if cmd.flags != nil {
-			cmd.flags(fs)
-		}
-		fmt.Fprintf(&b, "git-credential-pat %s: %s\n\nFlags:\n%s", name, cmd.summary, fs.FlagUsages())
-		return b.String()
-	}
-	b.WriteString(intro)
+func usage(name string) string { return cli.Usage(helpDoc(), name) }
+
+// helpDoc gathers what help, man and completion print from the command
+// table and the flag definitions, so the three cannot drift apart.
+func helpDoc() cli.Help {
+	h := cli.Help{Program: "git-credential-pat", Intro: intro}
+	all := pflag.NewFlagSet("", pflag.ContinueOnError)
+	var g globals
+	g.register(all)
+	h.Globals, h.GlobalUsages = helpFlags(all, nil), all.FlagUsages()
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	b.WriteString("\nCommands:\n")
 	for _, n := range names {
-		if cmd := commands[n](); !cmd.hidden {
-			fmt.Fprintf(&b, "  %-12s %s\n", n, cmd.summary)
+		cmd := commands[n]()
+		fs := pflag.NewFlagSet(n, pflag.ContinueOnError)
+		var g globals
+		g.register(fs)
+		if cmd.flags != nil {
+			cmd.flags(fs)
 		}
+		h.Commands = append(h.Commands, cli.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Usages: fs.FlagUsages()})
 	}
-	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
-	var g globals
-	g.register(fs)
-	fmt.Fprintf(&b, "\nFlags for every command:\n%s\nStores:\n", fs.FlagUsages())
 	for _, n := range backends.Names() {
-		fmt.Fprintf(&b, "  %-12s %s\n", n, backends.Help(n))
+		h.Stores = append(h.Stores, cli.HelpStore{Name: n, Summary: backends.Help(n)})
 	}
-	b.WriteString("\nRun git-credential-pat help COMMAND for a command's flags.\n")
-	return b.String()
+	return h
+}
+
+// helpFlags describes the flags in fs that are not in skip, as help shows
+// them (pflag's rules for the value name and the default).
+func helpFlags(fs, skip *pflag.FlagSet) []cli.HelpFlag {
+	var out []cli.HelpFlag
+	fs.VisitAll(func(f *pflag.Flag) {
+		if f.Hidden || skip != nil && skip.Lookup(f.Name) != nil {
+			return
+		}
+		arg, text := pflag.UnquoteUsage(f)
+		def := f.DefValue
+		switch {
+		case f.Value.Type() == "string" && def != "":
+			def = fmt.Sprintf("%q", def)
+		case def == "false" || def == "0" || def == "0s" || def == "[]" || def == "<nil>":
+			def = ""
+		}
+		out = append(out, cli.HelpFlag{Name: f.Name, Shorthand: f.Shorthand, Arg: arg, Default: def, Usage: text})
+	})
+	return out
 }
 
 const intro = `git-credential-pat: a git credential helper for personal access tokens.

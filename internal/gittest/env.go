@@ -93,6 +93,9 @@ func NewEnv(t testing.TB) *Env {
 		{"XDG_RUNTIME_DIR", dir("runtime", 0o700)},
 		{"GIT_CONFIG_NOSYSTEM", "1"},
 		{"GIT_TERMINAL_PROMPT", "0"},
+		// login must never call a real forge API from tests; tests of
+		// verification point GIT_CREDENTIAL_PAT_API_URL at a fake one.
+		{"GIT_CREDENTIAL_PAT_VERIFY", "0"},
 		{"GIT_ASKPASS", askpass},
 		{"GIT_AUTHOR_NAME", "Gittest Author"},
 		{"GIT_AUTHOR_EMAIL", "author@example.com"},

@@ -1,0 +1,137 @@
+package backends
+
+import (
+	"context"
+	"net"
+	"os"
+	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Environment variables the env store reads.
+const (
+	EnvToken    = "GIT_CREDENTIAL_PAT_TOKEN"    // any host
+	EnvUsername = "GIT_CREDENTIAL_PAT_USERNAME" // overrides the per-forge default
+)
+
+// envTokenVars are every variable that can hold a token for the env store.
+// The secret-reference resolver is started without them (see resolverEnv).
+var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITLAB_TOKEN"}
+
+// EnvStore answers get from environment variables and stores nothing. It is
+// meant for CI and cloud dev environments, where the platform hands the job
+// a token in a variable:
+//
+//   - GIT_CREDENTIAL_PAT_TOKEN, for any host;
+//   - GH_TOKEN, then GITHUB_TOKEN, for github.com;
+//   - GH_ENTERPRISE_TOKEN for the host named in GH_HOST (GitHub Enterprise);
+//   - GITLAB_TOKEN for gitlab.com.
+//
+// GIT_CREDENTIAL_PAT_TOKEN is tried first, so it also overrides the forge
+// variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
+// one git asked for, if any; else "x-access-token" on GitHub hosts and
+// "oauth2" on gitlab.com (both accept any token under that name); else
+// "token".
+//
+// Only https requests are answered (http only for loopback hosts), so an
+// env token never goes over plain HTTP. Store and Erase do nothing: the
+// environment is not ours to change. EnvStore does not implement
+// credential.Lister: it holds no entries, only a rule, and listing would
+// mean printing tokens that are already in the environment.
+type EnvStore struct {
+	Getenv func(string) string // nil means os.Getenv
+}
+
+func openEnv(o Options) (credential.Store, error) {
+	return &EnvStore{Getenv: o.Getenv}, nil
+}
+
+func (e *EnvStore) getenv(key string) string {
+	if e.Getenv != nil {
+		return e.Getenv(key)
+	}
+	return os.Getenv(key)
+}
+
+// Get returns the host-wide credential the environment holds for q.
+func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
+	if !(q.Protocol == "https" || q.Protocol == "http" && isLoopbackHost(q.Host)) {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	token, defaultUser := e.lookup(q.Host)
+	if token == "" {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	user := e.getenv(EnvUsername)
+	switch {
+	case user != "":
+		if q.HasUsername && q.Username != user {
+			return credential.Credential{}, credential.ErrNotFound
+		}
+	case q.HasUsername && q.Username != "":
+		user = q.Username // forges accept any username with a token
+	default:
+		user = defaultUser
+	}
+	c := credential.Credential{Protocol: q.Protocol, Host: q.Host}
+	c.SetUsername(user)
+	c.SetPassword(token)
+	return c, nil
+}
+
+// lookup returns the token the environment holds for host, and the
+// username its forge expects with a token.
+func (e *EnvStore) lookup(host string) (token, user string) {
+	name := strings.ToLower(host)
+	github := name == "github.com" || name == "github.com:443"
+	ghes := false
+	if gh := strings.ToLower(e.getenv("GH_HOST")); gh != "" && gh != "github.com" {
+		ghes = name == gh || name == gh+":443"
+	}
+	gitlab := name == "gitlab.com" || name == "gitlab.com:443"
+	switch {
+	case github || ghes:
+		user = "x-access-token"
+	case gitlab:
+		user = "oauth2"
+	default:
+		user = "token"
+	}
+	vars := []string{EnvToken}
+	switch {
+	case github:
+		vars = append(vars, "GH_TOKEN", "GITHUB_TOKEN")
+	case ghes:
+		vars = append(vars, "GH_ENTERPRISE_TOKEN")
+	case gitlab:
+		vars = append(vars, "GITLAB_TOKEN")
+	}
+	for _, v := range vars {
+		if t := e.getenv(v); t != "" {
+			return t, user
+		}
+	}
+	return "", user
+}
+
+// Store does nothing: the environment is read-only to a helper.
+func (e *EnvStore) Store(context.Context, credential.Credential) error { return nil }
+
+// Erase does nothing: a rejected env token must be fixed where it is set.
+func (e *EnvStore) Erase(context.Context, credential.Credential) error { return nil }
+
+// isLoopbackHost reports whether host (with an optional :port) is this
+// machine: localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	h := host
+	if hh, _, err := net.SplitHostPort(host); err == nil {
+		h = hh
+	}
+	h = strings.Trim(h, "[]")
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,155 @@
+package backends
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// envOf returns a Getenv that sees only vars.
+func envOf(vars map[string]string) func(string) string {
+	return func(k string) string { return vars[k] }
+}
+
+func TestEnvStoreGet(t *testing.T) {
+	type env = map[string]string
+	tests := []struct {
+		name     string
+		env      env
+		in       []string // request lines
+		wantUser string   // "" means not found
+		wantPass string
+	}{
+		{"nothing set", env{}, []string{"protocol=https", "host=github.com"}, "", ""},
+		{"GH_TOKEN on github.com", env{"GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "gh1"},
+		{"GITHUB_TOKEN on github.com", env{"GITHUB_TOKEN": "gh2"},
+			[]string{"protocol=https", "host=github.com", "path=org/repo.git"}, "x-access-token", "gh2"},
+		{"GH_TOKEN beats GITHUB_TOKEN", env{"GH_TOKEN": "gh1", "GITHUB_TOKEN": "gh2"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "gh1"},
+		{"host is case-insensitive, :443 is github.com", env{"GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=GitHub.com:443"}, "x-access-token", "gh1"},
+		{"GH_TOKEN not for other hosts", env{"GH_TOKEN": "gh1", "GITHUB_TOKEN": "gh2"},
+			[]string{"protocol=https", "host=gitlab.com"}, "", ""},
+		{"GH_TOKEN not for a lookalike host", env{"GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com.evil.example"}, "", ""},
+		{"GH_TOKEN not for another port", env{"GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com:8443"}, "", ""},
+		{"GITLAB_TOKEN on gitlab.com", env{"GITLAB_TOKEN": "gl1"},
+			[]string{"protocol=https", "host=gitlab.com"}, "oauth2", "gl1"},
+		{"GITLAB_TOKEN not for github.com", env{"GITLAB_TOKEN": "gl1"},
+			[]string{"protocol=https", "host=github.com"}, "", ""},
+		{"GITLAB_TOKEN not for self-hosted GitLab", env{"GITLAB_TOKEN": "gl1"},
+			[]string{"protocol=https", "host=gitlab.example.com"}, "", ""},
+		{"GH_ENTERPRISE_TOKEN for GH_HOST", env{"GH_ENTERPRISE_TOKEN": "ghe1", "GH_HOST": "GHE.Example.com"},
+			[]string{"protocol=https", "host=ghe.example.com"}, "x-access-token", "ghe1"},
+		{"GH_ENTERPRISE_TOKEN not for other hosts", env{"GH_ENTERPRISE_TOKEN": "ghe1", "GH_HOST": "ghe.example.com"},
+			[]string{"protocol=https", "host=other.example.com"}, "", ""},
+		{"GH_ENTERPRISE_TOKEN needs GH_HOST", env{"GH_ENTERPRISE_TOKEN": "ghe1"},
+			[]string{"protocol=https", "host=ghe.example.com"}, "", ""},
+		{"GH_ENTERPRISE_TOKEN never for github.com", env{"GH_ENTERPRISE_TOKEN": "ghe1", "GH_HOST": "github.com"},
+			[]string{"protocol=https", "host=github.com"}, "", ""},
+		{"GH_TOKEN not for the enterprise host", env{"GH_TOKEN": "gh1", "GH_HOST": "ghe.example.com"},
+			[]string{"protocol=https", "host=ghe.example.com"}, "", ""},
+		{"generic token for any host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=https", "host=git.example.org:8443"}, "token", "any1"},
+		{"generic token on github.com uses the GitHub username", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "any1"},
+		{"generic token beats forge tokens", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "any1"},
+		{"empty variable counts as unset", env{"GIT_CREDENTIAL_PAT_TOKEN": "", "GITHUB_TOKEN": "gh2"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "gh2"},
+		{"username override", env{"GH_TOKEN": "gh1", "GIT_CREDENTIAL_PAT_USERNAME": "ci-bot"},
+			[]string{"protocol=https", "host=github.com"}, "ci-bot", "gh1"},
+		{"username override must match the request's", env{"GH_TOKEN": "gh1", "GIT_CREDENTIAL_PAT_USERNAME": "ci-bot"},
+			[]string{"protocol=https", "host=github.com", "username=alice"}, "", ""},
+		{"username override matching the request's", env{"GH_TOKEN": "gh1", "GIT_CREDENTIAL_PAT_USERNAME": "ci-bot"},
+			[]string{"protocol=https", "host=github.com", "username=ci-bot"}, "ci-bot", "gh1"},
+		{"the request's username is kept", env{"GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com", "username=alice"}, "alice", "gh1"},
+		{"url attribute", env{"GH_TOKEN": "gh1"},
+			[]string{"url=https://github.com/org/repo.git"}, "x-access-token", "gh1"},
+		{"plain http refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GH_TOKEN": "gh1"},
+			[]string{"protocol=http", "host=github.com"}, "", ""},
+		{"plain http allowed for localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=http", "host=localhost:8080"}, "token", "any1"},
+		{"plain http allowed for 127.0.0.1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=http", "host=127.0.0.1:3000"}, "token", "any1"},
+		{"plain http allowed for ::1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=http", "host=[::1]:3000"}, "token", "any1"},
+		{"plain http refused for a lookalike of localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=http", "host=localhost.evil.example"}, "", ""},
+		{"ssh and others refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=ssh", "host=github.com"}, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Open("env", Options{Getenv: envOf(tc.env)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			in := strings.Join(tc.in, "\n") + "\n"
+			// AllowHTTP: the env store must refuse plain http on its own.
+			srv := &credential.Server{Store: s, AllowHTTP: true}
+			if err := srv.Serve(context.Background(), "get", strings.NewReader(in), &out); err != nil {
+				t.Fatalf("get: %v", err)
+			}
+			want := ""
+			if tc.wantUser != "" {
+				want = "username=" + tc.wantUser + "\npassword=" + tc.wantPass + "\n"
+			}
+			if out.String() != want {
+				t.Fatalf("get:\n%s\nwant:\n%s", out.String(), want)
+			}
+		})
+	}
+}
+
+// Store and erase change nothing and never fail; a get afterwards answers
+// exactly as before.
+func TestEnvStoreIsReadOnly(t *testing.T) {
+	s := &EnvStore{Getenv: envOf(map[string]string{"GH_TOKEN": "gh1"})}
+	ctx := context.Background()
+	q := credential.Credential{Protocol: "https", Host: "github.com"}
+	c := q
+	c.SetUsername("someone")
+	c.SetPassword("other")
+	if err := s.Store(ctx, c); err != nil {
+		t.Fatalf("store: %v", err)
+	}
+	if got, err := s.Get(ctx, q); err != nil || got.Password != "gh1" || got.Username != "x-access-token" {
+		t.Fatalf("after store: %+v, %v", got.Redacted(), err)
+	}
+	c.SetPassword("gh1")
+	if err := s.Erase(ctx, c); err != nil {
+		t.Fatalf("erase: %v", err)
+	}
+	if got, err := s.Get(ctx, q); err != nil || got.Password != "gh1" {
+		t.Fatalf("after erase: %+v, %v", got.Redacted(), err)
+	}
+	if _, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "example.com"}); !errors.Is(err, credential.ErrNotFound) {
+		t.Fatalf("other host: %v, want ErrNotFound", err)
+	}
+	if _, ok := any(s).(credential.Lister); ok {
+		t.Fatal("EnvStore lists: it is documented not to")
+	}
+}
+
+// With no Getenv the store reads the process environment.
+func TestEnvStoreDefaultsToProcessEnv(t *testing.T) {
+	t.Setenv(EnvToken, "from-process-env")
+	t.Setenv(EnvUsername, "")
+	s, err := Open("env", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "example.com"})
+	if err != nil || got.Password != "from-process-env" {
+		t.Fatalf("got %+v, %v", got.Redacted(), err)
+	}
+}

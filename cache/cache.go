@@ -1,0 +1,371 @@
+// Package cache keeps credentials in the memory of a small daemon that
+// forgets each one after a timeout, like git's credential-cache. A Client
+// talks to the daemon over a unix socket and starts it on the first store;
+// Layer puts the cache in front of any other store.
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Options says where the daemon listens and how it is started.
+type Options struct {
+	Socket     string        // unix socket path; "" = DefaultSocket()
+	Timeout    time.Duration // how long the daemon keeps what this client stores; 0 = 900s
+	Exe        string        // binary that runs the daemon; "" = os.Executable()
+	DaemonArgs []string      // its arguments before "--socket PATH"; nil = {"cache-daemon"}
+}
+
+const (
+	// DefaultTimeout is git credential-cache's default.
+	DefaultTimeout = 900 * time.Second
+	// callTimeout bounds one exchange with the daemon, so a wedged daemon
+	// makes git's helper fail instead of hang.
+	callTimeout = 10 * time.Second
+	// startTimeout bounds how long a new daemon may take to listen.
+	startTimeout = 10 * time.Second
+	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
+	maxSocketPath = 103
+)
+
+// readyEnv names the inherited file descriptor on which a daemon started
+// by a client reports "ok" once it listens, or why it could not.
+const readyEnv = "GIT_CREDENTIAL_PAT_CACHE_READY_FD"
+
+// errNoDaemon means nothing is listening on the socket.
+var errNoDaemon = errors.New("no cache daemon is running")
+
+// DefaultSocket is $XDG_RUNTIME_DIR/git-credential-pat/socket, else
+// $XDG_CACHE_HOME (default ~/.cache)/git-credential-pat/socket.
+func DefaultSocket() (string, error) {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = os.Getenv("XDG_CACHE_HOME")
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("cache: no home directory: %w (set --socket)", err)
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "git-credential-pat", "socket"), nil
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if o.Socket == "" {
+		s, err := DefaultSocket()
+		if err != nil {
+			return o, err
+		}
+		o.Socket = s
+	}
+	// Absolute, because the daemon works from "/".
+	abs, err := filepath.Abs(o.Socket)
+	if err != nil {
+		return o, fmt.Errorf("cache: socket path %s: %w", o.Socket, err)
+	}
+	o.Socket = abs
+	if len(o.Socket) > maxSocketPath {
+		return o, fmt.Errorf("cache: socket path %s is longer than %d bytes, which unix sockets cannot use; choose a shorter --socket", o.Socket, maxSocketPath)
+	}
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.DaemonArgs == nil {
+		o.DaemonArgs = []string{"cache-daemon"}
+	}
+	return o, nil
+}
+
+// Client is a credential.Store and credential.Lister backed by the daemon.
+type Client struct {
+	o Options
+}
+
+// Open returns a client for the daemon at o.Socket. It does not connect:
+// the daemon is started by the first Store.
+func Open(o Options) (*Client, error) {
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	return &Client{o: o}, nil
+}
+
+// Get asks the daemon; with no daemon running it is ErrNotFound.
+func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	return c.lookup(ctx, actGet, q)
+}
+
+// lookup sends a get or a recall for q.
+func (c *Client) lookup(ctx context.Context, action string, q credential.Credential) (credential.Credential, error) {
+	// Only what matching needs: wwwauth[] and state[] stay with the caller.
+	key := q.Persistent()
+	key.Capabilities = q.Capabilities
+	r, err := c.callCred(ctx, action, key)
+	if errors.Is(err, errNoDaemon) || err == nil && r.Status == stNotFound {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	if err != nil {
+		return credential.Credential{}, err
+	}
+	if len(r.Creds) != 1 {
+		return credential.Credential{}, fmt.Errorf("cache: daemon answered %s with %d credentials", action, len(r.Creds))
+	}
+	found, err := decodeCred(r.Creds[0])
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("cache: reading daemon's answer: %w", err)
+	}
+	return found, nil
+}
+
+// Store keeps c for the client's Timeout, starting the daemon if needed.
+func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
+	b, err := encodeCred(cred.Persistent())
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return c.keep(ctx, request{Action: actStore, Cred: b, Timeout: c.o.Timeout})
+}
+
+// remember keeps answer as another store's reply to q (see Layer).
+func (c *Client) remember(ctx context.Context, q, answer credential.Credential) error {
+	qb, err := encodeCred(answerKey(q))
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	ab, err := encodeCred(answer.Persistent())
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return c.keep(ctx, request{Action: actRemember, Cred: qb, Answer: ab, Timeout: c.o.Timeout})
+}
+
+// keep sends a request that adds to the cache, starting the daemon if needed.
+func (c *Client) keep(ctx context.Context, req request) error {
+	r, err := c.call(ctx, req)
+	// Twice at most: once for no daemon, once more if the one we reached was
+	// exiting when our request arrived.
+	for try := 0; try < 2 && needsDaemon(r, err); try++ {
+		if err := c.start(ctx); err != nil {
+			return err
+		}
+		r, err = c.call(ctx, req)
+	}
+	if needsDaemon(r, err) {
+		return fmt.Errorf("cache: the daemon at %s keeps going away; try again", c.o.Socket)
+	}
+	return err
+}
+
+func needsDaemon(r reply, err error) bool {
+	return errors.Is(err, errNoDaemon) || err == nil && r.Status == stClosing
+}
+
+// Erase removes what q matches; with no daemon there is nothing to remove.
+func (c *Client) Erase(ctx context.Context, q credential.Credential) error {
+	return c.tell(ctx, actErase, q.Persistent())
+}
+
+// stored tells the daemon that another store has stored cred (see Layer).
+func (c *Client) stored(ctx context.Context, cred credential.Credential) error {
+	return c.tell(ctx, actStored, cred.Persistent())
+}
+
+// tell sends an action that only removes, so no daemon means nothing to do.
+func (c *Client) tell(ctx context.Context, action string, cred credential.Credential) error {
+	_, err := c.callCred(ctx, action, cred)
+	if errors.Is(err, errNoDaemon) {
+		return nil
+	}
+	return err
+}
+
+// List returns the cached entries, most recent first.
+func (c *Client) List(ctx context.Context) ([]credential.Credential, error) {
+	r, err := c.call(ctx, request{Action: actList})
+	if errors.Is(err, errNoDaemon) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]credential.Credential, 0, len(r.Creds))
+	for _, b := range r.Creds {
+		cred, err := decodeCred(b)
+		if err != nil {
+			return nil, fmt.Errorf("cache: reading daemon's list: %w", err)
+		}
+		out = append(out, cred)
+	}
+	return out, nil
+}
+
+// StatusInfo describes a daemon without revealing any secret.
+type StatusInfo struct {
+	Running    bool      `json:"running"`
+	PID        int       `json:"pid,omitempty"`
+	Entries    int       `json:"entries"`
+	NextExpiry time.Time `json:"next_expiry,omitzero"` // zero when empty
+	RSS        int64     `json:"rss,omitempty"`        // resident memory in bytes; 0 where unknown
+}
+
+// Status reports on the daemon at o.Socket; Running is false when there is none.
+func Status(o Options) (StatusInfo, error) {
+	r, err := adminCall(o, actStatus)
+	if errors.Is(err, errNoDaemon) {
+		return StatusInfo{}, nil
+	}
+	if err != nil {
+		return StatusInfo{}, err
+	}
+	if r.Info == nil {
+		return StatusInfo{}, errors.New("cache: daemon sent no status")
+	}
+	return *r.Info, nil
+}
+
+// Clear makes the daemon forget every entry.
+func Clear(o Options) error { return ignoreNoDaemon(adminCall(o, actClear)) }
+
+// Exit stops the daemon; its entries are lost.
+func Exit(o Options) error { return ignoreNoDaemon(adminCall(o, actExit)) }
+
+func ignoreNoDaemon(_ reply, err error) error {
+	if errors.Is(err, errNoDaemon) {
+		return nil
+	}
+	return err
+}
+
+func adminCall(o Options, action string) (reply, error) {
+	c, err := Open(o)
+	if err != nil {
+		return reply{}, err
+	}
+	return c.call(context.Background(), request{Action: action})
+}
+
+func (c *Client) callCred(ctx context.Context, action string, cred credential.Credential) (reply, error) {
+	b, err := encodeCred(cred)
+	if err != nil {
+		return reply{}, fmt.Errorf("cache: %w", err)
+	}
+	return c.call(ctx, request{Action: action, Cred: b})
+}
+
+// call sends one request. It returns errNoDaemon when nothing listens, or
+// when the daemon closed the connection without answering (it was exiting).
+func (c *Client) call(ctx context.Context, req request) (reply, error) {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "unix", c.o.Socket)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+			return reply{}, errNoDaemon
+		}
+		return reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
+	}
+	defer conn.Close()
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	if err := send(conn, req); err != nil {
+		return reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
+	}
+	var r reply
+	if err := receive(conn, maxReply, &r); err != nil {
+		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
+			return reply{}, errNoDaemon
+		}
+		return reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)
+	}
+	if r.Status == stError {
+		return r, fmt.Errorf("cache daemon at %s: %s", c.o.Socket, r.Error)
+	}
+	return r, nil
+}
+
+// startMu keeps goroutines of one process from starting a daemon each;
+// between processes the daemon's own lock decides.
+var startMu sync.Mutex
+
+// start makes sure a daemon that accepts stores is listening.
+func (c *Client) start(ctx context.Context) error {
+	startMu.Lock()
+	defer startMu.Unlock()
+	if r, err := c.call(ctx, request{Action: actPing}); err == nil && r.Status == stOK {
+		return nil // started by another goroutine meanwhile
+	}
+	return spawn(ctx, c.o)
+}
+
+// spawn starts "Exe DaemonArgs... --socket PATH" detached from our session
+// and waits for its ready report on an inherited pipe. A daemon that finds
+// another one already listening reports ready too and exits.
+func spawn(ctx context.Context, o Options) error {
+	if os.Getenv(readyEnv) != "" {
+		// We were started to be a daemon and are not one (RunDaemon unsets
+		// it): Exe is the wrong program, say a test binary, and starting it
+		// again would recurse.
+		return fmt.Errorf("cache: not starting a daemon from a process started as one; %s %s is not a cache daemon", os.Args[0], strings.Join(o.DaemonArgs, " "))
+	}
+	exe := o.Exe
+	if exe == "" {
+		var err error
+		if exe, err = os.Executable(); err != nil {
+			return fmt.Errorf("cache: finding this program to start the daemon: %w", err)
+		}
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		return fmt.Errorf("cache: starting daemon: %w", err)
+	}
+	defer r.Close()
+	cmd := exec.Command(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket)...)
+	cmd.Env = append(os.Environ(), readyEnv+"=3") // ExtraFiles[0] is fd 3
+	cmd.ExtraFiles = []*os.File{w}
+	cmd.SysProcAttr = detached()
+	err = cmd.Start()
+	w.Close()
+	if err != nil {
+		return fmt.Errorf("cache: starting daemon %s: %w", exe, err)
+	}
+	go cmd.Wait() // reap it should it exit while we still run
+
+	deadline := time.Now().Add(startTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	r.SetReadDeadline(deadline)
+	msg, err := io.ReadAll(io.LimitReader(r, 4096))
+	switch {
+	case err != nil:
+		cmd.Process.Kill()
+		return fmt.Errorf("cache: daemon %s did not report ready: %w", exe, err)
+	case string(msg) == "ok\n":
+		return nil
+	case len(msg) == 0:
+		return fmt.Errorf("cache: daemon %s %s exited before listening on %s", exe, strings.Join(o.DaemonArgs, " "), o.Socket)
+	default:
+		return errors.New(strings.TrimSpace(string(msg))) // the daemon's own "cache daemon: ..." error
+	}
+}

@@ -1,0 +1,329 @@
+package cache
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// config holds the daemon's tunables; tests shorten them.
+type config struct {
+	grace     time.Duration    // how long to stay up with no entries
+	ioTimeout time.Duration    // per connection, so a silent client is dropped
+	now       func() time.Time // the clock entries expire by
+}
+
+var defaultConfig = config{grace: 30 * time.Second, ioTimeout: 5 * time.Second, now: time.Now}
+
+// errRunning means another daemon already listens on the socket.
+var errRunning = errors.New("a cache daemon is already running")
+
+// RunDaemon serves the cache on socket until ctx ends, the exit action
+// arrives, or it has had no entries for 30 seconds. It returns nil at once
+// if another daemon already listens there.
+func RunDaemon(ctx context.Context, socket string) error {
+	return runDaemon(ctx, socket, defaultConfig)
+}
+
+func runDaemon(ctx context.Context, socket string, cfg config) error {
+	socket, err := filepath.Abs(socket)
+	if err != nil {
+		return fmt.Errorf("cache daemon: socket path: %w", err)
+	}
+	harden()
+	signal.Ignore(syscall.SIGHUP) // outlive the terminal git ran in
+	os.Chdir("/")                 // do not keep the repository's filesystem busy
+	return run(ctx, socket, cfg, readyPipe())
+}
+
+// readyPipe returns the pipe a starting client waits on, if there is one.
+func readyPipe() *os.File {
+	v := os.Getenv(readyEnv)
+	os.Unsetenv(readyEnv)
+	fd, err := strconv.Atoi(v)
+	if err != nil || fd < 3 {
+		return nil
+	}
+	return os.NewFile(uintptr(fd), "ready")
+}
+
+// run listens on socket, reports the outcome on ready, and serves.
+func run(ctx context.Context, socket string, cfg config, ready *os.File) error {
+	d, err := listen(socket, cfg)
+	if ready != nil {
+		msg := "ok\n"
+		if err != nil && !errors.Is(err, errRunning) {
+			msg = err.Error() + "\n"
+		}
+		ready.WriteString(msg)
+		ready.Close()
+	}
+	if errors.Is(err, errRunning) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return d.serve(ctx)
+}
+
+type daemon struct {
+	cfg    config
+	socket string
+	ln     *net.UnixListener
+	file   os.FileInfo // the socket we bound, to remove only ours
+
+	mu      sync.Mutex
+	store   store
+	closing bool // set once the daemon has decided to exit; stores then get stClosing
+
+	changed  chan struct{} // poked after each change so serve re-arms its timer
+	quit     chan struct{} // closed by the exit action
+	quitOnce sync.Once
+	handlers sync.WaitGroup
+}
+
+// listen checks the socket directory and binds the socket. Under a lock
+// beside the socket it tells a live daemon (errRunning) from a stale
+// socket file left by one that died, which it replaces.
+func listen(socket string, cfg config) (*daemon, error) {
+	dir := filepath.Dir(socket)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("cache daemon: creating socket directory: %w", err)
+	}
+	if err := checkPrivateDir(dir); err != nil {
+		return nil, err
+	}
+	unlock, err := lockFile(socket + ".lock")
+	if err != nil {
+		return nil, fmt.Errorf("cache daemon: %w", err)
+	}
+	defer unlock()
+	if conn, err := net.Dial("unix", socket); err == nil {
+		conn.Close()
+		return nil, errRunning
+	}
+	if fi, err := os.Lstat(socket); err == nil {
+		if fi.Mode().Type() != fs.ModeSocket {
+			return nil, fmt.Errorf("cache daemon: %s exists and is not a socket; remove it or choose another --socket", socket)
+		}
+		if err := os.Remove(socket); err != nil {
+			return nil, fmt.Errorf("cache daemon: removing stale socket: %w", err)
+		}
+	}
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: socket, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("cache daemon: %w", err)
+	}
+	ln.SetUnlinkOnClose(false) // see close: only while it is still ours
+	os.Chmod(socket, 0o600)    // the 0700 directory already protects it; be sure anyway
+	fi, err := os.Lstat(socket)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("cache daemon: %w", err)
+	}
+	return &daemon{
+		cfg: cfg, socket: socket, ln: ln, file: fi,
+		changed: make(chan struct{}, 1), quit: make(chan struct{}),
+	}, nil
+}
+
+// serve accepts connections and sleeps until the next expiry, or until
+// the end of the grace period once it has no entries.
+func (d *daemon) serve(ctx context.Context) error {
+	accepting := make(chan struct{})
+	go func() { defer close(accepting); d.accept() }()
+	defer func() {
+		<-accepting // no handler is added after this
+		d.handlers.Wait()
+	}()
+
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	var emptySince time.Time
+	for {
+		select {
+		case <-timer.C:
+		case <-d.changed:
+		case <-d.quit:
+			d.close(false)
+			return nil
+		case <-ctx.Done():
+			d.close(false)
+			return nil
+		}
+		d.mu.Lock()
+		now := d.cfg.now()
+		d.store.expire(now)
+		wake := d.store.next
+		if d.store.len() == 0 {
+			if emptySince.IsZero() {
+				emptySince = now
+			}
+			wake = emptySince.Add(d.cfg.grace)
+		} else {
+			emptySince = time.Time{}
+		}
+		d.mu.Unlock()
+		if !now.Before(wake) && d.close(true) {
+			return nil
+		}
+		timer.Reset(wake.Sub(now))
+	}
+}
+
+// close stops listening. With idle set it gives up, returning false, if an
+// entry arrived meanwhile. It holds the socket lock so that a daemon being
+// started sees either this one live or its socket gone.
+func (d *daemon) close(idle bool) bool {
+	if unlock, err := lockFile(d.socket + ".lock"); err == nil {
+		defer unlock()
+	}
+	d.mu.Lock()
+	if idle && d.store.len() > 0 {
+		d.mu.Unlock()
+		return false
+	}
+	d.closing = true
+	d.store.clear()
+	d.mu.Unlock()
+	// Remove the socket only if it is still ours: if it was deleted, a new
+	// daemon may have bound the path. The inode alone may have been reused.
+	if fi, err := os.Lstat(d.socket); err == nil && os.SameFile(fi, d.file) && fi.ModTime().Equal(d.file.ModTime()) {
+		os.Remove(d.socket)
+	}
+	d.ln.Close()
+	return true
+}
+
+func (d *daemon) accept() {
+	for {
+		conn, err := d.ln.AcceptUnix()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil {
+			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: let some close
+			continue
+		}
+		d.handlers.Add(1)
+		go func() {
+			defer d.handlers.Done()
+			d.handle(conn)
+		}()
+	}
+}
+
+func (d *daemon) handle(conn *net.UnixConn) {
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(d.cfg.ioTimeout))
+	// Read before checking the peer: closing with its request unread would
+	// reset the connection and lose our answer.
+	var req request
+	if err := receive(conn, maxRequest, &req); err != nil {
+		return // a probe, a silent or a broken client: nothing to answer
+	}
+	if err := checkPeer(conn); err != nil {
+		send(conn, reply{Status: stError, Error: err.Error()})
+		return
+	}
+	send(conn, d.do(req))
+}
+
+func (d *daemon) do(req request) reply {
+	q, err := decodeCred(req.Cred) // an absent one decodes as empty
+	var a credential.Credential
+	if err == nil {
+		a, err = decodeCred(req.Answer)
+	}
+	if err != nil {
+		return reply{Status: stError, Error: err.Error()}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	now := d.cfg.now()
+	switch req.Action {
+	case actGet:
+		return credReply(d.store.find(q, now))
+	case actRecall:
+		return credReply(d.store.recall(q, now))
+	case actStore, actRemember:
+		if d.closing {
+			return reply{Status: stClosing}
+		}
+		if req.Timeout <= 0 {
+			return reply{Status: stError, Error: req.Action + ": timeout must be positive"}
+		}
+		if req.Action == actStore {
+			d.store.put(q.Persistent(), now.Add(req.Timeout))
+		} else {
+			d.store.remember(q, a.Persistent(), now.Add(req.Timeout))
+		}
+		d.poke()
+	case actErase:
+		d.store.remove(q)
+		d.poke()
+	case actStored:
+		d.store.stored(q)
+		d.poke()
+	case actList:
+		var r reply
+		for _, c := range d.store.list(now) {
+			b, err := encodeCred(c)
+			if err != nil {
+				return reply{Status: stError, Error: err.Error()}
+			}
+			r.Creds = append(r.Creds, b)
+		}
+		r.Status = stOK
+		return r
+	case actPing:
+		if d.closing {
+			return reply{Status: stClosing}
+		}
+	case actStatus:
+		d.store.expire(now)
+		return reply{Status: stOK, Info: &StatusInfo{
+			Running: true, PID: os.Getpid(), Entries: d.store.len(),
+			NextExpiry: d.store.next, RSS: rss(),
+		}}
+	case actClear:
+		d.store.clear()
+		d.poke()
+	case actExit:
+		d.quitOnce.Do(func() { close(d.quit) })
+	default:
+		return reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)}
+	}
+	return reply{Status: stOK}
+}
+
+func credReply(c credential.Credential, ok bool) reply {
+	if !ok {
+		return reply{Status: stNotFound}
+	}
+	b, err := encodeCred(c)
+	if err != nil {
+		return reply{Status: stError, Error: err.Error()}
+	}
+	return reply{Status: stOK, Creds: [][]byte{b}}
+}
+
+// poke wakes serve; one pending wake is enough.
+func (d *daemon) poke() {
+	select {
+	case d.changed <- struct{}{}:
+	default:
+	}
+}

@@ -1,0 +1,68 @@
+package cache
+
+import (
+	"context"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Layer puts the cache in front of inner: Get answers from the cache when
+// it has inner's answer to the same query, else asks inner and remembers
+// its answer for o.Timeout. Store and Erase go to inner, then make the
+// cache forget the answers they may have changed. The cache only saves
+// time, so its failures never fail an operation; inner's always do. The
+// result is a credential.Lister when inner is one.
+func Layer(inner credential.Store, o Options) credential.Store {
+	c, err := Open(o)
+	if err != nil {
+		return inner // no usable cache: inner alone still gives the right answers
+	}
+	l := &layer{inner: inner, cache: c}
+	if li, ok := inner.(credential.Lister); ok {
+		return listingLayer{l, li}
+	}
+	return l
+}
+
+type layer struct {
+	inner credential.Store
+	cache *Client
+}
+
+func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	if c, err := l.cache.lookup(ctx, actRecall, q); err == nil {
+		return c, nil
+	}
+	c, err := l.inner.Get(ctx, q)
+	if err != nil {
+		return c, err
+	}
+	l.cache.remember(ctx, q, c) // best effort: the answer is right either way
+	return c, nil
+}
+
+func (l *layer) Store(ctx context.Context, c credential.Credential) error {
+	if err := l.inner.Store(ctx, c); err != nil {
+		return err
+	}
+	l.cache.stored(ctx, c) // best effort
+	return nil
+}
+
+// Erase clears the cache even when inner fails, so a credential git has
+// just rejected is not served again from memory.
+func (l *layer) Erase(ctx context.Context, q credential.Credential) error {
+	err := l.inner.Erase(ctx, q)
+	l.cache.Erase(ctx, q) // best effort
+	return err
+}
+
+// listingLayer lists what inner holds: the cache is only a copy of part of it.
+type listingLayer struct {
+	*layer
+	lister credential.Lister
+}
+
+func (l listingLayer) List(ctx context.Context) ([]credential.Credential, error) {
+	return l.lister.List(ctx)
+}

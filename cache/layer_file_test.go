@@ -1,0 +1,29 @@
+//go:build unix
+
+package cache_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+)
+
+// The file store behind the cache, wired as the CLI does it: through
+// backends.Open with CacheFor, starting this test binary as the daemon.
+func TestLayerFileConformance(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) credential.Store {
+		o := cache.NewTestOptions(t)
+		s, err := backends.Open("file", backends.Options{
+			File: filepath.Join(t.TempDir(), "credentials"), Socket: o.Socket, CacheFor: time.Minute,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}

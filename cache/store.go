@@ -1,0 +1,163 @@
+package cache
+
+import (
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// store is the daemon's memory; the caller passes the time in, so tests
+// can use any clock. It holds two kinds of item, each forgotten at its own
+// deadline:
+//   - entries, for the cache used as a store: credential.Entries with its
+//     lookup and erase rules;
+//   - answers, for Layer: another store's answer to one exact query. A copy
+//     of some of that store's entries would answer differently from it: a
+//     host-wide query would get an owner token just because the owner's
+//     query came first.
+type store struct {
+	entries   credential.Entries // most recent first
+	deadlines []time.Time        // deadlines[i] belongs to entries[i]
+	answers   map[string]answer  // by answerKey
+	next      time.Time          // the earliest deadline; zero when empty
+}
+
+type answer struct {
+	query, cred credential.Credential
+	deadline    time.Time
+}
+
+// answerKey is the part of a query the answer depends on.
+func answerKey(q credential.Credential) credential.Credential {
+	k := credential.Credential{Protocol: q.Protocol, Host: q.Host, Path: q.Path}
+	if q.Persistent().HasUsername {
+		k.SetUsername(q.Username)
+	}
+	if q.HasCapability(credential.CapAuthType) {
+		k.Capabilities = []string{credential.CapAuthType}
+	}
+	return k
+}
+
+func keyString(q credential.Credential) string {
+	b, _ := encodeCred(answerKey(q)) // cannot fail: q was itself decoded
+	return string(b)
+}
+
+// deadlineFor is the earlier of deadline and c's password expiry.
+func deadlineFor(c credential.Credential, deadline time.Time) time.Time {
+	if c.PasswordExpiryUTC != 0 {
+		if exp := time.Unix(c.PasswordExpiryUTC, 0); exp.Before(deadline) {
+			return exp
+		}
+	}
+	return deadline
+}
+
+// put adds c first, replacing the entry with the same key, as Entries.Put
+// does, but in place so that each deadline stays beside its entry.
+func (s *store) put(c credential.Credential, deadline time.Time) {
+	for i := range s.entries { // not IndexFunc: it copies every entry to compare
+		if credential.SameKey(s.entries[i], c) {
+			s.entries = slices.Delete(s.entries, i, i+1)
+			s.deadlines = slices.Delete(s.deadlines, i, i+1)
+			break
+		}
+	}
+	s.entries = slices.Insert(s.entries, 0, c)
+	s.deadlines = slices.Insert(s.deadlines, 0, deadlineFor(c, deadline))
+	s.setNext()
+}
+
+// find returns Entries.Find's answer among the live entries.
+func (s *store) find(q credential.Credential, now time.Time) (credential.Credential, bool) {
+	s.expire(now)
+	return s.entries.Find(q, now)
+}
+
+// remove erases what q selects (credential.Erasable), answers included:
+// the other store has just erased the same.
+func (s *store) remove(q credential.Credential) {
+	s.drop(func(c credential.Credential, _ time.Time) bool { return credential.Erasable(q, c) })
+}
+
+// list returns the live entries, most recent first.
+func (s *store) list(now time.Time) []credential.Credential {
+	s.expire(now)
+	return slices.Clone(s.entries)
+}
+
+// remember keeps cred as the answer to q.
+func (s *store) remember(q, cred credential.Credential, deadline time.Time) {
+	if s.answers == nil {
+		s.answers = map[string]answer{}
+	}
+	s.answers[keyString(q)] = answer{answerKey(q), cred, deadlineFor(cred, deadline)}
+	s.setNext()
+}
+
+// recall returns the answer remembered for q.
+func (s *store) recall(q credential.Credential, now time.Time) (credential.Credential, bool) {
+	s.expire(now)
+	a, ok := s.answers[keyString(q)]
+	return a.cred, ok
+}
+
+// stored forgets the answers that storing c may have changed: the one it
+// replaced, and those of queries it covers at least as closely as their
+// answer does (Entries.Find prefers the closest, then the most recent).
+// Storing the answer itself changes nothing, and git does that after every
+// successful request.
+func (s *store) stored(c credential.Credential) {
+	maps.DeleteFunc(s.answers, func(_ string, a answer) bool {
+		if credential.SamePersistent(a.cred, c) {
+			return false
+		}
+		return credential.SameKey(a.cred, c) ||
+			credential.Covers(a.query, c) && credential.Specificity(a.query, c) >= credential.Specificity(a.query, a.cred)
+	})
+	s.setNext()
+}
+
+// expire drops what is due. It is cheap when nothing is: next says when.
+func (s *store) expire(now time.Time) {
+	if !s.next.IsZero() && !now.Before(s.next) {
+		s.drop(func(_ credential.Credential, d time.Time) bool { return !now.Before(d) })
+	}
+}
+
+// drop removes the entries and answers for which gone holds.
+func (s *store) drop(gone func(credential.Credential, time.Time) bool) {
+	kept := 0
+	for i, e := range s.entries {
+		if !gone(e, s.deadlines[i]) {
+			s.entries[kept], s.deadlines[kept] = e, s.deadlines[i]
+			kept++
+		}
+	}
+	clear(s.entries[kept:]) // let the secrets be collected
+	s.entries, s.deadlines = s.entries[:kept], s.deadlines[:kept]
+	maps.DeleteFunc(s.answers, func(_ string, a answer) bool { return gone(a.cred, a.deadline) })
+	s.setNext()
+}
+
+func (s *store) setNext() {
+	s.next = time.Time{}
+	earlier := func(d time.Time) {
+		if s.next.IsZero() || d.Before(s.next) {
+			s.next = d
+		}
+	}
+	for _, d := range s.deadlines {
+		earlier(d)
+	}
+	for _, a := range s.answers {
+		earlier(a.deadline)
+	}
+}
+
+func (s *store) len() int { return len(s.entries) + len(s.answers) }
+
+func (s *store) clear() { *s = store{} }

@@ -1,0 +1,77 @@
+package cache
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// The client and the daemon exchange one request and one reply per
+// connection, each a JSON object. Credentials travel as bytes in
+// credential.Write's format, so every attribute round-trips exactly (JSON
+// strings would mangle a password that is not valid UTF-8).
+
+// Actions a client may ask for.
+const (
+	actGet    = "get"
+	actStore  = "store"
+	actErase  = "erase"
+	actList   = "list"
+	actPing   = "ping"
+	actStatus = "status"
+	actClear  = "clear"
+	actExit   = "exit"
+	// For Layer: answers of another store to exact queries.
+	actRecall   = "recall"   // Cred is the query
+	actRemember = "remember" // Cred is the query, Answer the answer
+	actStored   = "stored"   // the other store has stored Cred
+)
+
+// Reply statuses.
+const (
+	stOK       = "ok"
+	stNotFound = "notfound"
+	stClosing  = "closing" // the daemon is exiting: start a new one and retry
+	stError    = "error"
+)
+
+type request struct {
+	Action  string        `json:"action"`
+	Cred    []byte        `json:"cred,omitempty"`
+	Answer  []byte        `json:"answer,omitempty"`
+	Timeout time.Duration `json:"timeout,omitempty"` // store, remember: how long to keep it
+}
+
+type reply struct {
+	Status string      `json:"status"`
+	Error  string      `json:"error,omitempty"`
+	Creds  [][]byte    `json:"creds,omitempty"`
+	Info   *StatusInfo `json:"info,omitempty"`
+}
+
+// Bounds on what either side reads: a request holds one credential, a
+// reply may list every entry.
+const (
+	maxRequest = 2 * credential.MaxInputBytes
+	maxReply   = 64 << 20
+)
+
+func encodeCred(c credential.Credential) ([]byte, error) {
+	var b bytes.Buffer
+	err := credential.Write(&b, c)
+	return b.Bytes(), err
+}
+
+func decodeCred(b []byte) (credential.Credential, error) {
+	return credential.Read(bytes.NewReader(b))
+}
+
+func send(conn net.Conn, v any) error { return json.NewEncoder(conn).Encode(v) }
+
+func receive(conn net.Conn, limit int64, v any) error {
+	return json.NewDecoder(io.LimitReader(conn, limit)).Decode(v)
+}

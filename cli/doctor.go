@@ -1,0 +1,456 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Check statuses.
+const (
+	StatusOK   = "ok"
+	StatusWarn = "warn"
+	StatusFail = "fail"
+)
+
+// Check is one line of doctor's report.
+type Check struct {
+	Name    string `json:"check"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+	Fix     string `json:"fix,omitempty"` // a command that fixes it
+}
+
+// ErrChecksFailed is returned by Doctor when a check failed; the report
+// already says which, so the caller only sets the exit status.
+var ErrChecksFailed = errors.New("doctor: some checks failed")
+
+// DoctorOptions are doctor's flags and where it looks.
+type DoctorOptions struct {
+	StoreRef       // Store is nil when opening it failed (OpenErr)
+	OpenErr  error // why the store could not be opened
+	Dir      string
+	JSON     bool
+	Online   bool         // also ask the forge's API about each GitHub token
+	HTTP     *http.Client // for Online; nil = default
+	Stdout   io.Writer
+	Now      func() time.Time
+}
+
+type doctor struct {
+	DoctorOptions
+	ctx    context.Context
+	now    time.Time
+	checks []Check
+	ours   *helperSetting          // the effective helper line that runs us
+	tokens []credential.Credential // nil when the store cannot list
+	listed bool                    // tokens is meaningful
+}
+
+func (d *doctor) add(name, status, fix, format string, args ...any) {
+	d.checks = append(d.checks, Check{Name: name, Status: status, Message: fmt.Sprintf(format, args...), Fix: fix})
+}
+
+// Doctor checks what stands between git and the stored tokens and prints
+// one line per check (or JSON). It returns ErrChecksFailed when any failed.
+func Doctor(ctx context.Context, o DoctorOptions) error {
+	d := &doctor{DoctorOptions: o, ctx: ctx, now: time.Now()}
+	if o.Now != nil {
+		d.now = o.Now()
+	}
+	d.checkPath()
+	d.checkHelpers()
+	d.checkHelperBinary()
+	d.checkStore()
+	d.checkTokens()
+	if o.Online {
+		d.checkOnline()
+	}
+	d.checkUseHTTPPath()
+	d.checkRemotes()
+
+	failed := false
+	for _, c := range d.checks {
+		failed = failed || c.Status == StatusFail
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(struct {
+			OK     bool    `json:"ok"`
+			Checks []Check `json:"checks"`
+		}{!failed, d.checks}); err != nil {
+			return err
+		}
+	} else {
+		for _, c := range d.checks {
+			line := fmt.Sprintf("%-4s  %-13s  %s", c.Status, c.Name, c.Message)
+			if c.Fix != "" {
+				line += "; fix: " + c.Fix
+			}
+			fmt.Fprintln(o.Stdout, line)
+		}
+	}
+	if failed {
+		return ErrChecksFailed
+	}
+	return nil
+}
+
+// programVersion runs "exe version" and returns its first line.
+func programVersion(ctx context.Context, exe string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, exe, "version").Output()
+	if err != nil {
+		return "", err
+	}
+	v, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	return v, nil
+}
+
+func (d *doctor) checkPath() {
+	p, err := exec.LookPath(binaryName)
+	if err != nil {
+		dir := "THE_INSTALL_DIRECTORY"
+		if exe, err := os.Executable(); err == nil {
+			dir = filepath.Dir(exe)
+		}
+		d.add("path", StatusWarn, fmt.Sprintf(`export PATH="$PATH:%s" (in your shell profile)`, dir),
+			"%s is not on PATH; git still runs the full path setup wrote, but you need PATH to run these commands", binaryName)
+		return
+	}
+	v, err := programVersion(d.ctx, p)
+	if err != nil {
+		d.add("path", StatusFail, "./install.sh", "%s on PATH does not run (%s version: %v)", p, p, err)
+		return
+	}
+	d.add("path", StatusOK, "", "%s on PATH is %s", binaryName, p+" ("+v+")")
+}
+
+func (d *doctor) checkHelpers() {
+	all, err := configHelpers(d.ctx, d.Dir)
+	if err != nil {
+		d.add("helpers", StatusFail, "git config --show-origin --get-regexp credential", "cannot read git config: %v", err)
+		return
+	}
+	effective, lastReset := effectiveHelpers(all)
+	// The first of our lines is the one git runs (and gets answers from).
+	idx := -1
+	for i, h := range effective {
+		if IsOurHelper(h.Value) && idx < 0 {
+			idx = i
+		}
+	}
+	setup := "git-credential-pat " + d.flagPrefix() + "setup"
+	if idx < 0 {
+		for _, h := range all {
+			if h.URL == "" && IsOurHelper(h.Value) && lastReset != nil {
+				d.add("helpers", StatusFail, setupIn(lastReset.Scope, setup),
+					"an empty credential.helper (%s) comes after git-credential-pat and removes it from the list", lastReset.Where())
+				return
+			}
+		}
+		d.add("helpers", StatusFail, setup, "git does not run git-credential-pat: no credential.helper names it")
+		d.checkURLHelpers(all)
+		return
+	}
+	d.ours = &effective[idx]
+	for _, h := range effective[:idx] {
+		d.add("helpers", StatusFail, setupIn(d.ours.Scope, setup),
+			"credential helper %q (%s) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it", h.Value, h.Where())
+	}
+	var after []string
+	for _, h := range effective[idx+1:] {
+		if IsOurHelper(h.Value) {
+			d.add("helpers", StatusWarn, setupIn(h.Scope, setup),
+				"git-credential-pat is configured more than once: %q (%s) runs again after %q", h.Value, h.Where(), d.ours.Value)
+			continue
+		}
+		after = append(after, fmt.Sprintf("%q", h.Value))
+	}
+	if idx == 0 {
+		msg := fmt.Sprintf("git runs git-credential-pat first (%s)", d.ours.Where())
+		if len(after) > 0 {
+			msg += "; after it " + strings.Join(after, ", ") + " (git also hands them each token it uses)"
+		}
+		d.add("helpers", StatusOK, "", "%s", msg)
+	}
+	d.checkURLHelpers(all)
+	if same, theirs := sameStore(d.ours.Value, d.Flags); !same {
+		d.add("helpers", StatusWarn, "git-credential-pat "+theirs+" doctor",
+			"git runs git-credential-pat with %s, but this check looked at --store %s", theirs, d.Name)
+	}
+}
+
+// checkURLHelpers flags credential.<url>.helper settings: git merges them
+// into the list for matching URLs, where they can come first.
+func (d *doctor) checkURLHelpers(all []helperSetting) {
+	for _, h := range all {
+		if h.URL == "" || IsOurHelper(h.Value) {
+			continue
+		}
+		what := fmt.Sprintf("credential helper %q", h.Value)
+		if h.Value == "" {
+			what = "an empty credential helper (which resets the list)"
+		}
+		d.add("helpers", StatusWarn, fmt.Sprintf("git config --%s --unset-all %s", h.Scope, shellQuote("credential."+h.URL+".helper")),
+			"%s for %s (%s) also applies to that URL and may come before git-credential-pat", what, h.URL, h.Where())
+	}
+}
+
+// setupIn adds the scope flag setup needs to write into scope.
+func setupIn(scope, setup string) string {
+	switch scope {
+	case "local", "system":
+		return setup + " --" + scope
+	}
+	return setup
+}
+
+func (d *doctor) checkHelperBinary() {
+	if d.ours == nil {
+		return
+	}
+	exe, err := helperExecutable(d.ctx, d.ours.Value)
+	if err != nil {
+		d.add("helper-binary", StatusFail, "git-credential-pat "+d.flagPrefix()+"setup",
+			"git cannot find the program of credential.helper %q: %v", d.ours.Value, err)
+		return
+	}
+	v, err := programVersion(d.ctx, exe)
+	if err != nil {
+		d.add("helper-binary", StatusFail, "./install.sh", "git runs %s, which fails: %v", exe, err)
+		return
+	}
+	if self := Version(); v != self {
+		d.add("helper-binary", StatusWarn, "./install.sh (or run setup from the binary git should use)",
+			"git runs %s (%s), but this is %s", exe, v, self)
+		return
+	}
+	d.add("helper-binary", StatusOK, "", "git runs %s (%s)", exe, v)
+}
+
+func (d *doctor) checkStore() {
+	if d.OpenErr != nil {
+		d.add("store", StatusFail, "", "store %s cannot be opened: %v", d.Name, d.OpenErr)
+		return
+	}
+	missing := false
+	if d.FilePath != "" {
+		path := d.FilePath
+		st, err := os.Stat(path)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			missing = true
+			d.add("store", StatusOK, "", "store %s: %s does not exist yet (the first login creates it, mode 0600)", d.Name, path)
+		case err != nil:
+			d.add("store", StatusFail, "", "store file: %v", err)
+			return
+		case st.Mode().Perm()&0o077 != 0:
+			d.add("store", StatusFail, "chmod 600 "+shellQuote(path), "store file: %s is readable by other users (mode %04o)", path, st.Mode().Perm())
+		}
+		if dst, err := os.Stat(filepath.Dir(path)); err == nil && !missing && dst.Mode().Perm()&0o077 != 0 {
+			d.add("store", StatusWarn, "chmod 700 "+shellQuote(filepath.Dir(path)), "store file: directory %s is open to other users (mode %04o)", filepath.Dir(path), dst.Mode().Perm())
+		}
+	}
+	// A lookup that matches nothing: proves the store answers, changes nothing.
+	probe := credential.Credential{Protocol: "https", Host: "git-credential-pat-doctor.invalid"}
+	if _, err := d.Store.Get(d.ctx, probe); err != nil && !errors.Is(err, credential.ErrNotFound) {
+		d.add("store", StatusFail, "", "store %s does not answer: %v", d.Name, err)
+		return
+	}
+	es, err := d.entries(d.ctx)
+	switch {
+	case err == nil && missing:
+		d.tokens, d.listed = es, true
+	case err == nil:
+		d.tokens, d.listed = es, true
+		where := ""
+		if d.FilePath != "" {
+			where = " (" + d.FilePath + ")"
+		}
+		d.add("store", StatusOK, "", "store %s%s answers and holds %d token(s)", d.Name, where, len(es))
+	case errors.As(err, new(*cannotListError)):
+		d.add("store", StatusOK, "", "store %s answers (it cannot list its entries, so token expiry is not checked)", d.Name)
+	default:
+		d.add("store", StatusFail, "", "store %s: %v", d.Name, err)
+	}
+}
+
+// loginFix is the command that replaces c's token.
+func (d *doctor) loginFix(c credential.Credential) string {
+	s := "git-credential-pat " + d.flagPrefix() + "login --host " + shellQuote(c.Host)
+	if c.Protocol != "" && c.Protocol != "https" {
+		s += " --protocol " + shellQuote(c.Protocol)
+	}
+	if c.Username != DefaultUsername {
+		s += " --username " + shellQuote(c.Username)
+	}
+	if c.Path != "" {
+		s += " --path " + shellQuote(c.Path)
+	}
+	return s
+}
+
+func (d *doctor) checkTokens() {
+	if !d.listed {
+		return
+	}
+	if len(d.tokens) == 0 {
+		d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login", "no tokens stored in store %s", d.Name)
+		return
+	}
+	bad, unknown := 0, 0
+	for _, c := range d.tokens {
+		when := ""
+		if c.PasswordExpiryUTC != 0 {
+			when = time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST")
+		}
+		switch left := time.Unix(c.PasswordExpiryUTC, 0).Sub(d.now); {
+		case c.PasswordExpiryUTC == 0:
+			unknown++
+		case left <= 0:
+			bad++
+			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s expired %s (%s); git no longer uses it", maskedSecret(c), c.URL(), Humanize(left), when)
+		case left <= SoonWindow:
+			bad++
+			d.add("tokens", StatusWarn, d.loginFix(c), "token %s for %s %s (%s); create a new one at %s", maskedSecret(c), c.URL(), DescribeExpiry(c.PasswordExpiryUTC, d.now), when, NewTokenURL(hostName(c.Host)))
+		}
+	}
+	if bad == 0 {
+		msg := fmt.Sprintf("%d token(s), none expired or expiring within 7 days", len(d.tokens))
+		if unknown > 0 {
+			msg += fmt.Sprintf(" (%d with no known expiry; record it with login --expires)", unknown)
+		}
+		d.add("tokens", StatusOK, "", "%s", msg)
+	}
+}
+
+// checkOnline asks GitHub's API about every stored GitHub token: valid,
+// rejected (revoked or expired), or in need of SSO authorization. Tokens
+// are never printed, only masked.
+func (d *doctor) checkOnline() {
+	asked := 0
+	for _, c := range d.tokens {
+		api := GitHubAPI(hostName(c.Host))
+		if api == "" || !c.HasPassword || isSecretReference(c.Password) {
+			continue
+		}
+		asked++
+		v, err := VerifyGitHub(d.ctx, d.HTTP, api, c.Password)
+		switch {
+		case err == nil:
+			msg := fmt.Sprintf("token %s for %s is valid (account %s)", maskedSecret(c), c.URL(), v.Login)
+			if !v.Expires.IsZero() {
+				msg += ", " + DescribeExpiry(v.Expires.Unix(), d.now)
+			}
+			d.add("online", StatusOK, "", "%s", msg)
+		case errors.Is(err, ErrSSORequired):
+			d.add("online", StatusWarn, "", "token %s for %s: %v", maskedSecret(c), c.URL(), err)
+		case errors.Is(err, ErrUnreachable):
+			d.add("online", StatusWarn, "", "token %s for %s not checked: %v", maskedSecret(c), c.URL(), err)
+		default:
+			d.add("online", StatusFail, strings.Replace(d.loginFix(c), " login ", " rotate ", 1), "token %s for %s: %v", maskedSecret(c), c.URL(), err)
+		}
+	}
+	if asked == 0 {
+		d.add("online", StatusOK, "", "no GitHub tokens to check online")
+	}
+}
+
+// isSecretReference reports whether a stored password is a reference that
+// a resolver turns into the token (op://..., ref:...), not a token.
+func isSecretReference(p string) bool {
+	return strings.HasPrefix(p, "ref:") || strings.Contains(p, "://")
+}
+
+func (d *doctor) checkUseHTTPPath() {
+	global, err := runGit(d.ctx, d.Dir, "config", "--type=bool", "--get", "credential.useHttpPath")
+	on := err == nil && strings.TrimSpace(global) == "true"
+	problems := 0
+	for _, c := range d.tokens {
+		if c.Protocol != "https" && c.Protocol != "http" {
+			continue
+		}
+		use := useHTTPPath(d.ctx, d.Dir, c)
+		switch {
+		case c.Path != "" && !use:
+			problems++
+			d.add("use-http-path", StatusWarn, "git config --global credential."+c.Protocol+"://"+c.Host+".useHttpPath true",
+				"the token for %s is for one path, but git sends paths only when credential.useHttpPath is true, so it is never used", c.URL())
+		}
+	}
+	if problems == 0 {
+		if on {
+			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is true: git asks per repository path")
+		} else {
+			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is not set: one token serves a whole host")
+		}
+	}
+}
+
+func (d *doctor) checkRemotes() {
+	urls, err := listRemotes(d.ctx, d.Dir)
+	if errors.Is(err, errNotRepo) {
+		d.add("ssh-remotes", StatusOK, "", "not in a git repository; remotes not checked")
+		return
+	}
+	if err != nil {
+		d.add("ssh-remotes", StatusFail, "", "cannot read the remotes: %v", err)
+		return
+	}
+	rules, _ := rewriteRules(d.ctx, d.Dir)
+	var stored []string
+	for _, c := range d.tokens {
+		if c.Protocol == "https" {
+			stored = append(stored, c.Host)
+		}
+	}
+	ssh := 0
+	for _, f := range planFixes(urls, rules, newTokenHosts(stored)) {
+		if f.Why != "SSH" {
+			continue
+		}
+		ssh++
+		cause := ""
+		if f.Rule != "" {
+			cause = " because of " + f.Rule
+		}
+		d.add("ssh-remotes", StatusWarn, f.Command(), "remote %s (%s) reaches %s over SSH%s, so no token is used for it", f.Remote, f.Kind(), f.Used, cause)
+	}
+	if ssh == 0 {
+		d.add("ssh-remotes", StatusOK, "", "no SSH remotes for hosts with a token or a known forge")
+	}
+
+	plain := 0
+	for _, u := range urls {
+		for _, used := range []string{u.Effective, u.PushEffective} {
+			if !strings.HasPrefix(used, "http://") {
+				continue
+			}
+			host, path, _ := parseHTTP(used)
+			if isLoopbackHost(host) {
+				continue
+			}
+			plain++
+			fix := fmt.Sprintf("git remote set-url %s%s %s", map[bool]string{true: "--push ", false: ""}[u.Push], shellQuote(u.Remote), shellQuote("https://"+host+"/"+path))
+			d.add("http-remotes", StatusWarn, fix, "remote %s (%s) uses plain http (%s): a token would travel unencrypted, so git-credential-pat does not send one", u.Remote, u.Kind(), used)
+			break
+		}
+	}
+	if plain == 0 {
+		d.add("http-remotes", StatusOK, "", "no plain-http remotes")
+	}
+}

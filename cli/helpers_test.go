@@ -1,0 +1,70 @@
+package cli
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestSplitWords(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"/usr/bin/git-credential-pat --store file", []string{"/usr/bin/git-credential-pat", "--store", "file"}},
+		{`'/home/a b/git-credential-pat' --file '/x/it'\''s'`, []string{"/home/a b/git-credential-pat", "--file", "/x/it's"}},
+		{`git-credential-pat --file "/tmp/a \"b\""`, []string{"git-credential-pat", "--file", `/tmp/a "b"`}},
+		{`a\ b  c`, []string{"a b", "c"}},
+		{"", nil},
+		{"''", []string{""}},
+	}
+	for _, tc := range tests {
+		if got := splitWords(tc.in); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("splitWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestEffectiveHelpers(t *testing.T) {
+	h := func(scope, url, v string) helperSetting { return helperSetting{Scope: scope, URL: url, Value: v} }
+	all := []helperSetting{
+		h("system", "", "osxkeychain"),
+		h("global", "", ""),
+		h("global", "", "store"),
+		h("global", "https://dev.azure.com", "manager"),
+		h("global", "", "/bin/git-credential-pat"),
+		h("local", "", "cache"),
+	}
+	eff, reset := effectiveHelpers(all)
+	var vals []string
+	for _, e := range eff {
+		vals = append(vals, e.Value)
+	}
+	if want := []string{"store", "/bin/git-credential-pat", "cache"}; !reflect.DeepEqual(vals, want) {
+		t.Fatalf("effective = %q, want %q", vals, want)
+	}
+	if reset == nil || reset.Scope != "global" {
+		t.Fatalf("last reset = %+v", reset)
+	}
+}
+
+func TestSameStore(t *testing.T) {
+	tests := []struct {
+		helper string
+		ours   []string
+		same   bool
+		theirs string
+	}{
+		{"/bin/git-credential-pat", nil, true, "--store file"},
+		{"/bin/git-credential-pat --store file", nil, true, "--store file"},
+		{"/bin/git-credential-pat --store keychain", nil, false, "--store keychain"},
+		{"/bin/git-credential-pat --store=keychain", []string{"--store", "keychain"}, true, "--store keychain"},
+		{"/bin/git-credential-pat --file /x", []string{"--file", "/y"}, false, "--store file --file /x"},
+		{"!git-credential-pat --store cache --socket /s", []string{"--store", "cache", "--socket", "/s", "--lock-timeout", "2s"}, true, "--store cache --socket /s"},
+	}
+	for _, tc := range tests {
+		same, theirs := sameStore(tc.helper, tc.ours)
+		if same != tc.same || theirs != tc.theirs {
+			t.Errorf("sameStore(%q, %q) = %v, %q; want %v, %q", tc.helper, tc.ours, same, theirs, tc.same, tc.theirs)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// ListOptions are list's flags and where it writes.
+type ListOptions struct {
+	StoreRef
+	JSON      bool
+	ShowToken bool
+	Stdout    io.Writer
+	Now       func() time.Time
+}
+
+// ListEntry is one stored credential as list shows it (and --json prints).
+type ListEntry struct {
+	Protocol  string `json:"protocol"`
+	Host      string `json:"host"`
+	Path      string `json:"path,omitempty"`
+	Username  string `json:"username"`
+	Store     string `json:"store"`
+	Token     string `json:"token"`                // masked unless --show-token
+	TokenKind string `json:"token_kind,omitempty"` // e.g. "GitHub classic personal access token"
+	AuthType  string `json:"authtype,omitempty"`   // for authtype/credential entries
+	ExpiresAt string `json:"expires_at,omitempty"` // RFC 3339, UTC
+	Expired   bool   `json:"expired"`
+	Expiry    string `json:"expiry,omitempty"` // "expired", "expires in 3 days"
+}
+
+// cannotListError is the one-line message for stores without a Lister.
+type cannotListError struct{ store string }
+
+func (e *cannotListError) Error() string {
+	return fmt.Sprintf("store %s cannot list its entries; use its own tools to see them, or keep tokens in --store file", e.store)
+}
+
+func errCannotList(name string) error { return &cannotListError{name} }
+
+// entries lists the store's credentials, or errCannotList.
+func (s StoreRef) entries(ctx context.Context) ([]credential.Credential, error) {
+	l, ok := s.Store.(credential.Lister)
+	if !ok {
+		return nil, errCannotList(s.Name)
+	}
+	es, err := l.List(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("listing store %s: %w", s.Name, err)
+	}
+	return es, nil
+}
+
+// listEntry describes c for people and scripts.
+func listEntry(c credential.Credential, store string, show bool, now time.Time) ListEntry {
+	e := ListEntry{Protocol: c.Protocol, Host: c.Host, Path: c.Path, Username: c.Username, Store: store, AuthType: c.AuthType}
+	secret := c.Password
+	if !c.HasPassword && c.Password == "" {
+		secret = c.Credential
+	}
+	if f, ok := tokenFormatOf(secret); ok {
+		e.TokenKind = f.kind
+	}
+	e.Token = MaskToken(secret)
+	if show {
+		e.Token = secret
+	}
+	if c.PasswordExpiryUTC != 0 {
+		e.ExpiresAt = time.Unix(c.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
+		e.Expired = c.Expired(now)
+		e.Expiry = DescribeExpiry(c.PasswordExpiryUTC, now)
+	}
+	return e
+}
+
+// List prints the store's entries: a table, or JSON with --json. Tokens
+// are masked unless ShowToken is set.
+func List(ctx context.Context, o ListOptions) error {
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	es, err := o.entries(ctx)
+	if err != nil {
+		return fmt.Errorf("list: %w", err)
+	}
+	out := make([]ListEntry, 0, len(es))
+	for _, c := range es {
+		out = append(out, listEntry(c, o.Name, o.ShowToken, now))
+	}
+	if o.JSON {
+		enc := json.NewEncoder(o.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(out) == 0 {
+		_, err := fmt.Fprintf(o.Stdout, "No tokens in store %s. Add one with: git-credential-pat %slogin\n", o.Name, o.flagPrefix())
+		return err
+	}
+	tw := tabwriter.NewWriter(o.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "HOST\tPATH\tUSERNAME\tTOKEN\tEXPIRES\tSTORE")
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	for _, e := range out {
+		host := e.Host
+		if e.Protocol != "https" {
+			host = e.Protocol + "://" + host
+		}
+		token := e.Token
+		if e.AuthType != "" && e.Token != "" && !strings.HasPrefix(token, e.AuthType) {
+			token = e.AuthType + " " + token
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", host, dash(e.Path), dash(e.Username), dash(token), dash(e.Expiry), e.Store)
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,343 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// DefaultUsername is stored with a token when --username is not given.
+// GitHub, GitLab, Gitea/Forgejo and Azure DevOps accept any non-empty
+// username with a token; this one says what the password is. Bitbucket
+// checks the username, so there --username is required.
+const DefaultUsername = "x-access-token"
+
+// StoreRef is the store a command works on, and how the user named it.
+type StoreRef struct {
+	Store credential.Store
+	Name  string   // the --store name, for messages
+	Flags []string // the store flags given on the command line, e.g. --store file --file X
+	// FilePath is the credentials file when the store is (or includes) the
+	// file store, for permission checks; "" otherwise.
+	FilePath string
+}
+
+// flagPrefix renders the store flags, followed by a space, for a command a
+// person can paste.
+func (s StoreRef) flagPrefix() string {
+	var b strings.Builder
+	for _, a := range s.Flags {
+		b.WriteString(shellQuote(a))
+		b.WriteByte(' ')
+	}
+	return b.String()
+}
+
+// LoginOptions are login's flags and where it reads and writes.
+type LoginOptions struct {
+	StoreRef
+	Host     string // host[:port], or a URL
+	Protocol string
+	Path     string
+	Owner    string // a user or organization: the token is for https://HOST/OWNER/
+	NoVerify bool   // skip asking the forge's API about the token
+	HTTP     *http.Client
+	Username string   // "" means DefaultUsername
+	Expires  string   // see ParseExpiry
+	Args     []string // positional arguments, refused: a token never comes from argv
+	Dir      string   // the repository whose remotes are checked afterwards
+	Stdin    io.Reader
+	Stdout   io.Writer
+	Stderr   io.Writer
+	Now      func() time.Time
+}
+
+// maxTokenInput bounds what login reads from a pipe.
+const maxTokenInput = 64 << 10
+
+// Login reads a token (without echo from a terminal, else from stdin),
+// checks its shape, and stores it for the host.
+func Login(ctx context.Context, o LoginOptions) error {
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	if len(o.Args) > 0 {
+		return errors.New("login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login")
+	}
+	c, err := loginTarget(o)
+	if err != nil {
+		return err
+	}
+	expiry, err := ParseExpiry(o.Expires, now)
+	if err != nil {
+		return fmt.Errorf("login: %w", err)
+	}
+	if !expiry.IsZero() {
+		c.PasswordExpiryUTC = expiry.Unix()
+	}
+
+	token, err := readToken(o, c)
+	if err != nil {
+		return err
+	}
+	info, err := CheckToken(c.Host, token)
+	if err != nil {
+		return fmt.Errorf("login: token refused: %v; nothing was stored", err)
+	}
+	if info.Advice != "" {
+		fmt.Fprintln(o.Stderr, "git-credential-pat: note: "+info.Advice)
+	}
+	if err := o.verify(ctx, &c, token); err != nil {
+		return err
+	}
+	c.SetPassword(token)
+
+	verb := "Stored"
+	if l, ok := o.Store.(credential.Lister); ok {
+		if entries, err := l.List(ctx); err == nil {
+			for _, e := range entries {
+				switch {
+				case credential.SamePersistent(e, c):
+					verb = "Already stored"
+				case credential.SameKey(e, c) && verb == "Stored":
+					verb = "Replaced"
+				}
+			}
+		}
+	}
+	if err := o.Store.Store(ctx, c); err != nil {
+		return fmt.Errorf("login: storing the token in store %s: %w", o.Name, err)
+	}
+	if !o.holds(ctx, c) {
+		return fmt.Errorf("login: store %s did not keep the token (it is read-only, or keeps another entry for %s that it will not replace); check with: git-credential-pat %slist", o.Name, c.URL(), o.flagPrefix())
+	}
+	what := info.Kind
+	if what == "" {
+		what = "token"
+	}
+	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, MaskToken(token), c.URL(), o.Name)
+	if c.PasswordExpiryUTC != 0 {
+		line += fmt.Sprintf(" (%s, %s)", DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
+	}
+	fmt.Fprintln(o.Stdout, line)
+
+	afterLogin(ctx, o, c)
+	return nil
+}
+
+// VerifyEnv set to 0 or false turns login's default verification off (for
+// air-gapped machines, and for tests that must never reach a real forge).
+const VerifyEnv = "GIT_CREDENTIAL_PAT_VERIFY"
+
+// verify asks the forge's API about the token when the host is a GitHub
+// and verification is on. What it learns fills in what the user did not
+// give: the account login as username and the token's expiry. A rejected
+// token is refused; an unreachable API only earns a note.
+func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, token string) error {
+	api := GitHubAPI(hostName(c.Host))
+	if o.NoVerify || api == "" {
+		return nil
+	}
+	if v := strings.ToLower(os.Getenv(VerifyEnv)); v == "0" || v == "false" || v == "off" {
+		return nil
+	}
+	v, err := VerifyGitHub(ctx, o.HTTP, api, token)
+	switch {
+	case errors.Is(err, ErrUnreachable):
+		fmt.Fprintf(o.Stderr, "git-credential-pat: note: could not verify the token (%v); storing it unverified\n", err)
+		return nil
+	case errors.Is(err, ErrSSORequired):
+		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %v\n", err)
+		return nil
+	case err != nil:
+		return fmt.Errorf("login: token refused: %v; nothing was stored", err)
+	}
+	if o.Username == "" && v.Login != "" && !strings.Contains(o.Host, "@") {
+		c.SetUsername(v.Login)
+	}
+	if c.PasswordExpiryUTC == 0 && !v.Expires.IsZero() {
+		c.PasswordExpiryUTC = v.Expires.Unix()
+	}
+	line := "Verified with " + api + ": the token belongs to " + v.Login
+	if v.Scopes != "" {
+		line += "; scopes: " + v.Scopes
+	}
+	if v.Expires.IsZero() {
+		line += "; it does not expire"
+	}
+	fmt.Fprintln(o.Stdout, line)
+	return nil
+}
+
+// loginTarget builds the credential's identity from the flags.
+func loginTarget(o LoginOptions) (credential.Credential, error) {
+	if o.Owner != "" {
+		if o.Path != "" {
+			return credential.Credential{}, errors.New("login: give --owner or --path, not both")
+		}
+		o.Path = o.Owner
+	}
+	c := credential.Credential{Protocol: o.Protocol, Host: o.Host, Path: strings.Trim(o.Path, "/")}
+	if strings.Contains(o.Host, "://") {
+		u, err := credential.ParseURL(o.Host)
+		if err != nil {
+			return c, fmt.Errorf("login: --host %s: %v", o.Host, err)
+		}
+		if u.HasPassword {
+			return c, errors.New("login: --host must not contain a password; the token is read from a prompt or a pipe")
+		}
+		c.Protocol, c.Host = u.Protocol, u.Host
+		if c.Path == "" {
+			c.Path = u.Path
+		}
+		if o.Username == "" && u.Username != "" {
+			o.Username = u.Username
+		}
+	}
+	if c.Protocol == "" {
+		c.Protocol = "https"
+	}
+	if c.Host == "" || strings.ContainsAny(c.Host, "/ \t\n\r\x00") {
+		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
+	}
+	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {
+		return c, errors.New("login: --path and --username must not contain newlines")
+	}
+	if c.Protocol == "http" && !isLoopbackHost(c.Host) {
+		return c, fmt.Errorf("login: --protocol http would send the token unencrypted to %s; use https", c.Host)
+	}
+	user := o.Username
+	if user == "" {
+		if strings.EqualFold(hostName(c.Host), "bitbucket.org") {
+			return c, errors.New("login: bitbucket.org checks the username that goes with a token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME")
+		}
+		user = DefaultUsername
+	}
+	c.SetUsername(user)
+	return c, nil
+}
+
+func isLoopbackHost(host string) bool {
+	h := strings.Trim(hostName(host), "[]")
+	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
+}
+
+// readToken reads the token: with a prompt and no echo from a terminal,
+// else everything on stdin (one line).
+func readToken(o LoginOptions, c credential.Credential) (string, error) {
+	if f, ok := o.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(o.Stderr, "Token for %s (input is hidden; create one at %s): ", c.URL(), NewTokenURL(hostName(c.Host)))
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(o.Stderr)
+		if err != nil {
+			return "", fmt.Errorf("login: reading the token from the terminal: %v", err)
+		}
+		token := strings.TrimSpace(string(b))
+		if token == "" {
+			return "", errors.New("login: no token entered; nothing was stored; run git-credential-pat login again and paste the token")
+		}
+		return token, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(o.Stdin, maxTokenInput+1))
+	if err != nil {
+		return "", fmt.Errorf("login: reading the token from stdin: %v", err)
+	}
+	if len(b) > maxTokenInput {
+		return "", fmt.Errorf("login: stdin holds more than %d bytes, which is not a token; pipe only the token, for example: gh auth token | git-credential-pat login", maxTokenInput)
+	}
+	token := string(bytes.TrimSpace(b))
+	if token == "" {
+		return "", errors.New("login: no token on stdin; pipe one (gh auth token | git-credential-pat login) or run git-credential-pat login in a terminal to paste it")
+	}
+	if strings.ContainsAny(token, "\n\r") {
+		return "", errors.New("login: stdin holds more than one line; pipe only the token, for example: gh auth token | git-credential-pat login")
+	}
+	return token, nil
+}
+
+// afterLogin warns about what would keep git from using the new token:
+// git not configured to run this helper with the same store, and SSH or
+// plain-http remotes for the host in the current repository.
+func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
+	warn := func(format string, args ...any) {
+		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: "+format+"\n", args...)
+	}
+	if all, err := configHelpers(ctx, o.Dir); err == nil {
+		effective, _ := effectiveHelpers(all)
+		var ours *helperSetting
+		for i := range effective {
+			if IsOurHelper(effective[i].Value) {
+				ours = &effective[i]
+			}
+		}
+		switch {
+		case ours == nil:
+			warn("git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat %ssetup", o.flagPrefix())
+		default:
+			if same, theirs := sameStore(ours.Value, o.Flags); !same {
+				warn("git runs git-credential-pat with %s (%s), not the store this token went to; run: git-credential-pat %s login", theirs, ours.Where(), theirs)
+			}
+		}
+	}
+
+	if c.Path != "" && !useHTTPPath(ctx, o.Dir, c) {
+		// A path-scoped (owner) token only matches when git sends the path;
+		// turn that on for this host alone.
+		if err := EnableHTTPPath(ctx, c); err != nil {
+			warn("this token is for %s only, but git sends the path only when credential.useHttpPath is true, and setting it failed (%v); run: git config --global credential.%s://%s.useHttpPath true", c.Path, err, c.Protocol, c.Host)
+		} else {
+			fmt.Fprintf(o.Stdout, "git config --global: set credential.%s://%s.useHttpPath = true (git now sends the repository path, so owner tokens can be told apart)\n", c.Protocol, c.Host)
+		}
+	}
+
+	urls, err := listRemotes(ctx, o.Dir)
+	if err != nil {
+		return
+	}
+	rules, _ := rewriteRules(ctx, o.Dir)
+	hosts := tokenHosts{strings.ToLower(hostName(c.Host)): {https: c.Host, haveToken: true}}
+	for _, f := range planFixes(urls, rules, hosts) {
+		if f.Rule != "" {
+			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), f.Used, f.Why, f.Rule, f.Command())
+			continue
+		}
+		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, f.Raw, f.Command())
+	}
+}
+
+// useHTTPPath reports whether git sends the path for c's URL
+// (credential.useHttpPath, including URL-scoped settings).
+func useHTTPPath(ctx context.Context, dir string, c credential.Credential) bool {
+	out, err := runGit(ctx, dir, "config", "--type=bool", "--get-urlmatch", "credential.useHttpPath", c.Protocol+"://"+c.Host+"/")
+	return err == nil && strings.TrimSpace(out) == "true"
+}
+
+// holds reports whether the store now has c (same key and token): through
+// List when it can, which never runs a secret resolver, else through Get.
+func (s StoreRef) holds(ctx context.Context, c credential.Credential) bool {
+	if l, ok := s.Store.(credential.Lister); ok {
+		es, err := l.List(ctx)
+		if err != nil {
+			return false
+		}
+		for _, e := range es {
+			if credential.SameKey(e, c) && e.Password == c.Password {
+				return true
+			}
+		}
+		return false
+	}
+	got, err := s.Store.Get(ctx, c.Persistent())
+	return err == nil && got.Password == c.Password
+}

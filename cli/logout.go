@@ -1,0 +1,146 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// LogoutOptions are logout's flags and where it writes.
+type LogoutOptions struct {
+	StoreRef
+	Host        string // "" with All: every host
+	Username    string
+	HasUsername bool // --username was given (possibly empty)
+	Path        string
+	HasPath     bool
+	All         bool // remove every match, not just one
+	Stdout      io.Writer
+}
+
+// describe names the selection for messages: "github.com (username alice)".
+func (o LogoutOptions) describe() string {
+	var parts []string
+	if o.Host != "" {
+		parts = append(parts, o.Host)
+	} else {
+		parts = append(parts, "any host")
+	}
+	if o.HasUsername {
+		parts = append(parts, "username "+o.Username)
+	}
+	if o.HasPath {
+		parts = append(parts, "path "+o.Path)
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (o LogoutOptions) selects(c credential.Credential) bool {
+	return (o.Host == "" || strings.EqualFold(c.Host, o.Host)) &&
+		(!o.HasUsername || c.Username == o.Username) &&
+		(!o.HasPath || c.Path == o.Path)
+}
+
+// entryKey identifies an entry for comparing the store before and after.
+func entryKey(c credential.Credential) string {
+	return c.URL() + "\x00" + c.Password + "\x00" + c.Credential
+}
+
+// Logout erases exactly the entries the flags select and says which. With
+// several matches and no --all it refuses and lists them.
+func Logout(ctx context.Context, o LogoutOptions) error {
+	o.Path = strings.Trim(o.Path, "/")
+	if o.Host == "" && !o.All {
+		return errors.New("logout: say which host (git-credential-pat logout --host github.com) or remove everything with --all")
+	}
+	l, ok := o.Store.(credential.Lister)
+	if !ok {
+		return logoutBlind(ctx, o)
+	}
+	before, err := l.List(ctx)
+	if err != nil {
+		return fmt.Errorf("logout: listing store %s: %w", o.Name, err)
+	}
+	var matches []credential.Credential
+	for _, c := range before {
+		if o.selects(c) {
+			matches = append(matches, c)
+		}
+	}
+	if len(matches) == 0 {
+		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s.\n", o.describe(), o.Name)
+		return err
+	}
+	if len(matches) > 1 && !o.All {
+		var names []string
+		for _, c := range matches {
+			names = append(names, c.URL())
+		}
+		return fmt.Errorf("logout: %d tokens match %s (%s); pick one with --username or --path, or remove them all with --all", len(matches), o.describe(), strings.Join(names, ", "))
+	}
+	for _, c := range matches {
+		// The exact entry, token included, so others stay (git 2.42 rule).
+		q := c.Persistent()
+		q.PasswordExpiryUTC, q.OAuthRefreshToken = 0, ""
+		if err := o.Store.Erase(ctx, q); err != nil {
+			return fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
+		}
+	}
+	after, err := l.List(ctx)
+	if err != nil {
+		return fmt.Errorf("logout: listing store %s after removing: %w", o.Name, err)
+	}
+	left := map[string]int{}
+	for _, c := range after {
+		left[entryKey(c)]++
+	}
+	removed := 0
+	for _, c := range before {
+		k := entryKey(c)
+		if left[k] > 0 {
+			left[k]--
+			continue
+		}
+		removed++
+		fmt.Fprintf(o.Stdout, "Removed %s (%s) from store %s\n", c.URL(), maskedSecret(c), o.Name)
+	}
+	if removed < len(matches) {
+		return fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
+	}
+	return nil
+}
+
+// logoutBlind erases through a store that cannot list: it cannot say what
+// matched, so it says what it asked for.
+func logoutBlind(ctx context.Context, o LogoutOptions) error {
+	if o.Host == "" {
+		return fmt.Errorf("logout: %v; --all needs --host with this store", errCannotList(o.Name))
+	}
+	q := credential.Credential{Host: o.Host, Path: o.Path}
+	if o.HasUsername {
+		q.SetUsername(o.Username)
+	}
+	if err := o.Store.Erase(ctx, q); err != nil {
+		return fmt.Errorf("logout: removing tokens for %s from store %s: %w", o.describe(), o.Name, err)
+	}
+	q.Protocol = "https"
+	if _, err := o.Store.Get(ctx, q); err == nil {
+		return fmt.Errorf("logout: store %s still answers for %s after the erase (a read-only store such as env?); remove the token where it comes from", o.Name, o.describe())
+	}
+	_, err := fmt.Fprintf(o.Stdout, "Removed every token for %s from store %s (this store cannot list its entries, so they are not named here)\n", o.describe(), o.Name)
+	return err
+}
+
+func maskedSecret(c credential.Credential) string {
+	if c.Password != "" {
+		return MaskToken(c.Password)
+	}
+	if c.Credential != "" {
+		return c.AuthType + " " + MaskToken(c.Credential)
+	}
+	return "no token"
+}

@@ -1,0 +1,117 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// RemotesOptions are remotes' flags and where it works.
+type RemotesOptions struct {
+	StoreRef        // optional: hosts with a stored token count too, when it can list
+	OpenErr  error  // why the store could not be opened, if it could not
+	Dir      string // the repository
+	Fix      bool
+	Stdout   io.Writer
+	Stderr   io.Writer
+}
+
+// storedHosts returns the https hosts the store holds tokens for; a store
+// that cannot list (or fails) adds none, with a warning.
+func storedHosts(ctx context.Context, s StoreRef, warn func(string)) []string {
+	if s.Store == nil {
+		return nil
+	}
+	es, err := s.entries(ctx)
+	if err != nil {
+		warn(err.Error() + "; only the known forges are checked")
+		return nil
+	}
+	var hosts []string
+	for _, c := range es {
+		if c.Protocol == "https" {
+			hosts = append(hosts, c.Host)
+		}
+	}
+	return hosts
+}
+
+// Remotes prints, for each remote URL git uses over SSH (or plain http)
+// with a host that has a stored token or is a known forge, the git command
+// that switches it to HTTPS; with Fix it runs those commands.
+func Remotes(ctx context.Context, o RemotesOptions) error {
+	warn := func(msg string) { fmt.Fprintln(o.Stderr, "git-credential-pat: warning: "+msg) }
+	urls, err := listRemotes(ctx, o.Dir)
+	if errors.Is(err, errNotRepo) {
+		return errors.New("remotes: not in a git repository; cd into one and run: git-credential-pat remotes")
+	}
+	if err != nil {
+		return fmt.Errorf("remotes: %w", err)
+	}
+	if len(urls) == 0 {
+		_, err := fmt.Fprintln(o.Stdout, "This repository has no remotes.")
+		return err
+	}
+	rules, err := rewriteRules(ctx, o.Dir)
+	if err != nil {
+		return fmt.Errorf("remotes: %w", err)
+	}
+	if o.OpenErr != nil {
+		warn(fmt.Sprintf("store %s cannot be opened (%v); only the known forges are checked", o.Name, o.OpenErr))
+	}
+	hosts := newTokenHosts(storedHosts(ctx, o.StoreRef, warn))
+	fixes := planFixes(urls, rules, hosts)
+
+	flagged := map[string]bool{}
+	for _, f := range fixes {
+		flagged[f.Remote+"\x00"+f.Raw] = true
+	}
+	for _, u := range urls {
+		if flagged[u.Remote+"\x00"+u.Raw] {
+			continue
+		}
+		how := "HTTPS"
+		switch {
+		case strings.HasPrefix(u.Effective, "https://"):
+		case strings.HasPrefix(u.Effective, "http://"):
+			how = "plain http, on a host with no token and no known forge"
+		default:
+			if _, _, ok := parseSSH(u.Effective); ok {
+				how = "SSH, on a host with no token and no known forge: left alone"
+			} else {
+				how = "neither SSH nor HTTP: left alone"
+			}
+		}
+		shown := u.Raw
+		if u.Effective != u.Raw {
+			shown += " (git uses " + u.Effective + ")"
+		}
+		fmt.Fprintf(o.Stdout, "%s (%s): %s: %s\n", u.Remote, u.Kind(), shown, how)
+	}
+	pending := 0
+	for _, f := range fixes {
+		note := ""
+		if !f.HaveToken {
+			note = fmt.Sprintf(" (no token stored for %s yet: git-credential-pat %slogin --host %s)", f.Host, o.flagPrefix(), f.Host)
+		}
+		if f.Rule != "" {
+			fmt.Fprintf(o.Stdout, "%s (%s): %s reaches %s over %s because of %s, which affects every repository; remove it yourself with:\n  %s\n", f.Remote, f.Kind(), f.Raw, f.Used, f.Why, f.Rule, f.Command())
+			continue
+		}
+		if o.Fix {
+			if _, err := runGit(ctx, o.Dir, f.args...); err != nil {
+				return fmt.Errorf("remotes: %w; run it by hand: %s", err, f.Command())
+			}
+			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s%s\n", f.Remote, f.Kind(), f.Raw, f.NewURL, note)
+			continue
+		}
+		pending++
+		fmt.Fprintf(o.Stdout, "%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), f.Raw, f.Why, note, f.Command())
+	}
+	if pending > 0 {
+		fmt.Fprintf(o.Stdout, "Run git-credential-pat %sremotes --fix to make these changes.\n", o.flagPrefix())
+	}
+	return nil
+}

@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"fmt"
+	"hash/crc32"
+	"strings"
+	"unicode/utf8"
+)
+
+// TokenInfo says what kind of token CheckToken recognised.
+type TokenInfo struct {
+	Kind   string // for example "GitHub classic personal access token"; "" when unknown
+	Prefix string // the recognised prefix, for example "ghp_"; "" when unknown
+	Forge  string // "GitHub", "GitLab" or ""
+	Advice string // one line worth telling the user, or ""
+}
+
+// TokenError explains why a token was refused. It never quotes the token.
+type TokenError struct{ Reason string }
+
+func (e *TokenError) Error() string { return e.Reason }
+
+// tokenFormat is a prefixed token format a forge documents.
+type tokenFormat struct {
+	prefix, kind, forge string
+}
+
+// Longest prefix first: "github_pat_" must win over nothing, and GitHub's
+// four-character prefixes never overlap.
+var tokenFormats = []tokenFormat{
+	{"github_pat_", "GitHub fine-grained personal access token", "GitHub"},
+	{"ghp_", "GitHub classic personal access token", "GitHub"},
+	{"gho_", "GitHub OAuth token", "GitHub"},
+	{"ghu_", "GitHub App user token", "GitHub"},
+	{"ghs_", "GitHub App installation token", "GitHub"},
+	{"ghr_", "GitHub refresh token", "GitHub"},
+	{"glpat-", "GitLab personal access token", "GitLab"},
+}
+
+const (
+	base62Alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	// GitHub's prefixed tokens: 30 random base62 characters, then the CRC32
+	// of those 30 characters in base62, left-padded with '0' to 6.
+	ghRandomLen   = 30
+	ghChecksumLen = 6
+	ghBodyLen     = ghRandomLen + ghChecksumLen
+	// Fine-grained tokens are github_pat_ + 22 + "_" + 59 characters today;
+	// only the length below that is refused, so a longer format still works.
+	ghFineMinBody = 82
+	glMinBody     = 20
+)
+
+// GitHubChecksum returns the 6-character base62 CRC32 checksum GitHub
+// appends to the 30 random characters of a prefixed token.
+func GitHubChecksum(random string) string {
+	n := crc32.ChecksumIEEE([]byte(random))
+	var buf [ghChecksumLen]byte
+	for i := range buf {
+		buf[i] = '0'
+	}
+	for i := len(buf) - 1; n > 0 && i >= 0; i-- {
+		buf[i] = base62Alphabet[n%62]
+		n /= 62
+	}
+	return string(buf[:])
+}
+
+// firstBad returns the index of the first byte of s that keep rejects, or -1.
+func firstBad(s string, keep func(byte) bool) int {
+	for i := 0; i < len(s); i++ {
+		if !keep(s[i]) {
+			return i
+		}
+	}
+	return -1
+}
+
+func isAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
+}
+
+// hostName strips a ":port" from host.
+func hostName(host string) string {
+	if strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, ']'); i > 0 {
+			return host[:i+1]
+		}
+	}
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		return host[:i]
+	}
+	return host
+}
+
+// forgeOfHost names the forge for the two hosts whose token formats are
+// certain; "" for every other host (self-hosted forges, proxies, ...).
+func forgeOfHost(host string) string {
+	switch strings.ToLower(hostName(host)) {
+	case "github.com":
+		return "GitHub"
+	case "gitlab.com":
+		return "GitLab"
+	}
+	return ""
+}
+
+func tokenFormatOf(token string) (tokenFormat, bool) {
+	for _, f := range tokenFormats {
+		if strings.HasPrefix(token, f.prefix) {
+			return f, true
+		}
+	}
+	return tokenFormat{}, false
+}
+
+// CheckToken checks a token's shape before it is stored for host: GitHub's
+// prefixed formats (with the CRC32 checksum of the classic format) and
+// GitLab's glpat- tokens are verified wherever they are used; a token with
+// no known prefix is refused only for github.com, where every current token
+// has one. The error explains what is wrong without quoting the token.
+func CheckToken(host, token string) (TokenInfo, error) {
+	if token == "" {
+		return TokenInfo{}, &TokenError{"the token is empty"}
+	}
+	for i, r := range token {
+		switch {
+		case r == utf8.RuneError:
+			return TokenInfo{}, &TokenError{fmt.Sprintf("the token has an invalid byte at position %d; copy it again", i+1)}
+		case r == ' ' || r == '\t':
+			return TokenInfo{}, &TokenError{fmt.Sprintf("the token contains a space at position %d; paste only the token", i+1)}
+		case r < 0x20 || r == 0x7f:
+			return TokenInfo{}, &TokenError{fmt.Sprintf("the token contains a control character at position %d; paste only the token", i+1)}
+		case r > 0x7e:
+			return TokenInfo{}, &TokenError{fmt.Sprintf("the token contains a non-ASCII character at position %d (a typographic quote or dash?); copy it again", i+1)}
+		}
+	}
+	f, known := tokenFormatOf(token)
+	hostForge := forgeOfHost(host)
+	if !known {
+		if hostForge == "GitHub" {
+			if len(token) == 40 && firstBad(token, func(c byte) bool { return strings.IndexByte("0123456789abcdef", c) >= 0 }) < 0 {
+				return TokenInfo{Kind: "GitHub token in the old format (40 hex characters)", Forge: "GitHub",
+					Advice: "this is an old-format GitHub token; GitHub now issues tokens starting with github_pat_ or ghp_, which secret scanners recognise"}, nil
+			}
+			return TokenInfo{}, &TokenError{"github.com tokens start with github_pat_, ghp_, gho_, ghu_, ghs_ or ghr_, and this one does not (a password or the wrong text?); create one at https://github.com/settings/tokens"}
+		}
+		return TokenInfo{}, nil // an unknown format on another host is that host's business
+	}
+	info := TokenInfo{Kind: f.kind, Prefix: f.prefix, Forge: f.forge}
+	if hostForge != "" && hostForge != f.forge {
+		return info, &TokenError{fmt.Sprintf("this is a %s (%s...), but the host is %s; use --host with the %s host", f.kind, f.prefix, host, f.forge)}
+	}
+	body := token[len(f.prefix):]
+	switch f.prefix {
+	case "github_pat_":
+		if i := firstBad(body, func(c byte) bool { return isAlnum(c) || c == '_' }); i >= 0 {
+			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters, digits and _); copy it again", f.kind, len(f.prefix)+i+1)}
+		}
+		if len(body) < ghFineMinBody {
+			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, ghFineMinBody)}
+		}
+	case "glpat-":
+		// Routable GitLab tokens (17.x and later) add ".01.<checksum>".
+		if i := firstBad(body, func(c byte) bool { return isAlnum(c) || c == '_' || c == '-' || c == '.' }); i >= 0 {
+			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters, digits, _, - and .); copy it again", f.kind, len(f.prefix)+i+1)}
+		}
+		if len(body) < glMinBody {
+			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, glMinBody)}
+		}
+	default: // ghp_ gho_ ghu_ ghs_ ghr_
+		if i := firstBad(body, func(c byte) bool { return isAlnum(c) }); i >= 0 {
+			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters and digits); copy it again", f.kind, len(f.prefix)+i+1)}
+		}
+		switch {
+		case len(body) < ghBodyLen:
+			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, %d expected (cut off while copying?)", f.kind, len(body), f.prefix, ghBodyLen)}
+		case len(body) > ghBodyLen && f.prefix == "ghp_":
+			return info, &TokenError{fmt.Sprintf("%s is too long: %d characters after %s, %d expected (two tokens pasted together?)", f.kind, len(body), f.prefix, ghBodyLen)}
+		case len(body) == ghBodyLen && GitHubChecksum(body[:ghRandomLen]) != body[ghRandomLen:]:
+			return info, &TokenError{fmt.Sprintf("%s has a wrong checksum (its last 6 characters): a character was changed or lost while copying; copy it again", f.kind)}
+		}
+		// Longer gho_/ghu_/ghs_/ghr_ tokens exist (refresh tokens are); GitHub
+		// documents no checksum for them, so they are accepted as they are.
+	}
+	if f.prefix == "ghp_" {
+		info.Advice = "ghp_ is a classic token with access to all your repositories; fine-grained tokens (github_pat_) can be limited to chosen repositories and permissions: https://github.com/settings/personal-access-tokens/new"
+	}
+	return info, nil
+}
+
+// MaskToken hides a token for display: a known prefix is kept, then
+// "****", then the last 4 characters when the token is long enough (20
+// characters or more) that they give nothing useful away.
+func MaskToken(token string) string {
+	if token == "" {
+		return ""
+	}
+	prefix := ""
+	if f, ok := tokenFormatOf(token); ok {
+		prefix = f.prefix
+	}
+	if len(token) < 20 || len(token)-len(prefix) < 8 {
+		return prefix + "****"
+	}
+	return prefix + "****" + token[len(token)-4:]
+}

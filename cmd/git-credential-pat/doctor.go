@@ -1,0 +1,33 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+)
+
+func doctorCmd() command {
+	var o cli.DoctorOptions
+	return command{
+		summary: "check git config, the store, token expiry and remotes; exit 1 if a check fails",
+		flags: func(fs *pflag.FlagSet) {
+			fs.BoolVar(&o.JSON, "json", false, "print JSON for scripts")
+			fs.BoolVar(&o.Online, "online", false, "also check every stored GitHub token against the API (valid, revoked, SSO needed)")
+		},
+		run: func(c *call) error {
+			ref, err := storeRef(c)
+			if err != nil {
+				ref = cli.StoreRef{Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}
+				o.OpenErr = err
+			}
+			o.StoreRef, o.Stdout = ref, c.stdout
+			if err := cli.Doctor(c.ctx, o); errors.Is(err, cli.ErrChecksFailed) {
+				return exitError(1)
+			} else {
+				return err
+			}
+		},
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/cli"
+)
+
+// storeFlags returns the global flags the user gave, as arguments to pass
+// on (for messages with commands to paste, and to compare with git config).
+func storeFlags(c *call) []string {
+	var g globals
+	all := pflag.NewFlagSet("", pflag.ContinueOnError)
+	g.register(all)
+	var args []string
+	all.VisitAll(func(f *pflag.Flag) {
+		given := c.fs.Lookup(f.Name)
+		if given == nil || !given.Changed {
+			return
+		}
+		if given.Value.Type() == "bool" {
+			if given.Value.String() == "true" {
+				args = append(args, "--"+f.Name)
+			}
+			return
+		}
+		args = append(args, "--"+f.Name, given.Value.String())
+	})
+	return args
+}
+
+// storeRef opens the store the global flags name.
+func storeRef(c *call) (cli.StoreRef, error) {
+	s, err := c.g.openStore()
+	if err != nil {
+		return cli.StoreRef{}, err
+	}
+	return cli.StoreRef{Store: s, Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}, nil
+}
+
+// filePath is the credentials file when --store names the file store.
+func filePath(c *call) string {
+	for _, n := range strings.Split(c.g.store, ",") {
+		if strings.TrimSpace(n) != "file" {
+			continue
+		}
+		if c.g.opts.File != "" {
+			return c.g.opts.File
+		}
+		p, _ := backends.DefaultFilePath()
+		return p
+	}
+	return ""
+}
+
+func loginCmd() command {
+	return tokenCmd(cli.Login, "store a token: typed without echo, or piped (gh auth token | git-credential-pat login)")
+}
+
+func rotateCmd() command {
+	return tokenCmd(cli.Rotate, "replace a stored token with a new one, keeping its username and owner")
+}
+
+// tokenCmd is login and rotate: both read a token and take the same flags.
+func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string) command {
+	var o cli.LoginOptions
+	return command{
+		summary: summary,
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.Host, "host", "github.com", "host (with :port if any) the token is for")
+			fs.StringVar(&o.Owner, "owner", "", "user or organization the token is for (https://HOST/OWNER/); sets credential.useHttpPath for the host")
+			fs.BoolVar(&o.NoVerify, "no-verify", false, "do not ask the forge's API who the token belongs to and when it expires")
+			fs.StringVar(&o.Username, "username", "", "username to store with the token (default "+cli.DefaultUsername+"; required for bitbucket.org)")
+			fs.StringVar(&o.Expires, "expires", "", "when the token expires: 2025-12-31, an RFC 3339 time, or a duration (30d, 12h)")
+			fs.StringVar(&o.Path, "path", "", "repository path (owner/repo.git) when the token is for one repository; needs credential.useHttpPath")
+			fs.StringVar(&o.Protocol, "protocol", "https", "protocol of the remote URLs")
+		},
+		run: func(c *call) error {
+			ref, err := storeRef(c)
+			if err != nil {
+				return err
+			}
+			o.StoreRef, o.Args = ref, c.args
+			o.Stdin, o.Stdout, o.Stderr = c.stdin, c.stdout, c.stderr
+			return do(c.ctx, o)
+		},
+	}
+}

@@ -1,0 +1,33 @@
+package main
+
+import (
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+)
+
+func logoutCmd() command {
+	var o cli.LogoutOptions
+	return command{
+		summary: "remove stored tokens (exactly the ones that match) and say which",
+		flags: func(fs *pflag.FlagSet) {
+			fs.StringVar(&o.Host, "host", "github.com", "host whose token to remove")
+			fs.StringVar(&o.Username, "username", "", "only the token stored with this username")
+			fs.StringVar(&o.Path, "path", "", "only the token stored for this repository path")
+			fs.BoolVar(&o.All, "all", false, "remove every matching token (every host, unless --host is given)")
+		},
+		run: func(c *call) error {
+			ref, err := storeRef(c)
+			if err != nil {
+				return err
+			}
+			o.StoreRef, o.Stdout = ref, c.stdout
+			o.HasUsername = c.fs.Changed("username")
+			o.HasPath = c.fs.Changed("path")
+			if o.All && !c.fs.Changed("host") {
+				o.Host = ""
+			}
+			return cli.Logout(c.ctx, o)
+		},
+	}
+}

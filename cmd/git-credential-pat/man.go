@@ -1,0 +1,25 @@
+package main
+
+import (
+	"io"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+)
+
+// helpText is helpDoc. The command table lists manCmd and completionCmd,
+// which need the table (through helpDoc); referring to it directly would be
+// an initialization cycle, so it is assigned in init.
+var helpText func() cli.Help
+
+func init() { helpText = helpDoc }
+
+// manCmd prints the man page, made from the same text as help.
+func manCmd() command {
+	return command{
+		summary: "print the manual page (roff) made from this help, for man and git help",
+		run: func(c *call) error {
+			_, err := io.WriteString(c.stdout, cli.Man(helpText()))
+			return err
+		},
+	}
+}

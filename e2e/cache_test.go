@@ -1,0 +1,117 @@
+//go:build unix
+
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// cacheEnv gives a test its own socket in a fresh 0700 directory and stops
+// the daemon when the test ends.
+func cacheEnv(t *testing.T) (*gittest.Env, string) {
+	e := gittest.NewEnv(t)
+	dir, err := os.MkdirTemp("", "gcp-sock-") // short path: unix sockets cap at ~100 bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(dir, 0o700)
+	socket := filepath.Join(dir, "s")
+	t.Cleanup(func() {
+		runBin(t, e, "", "cache", "exit", "--socket", socket)
+		os.RemoveAll(dir)
+	})
+	return e, socket
+}
+
+func daemonPID(t *testing.T, e *gittest.Env, socket string) int {
+	t.Helper()
+	out, _, _ := runBin(t, e, "", "cache", "status", "--socket", socket)
+	_, rest, ok := strings.Cut(out, "pid ")
+	if !ok {
+		return 0
+	}
+	pid, _ := strconv.Atoi(strings.TrimSuffix(strings.Fields(rest)[0], ","))
+	return pid
+}
+
+// Through real git: approve, fill returns it, after the timeout fill
+// returns nothing; reject erases it.
+func TestCacheThroughGit(t *testing.T) {
+	e, socket := cacheEnv(t)
+	flags := []string{"--store", "cache", "--socket", socket, "--timeout", "1"}
+	credential(t, e, flags, "approve", "protocol=https", "host=example.com", "username=u", "password=ghp_CACHED")
+	if out := credential(t, e, flags, "fill", "protocol=https", "host=example.com"); !strings.Contains(out, "password=ghp_CACHED") {
+		t.Fatalf("fill right after approve: %q", out)
+	}
+	time.Sleep(2 * time.Second)
+	out, _, _ := runBin(t, e, "protocol=https\nhost=example.com\n", append(flags, "get")...)
+	if out != "" {
+		t.Fatalf("entry outlived its 1s timeout: %q", out)
+	}
+
+	long := []string{"--store", "cache", "--socket", socket, "--timeout", "1h"}
+	credential(t, e, long, "approve", "protocol=https", "host=example.com", "username=u", "password=ghp_LONG")
+	credential(t, e, long, "reject", "protocol=https", "host=example.com", "username=u", "password=ghp_LONG")
+	if out, _, _ := runBin(t, e, "protocol=https\nhost=example.com\n", append(long, "get")...); out != "" {
+		t.Fatalf("reject did not erase: %q", out)
+	}
+}
+
+// A daemon killed with SIGKILL: get answers nothing at once, the next
+// store starts a fresh daemon.
+func TestCacheDaemonKilled(t *testing.T) {
+	e, socket := cacheEnv(t)
+	flags := []string{"--store", "cache", "--socket", socket}
+	runBin(t, e, "protocol=https\nhost=a.example\nusername=u\npassword=one\n", append(flags, "store")...)
+	pid := daemonPID(t, e, socket)
+	if pid == 0 {
+		t.Fatal("no daemon after store")
+	}
+	syscall.Kill(pid, syscall.SIGKILL)
+	for i := 0; i < 100 && syscall.Kill(pid, 0) == nil; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	out, stderr, code := runBin(t, e, "protocol=https\nhost=a.example\n", append(flags, "get")...)
+	if out != "" || stderr != "" || code != 0 {
+		t.Fatalf("get after kill: code=%d out=%q err=%q", code, out, stderr)
+	}
+	if _, stderr, code := runBin(t, e, "protocol=https\nhost=b.example\nusername=u\npassword=two\n", append(flags, "store")...); code != 0 {
+		t.Fatalf("store after kill: %s", stderr)
+	}
+	if out, _, _ := runBin(t, e, "protocol=https\nhost=b.example\n", append(flags, "get")...); !strings.Contains(out, "password=two") {
+		t.Fatalf("new daemon did not keep the entry: %q", out)
+	}
+	if newPID := daemonPID(t, e, socket); newPID == 0 || newPID == pid {
+		t.Fatalf("daemon pid %d after restart (old %d)", newPID, pid)
+	}
+}
+
+// Layered mode: the file store answers once, then the cache does, even
+// after the file is gone; store and erase reach both.
+func TestCacheInFrontOfFile(t *testing.T) {
+	e, socket := cacheEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	flags := []string{"--file", file, "--cache-for", "1h", "--socket", socket}
+	credential(t, e, flags, "approve", "protocol=https", "host=layer.example", "username=u", "password=ghp_LAYER")
+	if out := credential(t, e, flags, "fill", "protocol=https", "host=layer.example"); !strings.Contains(out, "ghp_LAYER") {
+		t.Fatalf("fill: %q", out)
+	}
+	data, _ := os.ReadFile(file)
+	os.Remove(file)
+	if out := credential(t, e, flags, "fill", "protocol=https", "host=layer.example"); !strings.Contains(out, "ghp_LAYER") {
+		t.Fatalf("cache did not answer without the file: %q", out)
+	}
+	os.WriteFile(file, data, 0o600)
+	credential(t, e, flags, "reject", "protocol=https", "host=layer.example", "username=u", "password=ghp_LAYER")
+	if out, _, _ := runBin(t, e, "protocol=https\nhost=layer.example\n", append(flags, "get")...); out != "" {
+		t.Fatalf("reject left the token in one layer: %q", out)
+	}
+}

@@ -1,0 +1,467 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// cmdsToken returns a well-formed GitHub token (valid CRC32 checksum) built
+// from a fake 30-character random part.
+func cmdsToken(prefix, random string) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	n := crc32.ChecksumIEEE([]byte(random))
+	sum := []byte("000000")
+	for i := 5; n > 0; i-- {
+		sum[i] = digits[n%62]
+		n /= 62
+	}
+	return prefix + random + string(sum)
+}
+
+// transcript is what a person sees from one run.
+type transcript struct {
+	stdout, stderr string
+	code           int
+}
+
+// cmdsRun runs the binary in dir with stdin and returns its transcript.
+func cmdsRun(t *testing.T, e *gittest.Env, dir, stdin string, args ...string) transcript {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = e.Vars
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, s bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &s
+	err := cmd.Run()
+	tr := transcript{stdout: o.String(), stderr: s.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		tr.code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("running %s: %v", bin, err)
+	}
+	return tr
+}
+
+// want compares a transcript with the expected one.
+func (tr transcript) want(t *testing.T, stdout, stderr string, code int) {
+	t.Helper()
+	if tr.stdout != stdout || tr.stderr != stderr || tr.code != code {
+		t.Fatalf("got:\n--- stdout\n%s--- stderr\n%s--- exit %d\nwant:\n--- stdout\n%s--- stderr\n%s--- exit %d",
+			tr.stdout, tr.stderr, tr.code, stdout, stderr, code)
+	}
+}
+
+// cmdsRepo makes a repository with the given remotes (name, url pairs).
+func cmdsRepo(t *testing.T, e *gittest.Env, remotes ...string) string {
+	t.Helper()
+	dir := filepath.Join(e.Home, "repo")
+	e.MustGit(t, "", "", "init", "--quiet", dir)
+	for i := 0; i+1 < len(remotes); i += 2 {
+		e.MustGit(t, dir, "", "remote", "add", remotes[i], remotes[i+1])
+	}
+	return dir
+}
+
+const (
+	rand1 = "FakeFakeFakeFakeFakeFakeFake01"
+	rand2 = "FakeFakeFakeFakeFakeFakeFake02"
+)
+
+// gh auth token | git-credential-pat login, then git gets it through fill.
+func TestLoginFromPipeThenFill(t *testing.T) {
+	e := gittest.NewEnv(t)
+	token := cmdsToken("gho_", rand1)
+	tr := cmdsRun(t, e, e.Home, token+"\n", "login")
+	tr.want(t,
+		"Stored GitHub OAuth token gho_****"+token[36:]+" for https://x-access-token@github.com in store file\n",
+		"git-credential-pat: warning: git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat setup\n",
+		0)
+	out := credential(t, e, nil, "fill", "url=https://github.com/acme/app.git")
+	if out != "protocol=https\nhost=github.com\nusername=x-access-token\npassword="+token+"\n" {
+		t.Fatalf("git credential fill = %q", out)
+	}
+
+	// With git set up, login has nothing to warn about but the classic token.
+	runBin(t, e, "", "setup")
+	classic := cmdsToken("ghp_", rand2)
+	tr = cmdsRun(t, e, e.Home, classic, "login", "--username", "alice", "--expires", "2099-01-01")
+	tr.want(t,
+		"Stored GitHub classic personal access token ghp_****"+classic[36:]+" for https://alice@github.com in store file (expires in "+
+			fmt.Sprint(int(time.Until(time.Date(2099, 1, 1, 0, 0, 0, 0, time.UTC)).Round(24*time.Hour).Hours()/24))+" days, 2099-01-01 00:00 UTC)\n",
+		"git-credential-pat: note: ghp_ is a classic token with access to all your repositories; fine-grained tokens (github_pat_) can be limited to chosen repositories and permissions: https://github.com/settings/personal-access-tokens/new\n",
+		0)
+	out = e.MustGit(t, "", "protocol=https\nhost=github.com\nusername=alice\n\n", "credential", "fill")
+	if !strings.Contains(out, "password="+classic+"\n") {
+		t.Fatalf("fill through the configured helper = %q", out)
+	}
+}
+
+// Bad input is refused with one line that says why, and nothing is stored.
+func TestLoginRefusals(t *testing.T) {
+	e := gittest.NewEnv(t)
+	token := cmdsToken("ghp_", rand1)
+	mutated := token[:12] + "X" + token[13:]
+	if mutated == token {
+		mutated = token[:12] + "Y" + token[13:]
+	}
+	tests := []struct {
+		name, stdin string
+		args        []string
+		stderr      string
+	}{
+		{"checksum", mutated, nil, "git-credential-pat: login: token refused: GitHub classic personal access token has a wrong checksum (its last 6 characters): a character was changed or lost while copying; copy it again; nothing was stored\n"},
+		{"token as an argument", "", []string{token}, "git-credential-pat: login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login\n"},
+		{"empty pipe", "", nil, "git-credential-pat: login: no token on stdin; pipe one (gh auth token | git-credential-pat login) or run git-credential-pat login in a terminal to paste it\n"},
+		{"GitLab token for GitHub", "glpat-" + strings.Repeat("a", 20), nil, "git-credential-pat: login: token refused: this is a GitLab personal access token (glpat-...), but the host is github.com; use --host with the GitLab host; nothing was stored\n"},
+		{"past expiry", token, []string{"--expires", "2001-01-01"}, "git-credential-pat: login: --expires \"2001-01-01\" is not in the future; git never uses an expired token, so it is not stored\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cmdsRun(t, e, e.Home, tc.stdin, append([]string{"login"}, tc.args...)...).want(t, "", tc.stderr, 1)
+		})
+	}
+	cmdsRun(t, e, e.Home, "", "list").want(t, "No tokens in store file. Add one with: git-credential-pat login\n", "", 0)
+}
+
+// A token for a self-hosted forge (unknown format), then clone and push
+// through the local HTTPS server with no prompt.
+func TestLoginThenPush(t *testing.T) {
+	e := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(e)
+	srv.AddUser("robot", "forge-token-0123456789")
+	repo := srv.NewRepo(t, "project")
+	host := strings.TrimPrefix(srv.URL, "https://")
+
+	tr := cmdsRun(t, e, e.Home, "forge-token-0123456789\n", "login", "--host", host, "--username", "robot")
+	if tr.code != 0 || tr.stdout != "Stored token ****6789 for https://robot@"+host+" in store file\n" {
+		t.Fatalf("login: %+v", tr)
+	}
+	work := filepath.Join(e.Home, "work")
+	e.MustGit(t, "", "", append(helperArgs(), "clone", repo, work)...)
+	e.MustGit(t, work, "", "commit", "--allow-empty", "-m", "via login")
+	e.MustGit(t, work, "", append(helperArgs(), "push", "origin", "HEAD:main")...)
+	if calls := e.AskpassCalls(); len(calls) != 0 {
+		t.Fatalf("git prompted: %q", calls)
+	}
+}
+
+// listJSON returns list --json, parsed.
+func listJSON(t *testing.T, e *gittest.Env, flags ...string) []map[string]any {
+	t.Helper()
+	tr := cmdsRun(t, e, e.Home, "", append(flags, "list", "--json")...)
+	var out []map[string]any
+	if tr.code != 0 || tr.stderr != "" || json.Unmarshal([]byte(tr.stdout), &out) != nil {
+		t.Fatalf("list --json: %+v", tr)
+	}
+	return out
+}
+
+// list masks tokens, --json parses, and --show-token is the only way to
+// see one.
+func TestListMasksTokens(t *testing.T) {
+	e := gittest.NewEnv(t)
+	classic := cmdsToken("ghp_", rand1)
+	glpat := "glpat-" + "fakefakefakefake" + "k9Zq"
+	cmdsRun(t, e, e.Home, classic, "login", "--expires", "3d")
+	cmdsRun(t, e, e.Home, glpat, "login", "--host", "gitlab.com", "--username", "oauth2", "--path", "grp/app.git")
+
+	cmdsRun(t, e, e.Home, "", "list").want(t, ""+
+		"HOST        PATH         USERNAME        TOKEN           EXPIRES            STORE\n"+
+		"gitlab.com  grp/app.git  oauth2          glpat-****k9Zq  -                  file\n"+
+		"github.com  -            x-access-token  ghp_****"+classic[36:]+"    expires in 3 days  file\n", "", 0)
+
+	entries := listJSON(t, e)
+	if len(entries) != 2 || entries[1]["token"] != "ghp_****"+classic[36:] || entries[1]["expiry"] != "expires in 3 days" ||
+		entries[1]["expired"] != false || entries[0]["path"] != "grp/app.git" || entries[0]["store"] != "file" {
+		t.Fatalf("list --json = %v", entries)
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "list", "--json"); strings.Contains(tr.stdout, classic) || strings.Contains(tr.stdout, glpat) {
+		t.Fatal("list --json shows a token")
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "list", "--show-token"); !strings.Contains(tr.stdout, classic) || !strings.Contains(tr.stdout, glpat) {
+		t.Fatalf("list --show-token hides tokens: %s", tr.stdout)
+	}
+}
+
+// logout removes exactly what matches and says so.
+func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
+	e := gittest.NewEnv(t)
+	alice, bob := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
+	glpat := "glpat-" + strings.Repeat("f", 16) + "gl42"
+	cmdsRun(t, e, e.Home, alice, "login", "--username", "alice")
+	cmdsRun(t, e, e.Home, bob, "login", "--username", "bob")
+	cmdsRun(t, e, e.Home, glpat, "login", "--host", "gitlab.com")
+	// An entry git's own helper wrote, for another host, stays untouched.
+	credential(t, e, nil, "approve", "protocol=https", "host=example.org", "username=carol", "password=carols-password")
+
+	cmdsRun(t, e, e.Home, "", "logout").want(t, "",
+		"git-credential-pat: logout: 2 tokens match github.com (https://bob@github.com, https://alice@github.com); pick one with --username or --path, or remove them all with --all\n", 1)
+	cmdsRun(t, e, e.Home, "", "logout", "--username", "alice").want(t,
+		"Removed https://alice@github.com (ghp_****"+alice[36:]+") from store file\n", "", 0)
+	var left []string
+	for _, en := range listJSON(t, e) {
+		left = append(left, fmt.Sprint(en["username"], "@", en["host"]))
+	}
+	if strings.Join(left, " ") != "carol@example.org x-access-token@gitlab.com bob@github.com" {
+		t.Fatalf("left after logout --username alice: %v", left)
+	}
+	cmdsRun(t, e, e.Home, "", "logout", "--username", "alice").want(t,
+		"Nothing to remove: no token for github.com, username alice in store file.\n", "", 0)
+	cmdsRun(t, e, e.Home, "", "logout", "--host", "gitlab.com", "--all").want(t,
+		"Removed https://x-access-token@gitlab.com (glpat-****gl42) from store file\n", "", 0)
+	if out := credential(t, e, nil, "fill", "protocol=https", "host=github.com"); !strings.Contains(out, "password="+bob) {
+		t.Fatalf("bob's token is gone: %q", out)
+	}
+	cmdsRun(t, e, e.Home, "", "logout", "--all").want(t, ""+
+		"Removed https://carol@example.org (****) from store file\n"+
+		"Removed https://bob@github.com (ghp_****"+bob[36:]+") from store file\n", "", 0)
+	cmdsRun(t, e, e.Home, "", "list").want(t, "No tokens in store file. Add one with: git-credential-pat login\n", "", 0)
+}
+
+// remotes prints the exact set-url commands; --fix runs them, and the
+// fixed remote then works over HTTPS with the stored token.
+func TestRemotesFix(t *testing.T) {
+	e := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(e)
+	srv.AllowAnyUsername("forge-token-abcdef")
+	srv.NewRepo(t, "project")
+	host := strings.TrimPrefix(srv.URL, "https://")
+	hostname := strings.Split(host, ":")[0]
+	cmdsRun(t, e, e.Home, "forge-token-abcdef", "login", "--host", host)
+
+	dir := cmdsRepo(t, e,
+		"origin", "git@"+hostname+":project.git", // the test server's SSH URL, as a forge would show it
+		"gh", "ssh://git@github.com/acme/app.git",
+		"mirror", "https://gitlab.com/acme/app.git",
+		"other", "git@example.org:x/y.git")
+	e.MustGit(t, dir, "", "remote", "set-url", "--push", "mirror", "git@gitlab.com:acme/app.git")
+
+	// git lists remotes by name; remotes prints what is fine first, then
+	// what to change.
+	want := "" +
+		"mirror (fetch): https://gitlab.com/acme/app.git: HTTPS\n" +
+		"other (fetch+push): git@example.org:x/y.git: SSH, on a host with no token and no known forge: left alone\n" +
+		"gh (fetch+push): ssh://git@github.com/acme/app.git uses SSH, so no token is used for it (no token stored for github.com yet: git-credential-pat login --host github.com); switch it to HTTPS with:\n" +
+		"  git remote set-url gh https://github.com/acme/app.git\n" +
+		"mirror (push): git@gitlab.com:acme/app.git uses SSH, so no token is used for it (no token stored for gitlab.com yet: git-credential-pat login --host gitlab.com); switch it to HTTPS with:\n" +
+		"  git remote set-url --push mirror https://gitlab.com/acme/app.git\n" +
+		"origin (fetch+push): git@" + hostname + ":project.git uses SSH, so no token is used for it; switch it to HTTPS with:\n" +
+		"  git remote set-url origin https://" + host + "/project.git\n" +
+		"Run git-credential-pat remotes --fix to make these changes.\n"
+	cmdsRun(t, e, dir, "", "remotes").want(t, want, "", 0)
+
+	tr := cmdsRun(t, e, dir, "", "remotes", "--fix")
+	if tr.code != 0 || tr.stderr != "" || !strings.Contains(tr.stdout, "origin (fetch+push): git@"+hostname+":project.git -> https://"+host+"/project.git\n") {
+		t.Fatalf("remotes --fix: %+v", tr)
+	}
+	for remote, url := range map[string]string{"origin": "https://" + host + "/project.git", "gh": "https://github.com/acme/app.git", "other": "git@example.org:x/y.git"} {
+		if got := strings.TrimSpace(e.MustGit(t, dir, "", "remote", "get-url", remote)); got != url {
+			t.Errorf("remote %s = %s, want %s", remote, got, url)
+		}
+	}
+	if got := strings.TrimSpace(e.MustGit(t, dir, "", "remote", "get-url", "--push", "mirror")); got != "https://gitlab.com/acme/app.git" {
+		t.Errorf("mirror push URL = %s", got)
+	}
+	// The fixed remote works with the token login stored.
+	e.MustGit(t, dir, "", append(helperArgs(), "fetch", "origin")...)
+	if calls := e.AskpassCalls(); len(calls) != 0 {
+		t.Fatalf("git prompted: %q", calls)
+	}
+	cmdsRun(t, e, dir, "", "remotes").want(t, ""+
+		"gh (fetch+push): https://github.com/acme/app.git: HTTPS\n"+
+		"mirror (fetch): https://gitlab.com/acme/app.git: HTTPS\n"+
+		"mirror (push): https://gitlab.com/acme/app.git: HTTPS\n"+
+		"origin (fetch+push): https://"+host+"/project.git: HTTPS\n"+
+		"other (fetch+push): git@example.org:x/y.git: SSH, on a host with no token and no known forge: left alone\n", "", 0)
+
+	cmdsRun(t, e, e.Home, "", "remotes").want(t, "",
+		"git-credential-pat: remotes: not in a git repository; cd into one and run: git-credential-pat remotes\n", 1)
+}
+
+// login notices the current repository's SSH remote for the host.
+func TestLoginPointsAtSSHRemote(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	dir := cmdsRepo(t, e, "origin", "git@github.com:acme/app.git")
+	token := cmdsToken("gho_", rand1)
+	cmdsRun(t, e, dir, token, "login").want(t,
+		"Stored GitHub OAuth token gho_****"+token[36:]+" for https://x-access-token@github.com in store file\n",
+		"git-credential-pat: warning: remote origin (fetch+push) uses SSH (git@github.com:acme/app.git), so git will not use this token for it; switch it to HTTPS with:\n"+
+			"  git remote set-url origin https://github.com/acme/app.git\n", 0)
+}
+
+// setup --rewrite-ssh makes git use HTTPS for SSH URLs of the host;
+// unconfigure removes exactly those lines.
+func TestSetupRewriteSSH(t *testing.T) {
+	e := gittest.NewEnv(t)
+	e.MustGit(t, "", "", "config", "--global", "url.https://mirror.example/.insteadOf", "https://github.com/other/")
+	dir := cmdsRepo(t, e, "origin", "git@github.com:acme/app.git", "lab", "ssh://git@gitlab.com/grp/app.git")
+
+	tr := cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "git config --global: added url.https://github.com/.insteadOf = git@github.com: (SSH remotes of github.com now use HTTPS)\n") {
+		t.Fatalf("setup --rewrite-ssh: %+v", tr)
+	}
+	tr = cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com")
+	if tr.code != 0 || strings.Contains(tr.stdout, "added") {
+		t.Fatalf("second setup --rewrite-ssh changed something: %+v", tr)
+	}
+	for remote, want := range map[string]string{"origin": "https://github.com/acme/app.git", "lab": "https://gitlab.com/grp/app.git"} {
+		if got := strings.TrimSpace(e.MustGit(t, dir, "", "remote", "get-url", remote)); got != want {
+			t.Errorf("git uses %s for %s, want %s", got, remote, want)
+		}
+	}
+	// Nothing left for remotes to do: git already goes over HTTPS.
+	if tr := cmdsRun(t, e, dir, "", "remotes"); strings.Contains(tr.stdout, "set-url") || tr.code != 0 {
+		t.Fatalf("remotes after --rewrite-ssh: %+v", tr)
+	}
+	if out := e.MustGit(t, "", "", "config", "--global", "--get-regexp", `^url\.`); strings.Count(out, "\n") != 5 {
+		t.Fatalf("url config after setup:\n%s", out)
+	}
+
+	tr = cmdsRun(t, e, e.Home, "", "unconfigure")
+	if tr.code != 0 || strings.Count(tr.stdout, "removed url.") != 4 {
+		t.Fatalf("unconfigure: %+v", tr)
+	}
+	if out := e.MustGit(t, "", "", "config", "--global", "--get-regexp", `^url\.`); out != "url.https://mirror.example/.insteadof https://github.com/other/\n" {
+		t.Fatalf("unconfigure left:\n%s", out)
+	}
+	if _, _, err := e.Git(t, "", "", "config", "--global", "--get-all", "credential.helper"); err == nil {
+		t.Fatal("unconfigure left a helper line")
+	}
+}
+
+// doctorJSON runs doctor --json in dir and returns its exit code and checks.
+func doctorJSON(t *testing.T, e *gittest.Env, dir string) (int, []map[string]string) {
+	t.Helper()
+	tr := cmdsRun(t, e, dir, "", "doctor", "--json")
+	var report struct {
+		OK     bool                `json:"ok"`
+		Checks []map[string]string `json:"checks"`
+	}
+	if err := json.Unmarshal([]byte(tr.stdout), &report); err != nil {
+		t.Fatalf("doctor --json: %v\n%+v", err, tr)
+	}
+	if report.OK != (tr.code == 0) {
+		t.Fatalf("doctor --json ok=%v but exit %d", report.OK, tr.code)
+	}
+	return tr.code, report.Checks
+}
+
+// doctor in a repository with an SSH remote, a helper that shadows ours
+// and an expired token: exit 1, a line for each, and each line's fix works.
+func TestDoctor(t *testing.T) {
+	e := gittest.NewEnv(t)
+	e.Setenv("PATH", filepath.Dir(bin)+string(os.PathListSeparator)+e.Getenv("PATH"))
+	dir := cmdsRepo(t, e, "origin", "git@github.com:acme/app.git")
+	e.MustGit(t, "", "", "config", "--global", "credential.helper", "store")
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin)
+
+	token := cmdsToken("ghp_", rand1)
+	cmdsRun(t, e, e.Home, token, "login", "--username", "alice", "--expires", "1s")
+	deadline := time.Now().Add(10 * time.Second)
+	for listJSON(t, e)[0]["expired"] != true {
+		if time.Now().After(deadline) {
+			t.Fatal("token did not expire")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	tr := cmdsRun(t, e, dir, "", "doctor")
+	if tr.code != 1 || tr.stderr != "" {
+		t.Fatalf("doctor: %+v", tr)
+	}
+	lines := strings.Split(strings.TrimSuffix(tr.stdout, "\n"), "\n")
+	want := []string{
+		"ok    path           git-credential-pat on PATH is " + bin + " (",
+		`fail  helpers        credential helper "store" (global, ` + filepath.Join(e.Home, ".gitconfig") + `) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it; fix: git-credential-pat setup`,
+		"ok    helper-binary  git runs " + bin + " (",
+		"ok    store          store file (" + filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials") + ") answers and holds 1 token(s)",
+		"fail  tokens         token ghp_****" + token[36:] + " for https://alice@github.com expired ",
+		"ok    use-http-path  credential.useHttpPath is not set: one token serves a whole host",
+		"warn  ssh-remotes    remote origin (fetch+push) reaches git@github.com:acme/app.git over SSH, so no token is used for it; fix: git remote set-url origin https://github.com/acme/app.git",
+		"ok    http-remotes   no plain-http remotes",
+	}
+	if len(lines) != len(want) {
+		t.Fatalf("doctor printed %d lines, want %d:\n%s", len(lines), len(want), tr.stdout)
+	}
+	for i := range want {
+		if !strings.HasPrefix(lines[i], want[i]) {
+			t.Errorf("line %d:\n got %s\nwant %s...", i+1, lines[i], want[i])
+		}
+	}
+	if !strings.HasSuffix(lines[4], "; fix: git-credential-pat login --host github.com --username alice") {
+		t.Errorf("expired token line has no login fix: %s", lines[4])
+	}
+
+	// Run every fix doctor suggests (the login one with a new token on
+	// stdin); then doctor passes.
+	code, checks := doctorJSON(t, e, dir)
+	if code != 1 {
+		t.Fatalf("doctor --json exit %d", code)
+	}
+	for _, c := range checks {
+		if c["status"] == "ok" {
+			continue
+		}
+		cmd := exec.Command("sh", "-c", c["fix"])
+		cmd.Env, cmd.Dir = e.Vars, dir
+		cmd.Stdin = strings.NewReader(cmdsToken("ghp_", rand2))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("fix %q for %q: %v\n%s", c["fix"], c["message"], err, out)
+		}
+	}
+	code, checks = doctorJSON(t, e, dir)
+	if code != 0 {
+		t.Fatalf("doctor after the fixes: exit %d: %v", code, checks)
+	}
+	for _, c := range checks {
+		if c["status"] != "ok" {
+			t.Errorf("still %s after its fix: %s", c["status"], c["message"])
+		}
+	}
+}
+
+// doctor outside a repository with nothing set up fails on the helper
+// and says how to fix it; a plain-http remote is reported.
+func TestDoctorUnconfigured(t *testing.T) {
+	e := gittest.NewEnv(t)
+	tr := cmdsRun(t, e, e.Home, "", "doctor")
+	if tr.code != 1 ||
+		!strings.Contains(tr.stdout, "\nfail  helpers        git does not run git-credential-pat: no credential.helper names it; fix: git-credential-pat setup\n") ||
+		!strings.Contains(tr.stdout, "\nwarn  tokens         no tokens stored in store file; fix: git-credential-pat login\n") ||
+		!strings.Contains(tr.stdout, "\nok    ssh-remotes    not in a git repository; remotes not checked\n") {
+		t.Fatalf("doctor: %+v", tr)
+	}
+	dir := cmdsRepo(t, e, "origin", "http://git.example.org/acme/app.git")
+	tr = cmdsRun(t, e, dir, "", "--store", "file", "doctor")
+	if !strings.Contains(tr.stdout, "\nwarn  http-remotes   remote origin (fetch+push) uses plain http (http://git.example.org/acme/app.git): a token would travel unencrypted, so git-credential-pat does not send one; fix: git remote set-url origin https://git.example.org/acme/app.git\n") {
+		t.Fatalf("doctor with an http remote: %+v", tr)
+	}
+	if !strings.Contains(tr.stdout, "fix: git-credential-pat --store file setup\n") {
+		t.Fatalf("fix does not carry the --store flag: %s", tr.stdout)
+	}
+
+	// Our helper twice: the first runs; the second is a warning, not a shadow.
+	e.MustGit(t, "", "", "config", "--global", "credential.helper", bin)
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", "store")
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin+" --store file")
+	tr = cmdsRun(t, e, dir, "", "doctor")
+	if !strings.Contains(tr.stdout, "\nwarn  helpers        git-credential-pat is configured more than once: \""+bin+" --store file\" (global, ") ||
+		!strings.Contains(tr.stdout, "\nok    helpers        git runs git-credential-pat first (global, "+filepath.Join(e.Home, ".gitconfig")+"); after it \"store\" (git also hands them each token it uses)\n") ||
+		strings.Contains(tr.stdout, "fail  helpers") {
+		t.Fatalf("doctor with the helper twice: %+v", tr)
+	}
+}
