@@ -148,11 +148,19 @@ put "$fish_completion" completion fish
 echo "Installed bash, zsh and fish completions in $prefix/share"
 
 if [ "$do_setup" = 1 ]; then
-	if [ -n "$store" ]; then
-		"$bindir/git-credential-pat" --store "$store" setup
-	else
-		"$bindir/git-credential-pat" setup
+	if [ -z "$store" ]; then
+		# Prefer the OS keychain when one answers: a lookup of a name that
+		# cannot exist succeeds (empty) only if the keychain is reachable.
+		if why=$(printf 'protocol=https\nhost=install-probe.invalid\n\n' |
+			"$bindir/git-credential-pat" --store keychain --keychain-timeout 3s get 2>&1); then
+			store="keychain"
+			echo "Store: keychain (the OS keychain answered; tokens are kept encrypted there)"
+		else
+			store="file"
+			echo "Store: file (${XDG_CONFIG_HOME:-$HOME/.config}/git-credential-pat/credentials, mode 0600), because no OS keychain answered: ${why#git-credential-pat: }"
+		fi
 	fi
+	"$bindir/git-credential-pat" --store "$store" setup
 fi
 
 case ":$PATH:" in
@@ -160,7 +168,8 @@ case ":$PATH:" in
 *) echo "Note: $bindir is not on your PATH; git finds the helper anyway (setup wrote its full path). Add it to use the commands by name: export PATH=\"$bindir:\$PATH\"" ;;
 esac
 cat <<MSG
-Next: store a token (paste it, then press Enter and Ctrl-D):
-  printf 'protocol=https\nhost=github.com\nusername=YOUR_LOGIN\npassword=%s\n' "\$(cat)" | git credential approve
+Next: store a token (create one at https://github.com/settings/personal-access-tokens):
+  git-credential-pat login            (paste it at the hidden prompt)
+  gh auth token | git-credential-pat login
 then git push and git pull over https:// use it without asking.
 MSG

@@ -35,12 +35,12 @@ func TestInstallThenPush(t *testing.T) {
 	if st, err := os.Stat(installed); err != nil || st.Mode().Perm() != 0o755 {
 		t.Fatalf("binary not installed: %v %s", err, out)
 	}
-	if !strings.Contains(out, "Installed "+installed) {
-		t.Fatalf("install.sh did not say where it put the binary:\n%s", out)
+	if !strings.Contains(out, "Installed "+installed) || !strings.Contains(out, "Store: file (") || !strings.Contains(out, "because no OS keychain answered: keychain: no D-Bus session bus") {
+		t.Fatalf("install.sh did not say where it put the binary and which store it chose:\n%s", out)
 	}
 	// Re-running is safe: the config is not duplicated.
 	install()
-	if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "\n"+installed+"\n" {
+	if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "\n"+installed+" --store file\n" {
 		t.Fatalf("credential.helper after two installs = %q", got)
 	}
 

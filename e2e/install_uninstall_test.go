@@ -153,7 +153,7 @@ func TestInstallUninstall(t *testing.T) {
 				t.Errorf("%s: %v (want mode 0644)", f, err)
 			}
 		}
-		if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "cache --timeout=300\n\n"+installed+"\n" {
+		if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "cache --timeout=300\n\n"+installed+" --store file\n" {
 			t.Fatalf("credential.helper after install = %q", got)
 		}
 	}
