@@ -2,7 +2,6 @@ package backends
 
 import (
 	"context"
-	"net"
 	"os"
 	"strings"
 
@@ -56,7 +55,7 @@ func (e *EnvStore) getenv(key string) string {
 
 // Get returns the host-wide credential the environment holds for q.
 func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
-	if !(q.Protocol == "https" || q.Protocol == "http" && isLoopbackHost(q.Host)) {
+	if !(q.Protocol == "https" || q.Protocol == "http" && credential.IsLoopback(q.Host)) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
 	token, defaultUser := e.lookup(q.Host)
@@ -121,17 +120,3 @@ func (e *EnvStore) Store(context.Context, credential.Credential) error { return 
 // Erase does nothing: a rejected env token must be fixed where it is set.
 func (e *EnvStore) Erase(context.Context, credential.Credential) error { return nil }
 
-// isLoopbackHost reports whether host (with an optional :port) is this
-// machine: localhost or a loopback address.
-func isLoopbackHost(host string) bool {
-	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
-	}
-	h = strings.Trim(h, "[]")
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}

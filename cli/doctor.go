@@ -441,7 +441,7 @@ func (d *doctor) checkRemotes() {
 				continue
 			}
 			host, path, _ := parseHTTP(used)
-			if isLoopbackHost(host) {
+			if credential.IsLoopback(host) {
 				continue
 			}
 			plain++

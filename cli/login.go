@@ -214,7 +214,7 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {
 		return c, errors.New("login: --path and --username must not contain newlines")
 	}
-	if c.Protocol == "http" && !isLoopbackHost(c.Host) {
+	if c.Protocol == "http" && !credential.IsLoopback(c.Host) {
 		return c, fmt.Errorf("login: --protocol http would send the token unencrypted to %s; use https", c.Host)
 	}
 	user := o.Username
@@ -228,10 +228,6 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	return c, nil
 }
 
-func isLoopbackHost(host string) bool {
-	h := strings.Trim(hostName(host), "[]")
-	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
-}
 
 // readToken reads the token: with a prompt and no echo from a terminal,
 // else everything on stdin (one line).

@@ -132,8 +132,8 @@ func redactedWire(c Credential) string {
 	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", " ")
 }
 
-// isLoopback reports whether host (with an optional :port) is this machine.
-func isLoopback(host string) bool {
+// IsLoopback reports whether host (with an optional :port) is this machine.
+func IsLoopback(host string) bool {
 	h := host
 	if hh, _, err := net.SplitHostPort(host); err == nil {
 		h = hh
@@ -178,7 +178,7 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 	if !Eligible(q, found, s.now()) {
 		return nil
 	}
-	if q.Protocol == "http" && !s.AllowHTTP && !isLoopback(q.Host) {
+	if q.Protocol == "http" && !s.AllowHTTP && !IsLoopback(q.Host) {
 		return fmt.Errorf("refusing to send the stored token to http://%s: plain HTTP exposes it to the network; switch the remote to https:// (git remote set-url origin https://...) or pass --allow-http to the helper", q.Host)
 	}
 	if s.Returning != nil {

@@ -70,18 +70,7 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 					o.Scope = "system"
 				}
 				// Carry the store flags the user gave into the helper line.
-				for _, name := range globalFlagNames() {
-					f := c.fs.Lookup(name)
-					switch {
-					case !f.Changed:
-					case f.Value.Type() == "bool":
-						if f.Value.String() == "true" {
-							o.HelperArgs = append(o.HelperArgs, "--"+name)
-						}
-					default:
-						o.HelperArgs = append(o.HelperArgs, "--"+name, f.Value.String())
-					}
-				}
+				o.HelperArgs = storeFlags(c)
 				return do(o)
 			},
 		}

@@ -49,17 +49,6 @@ func (g *globals) register(fs *pflag.FlagSet) {
 	fs.DurationVar(&g.opts.ResolverTimeout, "resolver-timeout", 0, "how long a secret resolver may take (default 10s)")
 }
 
-// globalFlagNames lists the flags every command accepts; setup carries the
-// ones the user gave into the helper line it writes.
-func globalFlagNames() []string {
-	fs := pflag.NewFlagSet("", pflag.ContinueOnError)
-	var g globals
-	g.register(fs)
-	var names []string
-	fs.VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
-	return names
-}
-
 // openStore opens the store the global flags name.
 func (g *globals) openStore() (credential.Store, error) {
 	if g.resolverSchemes != "" {
