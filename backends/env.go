@@ -119,4 +119,3 @@ func (e *EnvStore) Store(context.Context, credential.Credential) error { return 
 
 // Erase does nothing: a rejected env token must be fixed where it is set.
 func (e *EnvStore) Erase(context.Context, credential.Credential) error { return nil }
-

@@ -228,7 +228,6 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	return c, nil
 }
 
-
 // readToken reads the token: with a prompt and no echo from a terminal,
 // else everything on stdin (one line).
 func readToken(o LoginOptions, c credential.Credential) (string, error) {
