@@ -90,7 +90,7 @@ func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.
 	if q.Host != "" {
 		esc := credential.EscapeHostPath(q.Host)
 		keep = func(l string) bool {
-			return strings.Contains(l, esc) || strings.Contains(l, q.Host) || strings.IndexByte(l, '%') >= 0
+			return strings.Contains(l, esc) || strings.Contains(l, q.Host) || strings.ContainsAny(l, "%*")
 		}
 	}
 	entries := entriesOf(parse(data, keep))

@@ -91,6 +91,22 @@ func (k *KeychainStore) Get(ctx context.Context, q credential.Credential) (crede
 		if err != nil {
 			return err
 		}
+		if len(items) == 0 && q.Host != "" {
+			// A miss may still be answered by a wildcard host ("*.ghe.example.com"):
+			// one more search without the server, only on a miss.
+			wide := q
+			wide.Host = ""
+			more, moreLocked, err := s.search(searchAttrs(wide))
+			if err != nil {
+				return err
+			}
+			locked = append(locked, moreLocked...)
+			if items, err = s.describe(more, func(it ssItemInfo) bool {
+				return it.schema != "" && strings.Contains(it.cred.Host, "*") && credential.Covers(q, it.cred)
+			}); err != nil {
+				return err
+			}
+		}
 		if err := s.loadSecrets(items); err != nil {
 			return err
 		}

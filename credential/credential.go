@@ -126,10 +126,31 @@ func Match(query, stored Credential, matchPassword bool) bool {
 // it: a token stored for "org" answers "org/repo.git" (on "/" boundaries),
 // and a host-wide token (no path) answers any path as a fallback. On
 // github.com owners are case-insensitive, as GitHub treats them.
+//
+// A stored host may hold "*" labels, as git's urlmatch allows
+// ("*.ghe.example.com" answers "code.ghe.example.com", one label per "*").
 func Covers(q, stored Credential) bool {
 	p := q
 	p.Path = ""
+	if q.Host != "" && strings.Contains(stored.Host, "*") && hostMatches(stored.Host, q.Host) {
+		p.Host = stored.Host
+	}
 	return Match(p, stored, false) && pathCovers(stored.Path, q.Path, q.Host)
+}
+
+// hostMatches compares host[:port] label by label, "*" matching one label.
+func hostMatches(pattern, host string) bool {
+	pl := strings.Split(strings.ToLower(pattern), ".")
+	hl := strings.Split(strings.ToLower(host), ".")
+	if len(pl) != len(hl) {
+		return false
+	}
+	for i := range pl {
+		if pl[i] != "*" && pl[i] != hl[i] {
+			return false
+		}
+	}
+	return true
 }
 
 func pathCovers(stored, want, host string) bool {
@@ -145,13 +166,19 @@ func pathCovers(stored, want, host string) bool {
 // Specificity ranks entries that Cover a query: a longer stored path is a
 // closer fit. When the query has no path, host-wide entries come first.
 func Specificity(q, stored Credential) int {
+	rank := len(stored.Path) + 1
 	if q.Path == "" {
+		rank = 0
 		if stored.Path == "" {
-			return 1
+			rank = 1
 		}
-		return 0
 	}
-	return len(stored.Path) + 1
+	// An exact host beats a wildcard one at the same path depth.
+	rank *= 2
+	if !strings.Contains(stored.Host, "*") {
+		rank++
+	}
+	return rank
 }
 
 // Erasable is the rule for erase: git's Match with the password, plus, when

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -132,6 +133,20 @@ func redactedWire(c Credential) string {
 	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", " ")
 }
 
+// checkPort refuses a host whose :port is not a port number, so a typo
+// does not become an entry no request will ever match.
+func checkPort(host string) error {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.HasSuffix(host, "]") {
+		return nil // no port (or a bare IPv6 literal)
+	}
+	port, err := strconv.Atoi(host[i+1:])
+	if err != nil || port < 1 || port > 65535 {
+		return fmt.Errorf("store: host %q has an invalid port (want 1-65535)", host)
+	}
+	return nil
+}
+
 // IsLoopback reports whether host (with an optional :port) is this machine.
 func IsLoopback(host string) bool {
 	h := host
@@ -215,6 +230,9 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 	}
 	if q.Protocol == "" || (q.Host == "" && q.Path == "") {
 		return errors.New("store: protocol and host are required")
+	}
+	if err := checkPort(q.Host); err != nil {
+		return err
 	}
 	if !q.Usable() || q.Expired(s.now()) {
 		return nil

@@ -84,6 +84,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		{"NUL byte", []string{"--file", file, "store"}, "protocol=https\nhost=x\x00y\n", 1, "", "line 2: contains a NUL byte"},
 		{"huge value", []string{"--file", file, "store"}, "protocol=https\nhost=x\npassword=" + strings.Repeat("a", 70000) + "\n", 1, "", "line 3: line longer than"},
 		{"store without host", []string{"--file", file, "store"}, "protocol=https\nusername=u\npassword=p\n", 1, "", "protocol and host are required"},
+		{"port out of range", []string{"--file", file, "store"}, "protocol=https\nhost=example.com:70000\nusername=u\npassword=p\n", 1, "", `host "example.com:70000" has an invalid port`},
+		{"empty stdin", []string{"--file", file, "get"}, "", 0, "", ""},
+		{"stdin closed mid-line", []string{"--file", file, "store"}, "protocol=https\nhost=x\nusername=u\npassw", 1, "", `line 4: no "="`},
 		{"unknown flag", []string{"--nope", "get"}, "", 1, "", "unknown flag: --nope"},
 		{"unknown store", []string{"--store", "nope", "get"}, "protocol=https\nhost=x\n", 1, "", `unknown store "nope": choose one of`},
 	}

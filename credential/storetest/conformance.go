@@ -88,6 +88,14 @@ var Scenarios = []Scenario{
 		get(q("protocol=https", "host=github.com", "path=other/x.git"), "username=u", "password=other"),
 		get(q("protocol=https", "host=github.com"), "username=u", "password=wide"),
 	}},
+	{"wildcard hosts match one label, exact hosts win", []Step{
+		store("protocol=https", "host=*.ghe.example.com", "username=u", "password=wild"),
+		store("protocol=https", "host=special.ghe.example.com", "username=u", "password=exact"),
+		get(q("protocol=https", "host=code.ghe.example.com"), "username=u", "password=wild"),
+		get(q("protocol=https", "host=special.ghe.example.com"), "username=u", "password=exact"),
+		get(q("protocol=https", "host=a.b.ghe.example.com")),
+		get(q("protocol=https", "host=ghe.example.com")),
+	}},
 	{"owner paths are case-sensitive off github.com", []Step{
 		store("protocol=https", "host=gitlab.example", "path=acme", "username=u", "password=acme"),
 		get(q("protocol=https", "host=gitlab.example", "path=ACME/repo.git")),
