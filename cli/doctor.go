@@ -42,8 +42,10 @@ type DoctorOptions struct {
 	OpenErr  error // why the store could not be opened
 	Dir      string
 	JSON     bool
-	Online   bool         // also ask the forge's API about each GitHub token
-	HTTP     *http.Client // for Online; nil = default
+	Online   bool                // also ask the forge's API about each GitHub token
+	Getenv   func(string) string // environment for detecting CI; nil = os.Getenv
+	SysRoot  string              // where /proc and /.dockerenv are looked up; "" = "/"
+	HTTP     *http.Client        // for Online; nil = default
 	Stdout   io.Writer
 	Now      func() time.Time
 }
@@ -79,6 +81,7 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	}
 	d.checkUseHTTPPath()
 	d.checkRemotes()
+	d.checkEnvironment()
 
 	failed := false
 	for _, c := range d.checks {
@@ -367,6 +370,62 @@ func (d *doctor) checkOnline() {
 	}
 	if asked == 0 {
 		d.add("online", StatusOK, "", "no GitHub tokens to check online")
+	}
+}
+
+// EnvironmentEnv overrides what doctor detects the machine to be.
+const EnvironmentEnv = "GIT_CREDENTIAL_PAT_ENVIRONMENT"
+
+// checkEnvironment recognises WSL, containers and CI, where a different
+// store serves people better than the desktop default.
+func (d *doctor) checkEnvironment() {
+	getenv, root := d.Getenv, d.SysRoot
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if root == "" {
+		root = "/"
+	}
+	read := func(p string) string {
+		b, _ := os.ReadFile(filepath.Join(root, p))
+		return strings.ToLower(string(b))
+	}
+	exists := func(p string) bool {
+		_, err := os.Stat(filepath.Join(root, p))
+		return err == nil
+	}
+	usesEnv := strings.Contains(","+d.Name+",", ",env,")
+	// GIT_CREDENTIAL_PAT_ENVIRONMENT (desktop, ci, wsl, container) overrides
+	// detection, for setups it gets wrong and for tests.
+	is := func(kind string, detected func() bool) bool {
+		if v := getenv(EnvironmentEnv); v != "" {
+			return v == kind
+		}
+		return detected()
+	}
+	switch {
+	case is("ci", func() bool {
+		return getenv("GITHUB_ACTIONS") == "true" || getenv("CI") == "true" || getenv("GITLAB_CI") == "true"
+	}):
+		if usesEnv {
+			d.add("environment", StatusOK, "", "CI detected; the env store reads GH_TOKEN / GITHUB_TOKEN / GIT_CREDENTIAL_PAT_TOKEN")
+		} else {
+			d.add("environment", StatusWarn, "git-credential-pat --store env setup", "CI detected: keep tokens in the job's secrets and read them with the env store (GH_TOKEN, GITHUB_TOKEN or GIT_CREDENTIAL_PAT_TOKEN) instead of storing them on the runner")
+		}
+	case is("wsl", func() bool {
+		return getenv("WSL_DISTRO_NAME") != "" || strings.Contains(read("proc/sys/kernel/osrelease"), "microsoft")
+	}):
+		d.add("environment", StatusOK, "git config --global credential.helper \"/mnt/c/Users/$WINDOWS_USER/go/bin/git-credential-pat.exe --store keychain\"",
+			"WSL detected: to share tokens with Windows, run the Windows build against Windows Credential Manager (install it on the Windows side with go install, then point WSL's git at it)")
+	case is("container", func() bool {
+		cgroup := read("proc/1/cgroup")
+		return exists(".dockerenv") || exists("run/.containerenv") || strings.Contains(cgroup, "kubepods") || strings.Contains(cgroup, "docker")
+	}):
+		if usesEnv {
+			d.add("environment", StatusOK, "", "container detected; the env store reads the token from the container's environment")
+		} else {
+			d.add("environment", StatusWarn, "git-credential-pat --store env setup", "container detected: pass the token in the environment (docker run -e GH_TOKEN) and use the env store, so it is not written into the image or a volume")
+		}
 	}
 }
 

@@ -96,6 +96,9 @@ func NewEnv(t testing.TB) *Env {
 		// login must never call a real forge API from tests; tests of
 		// verification point GIT_CREDENTIAL_PAT_API_URL at a fake one.
 		{"GIT_CREDENTIAL_PAT_VERIFY", "0"},
+		// doctor's advice for CI, WSL and containers depends on the machine
+		// the tests run on; pin it (cli tests cover the detection).
+		{"GIT_CREDENTIAL_PAT_ENVIRONMENT", "desktop"},
 		{"GIT_ASKPASS", askpass},
 		{"GIT_AUTHOR_NAME", "Gittest Author"},
 		{"GIT_AUTHOR_EMAIL", "author@example.com"},
