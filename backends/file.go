@@ -423,27 +423,25 @@ func writeEntry(b *strings.Builder, c credential.Credential) {
 	if !c.HasPassword {
 		return // an authtype-only entry lives on its meta line alone
 	}
-	b.WriteString(c.Protocol)
-	b.WriteString("://")
-	b.WriteString(credential.EscapeUserinfo(c.Username))
-	b.WriteByte(':')
-	b.WriteString(credential.EscapeUserinfo(c.Password))
-	b.WriteByte('@')
-	b.WriteString(credential.EscapeHostPath(c.Host))
-	if c.Path != "" {
-		b.WriteByte('/')
-		b.WriteString(credential.EscapeHostPath(c.Path))
-	}
+	b.WriteString(entryURL(c, true))
 	b.WriteByte('\n')
 }
 
 // keyURL names an entry without its password.
-func keyURL(c credential.Credential) string {
+func keyURL(c credential.Credential) string { return entryURL(c, false) }
+
+// entryURL renders c the way git-credential-store writes it
+// (proto://user:pass@host/path, percent-encoded), or without the password.
+func entryURL(c credential.Credential, withPassword bool) string {
 	var b strings.Builder
 	b.WriteString(c.Protocol)
 	b.WriteString("://")
-	if c.HasUsername {
+	if c.HasUsername || withPassword {
 		b.WriteString(credential.EscapeUserinfo(c.Username))
+		if withPassword {
+			b.WriteByte(':')
+			b.WriteString(credential.EscapeUserinfo(c.Password))
+		}
 		b.WriteByte('@')
 	}
 	b.WriteString(credential.EscapeHostPath(c.Host))
