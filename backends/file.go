@@ -247,9 +247,19 @@ func (f *FileStore) update(change func([]line) ([]line, bool)) error {
 	return nil
 }
 
-// acquire creates the lock file exclusively, retrying until LockTimeout.
+// maxLockWait bounds the whole wait for the lock, however busy the file is.
+const maxLockWait = 2 * time.Minute
+
+// acquire creates the lock file exclusively. LockTimeout (1 s, like git)
+// is how long a lock may stay with one holder: while the lock keeps
+// changing hands (a new lock file each time), writers are making progress
+// and we keep waiting, up to maxLockWait. So a crashed writer's stale lock
+// fails fast with advice, and a thousand concurrent writers all get their
+// turn instead of failing after a second.
 func (f *FileStore) acquire(lock string) (*os.File, error) {
-	deadline := time.Now().Add(f.LockTimeout)
+	start := time.Now()
+	deadline := start.Add(f.LockTimeout)
+	var holder os.FileInfo
 	for {
 		fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err == nil {
@@ -258,8 +268,15 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
 		}
-		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("file store: %s is still locked after %v; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
+		now := time.Now()
+		if fi, err := os.Stat(lock); err == nil && (holder == nil || !os.SameFile(holder, fi)) {
+			holder, deadline = fi, now.Add(f.LockTimeout)
+		}
+		if now.After(deadline) {
+			return nil, fmt.Errorf("file store: %s is still locked after %v by the same writer; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
+		}
+		if now.Sub(start) > maxLockWait {
+			return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
 		}
 		time.Sleep(time.Millisecond + rand.N(4*time.Millisecond))
 	}

@@ -18,7 +18,7 @@ import (
 // expected set: every store kept, every erase applied, nothing else lost.
 func TestFileConcurrentStoreAndErase(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "credentials")
-	s := &FileStore{Path: path, LockTimeout: 2 * time.Minute}
+	s := &FileStore{Path: path, LockTimeout: 2 * time.Minute} // goroutines under -race can starve the holder
 	ctx := context.Background()
 	const n = 500
 	for i := 0; i < n; i++ {
