@@ -96,6 +96,9 @@ func (o Options) withDefaults() (Options, error) {
 // Client is a credential.Store and credential.Lister backed by the daemon.
 type Client struct {
 	o Options
+	// skipDirCheck is set only by tests that exercise the daemon's own
+	// peer check, which the client's directory check would pre-empt.
+	skipDirCheck bool
 }
 
 // Open returns a client for the daemon at o.Socket. It does not connect:
@@ -275,6 +278,16 @@ func (c *Client) callCred(ctx context.Context, action string, cred credential.Cr
 func (c *Client) call(ctx context.Context, req request) (reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
+	// The client checks the directory too: a token must not go to a socket
+	// that another user could have put there.
+	dir := filepath.Dir(c.o.Socket)
+	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+		return reply{}, errNoDaemon
+	}
+	carriesSecrets := req.Action != actStatus && req.Action != actClear && req.Action != actExit
+	if err := checkPrivateDir(dir); err != nil && carriesSecrets && !c.skipDirCheck {
+		return reply{}, fmt.Errorf("cache: %w", err)
+	}
 	var d net.Dialer
 	conn, err := d.DialContext(ctx, "unix", c.o.Socket)
 	if err != nil {

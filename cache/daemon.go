@@ -103,7 +103,7 @@ func listen(socket string, cfg config) (*daemon, error) {
 		return nil, fmt.Errorf("cache daemon: creating socket directory: %w", err)
 	}
 	if err := checkPrivateDir(dir); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("cache daemon: %w", err)
 	}
 	unlock, err := lockFile(socket + ".lock")
 	if err != nil {

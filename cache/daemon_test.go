@@ -310,6 +310,19 @@ func TestSocketDirectory(t *testing.T) {
 		{"0755 is refused", func(dir string) error { return os.Mkdir(dir, 0o755) },
 			"the permissions on your socket directory are too loose"},
 		{"0750 is refused", func(dir string) error { return os.Mkdir(dir, 0o750) }, "run: chmod 700 "},
+		{"world-writable is refused", func(dir string) error {
+			if err := os.Mkdir(dir, 0o700); err != nil {
+				return err
+			}
+			return os.Chmod(dir, 0o777)
+		}, "too loose"},
+		{"a symlink to a private directory is refused", func(dir string) error {
+			real := dir + "-real"
+			if err := os.Mkdir(real, 0o700); err != nil {
+				return err
+			}
+			return os.Symlink(real, dir)
+		}, "is a symlink"},
 		{"a file in the socket's place is left alone", func(dir string) error {
 			if err := os.Mkdir(dir, 0o700); err != nil {
 				return err
@@ -399,20 +412,30 @@ func TestOtherUserRefused(t *testing.T) {
 	if err := os.Chmod(binDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	for _, action := range []string{"get", "store"} {
-		t.Run(action, func(t *testing.T) {
-			cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, "cache-client", o.Socket, action, "victim.tld")
+	// The client refuses a directory it does not own; with that check
+	// skipped ("raw"), the daemon's SO_PEERCRED check refuses on its own.
+	for _, tc := range []struct{ action, mode, want string }{
+		{"get", "raw", "refused: client uid 65534"},
+		{"store", "raw", "refused: client uid 65534"},
+		{"get", "normal", "is not owned by you"},
+		{"store", "normal", "is not owned by you"},
+	} {
+		t.Run(tc.action+" "+tc.mode, func(t *testing.T) {
+			cmd := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", bin, "cache-client", o.Socket, tc.action, "victim.tld", tc.mode)
 			cmd.Dir = binDir
 			out, err := cmd.CombinedOutput()
-			if err == nil || !strings.Contains(string(out), "refused: client uid 65534") {
-				t.Errorf("client as uid 65534: %v\n%s\nwant it refused", err, out)
+			if err == nil || !strings.Contains(string(out), tc.want) {
+				t.Errorf("client as uid 65534: %v\n%s\nwant it refused (%q)", err, out, tc.want)
 			}
 			if strings.Contains(string(out), "secret-pw") {
 				t.Errorf("uid 65534 saw the password:\n%s", out)
 			}
 		})
 	}
-	if got := mustGet(t, mustOpen(t, o), "victim.tld"); got != "secret-pw" {
+	if err := os.Chmod(filepath.Dir(o.Socket), 0o700); err != nil {
+		t.Fatal(err)
+	}
+		if got := mustGet(t, mustOpen(t, o), "victim.tld"); got != "secret-pw" {
 		t.Errorf("owner's entry = %q after the refused clients, want secret-pw", got)
 	}
 }

@@ -78,8 +78,8 @@ func daemonMain(args []string) int {
 // clientMain stores "pw-HOST" for HOST, or gets HOST's password, and
 // prints the outcome.
 func clientMain(args []string) int {
-	if len(args) != 3 {
-		fmt.Println("usage: cache-client SOCKET store|get HOST")
+	if len(args) != 3 && len(args) != 4 {
+		fmt.Println("usage: cache-client SOCKET store|get HOST [raw]")
 		return 2
 	}
 	c, err := Open(Options{Socket: args[0], Exe: os.Args[0]})
@@ -87,6 +87,7 @@ func clientMain(args []string) int {
 		fmt.Println(err)
 		return 1
 	}
+	c.skipDirCheck = len(args) == 4 && args[3] == "raw"
 	ctx := context.Background()
 	switch args[1] {
 	case "store":

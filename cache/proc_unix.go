@@ -28,20 +28,24 @@ func lockFile(path string) (unlock func(), err error) {
 	return func() { f.Close() }, nil
 }
 
-// checkPrivateDir refuses a socket directory other users could reach into.
+// checkPrivateDir refuses a socket directory other users could reach into,
+// or a symlink, which someone could point elsewhere between checks.
 func checkPrivateDir(dir string) error {
-	fi, err := os.Stat(dir)
+	fi, err := os.Lstat(dir)
 	if err != nil {
-		return fmt.Errorf("cache daemon: %w", err)
+		return err
+	}
+	if fi.Mode()&os.ModeSymlink != 0 {
+		return fmt.Errorf("the socket directory %s is a symlink; refusing it, since it could be pointed at someone else's directory; remove it or choose another --socket", dir)
 	}
 	if !fi.IsDir() {
-		return fmt.Errorf("cache daemon: %s is not a directory", dir)
+		return fmt.Errorf("%s is not a directory", dir)
 	}
 	if st, ok := fi.Sys().(*syscall.Stat_t); !ok || int(st.Uid) != os.Geteuid() {
-		return fmt.Errorf("cache daemon: the socket directory %s is not owned by you; choose another --socket", dir)
+		return fmt.Errorf("the socket directory %s is not owned by you; choose another --socket", dir)
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
-		return fmt.Errorf("cache daemon: the permissions on your socket directory are too loose; other users may be able to read your cached credentials; run: chmod 700 %s", dir)
+		return fmt.Errorf("the permissions on your socket directory are too loose; other users may be able to read your cached credentials; run: chmod 700 %s", dir)
 	}
 	return nil
 }
