@@ -435,7 +435,7 @@ func TestOtherUserRefused(t *testing.T) {
 	if err := os.Chmod(filepath.Dir(o.Socket), 0o700); err != nil {
 		t.Fatal(err)
 	}
-		if got := mustGet(t, mustOpen(t, o), "victim.tld"); got != "secret-pw" {
+	if got := mustGet(t, mustOpen(t, o), "victim.tld"); got != "secret-pw" {
 		t.Errorf("owner's entry = %q after the refused clients, want secret-pw", got)
 	}
 }
