@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,16 +85,9 @@ func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.
 	if err != nil {
 		return credential.Credential{}, err
 	}
-	// Only lines that can name the host need parsing: this keeps a lookup in
-	// a 100,000-line file to a substring scan.
-	keep := func(string) bool { return true }
-	if q.Host != "" {
-		esc := credential.EscapeHostPath(q.Host)
-		keep = func(l string) bool {
-			return strings.Contains(l, esc) || strings.Contains(l, q.Host) || strings.ContainsAny(l, "%*")
-		}
-	}
-	entries := entriesOf(parse(data, keep))
+	// Only lines that can name the host are parsed: a lookup in a
+	// 100,000-line file is a substring search.
+	entries := entriesOf(parse(data, q.Host, false))
 	if c, ok := entries.Find(q, time.Now()); ok {
 		return c, nil
 	}
@@ -103,9 +97,9 @@ func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.
 // Store adds c first in the file, replacing the entry with the same key.
 // Storing an identical entry again changes nothing and writes nothing.
 func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
-	return f.update(func(lines []line) ([]line, bool) {
+	return f.update(c.Host, func(lines []line) ([]line, bool) {
 		for _, l := range lines {
-			if l.entry != nil && credential.SamePersistent(*l.entry, c) {
+			if l.entry != nil && credential.SameKey(*l.entry, c) && credential.SamePersistent(*l.entry, c) {
 				return lines, false
 			}
 		}
@@ -121,7 +115,7 @@ func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
 
 // Erase removes every entry matching q (password included when q has one).
 func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
-	return f.update(func(lines []line) ([]line, bool) {
+	return f.update(q.Host, func(lines []line) ([]line, bool) {
 		out := lines[:0:0]
 		for _, l := range lines {
 			if l.entry == nil || !credential.Erasable(q, *l.entry) {
@@ -138,7 +132,7 @@ func (f *FileStore) List(context.Context) ([]credential.Credential, error) {
 	if err != nil {
 		return nil, err
 	}
-	return entriesOf(parse(data, nil)), nil
+	return entriesOf(parse(data, "", false)), nil
 }
 
 func (f *FileStore) warn(msg string) {
@@ -188,20 +182,26 @@ func (f *FileStore) readAt(path string) (string, error) {
 		return "", fmt.Errorf("file store: %w", err)
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
-		f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+	var b strings.Builder
+	if st, err := fh.Stat(); err == nil {
+		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+		}
+		b.Grow(int(st.Size()) + 512) // read straight into the final string
 	}
-	data, err := io.ReadAll(fh)
-	if err != nil {
+	if _, err := io.Copy(&b, fh); err != nil {
 		return "", fmt.Errorf("file store: reading %s: %w", path, err)
 	}
-	return string(data), nil
+	return b.String(), nil
 }
 
 // update runs change on the parsed file under the lock and, if it reports a
 // change, writes the result to the lock file and renames it into place, so
 // a reader or a crash sees the old file or the new one, never a mix.
-func (f *FileStore) update(change func([]line) ([]line, bool)) error {
+//
+// Only lines that can name host are parsed; the others are written back
+// exactly as they were (host "" parses everything).
+func (f *FileStore) update(host string, change func([]line) ([]line, bool)) error {
 	path, err := f.target()
 	if err != nil {
 		return err
@@ -226,7 +226,7 @@ func (f *FileStore) update(change func([]line) ([]line, bool)) error {
 	if err != nil {
 		return err
 	}
-	lines, changed := change(parse(data, nil))
+	lines, changed := change(parse(data, host, true))
 	if !changed {
 		return nil
 	}
@@ -259,6 +259,7 @@ const maxLockWait = 2 * time.Minute
 func (f *FileStore) acquire(lock string) (*os.File, error) {
 	start := time.Now()
 	deadline := start.Add(f.LockTimeout)
+	backoff := time.Millisecond
 	var holder os.FileInfo
 	for {
 		fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
@@ -278,33 +279,58 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 		if now.Sub(start) > maxLockWait {
 			return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
 		}
-		time.Sleep(time.Millisecond + rand.N(4*time.Millisecond))
+		// Back off (with jitter) so a crowd of waiters does not starve the
+		// holder of CPU, but poll often enough to notice a stale lock.
+		time.Sleep(backoff/2 + rand.N(backoff))
+		backoff = min(2*backoff, max(f.LockTimeout/4, time.Millisecond), 250*time.Millisecond)
 	}
 }
 
-// parse splits data into lines (skipping those keep rejects: Get uses it
-// to avoid parsing other hosts' lines) and joins each meta line to its
-// entry, which gains the extras; render regenerates meta lines from
-// entries. A meta line with authtype and no password entry is an entry of
-// its own; one whose entry is gone (or holds another token) is dropped.
-func parse(data string, keep func(string) bool) []line {
+// parse splits data into lines and joins each meta line to its entry,
+// which gains the extras; render regenerates meta lines from entries. A
+// meta line with authtype and no password entry is an entry of its own; one
+// whose entry is gone (or holds another token) is dropped.
+//
+// With a host, only lines that can name it (see candidates) are parsed;
+// the rest are dropped, or kept verbatim when keepOthers is set.
+func parse(data, host string, keepOthers bool) []line {
+	spans := candidates(data, host)
 	var lines []line
+	if spans == nil || keepOthers {
+		lines = make([]line, 0, strings.Count(data, "\n")+1)
+	}
 	metas := map[string]*meta{}
-	for data != "" {
-		var raw string
-		raw, data, _ = strings.Cut(data, "\n")
-		if keep != nil && !keep(raw) {
-			continue
-		}
+	add := func(raw string) {
 		l := parseLine(raw)
 		if l.meta != nil {
 			k := metaKey(l.meta.key, l.meta.pwHash)
 			if _, dup := metas[k]; dup {
-				continue // the first meta line for an entry wins
+				return // the first meta line for an entry wins
 			}
 			metas[k] = l.meta
 		}
 		lines = append(lines, l)
+	}
+	for pos := 0; pos < len(data); {
+		end := strings.IndexByte(data[pos:], '\n')
+		if end < 0 {
+			end = len(data)
+		} else {
+			end += pos
+		}
+		if spans == nil || len(spans) > 0 && spans[0] == pos {
+			if spans != nil {
+				spans = spans[1:]
+			}
+			add(data[pos:end])
+		} else if keepOthers {
+			lines = append(lines, line{raw: data[pos:end]})
+		} else if len(spans) == 0 {
+			break // nothing relevant is left
+		} else {
+			end = spans[0] - 1 // jump to the next relevant line
+		}
+		pos = end + 1
 	}
 	if len(metas) == 0 {
 		return lines
@@ -331,6 +357,43 @@ func parse(data string, keep func(string) bool) []line {
 		}
 	}
 	return out
+}
+
+// candidates returns the start offsets, in order, of the lines that can
+// hold an entry for host: those containing it (plain or percent-encoded),
+// and any with a '%' escape or a '*' wildcard, which a substring search
+// cannot judge. nil means every line (no host given).
+func candidates(data, host string) []int {
+	if host == "" {
+		return nil
+	}
+	needles := []string{host, "%", "*"}
+	if esc := credential.EscapeHostPath(host); esc != host {
+		needles = append(needles, esc)
+	}
+	seen := map[int]bool{}
+	starts := []int{}
+	for _, n := range needles {
+		for from := 0; ; {
+			i := strings.Index(data[from:], n)
+			if i < 0 {
+				break
+			}
+			i += from
+			start := strings.LastIndexByte(data[:i], '\n') + 1
+			if !seen[start] {
+				seen[start] = true
+				starts = append(starts, start)
+			}
+			next := strings.IndexByte(data[i:], '\n')
+			if next < 0 {
+				break
+			}
+			from = i + next + 1
+		}
+	}
+	slices.Sort(starts)
+	return starts
 }
 
 func metaKey(c credential.Credential, pwHash string) string {
@@ -403,6 +466,11 @@ func merge(c credential.Credential, m *meta) credential.Credential {
 // line when they need one, and unknown lines verbatim.
 func render(lines []line) string {
 	var b strings.Builder
+	size := 0
+	for _, l := range lines {
+		size += len(l.raw) + 1
+	}
+	b.Grow(size + 512)
 	for _, l := range lines {
 		switch {
 		case l.entry != nil:

@@ -3,7 +3,19 @@ package backends
 import (
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
+
+func countCovering(es credential.Entries, q credential.Credential) int {
+	n := 0
+	for _, e := range es {
+		if credential.Covers(q, e) {
+			n++
+		}
+	}
+	return n
+}
 
 // FuzzFileLines: any file content parses without panicking, rendering it
 // back keeps every line that is not ours to regenerate, and a second
@@ -19,7 +31,7 @@ func FuzzFileLines(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, data string) {
-		lines := parse(data, nil)
+		lines := parse(data, "", false)
 		out := render(lines)
 		for _, l := range lines {
 			if l.entry == nil && l.meta == nil && !strings.Contains(out, l.raw) {
@@ -27,9 +39,21 @@ func FuzzFileLines(f *testing.F) {
 			}
 		}
 		first := entriesOf(lines)
-		second := entriesOf(parse(out, nil))
+		second := entriesOf(parse(out, "", false))
 		if len(first) != len(second) {
 			t.Fatalf("entries changed on rewrite: %d then %d\n%q\n%q", len(first), len(second), data, out)
+		}
+		// Parsing only the lines that can name a host finds the same
+		// entries for it as parsing everything.
+		for _, e := range first {
+			q := credential.Credential{Protocol: e.Protocol, Host: e.Host}
+			want := countCovering(first, q)
+			if got := countCovering(entriesOf(parse(data, e.Host, false)), q); got != want {
+				t.Fatalf("host %q: %d entries from the filtered parse, %d from the full one\n%q", e.Host, got, want, data)
+			}
+			if got := countCovering(entriesOf(parse(data, e.Host, true)), q); got != want {
+				t.Fatalf("host %q (keeping others): %d entries, want %d\n%q", e.Host, got, want, data)
+			}
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"sync"
 	"syscall"
@@ -33,6 +34,9 @@ var errRunning = errors.New("a cache daemon is already running")
 // arrives, or it has had no entries for 30 seconds. It returns nil at once
 // if another daemon already listens there.
 func RunDaemon(ctx context.Context, socket string) error {
+	// A soft memory limit makes the GC work harder before the heap grows:
+	// the daemon's tens of thousands of small entries fit well within it.
+	debug.SetMemoryLimit(12 << 20)
 	return runDaemon(ctx, socket, defaultConfig)
 }
 
