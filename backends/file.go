@@ -1,6 +1,7 @@
 package backends
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -17,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
@@ -81,7 +83,11 @@ type meta struct {
 // Get returns the first eligible entry; new entries are written first, so
 // that is the most recent one.
 func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
-	data, err := f.read()
+	path, err := f.target()
+	if err != nil {
+		return credential.Credential{}, err
+	}
+	data, err := f.readAt(path, q.Host)
 	if err != nil {
 		return credential.Credential{}, err
 	}
@@ -149,7 +155,7 @@ func (f *FileStore) read() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return f.readAt(path)
+	return f.readAt(path, "")
 }
 
 // target resolves a symlinked credentials file (dotfile setups) to the
@@ -173,7 +179,10 @@ func (f *FileStore) target() (string, error) {
 	return real, nil
 }
 
-func (f *FileStore) readAt(path string) (string, error) {
+// readAt returns the file's contents, or with a host only the lines that
+// can name it (see candidates), read in chunks so a large file is never
+// held in memory whole. A missing file is empty.
+func (f *FileStore) readAt(path, host string) (string, error) {
 	fh, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
@@ -187,12 +196,58 @@ func (f *FileStore) readAt(path string) (string, error) {
 		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
 			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 		}
-		b.Grow(int(st.Size()) + 512) // read straight into the final string
+		if host == "" {
+			b.Grow(int(st.Size()) + 512) // read straight into the final string
+		}
 	}
-	if _, err := io.Copy(&b, fh); err != nil {
+	if host != "" {
+		err = scanCandidates(fh, host, &b)
+	} else {
+		_, err = io.Copy(&b, fh)
+	}
+	if err != nil {
 		return "", fmt.Errorf("file store: reading %s: %w", path, err)
 	}
 	return b.String(), nil
+}
+
+// scanCandidates copies to out the lines of r that can name host, in
+// order, reading through a reused buffer.
+func scanCandidates(r io.Reader, host string, out *strings.Builder) error {
+	buf := make([]byte, 256<<10)
+	have := 0
+	for {
+		n, err := r.Read(buf[have:])
+		have += n
+		eof := errors.Is(err, io.EOF)
+		if err != nil && !eof {
+			return err
+		}
+		end := bytes.LastIndexByte(buf[:have], '\n') + 1 // complete lines only
+		if eof {
+			end = have
+		}
+		if end > 0 {
+			// The chunk is only read while buf holds it; matching lines are
+			// copied out before buf is reused.
+			chunk := unsafe.String(&buf[0], end)
+			for _, start := range candidates(chunk, host) {
+				line := chunk[start:]
+				if i := strings.IndexByte(line, '\n'); i >= 0 {
+					line = line[:i]
+				}
+				out.WriteString(line)
+				out.WriteByte('\n')
+			}
+			have = copy(buf, buf[end:have])
+		}
+		if eof {
+			return nil
+		}
+		if have == len(buf) {
+			buf = append(buf, make([]byte, len(buf))...) // a line longer than the buffer
+		}
+	}
 }
 
 // update runs change on the parsed file under the lock and, if it reports a
@@ -222,7 +277,7 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 			os.Remove(lock)
 		}
 	}()
-	data, err := f.readAt(path)
+	data, err := f.readAt(path, "")
 	if err != nil {
 		return err
 	}

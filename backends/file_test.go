@@ -2,6 +2,7 @@ package backends
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,4 +91,30 @@ func cred(host, user, pass string) credential.Credential {
 	c.SetUsername(user)
 	c.SetPassword(pass)
 	return c
+}
+
+// Reading in chunks finds exactly the lines a whole-file search finds,
+// across chunk boundaries and for lines longer than the buffer.
+func TestScanCandidatesMatchesWholeFile(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 20000; i++ {
+		fmt.Fprintf(&b, "https://u:tok%d@h%d.example\n", i, i%97)
+	}
+	b.WriteString("https://u:" + strings.Repeat("x", 600<<10) + "@h5.example\n") // longer than the buffer
+	b.WriteString("https://u:last@h5.example")                                   // no final newline
+	data := b.String()
+	for _, host := range []string{"h5.example", "h96.example", "nowhere.example"} {
+		var want strings.Builder
+		for _, start := range candidates(data, host) {
+			line, _, _ := strings.Cut(data[start:], "\n")
+			want.WriteString(line + "\n")
+		}
+		var got strings.Builder
+		if err := scanCandidates(strings.NewReader(data), host, &got); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Fatalf("%s: chunked scan found %d bytes, whole-file search %d", host, got.Len(), want.Len())
+		}
+	}
 }

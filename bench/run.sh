@@ -381,8 +381,8 @@ if [ -n "${PAT:-}" ]; then
 fi
 if [ -z "${PAT:-}" ]; then
 	[ "$HAVE_GO" = 1 ] || die "git-credential-pat is not on PATH and Go is not installed to build it"
-	say "  go build ./cmd/git-credential-pat"
-	(cd "$ROOT" && go build -trimpath -o "$WORK/bin/git-credential-pat" ./cmd/git-credential-pat) >>"$LOG" 2>&1 ||
+	say "  CGO_ENABLED=0 go build ./cmd/git-credential-pat (as install.sh builds it)"
+	(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/bin/git-credential-pat" ./cmd/git-credential-pat) >>"$LOG" 2>&1 ||
 		die "go build ./cmd/git-credential-pat failed; see $LOG"
 	PAT=$WORK/bin/git-credential-pat
 	PAT_FROM="built from $ROOT"
