@@ -21,9 +21,10 @@ import (
 // attribute (password_expiry_utc, oauth_refresh_token, authtype,
 // credential, and password_absent=1 for an authtype-only credential). A
 // plain password therefore stays plain. git's own git-credential-libsecret
-// writes the same format for its two extras (expiry, refresh token) and
-// ignores other lines, so either helper reads the other's items; it sees
-// an authtype-only item as an empty password.
+// writes the same format for its two extras (expiry, refresh token), so we
+// read the items it stored. The reverse holds only for helpers that search
+// by attributes alone (secret-tool does): git 2.39's libsecret helper
+// searches its own schema and does not see our items (measured in bench/).
 //
 // Every keychain call runs under Timeout: a locked, frozen or missing
 // keyring becomes an error that says what to do, never a hang.
