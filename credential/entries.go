@@ -1,6 +1,9 @@
 package credential
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Entries is an ordered list of stored credentials, most recent first. It
 // gives list-based stores (memory, cache, file) one shared implementation of
@@ -11,8 +14,13 @@ type Entries []Credential
 // (see Specificity), and among equals the most recent.
 func (es Entries) Find(q Credential, now time.Time) (Credential, bool) {
 	best, bestRank := -1, -1
-	for i, e := range es {
-		if r := Specificity(q, e); r > bestRank && Eligible(q, e, now) {
+	for i := range es {
+		e := &es[i]
+		// Most entries are for other hosts: skip them before the full rules.
+		if q.Host != "" && e.Host != q.Host && !strings.Contains(e.Host, "*") {
+			continue
+		}
+		if r := Specificity(q, *e); r > bestRank && Eligible(q, *e, now) {
 			best, bestRank = i, r
 		}
 	}
