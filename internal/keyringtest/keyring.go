@@ -19,6 +19,8 @@ import (
 	"time"
 
 	dbus "github.com/godbus/dbus/v5"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
 
 // Password unlocks the test keyring's login collection.
@@ -38,7 +40,7 @@ type Keyring struct {
 	Dir     string   // temporary root of HOME, XDG_DATA_HOME and the runtime dir
 
 	bus, daemon *proc
-	logs        *syncBuffer // both daemons' stderr, for failure messages
+	logs        *gittest.SyncBuffer // both daemons' stderr, for failure messages
 	stopOnce    sync.Once
 }
 
@@ -84,7 +86,7 @@ func StartMain() (*Keyring, func(), error) {
 	if err != nil {
 		return nil, func() {}, fmt.Errorf("keyringtest: %w", err)
 	}
-	k := &Keyring{Dir: dir, logs: &syncBuffer{}}
+	k := &Keyring{Dir: dir, logs: &gittest.SyncBuffer{}}
 	if err := k.start(); err != nil {
 		k.Stop()
 		return nil, func() {}, fmt.Errorf("keyringtest: %w\n%s", err, k.logs.String())
@@ -300,24 +302,6 @@ func (k *Keyring) Stop() {
 			_ = os.RemoveAll(k.Dir)
 		}
 	})
-}
-
-// syncBuffer collects daemon output written from exec's copying goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // connect opens a private connection to this keyring's bus. Private, not
