@@ -192,7 +192,9 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	}
 	defer fh.Close()
 	var b strings.Builder
+	bufSize := 256 << 10
 	if st, err := fh.Stat(); err == nil {
+		bufSize = int(min(st.Size()+1, int64(bufSize)))
 		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
 			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 		}
@@ -201,7 +203,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 		}
 	}
 	if host != "" {
-		err = scanCandidates(fh, host, &b)
+		err = scanCandidates(fh, host, bufSize, &b)
 	} else {
 		_, err = io.Copy(&b, fh)
 	}
@@ -213,8 +215,8 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 
 // scanCandidates copies to out the lines of r that can name host, in
 // order, reading through a reused buffer.
-func scanCandidates(r io.Reader, host string, out *strings.Builder) error {
-	buf := make([]byte, 256<<10)
+func scanCandidates(r io.Reader, host string, bufSize int, out *strings.Builder) error {
+	buf := make([]byte, max(bufSize, 512))
 	have := 0
 	for {
 		n, err := r.Read(buf[have:])

@@ -109,12 +109,14 @@ func TestScanCandidatesMatchesWholeFile(t *testing.T) {
 			line, _, _ := strings.Cut(data[start:], "\n")
 			want.WriteString(line + "\n")
 		}
-		var got strings.Builder
-		if err := scanCandidates(strings.NewReader(data), host, &got); err != nil {
-			t.Fatal(err)
-		}
-		if got.String() != want.String() {
-			t.Fatalf("%s: chunked scan found %d bytes, whole-file search %d", host, got.Len(), want.Len())
+		for _, size := range []int{1, 4096, 256 << 10} {
+			var got strings.Builder
+			if err := scanCandidates(strings.NewReader(data), host, size, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != want.String() {
+				t.Fatalf("%s, buffer %d: chunked scan found %d bytes, whole-file search %d", host, size, got.Len(), want.Len())
+			}
 		}
 	}
 }
