@@ -10,7 +10,7 @@
 # (asking first; --yes confirms when there is no terminal).
 set -eu
 
-MIN_GO_MINOR=23
+MIN_GO_MINOR=25
 prefix=""
 store=""
 do_setup=1
