@@ -88,8 +88,8 @@ func (r *resolving) Get(ctx context.Context, q credential.Credential) (credentia
 		return c, err
 	}
 	ref, ok := r.res.parse(c.Password)
-	if !ok {
-		return c, nil
+	if !ok || credential.IsPeeking(ctx) {
+		return c, nil // a comparison needs no resolving (op may ask for a fingerprint)
 	}
 	secret, err := r.res.resolve(ctx, ref)
 	if err != nil {

@@ -3,6 +3,7 @@ package backends
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,4 +255,38 @@ func TestResolvingListsReferences(t *testing.T) {
 // Without references the wrapper is transparent.
 func TestResolvingConformance(t *testing.T) {
 	storetest.Run(t, func(*testing.T) credential.Store { return Resolving(&storetest.Memory{}, Options{}) })
+}
+
+// git stores back what get returned after every push. That store must not
+// run the resolver again (a real op may ask for a fingerprint each time),
+// and must leave the reference in place.
+func TestStoreAfterGetResolvesOnce(t *testing.T) {
+	dir := t.TempDir()
+	count := filepath.Join(dir, "count")
+	script := "#!/bin/sh\necho run >> " + count + "\necho ghp_FromCounter\n"
+	if err := os.WriteFile(filepath.Join(dir, "counter"), []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	s, mem := storedWith(t, "ref:item", Options{Resolver: "counter"})
+	srv := &credential.Server{Store: s}
+	var out strings.Builder
+	if err := srv.Serve(context.Background(), "get", strings.NewReader("protocol=https\nhost=github.com\n"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "password=ghp_FromCounter") {
+		t.Fatalf("get: %q", out.String())
+	}
+	back := "protocol=https\nhost=github.com\n" + out.String()
+	if err := srv.Serve(context.Background(), "store", strings.NewReader(back), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	runs, _ := os.ReadFile(count)
+	if n := strings.Count(string(runs), "run"); n != 1 {
+		t.Fatalf("resolver ran %d times for one get and the store after it", n)
+	}
+	all, _ := mem.List(context.Background())
+	if len(all) != 1 || all[0].Password != "ref:item" {
+		t.Fatalf("the stored reference was replaced: %+v", all)
+	}
 }

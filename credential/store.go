@@ -38,6 +38,16 @@ type Lister interface {
 	List(ctx context.Context) ([]Credential, error)
 }
 
+type peekKey struct{}
+
+// Peeking marks a Get made only to compare with what is stored: a store
+// that would run something to produce the secret (a secret-manager
+// reference) returns what it holds instead.
+func Peeking(ctx context.Context) context.Context { return context.WithValue(ctx, peekKey{}, true) }
+
+// IsPeeking reports whether ctx comes from Peeking.
+func IsPeeking(ctx context.Context) bool { return ctx.Value(peekKey{}) != nil }
+
 // Capabilities this helper understands, in the order git lists them.
 const (
 	CapAuthType = "authtype"
@@ -245,7 +255,7 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 	// already answer with exactly these secrets (for example the owner
 	// token that served org/repo.git), writing again would only churn
 	// keychains or add a redundant path entry.
-	if have, err := s.Store.Get(ctx, q.Persistent()); err == nil && Eligible(q, have, s.now()) && sameSecrets(have, q) {
+	if have, err := s.Store.Get(Peeking(ctx), q.Persistent()); err == nil && Eligible(q, have, s.now()) && sameSecrets(have, q) {
 		s.trace("store", "already stored; not rewriting the store")
 		return nil
 	}
