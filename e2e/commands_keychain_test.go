@@ -15,10 +15,7 @@ import (
 func TestCommandsWithKeychain(t *testing.T) {
 	k := keyringtest.Start(t)
 	e := gittest.NewEnv(t)
-	for _, kv := range k.Env {
-		key, value, _ := strings.Cut(kv, "=")
-		e.Setenv(key, value)
-	}
+	e.SetenvAll(k.Env)
 	token := cmdsToken("gho_", rand1)
 	kc := []string{"--store", "keychain"}
 

@@ -17,21 +17,15 @@ import (
 func TestInstallChoosesKeychainThenPush(t *testing.T) {
 	k := keyringtest.Start(t)
 	e := installEnv(t)
-	for _, kv := range k.Env {
-		key, value, _ := strings.Cut(kv, "=")
-		e.Setenv(key, value)
-	}
+	e.SetenvAll(k.Env)
 	srv := gittest.StartServer(t)
 	srv.Use(e)
 	srv.AllowAnyUsername("ghp_KeyringToken")
 	repo := srv.NewRepo(t, "project")
 	prefix := filepath.Join(e.Home, "prefix")
 	root, _ := filepath.Abs("..")
-	cmd := exec.Command(filepath.Join(root, "install.sh"), "--prefix", prefix)
-	cmd.Env = e.Vars
-	out, err := cmd.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Store: keychain (the OS keychain answered") {
-		t.Fatalf("install.sh: %v\n%s", err, out)
+	if out := mustInstallSh(t, e, root, "--prefix", prefix); !strings.Contains(out, "Store: keychain (the OS keychain answered") {
+		t.Fatalf("install.sh did not choose the keychain:\n%s", out)
 	}
 	installed := filepath.Join(prefix, "bin", "git-credential-pat")
 	if got := e.MustGit(t, "", "", "config", "--global", "--get-all", "credential.helper"); got != "\n"+installed+" --store keychain\n" {

@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,15 +20,7 @@ func TestInstallThenPush(t *testing.T) {
 	prefix := filepath.Join(e.Home, "prefix")
 
 	root, _ := filepath.Abs("..")
-	install := func() string {
-		cmd := exec.Command(filepath.Join(root, "install.sh"), "--prefix", prefix)
-		cmd.Env = e.Vars
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("install.sh: %v\n%s", err, out)
-		}
-		return string(out)
-	}
+	install := func() string { return mustInstallSh(t, e, root, "--prefix", prefix) }
 	out := install()
 	installed := filepath.Join(prefix, "bin", "git-credential-pat")
 	if st, err := os.Stat(installed); err != nil || st.Mode().Perm() != 0o755 {

@@ -123,6 +123,15 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
+// SetenvAll adds or overrides every KEY=VALUE in kvs (for example a test
+// keyring's environment).
+func (e *Env) SetenvAll(kvs []string) {
+	for _, kv := range kvs {
+		key, value, _ := strings.Cut(kv, "=")
+		e.Setenv(key, value)
+	}
+}
+
 // Setenv adds key=value to Vars, replacing any existing value.
 func (e *Env) Setenv(key, value string) {
 	for i, kv := range e.Vars {
