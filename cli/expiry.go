@@ -53,8 +53,8 @@ func (x *ExpiryWarner) Check(c credential.Credential) {
 	if x.warnedRecently(c, now) {
 		return
 	}
-	fmt.Fprintf(x.W, "git-credential-pat: warning: the token for %s expires %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s\n",
-		c.URL(), Humanize(left), exp.UTC().Format("2006-01-02 15:04 MST"), NewTokenURL(c.Host), c.Host)
+	fmt.Fprintf(x.W, "git-credential-pat: warning: the token for %s %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s\n",
+		c.URL(), DescribeExpiry(c.PasswordExpiryUTC, now), exp.UTC().Format("2006-01-02 15:04 MST"), NewTokenURL(c.Host), c.Host)
 }
 
 // warnedRecently records this warning and reports whether one was shown for
