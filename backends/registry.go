@@ -4,7 +4,10 @@ package backends
 
 import (
 	"fmt"
+	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,11 +56,63 @@ func Open(name string, o Options) (credential.Store, error) {
 // --cache-for asks for it. The cache itself needs no layer, and env tokens
 // stay out of the shared daemon: another process with another environment
 // must not be served them.
+//
+// The daemon keeps the answers of each store apart by StoreIdentity. When
+// that cannot be worked out, the store goes without the cache: answering
+// for the wrong store would be worse than being slow.
 func layered(name string, s credential.Store, o Options) credential.Store {
 	if o.CacheFor <= 0 || name == "cache" || name == "env" {
 		return s
 	}
-	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor})
+	id, err := StoreIdentity(name, o)
+	if err != nil {
+		return s
+	}
+	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor}, id)
+}
+
+// StoreIdentity renders what decides the answers of the one store called
+// name (not a list: the cache layer sits in front of each store of a list
+// on its own) opened with o, as a stable, canonical string: the store's
+// name, for the file store its absolute path (the default one when o.File
+// is empty), and the secret resolver's command and schemes, since the
+// cache keeps resolved secrets. Two helper lines that may answer the same
+// query differently get different identities; two that name the same
+// store the same way share one. Options that change only how long or how
+// a store works (timeouts, the socket) are not part of it. It holds no
+// secret.
+func StoreIdentity(name string, o Options) (string, error) {
+	var b strings.Builder
+	b.WriteString("store=" + strconv.Quote(name))
+	if name == "file" {
+		p := o.File
+		if p == "" {
+			var err error
+			if p, err = DefaultFilePath(); err != nil {
+				return "", err
+			}
+		}
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			return "", fmt.Errorf("file store: path %s: %w", p, err)
+		}
+		b.WriteString(" file=" + strconv.Quote(abs))
+	}
+	b.WriteString(" resolver=" + quoteList(strings.Fields(o.Resolver)))
+	r := newResolver(o)
+	schemes := slices.Clone(r.schemes)
+	slices.Sort(schemes)
+	b.WriteString(" schemes=" + quoteList(slices.Compact(schemes)))
+	return b.String(), nil
+}
+
+// quoteList renders words as a bracketed list of quoted strings.
+func quoteList(words []string) string {
+	q := make([]string, len(words))
+	for i, w := range words {
+		q[i] = strconv.Quote(w)
+	}
+	return "[" + strings.Join(q, ",") + "]"
 }
 
 // openOne opens the single registered store called name.

@@ -113,15 +113,21 @@ func Open(o Options) (*Client, error) {
 
 // Get asks the daemon; with no daemon running it is ErrNotFound.
 func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
-	return c.lookup(ctx, actGet, q)
+	return c.lookup(ctx, request{Action: actGet}, q)
 }
 
-// lookup sends a get or a recall for q.
-func (c *Client) lookup(ctx context.Context, action string, q credential.Credential) (credential.Credential, error) {
+// lookup sends a get or a recall (req without its Cred) for q.
+func (c *Client) lookup(ctx context.Context, req request, q credential.Credential) (credential.Credential, error) {
+	action := req.Action
 	// Only what matching needs: wwwauth[] and state[] stay with the caller.
 	key := q.Persistent()
 	key.Capabilities = q.Capabilities
-	r, err := c.callCred(ctx, action, key)
+	b, err := encodeCred(key)
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("cache: %w", err)
+	}
+	req.Cred = b
+	r, err := c.call(ctx, req)
 	if errors.Is(err, errNoDaemon) || err == nil && r.Status == stNotFound {
 		return credential.Credential{}, credential.ErrNotFound
 	}
@@ -147,8 +153,8 @@ func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
 	return c.keep(ctx, request{Action: actStore, Cred: b, Timeout: c.o.Timeout})
 }
 
-// remember keeps answer as another store's reply to q (see Layer).
-func (c *Client) remember(ctx context.Context, q, answer credential.Credential) error {
+// remember keeps answer as the reply to q of the store called space (see Layer).
+func (c *Client) remember(ctx context.Context, space string, q, answer credential.Credential) error {
 	qb, err := encodeCred(answerKey(q))
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
@@ -157,7 +163,7 @@ func (c *Client) remember(ctx context.Context, q, answer credential.Credential) 
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	return c.keep(ctx, request{Action: actRemember, Cred: qb, Answer: ab, Timeout: c.o.Timeout})
+	return c.keep(ctx, request{Action: actRemember, Cred: qb, Answer: ab, Timeout: c.o.Timeout, Space: space})
 }
 
 // keep sends a request that adds to the cache, starting the daemon if needed.
@@ -242,6 +248,26 @@ func Status(o Options) (StatusInfo, error) {
 		return StatusInfo{}, errors.New("cache: daemon sent no status")
 	}
 	return *r.Info, nil
+}
+
+// Forget makes the daemon at o.Socket, if one runs, forget every answer it
+// remembers (see Layer) for q's protocol and host, whichever store gave it;
+// an empty protocol or host stands for every one. With entries it also
+// forgets its own entries for them (those of the cache store, --store
+// cache). Commands that change a stored token call it, since they cannot
+// know which store identities the daemon remembers answers for. It never
+// starts a daemon: with none there is nothing to forget.
+func Forget(ctx context.Context, o Options, q credential.Credential, entries bool) error {
+	c, err := Open(o)
+	if err != nil {
+		return err
+	}
+	key := credential.Credential{Protocol: q.Protocol, Host: q.Host}
+	b, err := encodeCred(key)
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return ignoreNoDaemon(c.call(ctx, request{Action: actForget, Cred: b, Entries: entries}))
 }
 
 // Clear makes the daemon forget every entry.

@@ -261,7 +261,7 @@ func (d *daemon) do(req request) reply {
 	case actGet:
 		return credReply(d.store.find(q, now))
 	case actRecall:
-		return credReply(d.store.recall(q, now))
+		return credReply(d.store.recall(req.Space, q, now))
 	case actStore, actRemember:
 		if d.closing {
 			return reply{Status: stClosing}
@@ -272,7 +272,7 @@ func (d *daemon) do(req request) reply {
 		if req.Action == actStore {
 			d.store.put(q.Persistent(), now.Add(req.Timeout))
 		} else {
-			d.store.remember(q, a.Persistent(), now.Add(req.Timeout))
+			d.store.remember(req.Space, q, a.Persistent(), now.Add(req.Timeout))
 		}
 		d.poke()
 	case actErase:
@@ -280,6 +280,9 @@ func (d *daemon) do(req request) reply {
 		d.poke()
 	case actStored:
 		d.store.stored(q)
+		d.poke()
+	case actForget:
+		d.store.forget(q, req.Entries)
 		d.poke()
 	case actList:
 		var r reply

@@ -28,7 +28,7 @@ func TestClientConformance(t *testing.T) {
 }
 
 func TestLayerMemoryConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) credential.Store { return Layer(&storetest.Memory{}, testOptions(t)) })
+	storetest.Run(t, func(t *testing.T) credential.Store { return Layer(&storetest.Memory{}, testOptions(t), "") })
 }
 
 // Every persistent attribute survives the trip through the daemon,

@@ -12,12 +12,18 @@ import (
 // cache forget the answers they may have changed. The cache only saves
 // time, so its failures never fail an operation; inner's always do. The
 // result is a credential.Lister when inner is one.
-func Layer(inner credential.Store, o Options) credential.Store {
+//
+// identity names inner: the daemon keeps the answers of each identity
+// apart, so give two stores that may answer the same query differently
+// (two credentials files, two resolvers) different identities, and the
+// same store always the same one (backends.StoreIdentity). The cache does
+// not read it.
+func Layer(inner credential.Store, o Options, identity string) credential.Store {
 	c, err := Open(o)
 	if err != nil {
 		return inner // no usable cache: inner alone still gives the right answers
 	}
-	l := &layer{inner: inner, cache: c}
+	l := &layer{inner: inner, cache: c, space: identity}
 	if li, ok := inner.(credential.Lister); ok {
 		return listingLayer{l, li}
 	}
@@ -27,17 +33,18 @@ func Layer(inner credential.Store, o Options) credential.Store {
 type layer struct {
 	inner credential.Store
 	cache *Client
+	space string // inner's identity
 }
 
 func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
-	if c, err := l.cache.lookup(ctx, actRecall, q); err == nil {
+	if c, err := l.cache.lookup(ctx, request{Action: actRecall, Space: l.space}, q); err == nil {
 		return c, nil
 	}
 	c, err := l.inner.Get(ctx, q)
 	if err != nil {
 		return c, err
 	}
-	l.cache.remember(ctx, q, c) // best effort: the answer is right either way
+	l.cache.remember(ctx, l.space, q, c) // best effort: the answer is right either way
 	return c, nil
 }
 

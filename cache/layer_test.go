@@ -31,7 +31,7 @@ func TestLayer(t *testing.T) {
 		{"get remembers inner's answer", func(t *testing.T, o Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)
-			l := Layer(inner, o)
+			l := Layer(inner, o, "")
 			if got, err := l.Get(ctxT(t), cred("a.tld", "")); err != nil || got.Password != "pa" {
 				t.Fatalf("get = %q, %v", got.Password, err)
 			}
@@ -42,7 +42,7 @@ func TestLayer(t *testing.T) {
 		}},
 		{"store and erase keep the cache in step with inner", func(t *testing.T, o Options) {
 			inner := &storetest.Memory{}
-			l := Layer(inner, o)
+			l := Layer(inner, o, "")
 			get := func() string {
 				got, err := l.Get(ctxT(t), cred("a.tld", ""))
 				if err != nil && !errors.Is(err, credential.ErrNotFound) {
@@ -75,7 +75,7 @@ func TestLayer(t *testing.T) {
 		{"a broken cache fails nothing", func(t *testing.T, o Options) {
 			o.Exe = "/nonexistent/git-credential-pat"
 			inner := &storetest.Memory{}
-			l := Layer(inner, o)
+			l := Layer(inner, o, "")
 			if err := l.Store(ctxT(t), a); err != nil {
 				t.Errorf("store: %v", err)
 			}
@@ -87,7 +87,7 @@ func TestLayer(t *testing.T) {
 			}
 		}},
 		{"inner failures are errors and are not cached", func(t *testing.T, o Options) {
-			l := Layer(failing{}, o)
+			l := Layer(failing{}, o, "")
 			if err := l.Store(ctxT(t), a); !errors.Is(err, errDown) {
 				t.Errorf("store: %v, want %v", err, errDown)
 			}
@@ -102,7 +102,7 @@ func TestLayer(t *testing.T) {
 			if err := mustOpen(t, o).Store(ctxT(t), a); err != nil {
 				t.Fatal(err)
 			}
-			if err := Layer(failing{}, o).Erase(ctxT(t), cred("a.tld", "")); !errors.Is(err, errDown) {
+			if err := Layer(failing{}, o, "").Erase(ctxT(t), cred("a.tld", "")); !errors.Is(err, errDown) {
 				t.Errorf("erase: %v, want %v", err, errDown)
 			}
 			if got := mustGet(t, mustOpen(t, o), "a.tld"); got != "" {
@@ -112,14 +112,14 @@ func TestLayer(t *testing.T) {
 		{"lists through to inner only when inner lists", func(t *testing.T, o Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)
-			l, ok := Layer(inner, o).(credential.Lister)
+			l, ok := Layer(inner, o, "").(credential.Lister)
 			if !ok {
 				t.Fatal("Layer over a Lister is not a Lister")
 			}
 			if list, err := l.List(ctxT(t)); err != nil || len(list) != 1 {
 				t.Errorf("list = %v, %v", list, err)
 			}
-			if _, ok := Layer(failing{}, o).(credential.Lister); ok {
+			if _, ok := Layer(failing{}, o, "").(credential.Lister); ok {
 				t.Error("Layer over a non-Lister claims to list")
 			}
 		}},

@@ -3,6 +3,7 @@ package cache
 import (
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -16,11 +17,13 @@ import (
 //   - answers, for Layer: another store's answer to one exact query. A copy
 //     of some of that store's entries would answer differently from it: a
 //     host-wide query would get an owner token just because the owner's
-//     query came first.
+//     query came first. Each answer is kept under the identity of the store
+//     that gave it (its space), so that two stores, say a work and a
+//     personal credentials file, never see each other's answers.
 type store struct {
 	entries   credential.Entries // most recent first
 	deadlines []time.Time        // deadlines[i] belongs to entries[i]
-	answers   map[string]answer  // by answerKey
+	answers   map[string]answer  // by space and answerKey (see spaceKey)
 	next      time.Time          // the earliest deadline; zero when empty
 }
 
@@ -41,9 +44,10 @@ func answerKey(q credential.Credential) credential.Credential {
 	return k
 }
 
-func keyString(q credential.Credential) string {
+// spaceKey is where the answer to q from the store called space is kept.
+func spaceKey(space string, q credential.Credential) string {
 	b, _ := encodeCred(answerKey(q)) // cannot fail: q was itself decoded
-	return string(b)
+	return space + "\x00" + string(b)
 }
 
 // deadlineFor is the earlier of deadline and c's password expiry.
@@ -89,19 +93,19 @@ func (s *store) list(now time.Time) []credential.Credential {
 	return slices.Clone(s.entries)
 }
 
-// remember keeps cred as the answer to q.
-func (s *store) remember(q, cred credential.Credential, deadline time.Time) {
+// remember keeps cred as the answer of the store called space to q.
+func (s *store) remember(space string, q, cred credential.Credential, deadline time.Time) {
 	if s.answers == nil {
 		s.answers = map[string]answer{}
 	}
-	s.answers[keyString(q)] = answer{answerKey(q), cred, deadlineFor(cred, deadline)}
+	s.answers[spaceKey(space, q)] = answer{answerKey(q), cred, deadlineFor(cred, deadline)}
 	s.setNext()
 }
 
-// recall returns the answer remembered for q.
-func (s *store) recall(q credential.Credential, now time.Time) (credential.Credential, bool) {
+// recall returns the answer remembered from the store called space for q.
+func (s *store) recall(space string, q credential.Credential, now time.Time) (credential.Credential, bool) {
 	s.expire(now)
-	a, ok := s.answers[keyString(q)]
+	a, ok := s.answers[spaceKey(space, q)]
 	return a.cred, ok
 }
 
@@ -110,6 +114,8 @@ func (s *store) recall(q credential.Credential, now time.Time) (credential.Crede
 // answer does (Entries.Find prefers the closest, then the most recent).
 // Storing the answer itself changes nothing, and git does that after every
 // successful request.
+// It looks in every space: two store identities may read the same
+// store (one file, with and without a resolver).
 func (s *store) stored(c credential.Credential) {
 	maps.DeleteFunc(s.answers, func(_ string, a answer) bool {
 		if credential.SamePersistent(a.cred, c) {
@@ -118,6 +124,23 @@ func (s *store) stored(c credential.Credential) {
 		return credential.SameKey(a.cred, c) ||
 			credential.Covers(a.query, c) && credential.Specificity(a.query, c) >= credential.Specificity(a.query, a.cred)
 	})
+	s.setNext()
+}
+
+// forget drops the answers for q's protocol and host, whichever store gave
+// them, and with entries the entries for them too: a command has changed a
+// token for that host in a store the daemon cannot see. An empty protocol
+// or host in q stands for every one. Stored and remove need the changed
+// credential itself; a command that removed several, or cannot say which
+// answers they were, forgets the host.
+func (s *store) forget(q credential.Credential, entries bool) {
+	about := func(c credential.Credential) bool {
+		return (q.Protocol == "" || c.Protocol == q.Protocol) && (q.Host == "" || strings.EqualFold(c.Host, q.Host))
+	}
+	maps.DeleteFunc(s.answers, func(_ string, a answer) bool { return about(a.query) || about(a.cred) })
+	if entries {
+		s.drop(func(c credential.Credential, _ time.Time) bool { return about(c) })
+	}
 	s.setNext()
 }
 

@@ -145,11 +145,11 @@ func TestStoreAnswers(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var s store
-			s.remember(qHost, wide, later)
-			s.remember(qAcme, acme, later)
+			s.remember("", qHost, wide, later)
+			s.remember("", qAcme, acme, later)
 			tc.change(&s)
 			for q, want := range tc.want {
-				got, _ := s.recall(*q, now)
+				got, _ := s.recall("", *q, now)
 				if got.Password != want {
 					t.Errorf("recall path %q = %q, want %q", q.Path, got.Password, want)
 				}

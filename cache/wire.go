@@ -25,10 +25,18 @@ const (
 	actStatus = "status"
 	actClear  = "clear"
 	actExit   = "exit"
-	// For Layer: answers of another store to exact queries.
-	actRecall   = "recall"   // Cred is the query
-	actRemember = "remember" // Cred is the query, Answer the answer
-	actStored   = "stored"   // the other store has stored Cred
+	// For Layer: answers of another store to exact queries, kept apart by
+	// Space, the identity of that store. (They were "recall" and "remember"
+	// before answers had a Space: a daemon that old answers these with
+	// "unknown action", so the layer asks its store instead of getting
+	// another store's answer.)
+	actRecall   = "recall-in"   // Cred is the query
+	actRemember = "remember-in" // Cred is the query, Answer the answer
+	actStored   = "stored"      // the other store has stored Cred
+	// For commands that change a stored token: forget the answers for
+	// Cred's protocol and host (every host when empty) in every Space, and
+	// with Entries the cache's own entries for them too.
+	actForget = "forget"
 )
 
 // Reply statuses.
@@ -44,6 +52,8 @@ type request struct {
 	Cred    []byte        `json:"cred,omitempty"`
 	Answer  []byte        `json:"answer,omitempty"`
 	Timeout time.Duration `json:"timeout,omitempty"` // store, remember: how long to keep it
+	Space   string        `json:"space,omitempty"`   // recall, remember: the identity of the store answering
+	Entries bool          `json:"entries,omitempty"` // forget: the cache's own entries too
 }
 
 type reply struct {

@@ -119,6 +119,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if err := o.Store.Store(ctx, c); err != nil {
 		return fmt.Errorf("login: storing the token in store %s: %w", o.Name, err)
 	}
+	o.forgetCached(ctx, c)
 	if !o.holds(ctx, c) {
 		return fmt.Errorf("login: store %s did not keep the token (it is read-only, or keeps another entry for %s that it will not replace); check with: git-credential-pat %slist", o.Name, c.URL(), o.flagPrefix())
 	}

@@ -90,6 +90,7 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 			return fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
 		}
 	}
+	o.forgetCached(ctx, credential.Credential{Host: o.Host})
 	after, err := l.List(ctx)
 	if err != nil {
 		return fmt.Errorf("logout: listing store %s after removing: %w", o.Name, err)
@@ -127,6 +128,7 @@ func logoutBlind(ctx context.Context, o LogoutOptions) error {
 	if err := o.Store.Erase(ctx, q); err != nil {
 		return fmt.Errorf("logout: removing tokens for %s from store %s: %w", o.describe(), o.Name, err)
 	}
+	o.forgetCached(ctx, q)
 	q.Protocol = "https"
 	if _, err := o.Store.Get(ctx, q); err == nil {
 		return fmt.Errorf("logout: store %s still answers for %s after the erase (a read-only store such as env?); remove the token where it comes from", o.Name, o.describe())

@@ -1,0 +1,85 @@
+package cli
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// forgetTimeout bounds what forgetCached may add to a command when a cache
+// daemon is wedged; one that answers takes a millisecond.
+const forgetTimeout = 2 * time.Second
+
+// forgetCached makes every cache daemon the user may run forget what it
+// remembers for q's protocol and host (every host when q.Host is empty),
+// after a command changed a token there: the answers of --cache-for layers,
+// whichever store they came from, whether or not this command was given
+// --cache-for, and the cache store's own entries (a --store cache helper
+// line that git fed the old token). The daemons are those at the default
+// socket, at this command's --socket and at the --socket of each of our
+// helper lines in git config. A daemon this command's own store is (--store
+// cache) keeps its entries: the command has just changed them itself.
+// Best effort and silent: no daemon means nothing to forget, and none is
+// started.
+func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
+	own := forgetFlag(s.Flags, "socket")
+	sockets := []string{"", own}
+	if all, err := configHelpers(ctx, ""); err == nil {
+		for _, h := range all {
+			if IsOurHelper(h.Value) {
+				sockets = append(sockets, forgetFlag(splitWords(strings.TrimPrefix(h.Value, "!")), "socket"))
+			}
+		}
+	}
+	ownIsCache := false
+	for _, n := range strings.Split(s.Name, ",") {
+		ownIsCache = ownIsCache || strings.TrimSpace(n) == "cache"
+	}
+	ownPath := forgetSocket(own)
+	seen := map[string]bool{}
+	for _, sock := range sockets {
+		p := forgetSocket(sock)
+		if p == "" || seen[p] {
+			continue
+		}
+		seen[p] = true
+		ctx, cancel := context.WithTimeout(ctx, forgetTimeout)
+		cache.Forget(ctx, cache.Options{Socket: p}, q, !(ownIsCache && p == ownPath))
+		cancel()
+	}
+}
+
+// forgetSocket is the absolute path of a --socket value, the default socket
+// for ""; "" when there is none.
+func forgetSocket(v string) string {
+	if v == "" {
+		d, err := cache.DefaultSocket()
+		if err != nil {
+			return ""
+		}
+		v = d
+	}
+	p, err := filepath.Abs(v)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
+// forgetFlag returns the value of --name in words (the last one given), or "".
+func forgetFlag(words []string, name string) string {
+	v := ""
+	for i := 0; i < len(words); i++ {
+		if rest, ok := strings.CutPrefix(words[i], "--"+name+"="); ok {
+			v = rest
+		} else if words[i] == "--"+name && i+1 < len(words) {
+			v = words[i+1]
+			i++
+		}
+	}
+	return v
+}
