@@ -21,6 +21,10 @@ func isolateGit(t *testing.T) string {
 	t.Setenv("XDG_CONFIG_HOME", home)
 	t.Setenv("GIT_CONFIG_NOSYSTEM", "1")
 	t.Setenv("GIT_CONFIG_GLOBAL", "")
+	// login and logout tell cache daemons to forget the host: not the
+	// developer's.
+	t.Setenv("XDG_RUNTIME_DIR", home)
+	t.Setenv("XDG_CACHE_HOME", home)
 	return home
 }
 
@@ -186,6 +190,7 @@ func TestLoginRefuses(t *testing.T) {
 }
 
 func TestListAndLogout(t *testing.T) {
+	isolateGit(t)
 	ctx := context.Background()
 	mem := &storetest.Memory{}
 	classic := ghToken("ghp_", random30)
