@@ -304,10 +304,10 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 	hosts := tokenHosts{strings.ToLower(hostName(c.Host)): {https: c.Host, haveToken: true}}
 	for _, f := range planFixes(urls, rules, hosts) {
 		if f.Rule != "" {
-			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), f.Used, f.Why, f.Rule, f.Command())
+			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), redactURL(f.Used), f.Why, f.Rule, f.Command())
 			continue
 		}
-		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, f.Raw, f.Command())
+		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, redactURL(f.Raw), f.Command())
 	}
 }
 
