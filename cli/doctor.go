@@ -351,9 +351,17 @@ func (d *doctor) checkTokens() {
 // are never printed, only masked.
 func (d *doctor) checkOnline() {
 	asked := 0
+	var overrideErr error
 	for _, c := range d.tokens {
-		api := GitHubAPI(hostName(c.Host))
-		if api == "" || !c.HasPassword || isSecretReference(c.Password) {
+		if !c.HasPassword || isSecretReference(c.Password) {
+			continue
+		}
+		api, err := GitHubAPI(c.Host)
+		if err != nil && overrideErr == nil {
+			overrideErr = err
+			d.add("online", StatusFail, "unset "+APIEnv, "%v", err)
+		}
+		if api == "" {
 			continue
 		}
 		asked++
@@ -373,7 +381,7 @@ func (d *doctor) checkOnline() {
 			d.add("online", StatusFail, strings.Replace(d.loginFix(c), " login ", " rotate ", 1), "token %s for %s: %v", maskedSecret(c), c.URL(), err)
 		}
 	}
-	if asked == 0 {
+	if asked == 0 && overrideErr == nil {
 		d.add("online", StatusOK, "", "no GitHub tokens to check online")
 	}
 }

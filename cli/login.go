@@ -145,11 +145,17 @@ const VerifyEnv = "GIT_CREDENTIAL_PAT_VERIFY"
 // give: the account login as username and the token's expiry. A rejected
 // token is refused; an unreachable API only earns a note.
 func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, token string) error {
-	api := GitHubAPI(hostName(c.Host))
-	if o.NoVerify || api == "" {
+	if o.NoVerify {
 		return nil
 	}
 	if v := strings.ToLower(os.Getenv(VerifyEnv)); v == "0" || v == "false" || v == "off" {
+		return nil
+	}
+	api, err := GitHubAPI(c.Host)
+	if err != nil {
+		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
+	}
+	if api == "" {
 		return nil
 	}
 	v, err := VerifyGitHub(ctx, o.HTTP, api, token)
