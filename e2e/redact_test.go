@@ -75,6 +75,13 @@ func TestNoTokenPrintedOrInArgv(t *testing.T) {
 		check(strings.Join(args, " "), tr.stdout+tr.stderr)
 	}
 
+	// login's warnings about the repository's remotes.
+	tr = cmdsRun(t, e, dir, cmdsToken("ghp_", "LoginTokenLoginTokenLoginTok04"), append(store, "login")...)
+	if tr.code != 0 || !strings.Contains(tr.stderr, "(http://github.com/o/r.git)") {
+		t.Errorf("login in the repository: %+v", tr)
+	}
+	check("login", tr.stdout+tr.stderr)
+
 	log := gitArgvLogger(t, e)
 	tr = cmdsRun(t, e, dir, "", append(store, "remotes", "--fix")...)
 	if tr.code != 0 {
