@@ -45,7 +45,10 @@ type compModel struct {
 }
 
 // safeWord is what may appear unquoted in the scripts: command, flag and
-// store names. Anything else is left out of the completions.
+// store names. Anything else is left out of the completions. Stored host
+// names are data read at completion time: the scripts offer only those
+// made of host-name characters (letters, digits, . _ - : [ ]) and never
+// let the shell expand them.
 var safeWord = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 func completionModel(h Help) compModel {
@@ -224,7 +227,7 @@ func (m compModel) bash() string {
 		fmt.Fprintf(&b, `# %s_hosts PROGRAM [GLOBAL FLAGS]: the stored hosts, from "list --json".
 %s_hosts() {
 	"$@" list --json </dev/null 2>/dev/null |
-		grep -o '"host": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u
+		grep -o '"host": *"[][A-Za-z0-9._:-][][A-Za-z0-9._:-]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u
 }
 
 `, fn, fn)
@@ -306,7 +309,13 @@ func (m compModel) bash() string {
 	if p := casePattern(m.valueFlags("host")); p != "" {
 		if m.listHost {
 			fmt.Fprintf(&b, `	%s)
-		COMPREPLY=($(compgen -W "$(%s_hosts "$exe" "${globals[@]}")" -- "$cur"))
+		# Stored data: matched here, never through compgen -W, which
+		# expands its words ($(...), globs) as shell code.
+		local h
+		COMPREPLY=()
+		while IFS= read -r h; do
+			[[ -n $h && $h == "$cur"* ]] && COMPREPLY+=("$h")
+		done < <(%s_hosts "$exe" "${globals[@]}")
 		return
 		;;
 `, p, fn)
@@ -371,7 +380,7 @@ func (m compModel) zsh() string {
 		fmt.Fprintf(&b, `# %s_hosts PROGRAM [GLOBAL FLAGS]: the stored hosts, from "list --json".
 %s_hosts() {
 	"$@" list --json </dev/null 2>/dev/null |
-		grep -o '"host": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u
+		grep -o '"host": *"[][A-Za-z0-9._:-][][A-Za-z0-9._:-]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u
 }
 
 `, m.fn, m.fn)
@@ -588,7 +597,7 @@ function %s_hosts
 		end
 		set i (math $i + 1)
 	end
-	$exe $args list --json </dev/null 2>/dev/null | string match -a -r -g '"host": *"([^"]*)"' | sort -u
+	$exe $args list --json </dev/null 2>/dev/null | string match -a -r -g '"host": *"([A-Za-z0-9._:\[\]-]+)"' | sort -u
 end
 
 `, fn, withValue, strings.Join(eq, " "))

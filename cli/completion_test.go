@@ -23,7 +23,8 @@ func requireShell(t *testing.T, name string) string {
 }
 
 // completionFixture writes the scripts for testHelp and a fake
-// git-credential-pat whose "list --json" prints two hosts and records the
+// git-credential-pat whose "list --json" prints two hosts, and a third that
+// is shell code (which must be neither run nor offered), and records the
 // arguments it got.
 func completionFixture(t *testing.T) (dir, fake, argsLog string) {
 	t.Helper()
@@ -44,11 +45,19 @@ func completionFixture(t *testing.T) (dir, fake, argsLog string) {
 	fake = filepath.Join(bin, "git-credential-pat")
 	argsLog = filepath.Join(dir, "args.log")
 	script := "#!/bin/sh\necho \"$*\" >> '" + argsLog + "'\n" +
-		"case \" $* \" in *' list --json '*) printf '[\\n  {\"protocol\": \"https\", \"host\": \"github.com\"},\\n  {\"host\":\"gitlab.example.com\"}]\\n' ;; esac\n"
+		"case \" $* \" in *' list --json '*) printf '[\\n  {\"protocol\": \"https\", \"host\": \"github.com\"},\\n  {\"host\":\"gitlab.example.com\"},\\n  {\"host\":\"$(touch${IFS}pwned)\"}]\\n' ;; esac\n"
 	if err := os.WriteFile(fake, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	return dir, fake, argsLog
+}
+
+// assertNotRun fails when completing ran the stored host "$(touch pwned)".
+func assertNotRun(t *testing.T, dir string) {
+	t.Helper()
+	if _, err := os.Stat(filepath.Join(dir, "pwned")); err == nil {
+		t.Error("completing --host ran a stored host name as shell code")
+	}
 }
 
 func TestCompletionUnknownShell(t *testing.T) {
@@ -125,6 +134,7 @@ func TestCompletionBash(t *testing.T) {
 			t.Errorf("shellcheck: %v\n%s", err, out)
 		}
 	}
+	assertNotRun(t, dir)
 }
 
 func TestCompletionZsh(t *testing.T) {
@@ -180,6 +190,7 @@ t() { words=("$@"); CURRENT=$#words; _git-credential-pat }
 			t.Errorf("zsh: complete %s = %q (%v), want %q", tc.words, got, err, tc.want)
 		}
 	}
+	assertNotRun(t, dir)
 }
 
 func TestCompletionFish(t *testing.T) {
@@ -218,4 +229,5 @@ func TestCompletionFish(t *testing.T) {
 	if log, _ := os.ReadFile(argsLog); string(log) != "--store file --file=/x/y --allow-http list --json\n" {
 		t.Errorf("list was run with %q", log)
 	}
+	assertNotRun(t, dir)
 }

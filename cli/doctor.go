@@ -172,16 +172,16 @@ func (d *doctor) checkHelpers() {
 	d.ours = &effective[idx]
 	for _, h := range effective[:idx] {
 		d.add("helpers", StatusFail, setupIn(d.ours.Scope, setup),
-			"credential helper %q (%s) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it", h.Value, h.Where())
+			"credential helper %q (%s) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it", redactHelper(h.Value), h.Where())
 	}
 	var after []string
 	for _, h := range effective[idx+1:] {
 		if IsOurHelper(h.Value) {
 			d.add("helpers", StatusWarn, setupIn(h.Scope, setup),
-				"git-credential-pat is configured more than once: %q (%s) runs again after %q", h.Value, h.Where(), d.ours.Value)
+				"git-credential-pat is configured more than once: %q (%s) runs again after %q", redactHelper(h.Value), h.Where(), redactHelper(d.ours.Value))
 			continue
 		}
-		after = append(after, fmt.Sprintf("%q", h.Value))
+		after = append(after, fmt.Sprintf("%q", redactHelper(h.Value)))
 	}
 	if idx == 0 {
 		msg := fmt.Sprintf("git runs git-credential-pat first (%s)", d.ours.Where())
@@ -204,12 +204,17 @@ func (d *doctor) checkURLHelpers(all []helperSetting) {
 		if h.URL == "" || IsOurHelper(h.Value) {
 			continue
 		}
-		what := fmt.Sprintf("credential helper %q", h.Value)
+		what := fmt.Sprintf("credential helper %q", redactHelper(h.Value))
 		if h.Value == "" {
 			what = "an empty credential helper (which resets the list)"
 		}
-		d.add("helpers", StatusWarn, fmt.Sprintf("git config --%s --unset-all %s", h.Scope, shellQuote("credential."+h.URL+".helper")),
-			"%s for %s (%s) also applies to that URL and may come before git-credential-pat", what, h.URL, h.Where())
+		fix := fmt.Sprintf("git config --%s --unset-all %s", h.Scope, shellQuote("credential."+h.URL+".helper"))
+		if redactURL(h.URL) != h.URL {
+			// The key holds a secret: no command line that names it.
+			fix = fmt.Sprintf("git config --%s --edit (and remove that helper line)", h.Scope)
+		}
+		d.add("helpers", StatusWarn, fix,
+			"%s for %s (%s) also applies to that URL and may come before git-credential-pat", what, redactURL(h.URL), h.Where())
 	}
 }
 
@@ -229,7 +234,7 @@ func (d *doctor) checkHelperBinary() {
 	exe, err := helperExecutable(d.ctx, d.ours.Value)
 	if err != nil {
 		d.add("helper-binary", StatusFail, "git-credential-pat "+d.flagPrefix()+"setup",
-			"git cannot find the program of credential.helper %q: %v", d.ours.Value, err)
+			"git cannot find the program of credential.helper %q: %v", redactHelper(d.ours.Value), err)
 		return
 	}
 	v, err := programVersion(d.ctx, exe)
@@ -346,9 +351,17 @@ func (d *doctor) checkTokens() {
 // are never printed, only masked.
 func (d *doctor) checkOnline() {
 	asked := 0
+	var overrideErr error
 	for _, c := range d.tokens {
-		api := GitHubAPI(hostName(c.Host))
-		if api == "" || !c.HasPassword || isSecretReference(c.Password) {
+		if !c.HasPassword || isSecretReference(c.Password) {
+			continue
+		}
+		api, err := GitHubAPI(c.Host)
+		if err != nil && overrideErr == nil {
+			overrideErr = err
+			d.add("online", StatusFail, "unset "+APIEnv, "%v", err)
+		}
+		if api == "" {
 			continue
 		}
 		asked++
@@ -368,7 +381,7 @@ func (d *doctor) checkOnline() {
 			d.add("online", StatusFail, strings.Replace(d.loginFix(c), " login ", " rotate ", 1), "token %s for %s: %v", maskedSecret(c), c.URL(), err)
 		}
 	}
-	if asked == 0 {
+	if asked == 0 && overrideErr == nil {
 		d.add("online", StatusOK, "", "no GitHub tokens to check online")
 	}
 }
@@ -487,7 +500,7 @@ func (d *doctor) checkRemotes() {
 		if f.Rule != "" {
 			cause = " because of " + f.Rule
 		}
-		d.add("ssh-remotes", StatusWarn, f.Command(), "remote %s (%s) reaches %s over SSH%s, so no token is used for it", f.Remote, f.Kind(), f.Used, cause)
+		d.add("ssh-remotes", StatusWarn, f.Command(), "remote %s (%s) reaches %s over SSH%s, so no token is used for it", f.Remote, f.Kind(), redactURL(f.Used), cause)
 	}
 	if ssh == 0 {
 		d.add("ssh-remotes", StatusOK, "", "no SSH remotes for hosts with a token or a known forge")
@@ -505,7 +518,7 @@ func (d *doctor) checkRemotes() {
 			}
 			plain++
 			fix := fmt.Sprintf("git remote set-url %s%s %s", map[bool]string{true: "--push ", false: ""}[u.Push], shellQuote(u.Remote), shellQuote("https://"+host+"/"+path))
-			d.add("http-remotes", StatusWarn, fix, "remote %s (%s) uses plain http (%s): a token would travel unencrypted, so git-credential-pat does not send one", u.Remote, u.Kind(), used)
+			d.add("http-remotes", StatusWarn, fix, "remote %s (%s) uses plain http (%s): a token would travel unencrypted, so git-credential-pat does not send one", u.Remote, u.Kind(), redactURL(used))
 			break
 		}
 	}

@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // Verification is what a forge's API says about a token.
@@ -27,23 +30,44 @@ var (
 	ErrUnreachable   = errors.New("could not reach the forge's API")
 )
 
-// APIEnv overrides the API base URL (for GitHub Enterprise setups and tests).
+// APIEnv overrides github.com's API base URL (for a proxy in front of it,
+// and tests). It stands in for github.com only: a token of any other host
+// is never sent to it.
 const APIEnv = "GIT_CREDENTIAL_PAT_API_URL"
 
-// GitHubAPI returns the REST API base for a GitHub host: api.github.com for
-// github.com, https://HOST/api/v3 for GitHub Enterprise Server; "" when the
-// host is not known to be GitHub and no override is set.
-func GitHubAPI(host string) string {
-	if v := os.Getenv(APIEnv); v != "" {
-		return strings.TrimSuffix(v, "/")
+// GitHubAPI returns the REST API base for a GitHub host (host[:port], as
+// the token is stored): api.github.com, or the APIEnv override, for
+// github.com; https://HOST[:PORT]/api/v3 for GitHub Enterprise Server; ""
+// when the host is not known to be GitHub. A token only ever goes to the
+// API of its own host. The error says why an override is refused: it must
+// be https (plain http only on this machine, for tests).
+func GitHubAPI(host string) (string, error) {
+	hn := hostName(host)
+	name := strings.ToLower(hn)
+	if port := strings.TrimPrefix(host[len(hn):], ":"); name == "github.com" && (port == "" || port == "443") {
+		if v := os.Getenv(APIEnv); v != "" {
+			return apiOverride(v)
+		}
+		return "https://api.github.com", nil
 	}
-	switch h := strings.ToLower(host); {
-	case h == "github.com":
-		return "https://api.github.com"
-	case strings.HasPrefix(h, "github.") || strings.HasSuffix(h, ".ghe.com"):
-		return "https://" + host + "/api/v3"
+	if name != "github.com" && (strings.HasPrefix(name, "github.") || strings.HasSuffix(name, ".ghe.com")) {
+		return "https://" + host + "/api/v3", nil
 	}
-	return ""
+	return "", nil
+}
+
+// apiOverride checks an APIEnv value: https, or http on loopback.
+func apiOverride(v string) (string, error) {
+	u, err := url.Parse(v)
+	switch {
+	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
+		return "", fmt.Errorf("%s=%s is not an https:// URL; set it to the API that stands in for api.github.com, or unset it", APIEnv, redactURL(v))
+	case u.User != nil:
+		return "", fmt.Errorf("%s=%s must not hold a user or password: the token goes in a header; remove it from the URL", APIEnv, redactURL(v))
+	case u.Scheme == "http" && !credential.IsLoopback(u.Host):
+		return "", fmt.Errorf("%s=%s would send github.com tokens unencrypted; use https:// (plain http is only for this machine, e.g. http://127.0.0.1:PORT in tests)", APIEnv, redactURL(v))
+	}
+	return strings.TrimSuffix(v, "/"), nil
 }
 
 // VerifyGitHub asks GET {api}/user who the token belongs to and when it

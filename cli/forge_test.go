@@ -70,19 +70,40 @@ func TestVerifyGitHub(t *testing.T) {
 }
 
 func TestGitHubAPI(t *testing.T) {
-	t.Setenv(APIEnv, "")
-	for host, want := range map[string]string{
-		"github.com":         "https://api.github.com",
-		"GitHub.com":         "https://api.github.com",
-		"github.example.com": "https://github.example.com/api/v3",
-		"gitlab.com":         "",
+	for _, tc := range []struct {
+		override, host, want, err string
+	}{
+		{"", "github.com", "https://api.github.com", ""},
+		{"", "GitHub.com", "https://api.github.com", ""},
+		{"", "github.com:443", "https://api.github.com", ""},
+		{"", "github.com:8443", "", ""},
+		{"", "github.example.com", "https://github.example.com/api/v3", ""},
+		{"", "github.example.com:8443", "https://github.example.com:8443/api/v3", ""}, // the token's own port
+		{"", "gitlab.com", "", ""},
+		{"", "", "", ""},
+		// The override stands in for github.com only.
+		{"https://127.0.0.1:1/", "github.com", "https://127.0.0.1:1", ""},
+		{"https://proxy.example/api", "github.com", "https://proxy.example/api", ""},
+		{"https://127.0.0.1:1", "gitlab.com", "", ""},
+		{"https://127.0.0.1:1", "git.internal.example", "", ""},
+		{"https://127.0.0.1:1", "github.example.com", "https://github.example.com/api/v3", ""},
+		{"http://127.0.0.1:1", "github.com", "http://127.0.0.1:1", ""},
+		{"http://localhost:1", "github.com", "http://localhost:1", ""},
+		{"http://[::1]:1", "github.com", "http://[::1]:1", ""},
+		// Refused: plain http elsewhere, no URL, credentials in it.
+		{"http://api.example.com", "github.com", "", "would send github.com tokens unencrypted"},
+		{"http://api.example.com", "gitlab.com", "", ""},
+		{"api.example.com", "github.com", "", "is not an https:// URL"},
+		{"ftp://api.example.com", "github.com", "", "is not an https:// URL"},
+		{"https://u:pw@api.example.com", "github.com", "", "must not hold a user or password"},
 	} {
-		if got := GitHubAPI(host); got != want {
-			t.Errorf("GitHubAPI(%q) = %q, want %q", host, got, want)
+		t.Setenv(APIEnv, tc.override)
+		got, err := GitHubAPI(tc.host)
+		if got != tc.want || (err == nil) != (tc.err == "") || err != nil && !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("with %s=%q: GitHubAPI(%q) = %q, %v; want %q, %q", APIEnv, tc.override, tc.host, got, err, tc.want, tc.err)
 		}
-	}
-	t.Setenv(APIEnv, "https://127.0.0.1:1/")
-	if got := GitHubAPI("github.com"); got != "https://127.0.0.1:1" {
-		t.Errorf("override: %q", got)
+		if err != nil && strings.Contains(err.Error(), "pw") {
+			t.Errorf("the error quotes the override's password: %v", err)
+		}
 	}
 }

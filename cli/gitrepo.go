@@ -380,11 +380,16 @@ func planFixes(urls []remoteURL, rules []rewriteRule, hosts tokenHosts) []fixup 
 				f.args = append(f.args, u.Remote, newURL)
 				if u.Count > 1 {
 					// With several URLs, set-url changes the first matching a regex.
-					f.args = append(f.args, "^"+quoteERE(u.Raw)+"$")
+					// The pattern leaves out a token in the URL: argv is public.
+					f.args = append(f.args, urlPattern(u.Raw))
 				}
 			} else if r, ok := ruleFor(rules, u.Raw, x.url, x.push && !u.Push); ok {
-				f.Rule = "url." + r.Base + "." + r.Key + " = " + r.Value
-				f.args = []string{"config", "--" + r.Scope, "--unset", "url." + r.Base + "." + r.Key, "^" + quoteERE(r.Value) + "$"}
+				f.Rule = "url." + redactURL(r.Base) + "." + r.Key + " = " + redactURL(r.Value)
+				f.args = []string{"config", "--" + r.Scope, "--unset", "url." + r.Base + "." + r.Key, urlPattern(r.Value)}
+				if redactURL(r.Base) != r.Base {
+					// The key itself holds a secret: have the user edit the file.
+					f.args = []string{"config", "--" + r.Scope, "--edit"}
+				}
 			} else {
 				continue // rewritten by something we cannot name; leave it
 			}

@@ -146,11 +146,17 @@ const VerifyEnv = "GIT_CREDENTIAL_PAT_VERIFY"
 // give: the account login as username and the token's expiry. A rejected
 // token is refused; an unreachable API only earns a note.
 func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, token string) error {
-	api := GitHubAPI(hostName(c.Host))
-	if o.NoVerify || api == "" {
+	if o.NoVerify {
 		return nil
 	}
 	if v := strings.ToLower(os.Getenv(VerifyEnv)); v == "0" || v == "false" || v == "off" {
+		return nil
+	}
+	api, err := GitHubAPI(c.Host)
+	if err != nil {
+		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
+	}
+	if api == "" {
 		return nil
 	}
 	v, err := VerifyGitHub(ctx, o.HTTP, api, token)
@@ -305,10 +311,10 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 	hosts := tokenHosts{strings.ToLower(hostName(c.Host)): {https: c.Host, haveToken: true}}
 	for _, f := range planFixes(urls, rules, hosts) {
 		if f.Rule != "" {
-			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), f.Used, f.Why, f.Rule, f.Command())
+			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), redactURL(f.Used), f.Why, f.Rule, f.Command())
 			continue
 		}
-		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, f.Raw, f.Command())
+		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, redactURL(f.Raw), f.Command())
 	}
 }
 

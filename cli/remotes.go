@@ -84,9 +84,9 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 				how = "neither SSH nor HTTP: left alone"
 			}
 		}
-		shown := u.Raw
+		shown := redactURL(u.Raw)
 		if u.Effective != u.Raw {
-			shown += " (git uses " + u.Effective + ")"
+			shown += " (git uses " + redactURL(u.Effective) + ")"
 		}
 		fmt.Fprintf(o.Stdout, "%s (%s): %s: %s\n", u.Remote, u.Kind(), shown, how)
 	}
@@ -97,18 +97,18 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 			note = fmt.Sprintf(" (no token stored for %s yet: git-credential-pat %slogin --host %s)", f.Host, o.flagPrefix(), f.Host)
 		}
 		if f.Rule != "" {
-			fmt.Fprintf(o.Stdout, "%s (%s): %s reaches %s over %s because of %s, which affects every repository; remove it yourself with:\n  %s\n", f.Remote, f.Kind(), f.Raw, f.Used, f.Why, f.Rule, f.Command())
+			fmt.Fprintf(o.Stdout, "%s (%s): %s reaches %s over %s because of %s, which affects every repository; remove it yourself with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), redactURL(f.Used), f.Why, f.Rule, f.Command())
 			continue
 		}
 		if o.Fix {
 			if _, err := runGit(ctx, o.Dir, f.args...); err != nil {
 				return fmt.Errorf("remotes: %w; run it by hand: %s", err, f.Command())
 			}
-			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s%s\n", f.Remote, f.Kind(), f.Raw, f.NewURL, note)
+			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s%s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.NewURL, note)
 			continue
 		}
 		pending++
-		fmt.Fprintf(o.Stdout, "%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), f.Raw, f.Why, note, f.Command())
+		fmt.Fprintf(o.Stdout, "%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.Why, note, f.Command())
 	}
 	if pending > 0 {
 		fmt.Fprintf(o.Stdout, "Run git-credential-pat %sremotes --fix to make these changes.\n", o.flagPrefix())
