@@ -216,7 +216,7 @@ func (c Credential) Persistent() Credential {
 		PasswordExpiryUTC: c.PasswordExpiryUTC,
 		OAuthRefreshToken: c.OAuthRefreshToken,
 		AuthType:          c.AuthType, Credential: c.Credential,
-		SecretRef:         c.SecretRef,
+		SecretRef: c.SecretRef,
 	}
 }
 
