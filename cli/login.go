@@ -166,7 +166,7 @@ func loginRef(ctx context.Context, o LoginOptions, c credential.Credential) erro
 		return fmt.Errorf("login: storing the reference in store %s: %w", o.Name, err)
 	}
 	if !o.holds(ctx, c) {
-		return fmt.Errorf("login: store %s did not keep the reference (it is read-only); check with: git-credential-pat %slist", o.Name, o.flagPrefix())
+		return fmt.Errorf("login: store %s did not keep the reference (it is read-only, or cannot record that an entry is a reference); check with: git-credential-pat %slist", o.Name, o.flagPrefix())
 	}
 	fmt.Fprintf(o.Stdout, "%s secret reference %s for %s in store %s; it is resolved each time git asks\n", verb, o.Ref, c.URL(), o.Name)
 	afterLogin(ctx, o, c)
