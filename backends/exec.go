@@ -30,7 +30,8 @@ const (
 )
 
 // Resolving wraps inner so that a stored password which is a secret
-// reference is replaced, on Get, by the secret a resolver prints:
+// reference the user marked as one (credential.Credential.SecretRef, set
+// only by login --ref) is replaced, on Get, by the secret a resolver prints:
 //
 //   - "op://vault/item/field" runs "op read op://vault/item/field"
 //     (the 1Password CLI);
@@ -38,20 +39,27 @@ const (
 //     "ref:REST", run o.Resolver (for example "pass show") with the whole
 //     reference, or REST for "ref:", appended as one argument.
 //
+// A password without the mark is returned as it is, whatever it looks like:
+// git's store action hands us whatever password a server accepted, even one
+// taken from a URL (https://x:op%3A%2F%2F...@evil.example/), and resolving
+// that would send the user's secret to that server. A marked password that
+// no resolver can read is an error, never sent as it is.
+//
 // The resolver runs without a shell, with no stdin, under
 // o.ResolverTimeout, and without the env store's token variables in its
-// environment. A Get whose password is not a reference runs nothing.
+// environment. A Get whose password is not a marked reference runs nothing.
 //
-// Store and Erase go to inner, with one exception: Store does not replace an
-// entry whose password is a reference with a plain password, because git
-// stores (approve) the resolved token after every success, which would
-// write the secret into inner and lose the reference. (credential.Server
-// already skips the store when the token equals what Get resolves; this
-// covers a resolver that fails or a token typed at a prompt. It costs one
-// inner Get per Store of a plain password.) To replace a reference with a
-// plain token, erase it first. Erase with the resolved
-// token leaves the reference alone (its password differs): a rejected
-// token must be fixed in the secret manager.
+// Store and Erase go to inner, with two rules. Store of a marked reference
+// is refused unless it has a shape this resolver can run (see
+// checkReference). Store of anything unmarked does not replace a marked
+// reference, because git stores (approve) the resolved token after every
+// success, which would write the secret into inner and lose the reference.
+// (credential.Server already skips the store when the token equals what Get
+// resolves; this covers a resolver that fails or a token typed at a prompt.
+// It costs one inner Get per unmarked Store.) To replace a reference with a
+// plain token, erase it first (logout). Erase with the resolved token leaves
+// the reference alone (its password differs): a rejected token must be
+// fixed in the secret manager.
 //
 // The result implements credential.Lister when inner does; List shows the
 // references, never resolves them.
@@ -84,23 +92,31 @@ func (r *resolving) Unwrap() credential.Store { return r.inner }
 
 func (r *resolving) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
 	c, err := r.inner.Get(ctx, q)
-	if err != nil {
+	if err != nil || !c.SecretRef || credential.IsPeeking(ctx) {
+		// Unmarked passwords are opaque; a comparison needs no resolving
+		// (op may ask for a fingerprint).
 		return c, err
 	}
 	ref, ok := r.res.parse(c.Password)
-	if !ok || credential.IsPeeking(ctx) {
-		return c, nil // a comparison needs no resolving (op may ask for a fingerprint)
+	if !ok {
+		return credential.Credential{}, fmt.Errorf("the secret reference stored for %s has a scheme this helper was not told to resolve; give git's helper the --resolver and --resolver-schemes it was stored with, or replace it: git-credential-pat logout --host %s", c.URL(), c.Host)
 	}
 	secret, err := r.res.resolve(ctx, ref)
 	if err != nil {
 		return credential.Credential{}, err
 	}
-	c.Password = secret
+	c.Password, c.SecretRef = secret, false
 	return c, nil
 }
 
 func (r *resolving) Store(ctx context.Context, c credential.Credential) error {
-	if _, isRef := r.res.parse(c.Password); !isRef && r.holdsReference(ctx, c) {
+	if c.SecretRef {
+		if err := r.res.checkReference(c.Password); err != nil {
+			return err
+		}
+		return r.inner.Store(ctx, c)
+	}
+	if r.holdsReference(ctx, c) {
 		return nil
 	}
 	return r.inner.Store(ctx, c)
@@ -110,15 +126,11 @@ func (r *resolving) Erase(ctx context.Context, q credential.Credential) error {
 	return r.inner.Erase(ctx, q)
 }
 
-// holdsReference reports whether inner has an entry with c's key whose
-// password is a reference.
+// holdsReference reports whether inner has an entry with c's key that is
+// a marked secret reference.
 func (r *resolving) holdsReference(ctx context.Context, c credential.Credential) bool {
 	have, err := r.inner.Get(ctx, c)
-	if err != nil || !credential.SameKey(have, c) {
-		return false
-	}
-	_, isRef := r.res.parse(have.Password)
-	return isRef
+	return err == nil && credential.SameKey(have, c) && have.SecretRef
 }
 
 // resolver turns a reference into a secret by running a command.
@@ -148,8 +160,62 @@ type reference struct {
 	argv []string // the full command line to run
 }
 
+// LooksLikeReference reports whether password has the shape of a secret
+// reference: "ref:NAME", or "SCHEME://..." with a URL scheme (op://,
+// vault://, ...), and no control characters. Every reference a resolver
+// runs has this shape, but a password is resolved only when it is also
+// marked as one (login --ref); doctor uses this to find entries that look
+// like references and carry no mark.
+func LooksLikeReference(password string) bool {
+	if strings.ContainsFunc(password, unicode.IsControl) {
+		return false
+	}
+	if strings.HasPrefix(password, RefPrefix) {
+		return true
+	}
+	scheme, _, ok := strings.Cut(password, "://")
+	if !ok || scheme == "" {
+		return false
+	}
+	for i, ch := range scheme {
+		letter := 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z'
+		if !letter && (i == 0 || !('0' <= ch && ch <= '9' || ch == '+' || ch == '-' || ch == '.')) {
+			return false
+		}
+	}
+	return true
+}
+
+// checkReference reports why password cannot be stored as a marked
+// reference for this resolver: a shape it cannot run, a ref: without
+// --resolver, an empty name or one that looks like an option. The error
+// does not repeat password: it may be a token typed in the wrong place.
+func (r resolver) checkReference(password string) error {
+	ref, ok := r.parse(password)
+	if !ok {
+		return errors.New("not a secret reference: want op://VAULT/ITEM/FIELD (1Password), ref:NAME (with --resolver, for example --resolver 'pass show'), or SCHEME://... (with --resolver-schemes SCHEME and --resolver); a token itself is stored with login without --ref, from a prompt or a pipe")
+	}
+	return ref.check()
+}
+
+// check refuses a reference that cannot be run: no resolver configured,
+// or a name that is empty or would be read as an option.
+func (ref reference) check() error {
+	arg := ref.argv[len(ref.argv)-1]
+	switch {
+	case len(ref.argv) == 1:
+		return fmt.Errorf("secret reference %q: no resolver configured for it; pass --resolver with the command that prints a secret (for example --resolver 'pass show'), or store the token itself", ref.text)
+	case arg == "" || strings.HasPrefix(arg, "-"):
+		return fmt.Errorf("secret reference %q: the reference after the prefix is empty or starts with '-'; store it as the path the resolver expects", ref.text)
+	}
+	return nil
+}
+
 // parse reports whether password is a reference and, if so, how to run it.
 func (r resolver) parse(password string) (reference, bool) {
+	if !LooksLikeReference(password) {
+		return reference{}, false
+	}
 	lower := strings.ToLower(password)
 	for _, s := range r.schemes {
 		if strings.HasPrefix(lower, s) {
@@ -171,14 +237,10 @@ func (r resolver) resolve(ctx context.Context, ref reference) (string, error) {
 	fail := func(format string, args ...any) error {
 		return fmt.Errorf("secret reference %q: %s", ref.text, fmt.Sprintf(format, args...))
 	}
-	name := ref.argv[0]
-	arg := ref.argv[len(ref.argv)-1]
-	switch {
-	case len(ref.argv) == 1:
-		return "", fail("no resolver configured for it; pass --resolver with the command that prints a secret (for example --resolver 'pass show'), or store the token itself")
-	case arg == "" || strings.HasPrefix(arg, "-"):
-		return "", fail("the reference after the prefix is empty or starts with '-'; store it as the path the resolver expects")
+	if err := ref.check(); err != nil {
+		return "", err
 	}
+	name := ref.argv[0]
 
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()

@@ -25,14 +25,24 @@ func useResolvers(t *testing.T) {
 }
 
 // storedWith returns a memory store holding one github.com entry whose
-// password is password, wrapped by Resolving.
+// password is password, marked as a secret reference (as login --ref
+// stores it) when it looks like one, wrapped by Resolving.
 func storedWith(t *testing.T, password string, o Options) (credential.Store, *storetest.Memory) {
 	t.Helper()
 	m := &storetest.Memory{}
-	if err := m.Store(context.Background(), cred("github.com", "alice", password)); err != nil {
+	c := cred("github.com", "alice", password)
+	c.SecretRef = LooksLikeReference(password)
+	if err := m.Store(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
 	return Resolving(m, o), m
+}
+
+// refCred is cred marked as a secret reference.
+func refCred(host, user, ref string) credential.Credential {
+	c := cred(host, user, ref)
+	c.SecretRef = true
+	return c
 }
 
 var githubQuery = credential.Credential{Protocol: "https", Host: "github.com"}
@@ -56,7 +66,6 @@ func TestResolvingResolves(t *testing.T) {
 			"Vault://secret/data/gh", Options{Resolver: "fake-pass show", ResolverSchemes: []string{"VAULT"}}, "pass:Vault://secret/data/gh"},
 		{"op:// can be sent to the configured resolver",
 			"op://vault/item/field", Options{Resolver: "fake-pass show", ResolverSchemes: []string{"op"}}, "pass:op://vault/item/field"},
-		{"unconfigured scheme is a plain password", "vault://secret", Options{}, "vault://secret"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,11 +214,19 @@ func TestResolvingKeepsReferences(t *testing.T) {
 	if got := stored(); got != "op://vault/item/field" {
 		t.Fatalf("erase of the resolved token: stored %q", got)
 	}
-	// ... but a new reference does, and so does a store after an erase.
-	if err := s.Store(ctx, cred("github.com", "alice", "ref:new")); err != nil {
+	// ... nor does an unmarked one (git's store of a reference-looking
+	// password) ...
+	if err := s.Store(ctx, cred("github.com", "alice", "op://attacker/item/field")); err != nil {
 		t.Fatal(err)
 	}
-	if got := stored(); got != "ref:new" {
+	if got := stored(); got != "op://vault/item/field" {
+		t.Fatalf("unmarked store replaced the reference with %q", got)
+	}
+	// ... but a new marked reference does, and so does a store after an erase.
+	if err := s.Store(ctx, refCred("github.com", "alice", "op://vault/item/new")); err != nil {
+		t.Fatal(err)
+	}
+	if got := stored(); got != "op://vault/item/new" {
 		t.Fatalf("new reference not stored: %q", got)
 	}
 	if err := s.Erase(ctx, credential.Credential{Protocol: "https", Host: "github.com"}); err != nil {
@@ -222,7 +239,7 @@ func TestResolvingKeepsReferences(t *testing.T) {
 		t.Fatalf("store after erase: %q", got)
 	}
 	// Other users' entries are not guarded by alice's reference.
-	if err := s.Store(ctx, cred("github.com", "bob", "op://vault/item/field")); err != nil {
+	if err := s.Store(ctx, refCred("github.com", "bob", "op://vault/item/field")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Store(ctx, cred("github.com", "alice", "ghp_plain2")); err != nil {
@@ -288,5 +305,133 @@ func TestStoreAfterGetResolvesOnce(t *testing.T) {
 	all, _ := mem.List(context.Background())
 	if len(all) != 1 || all[0].Password != "ref:item" {
 		t.Fatalf("the stored reference was replaced: %+v", all)
+	}
+}
+
+// A password git stored is opaque, whatever it looks like: git's store takes
+// any password a server accepted (one in a URL), and resolving it would send
+// the user's secret to that server. No resolver runs; Get returns it as it
+// is, and git's erase with that string removes it.
+func TestResolvingLeavesUnmarkedReferences(t *testing.T) {
+	dir := t.TempDir()
+	ran := filepath.Join(dir, "ran")
+	script := "#!/bin/sh\necho \"$0 $*\" >> " + ran + "\necho ghp_Secret\n"
+	for _, name := range []string{"op", "pass"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	ctx := context.Background()
+	tests := []struct {
+		name, password string
+		o              Options
+	}{
+		{"op", "op://Private/Bank/password", Options{}},
+		{"ref:", "ref:bank/password", Options{Resolver: "pass show"}},
+		{"configured scheme", "vault://secret/bank", Options{Resolver: "pass show", ResolverSchemes: []string{"vault"}}},
+		{"unconfigured scheme", "vault://secret/bank", Options{}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &storetest.Memory{}
+			s := Resolving(m, tc.o)
+			in := "protocol=https\nhost=evil.example\nusername=x\npassword=" + tc.password + "\n"
+			if err := credential.Serve(ctx, "store", s, strings.NewReader(in), nil); err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			if err := credential.Serve(ctx, "get", s, strings.NewReader("protocol=https\nhost=evil.example\n"), &out); err != nil {
+				t.Fatal(err)
+			}
+			if want := "username=x\npassword=" + tc.password + "\n"; out.String() != want {
+				t.Fatalf("get: %q, want %q", out.String(), want)
+			}
+			if runs, err := os.ReadFile(ran); err == nil {
+				t.Fatalf("a resolver ran: %s", runs)
+			}
+			if err := credential.Serve(ctx, "erase", s, strings.NewReader(in), nil); err != nil {
+				t.Fatal(err)
+			}
+			if all, _ := m.List(ctx); len(all) != 0 {
+				t.Fatalf("erase left %d entries", len(all))
+			}
+		})
+	}
+}
+
+// Only a reference this resolver can run is stored marked; the refusal
+// never repeats what may be a token typed in the wrong place.
+func TestResolvingRefusesUnrunnableReferences(t *testing.T) {
+	tests := []struct {
+		name, password string
+		o              Options
+		want           string // in the error; "" = stored
+	}{
+		{"op", "op://vault/item/field", Options{}, ""},
+		{"ref: with a resolver", "ref:github/token", Options{Resolver: "pass show"}, ""},
+		{"configured scheme", "vault://secret/gh", Options{Resolver: "pass show", ResolverSchemes: []string{"vault"}}, ""},
+		{"a token", "ghp_NotAReference123", Options{}, "not a secret reference"},
+		{"unconfigured scheme", "vault://secret/gh", Options{}, "not a secret reference"},
+		{"ref: without a resolver", "ref:github/token", Options{}, "no resolver configured"},
+		{"ref: that looks like an option", "ref:--help", Options{Resolver: "pass show"}, "starts with '-'"},
+		{"control characters", "op://vault/\x1b[2Jitem", Options{}, "not a secret reference"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &storetest.Memory{}
+			err := Resolving(m, tc.o).Store(context.Background(), refCred("github.com", "alice", tc.password))
+			stored, _ := m.List(context.Background())
+			if tc.want == "" {
+				if err != nil || len(stored) != 1 || !stored[0].SecretRef {
+					t.Fatalf("not stored marked: %v, %+v", err, stored)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || len(stored) != 0 {
+				t.Fatalf("err %v, stored %d; want an error with %q", err, len(stored), tc.want)
+			}
+			if !LooksLikeReference(tc.password) && strings.Contains(err.Error(), tc.password) {
+				t.Fatalf("the error repeats the password: %v", err)
+			}
+		})
+	}
+}
+
+// A marked reference whose scheme this helper is not told to resolve is an
+// error, never sent to the server as it is.
+func TestResolvingMarkedButUnknownScheme(t *testing.T) {
+	m := &storetest.Memory{}
+	if err := m.Store(context.Background(), refCred("github.com", "alice", "vault://secret/gh")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Resolving(m, Options{}).Get(context.Background(), githubQuery)
+	if err == nil || !strings.Contains(err.Error(), "--resolver-schemes") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestLooksLikeReference(t *testing.T) {
+	for p, want := range map[string]bool{
+		"op://vault/item/field":        true,
+		"op://Private/GitHub PAT/tok":  true,
+		"ref:github/token":             true,
+		"ref:":                         true,
+		"vault://secret/data/gh":       true,
+		"git+ssh://x":                  true,
+		"ghp_0123456789abcdef":         false,
+		"glpat-xyz":                    false,
+		"://x":                         false,
+		"1op://x":                      false,
+		"o p://x":                      false,
+		"pa$$word://":                  false,
+		"op://vault/item\x1b[2J":       false,
+		"op://vault/item\tfield":       false,
+		"https:/not-quite":             false,
+		"REF:upper-case-is-a-password": false,
+	} {
+		if got := LooksLikeReference(p); got != want {
+			t.Errorf("LooksLikeReference(%q) = %v, want %v", p, got, want)
+		}
 	}
 }

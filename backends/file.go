@@ -26,8 +26,9 @@ import (
 // FileStore keeps credentials in a text file that git's own
 // credential-store can read: one "proto://user:pass@host[/path]" line per
 // credential, percent-encoded. Attributes git's format cannot hold (expiry,
-// refresh token, authtype) go on a "#pat " line just before their entry;
-// git ignores such lines and keeps them when it rewrites the file.
+// refresh token, authtype, the mark of a secret reference stored with
+// login --ref) go on a "#pat " line just before their entry; git ignores
+// such lines and keeps them when it rewrites the file.
 type FileStore struct {
 	Path        string
 	LockTimeout time.Duration
@@ -488,6 +489,7 @@ func parseMeta(s string) (*meta, bool) {
 	m.extra.OAuthRefreshToken = v.Get("refresh")
 	m.extra.AuthType = v.Get("authtype")
 	m.extra.Credential = v.Get("credential")
+	m.extra.SecretRef = v.Get("ref") == "1"
 	return m, true
 }
 
@@ -516,6 +518,9 @@ func merge(c credential.Credential, m *meta) credential.Credential {
 	c.PasswordExpiryUTC = m.extra.PasswordExpiryUTC
 	c.OAuthRefreshToken = m.extra.OAuthRefreshToken
 	c.AuthType, c.Credential = m.extra.AuthType, m.extra.Credential
+	// The mark holds only on an entry with a password: the one whose
+	// fingerprint the meta line carries.
+	c.SecretRef = m.extra.SecretRef && m.pwHash != "" && c.HasPassword
 	return c
 }
 
@@ -551,6 +556,9 @@ func writeEntry(b *strings.Builder, c credential.Credential) {
 	if c.AuthType != "" {
 		v.Set("authtype", c.AuthType)
 		v.Set("credential", c.Credential)
+	}
+	if c.SecretRef && c.HasPassword {
+		v.Set("ref", "1")
 	}
 	if len(v) > 0 {
 		if h := passwordHash(c); h != "" {

@@ -120,3 +120,68 @@ func TestScanCandidatesMatchesWholeFile(t *testing.T) {
 		}
 	}
 }
+
+// The mark of a secret reference (login --ref) lives on the entry's meta
+// line and survives whatever else rewrites the file; a password put in its
+// place by another writer (git's credential-store) is not marked.
+func TestFileKeepsReferenceMark(t *testing.T) {
+	ctx := context.Background()
+	ref := cred("ref.example", "alice", "op://Private/GitHub PAT/token")
+	ref.SecretRef = true
+	withExpiry := ref
+	withExpiry.PasswordExpiryUTC = 4102444800
+	plainRef := cred("ref.example", "bob", "op://Private/Other/token") // stored by git, unmarked
+	tests := []struct {
+		name   string
+		stored credential.Credential
+		then   func(t *testing.T, f *FileStore)
+		marked bool
+	}{
+		{"as stored", ref, func(*testing.T, *FileStore) {}, true},
+		{"with an expiry", withExpiry, func(*testing.T, *FileStore) {}, true},
+		{"store for another host", ref, func(t *testing.T, f *FileStore) {
+			mustStore(t, f, cred("other.example", "u", "tok"))
+		}, true},
+		{"store for the same host, another user", ref, func(t *testing.T, f *FileStore) {
+			mustStore(t, f, plainRef)
+		}, true},
+		{"erase of another entry on the same host", ref, func(t *testing.T, f *FileStore) {
+			mustStore(t, f, plainRef)
+			if err := f.Erase(ctx, plainRef); err != nil {
+				t.Fatal(err)
+			}
+		}, true},
+		{"another writer replaces the password", ref, func(t *testing.T, f *FileStore) {
+			data, _ := os.ReadFile(f.Path)
+			data = []byte(strings.Replace(string(data), "op%3A%2F%2FPrivate%2FGitHub%20PAT%2Ftoken", "op%3A%2F%2Fevil%2Fitem%2Ffield", 1))
+			if err := os.WriteFile(f.Path, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := &FileStore{Path: filepath.Join(t.TempDir(), "credentials"), LockTimeout: time.Second}
+			mustStore(t, f, tc.stored)
+			tc.then(t, f)
+			got, err := f.Get(ctx, credential.Credential{Protocol: "https", Host: "ref.example", Username: "alice", HasUsername: true})
+			if err != nil || got.SecretRef != tc.marked {
+				data, _ := os.ReadFile(f.Path)
+				t.Fatalf("marked %v, %v; want %v. File:\n%s", got.SecretRef, err, tc.marked, data)
+			}
+			if tc.marked && got.PasswordExpiryUTC != tc.stored.PasswordExpiryUTC {
+				t.Fatalf("expiry %d, want %d", got.PasswordExpiryUTC, tc.stored.PasswordExpiryUTC)
+			}
+			if es, _ := f.List(ctx); len(es) > 1 && es[1].SecretRef && es[1].Username != "alice" {
+				t.Fatalf("the mark spread to %s", es[1].Username)
+			}
+		})
+	}
+}
+
+func mustStore(t *testing.T, s credential.Store, c credential.Credential) {
+	t.Helper()
+	if err := s.Store(context.Background(), c); err != nil {
+		t.Fatal(err)
+	}
+}

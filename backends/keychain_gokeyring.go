@@ -32,14 +32,17 @@ const indexAccount = "git-credential-pat index"
 
 func keychainSupported() error { return nil }
 
-// indexKey is one index line: the rest of a credential's identity.
+// indexKey is one index line: the rest of a credential's identity, and
+// whether its password is a secret reference stored with login --ref (the
+// items themselves have no attributes to carry that mark).
 type indexKey struct {
 	path, user string
 	hasUser    bool
+	secretRef  bool
 }
 
 func (k indexKey) cred(protocol, host string) credential.Credential {
-	return credential.Credential{Protocol: protocol, Host: host, Path: k.path, Username: k.user, HasUsername: k.hasUser}
+	return credential.Credential{Protocol: protocol, Host: host, Path: k.path, Username: k.user, HasUsername: k.hasUser, SecretRef: k.secretRef}
 }
 
 func indexService(protocol, host string) string {
@@ -60,7 +63,7 @@ func readIndex(protocol, host string) ([]indexKey, error) {
 		if err != nil || line == "" {
 			continue
 		}
-		keys = append(keys, indexKey{path: v.Get("path"), user: v.Get("user"), hasUser: v.Has("user")})
+		keys = append(keys, indexKey{path: v.Get("path"), user: v.Get("user"), hasUser: v.Has("user"), secretRef: v.Get("ref") == "1"})
 	}
 	return keys, nil
 }
@@ -82,6 +85,9 @@ func writeIndex(protocol, host string, keys []indexKey) error {
 		v.Set("path", k.path)
 		if k.hasUser {
 			v.Set("user", k.user)
+		}
+		if k.secretRef {
+			v.Set("ref", "1")
 		}
 		line := v.Encode()
 		if size+len(line)+1 > maxSecretBytes {
@@ -156,7 +162,7 @@ func (k *KeychainStore) Store(ctx context.Context, c credential.Credential) erro
 		if err != nil {
 			return err
 		}
-		out := []indexKey{{path: c.Path, user: c.Username, hasUser: c.HasUsername}}
+		out := []indexKey{{path: c.Path, user: c.Username, hasUser: c.HasUsername, secretRef: c.SecretRef}}
 		for _, key := range keys {
 			if key.path != c.Path || key.user != c.Username {
 				out = append(out, key)

@@ -54,6 +54,9 @@ const (
 	schemaGit     = "org.git.Password"
 	schemaNetwork = "org.gnome.keyring.NetworkPassword"
 	attrStored    = "stored_ns"
+	// attrSecretRef = "1" marks an item of our schema whose password is a
+	// secret reference stored with login --ref (credential.SecretRef).
+	attrSecretRef = "secret_ref"
 )
 
 func keychainSupported() error { return nil }
@@ -321,6 +324,8 @@ func (s *ssClient) describe(paths []dbus.ObjectPath, keep func(ssItemInfo) bool)
 		case schemaPat, schemaGit, schemaNetwork:
 			it.schema = schema
 		}
+		// Only our own items carry the mark; other helpers' never do.
+		it.cred.SecretRef = it.schema == schemaPat && attrs[attrSecretRef] == "1"
 		if v, err := strconv.ParseInt(attrs[attrStored], 10, 64); err == nil && it.schema == schemaPat {
 			it.order = v
 		} else if mod, ok := props["Modified"].Value().(uint64); ok {
@@ -479,6 +484,9 @@ func itemAttrs(c credential.Credential) map[string]string {
 	a["xdg:schema"] = schemaPat
 	a["service"] = keychainService(c)
 	a[attrStored] = strconv.FormatInt(time.Now().UnixNano(), 10)
+	if c.SecretRef {
+		a[attrSecretRef] = "1"
+	}
 	return a
 }
 

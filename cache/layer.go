@@ -44,7 +44,11 @@ func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Cr
 	if err != nil {
 		return c, err
 	}
-	l.cache.remember(ctx, l.space, q, c) // best effort: the answer is right either way
+	// A peek (credential.Peeking) gets what inner holds, which for a secret
+	// reference is the reference, not the answer a get gives: not kept.
+	if !credential.IsPeeking(ctx) {
+		l.cache.remember(ctx, l.space, q, c) // best effort: the answer is right either way
+	}
 	return c, nil
 }
 

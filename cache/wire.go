@@ -70,14 +70,26 @@ const (
 	maxReply   = 64 << 20
 )
 
+// secretRefLine leads an encoded credential whose password is a secret
+// reference stored with login --ref (credential.SecretRef), which git's
+// format has no key for. credential.Write always starts with one of git's
+// keys, so only encodeCred can put this line first.
+const secretRefLine = "pat_secret_ref=1\n"
+
 func encodeCred(c credential.Credential) ([]byte, error) {
 	var b bytes.Buffer
+	if c.SecretRef {
+		b.WriteString(secretRefLine)
+	}
 	err := credential.Write(&b, c)
 	return b.Bytes(), err
 }
 
 func decodeCred(b []byte) (credential.Credential, error) {
-	return credential.Read(bytes.NewReader(b))
+	rest, marked := bytes.CutPrefix(b, []byte(secretRefLine))
+	c, err := credential.Read(bytes.NewReader(rest))
+	c.SecretRef = marked && err == nil
+	return c, err
 }
 
 func send(conn net.Conn, v any) error { return json.NewEncoder(conn).Encode(v) }

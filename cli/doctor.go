@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
@@ -76,6 +77,7 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	d.checkHelperBinary()
 	d.checkStore()
 	d.checkTokens()
+	d.checkReferences()
 	if o.Online {
 		d.checkOnline()
 	}
@@ -312,6 +314,37 @@ func (d *doctor) loginFix(c credential.Credential) string {
 	return s
 }
 
+// checkReferences lists the entries whose password looks like a secret
+// reference but is not marked as one: such a password is sent as it is,
+// never resolved. It came through git's store, which takes any password a
+// server accepted (one in a URL, or git credential approve); only
+// login --ref marks a reference. Nothing is printed when there are none.
+func (d *doctor) checkReferences() {
+	for _, c := range d.tokens {
+		if c.SecretRef || !c.HasPassword || !backends.LooksLikeReference(c.Password) {
+			continue
+		}
+		d.add("references", StatusWarn, d.refFix(c),
+			"the password stored for %s looks like a secret reference (%s) but was not stored with login --ref, so git sends it as it is and it is never resolved; if you created it, mark it with the fix; if not, remove it: %s",
+			c.URL(), c.Password, d.logoutCommand(c))
+	}
+}
+
+// logoutCommand is the logout command that removes c alone.
+func (d *doctor) logoutCommand(c credential.Credential) string {
+	s := "git-credential-pat " + d.flagPrefix() + "logout --host " + shellQuote(c.Host) + " --username " + shellQuote(c.Username)
+	if c.Path != "" {
+		s += " --path " + shellQuote(c.Path)
+	}
+	return s
+}
+
+// refFix is the login --ref command that marks c's password as a reference.
+func (d *doctor) refFix(c credential.Credential) string {
+	login := "git-credential-pat " + d.flagPrefix() + "login"
+	return login + " --ref " + shellQuote(c.Password) + strings.TrimPrefix(d.loginFix(c), login)
+}
+
 func (d *doctor) checkTokens() {
 	if !d.listed {
 		return
@@ -353,7 +386,7 @@ func (d *doctor) checkOnline() {
 	asked := 0
 	var overrideErr error
 	for _, c := range d.tokens {
-		if !c.HasPassword || isSecretReference(c.Password) {
+		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
 			continue
 		}
 		api, err := GitHubAPI(c.Host)
@@ -440,12 +473,6 @@ func (d *doctor) checkEnvironment() {
 			d.add("environment", StatusWarn, "git-credential-pat --store env setup", "container detected: pass the token in the environment (docker run -e GH_TOKEN) and use the env store, so it is not written into the image or a volume")
 		}
 	}
-}
-
-// isSecretReference reports whether a stored password is a reference that
-// a resolver turns into the token (op://..., ref:...), not a token.
-func isSecretReference(p string) bool {
-	return strings.HasPrefix(p, "ref:") || strings.Contains(p, "://")
 }
 
 func (d *doctor) checkUseHTTPPath() {

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
@@ -55,11 +56,15 @@ type LoginOptions struct {
 	Username string   // "" means DefaultUsername
 	Expires  string   // see ParseExpiry
 	Args     []string // positional arguments, refused: a token never comes from argv
-	Dir      string   // the repository whose remotes are checked afterwards
-	Stdin    io.Reader
-	Stdout   io.Writer
-	Stderr   io.Writer
-	Now      func() time.Time
+	// Ref is a secret reference (op://..., ref:NAME) to store, marked as
+	// one, instead of a token; then nothing is read from Stdin. Only
+	// references stored this way are ever resolved.
+	Ref    string
+	Dir    string // the repository whose remotes are checked afterwards
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Now    func() time.Time
 }
 
 // maxTokenInput bounds what login reads from a pipe.
@@ -86,6 +91,9 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if !expiry.IsZero() {
 		c.PasswordExpiryUTC = expiry.Unix()
 	}
+	if o.Ref != "" {
+		return loginRef(ctx, o, c)
+	}
 
 	token, err := readToken(o, c)
 	if err != nil {
@@ -103,19 +111,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	c.SetPassword(token)
 
-	verb := "Stored"
-	if l, ok := o.Store.(credential.Lister); ok {
-		if entries, err := l.List(ctx); err == nil {
-			for _, e := range entries {
-				switch {
-				case credential.SamePersistent(e, c):
-					verb = "Already stored"
-				case credential.SameKey(e, c) && verb == "Stored":
-					verb = "Replaced"
-				}
-			}
-		}
-	}
+	verb := o.storeVerb(ctx, c)
 	if err := o.Store.Store(ctx, c); err != nil {
 		return fmt.Errorf("login: storing the token in store %s: %w", o.Name, err)
 	}
@@ -133,6 +129,47 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	fmt.Fprintln(o.Stdout, line)
 
+	afterLogin(ctx, o, c)
+	return nil
+}
+
+// storeVerb says what storing c will do: Stored, Replaced or Already stored.
+func (s StoreRef) storeVerb(ctx context.Context, c credential.Credential) string {
+	verb := "Stored"
+	if l, ok := s.Store.(credential.Lister); ok {
+		if entries, err := l.List(ctx); err == nil {
+			for _, e := range entries {
+				switch {
+				case credential.SamePersistent(e, c):
+					verb = "Already stored"
+				case credential.SameKey(e, c) && verb == "Stored":
+					verb = "Replaced"
+				}
+			}
+		}
+	}
+	return verb
+}
+
+// loginRef stores o.Ref for c, marked as a secret reference: the one way a
+// stored password becomes something git-credential-pat resolves. It reads
+// nothing from stdin and runs no resolver; the store refuses a reference
+// its resolver could not run (ref: without --resolver, say).
+func loginRef(ctx context.Context, o LoginOptions, c credential.Credential) error {
+	if !backends.LooksLikeReference(o.Ref) {
+		// Not echoed: it may be a token typed in the wrong place.
+		return errors.New("login: --ref takes a secret reference such as op://Private/GitHub/token or ref:NAME, and this is not one; nothing was stored (a token never goes on the command line: if you typed one there, revoke it and remove it from your shell history, then run git-credential-pat login and paste it)")
+	}
+	c.SetPassword(o.Ref)
+	c.SecretRef = true
+	verb := o.storeVerb(ctx, c)
+	if err := o.Store.Store(ctx, c); err != nil {
+		return fmt.Errorf("login: storing the reference in store %s: %w", o.Name, err)
+	}
+	if !o.holds(ctx, c) {
+		return fmt.Errorf("login: store %s did not keep the reference (it is read-only, or cannot record that an entry is a reference); check with: git-credential-pat %slist", o.Name, o.flagPrefix())
+	}
+	fmt.Fprintf(o.Stdout, "%s secret reference %s for %s in store %s; it is resolved each time git asks\n", verb, o.Ref, c.URL(), o.Name)
 	afterLogin(ctx, o, c)
 	return nil
 }
@@ -334,12 +371,12 @@ func (s StoreRef) holds(ctx context.Context, c credential.Credential) bool {
 			return false
 		}
 		for _, e := range es {
-			if credential.SameKey(e, c) && e.Password == c.Password {
+			if credential.SameKey(e, c) && e.Password == c.Password && e.SecretRef == c.SecretRef {
 				return true
 			}
 		}
 		return false
 	}
-	got, err := s.Store.Get(ctx, c.Persistent())
-	return err == nil && got.Password == c.Password
+	got, err := s.Store.Get(credential.Peeking(ctx), c.Persistent())
+	return err == nil && got.Password == c.Password && got.SecretRef == c.SecretRef
 }

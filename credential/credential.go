@@ -31,6 +31,12 @@ type Credential struct {
 	Credential string
 	Ephemeral  bool
 
+	// SecretRef marks Password as a secret-manager reference that the user
+	// stored on purpose (login --ref); only such a password is resolved.
+	// Stores keep the mark; git's wire format never carries it, so nothing
+	// git sends can set it (Read ignores it, Write never writes it).
+	SecretRef bool
+
 	Capabilities []string // capability[]
 	WWWAuth      []string // wwwauth[]
 	State        []string // state[]
@@ -210,6 +216,7 @@ func (c Credential) Persistent() Credential {
 		PasswordExpiryUTC: c.PasswordExpiryUTC,
 		OAuthRefreshToken: c.OAuthRefreshToken,
 		AuthType:          c.AuthType, Credential: c.Credential,
+		SecretRef: c.SecretRef,
 	}
 }
 

@@ -109,8 +109,8 @@ func TestCloneWithOnlyGitHubToken(t *testing.T) {
 	assertNothingStored(t, e)
 }
 
-// A stored 1Password reference is resolved on every get and never replaced
-// by the token it resolves to.
+// A 1Password reference stored with login --ref is resolved on every get
+// and never replaced by the token it resolves to.
 func TestSecretReferenceThroughGit(t *testing.T) {
 	e := gittest.NewEnv(t)
 	useFakeResolvers(t, e)
@@ -122,9 +122,8 @@ func TestSecretReferenceThroughGit(t *testing.T) {
 	flags := []string{"--file", file}
 
 	for _, host := range []string{"example.com", strings.TrimPrefix(srv.URL, "https://")} {
-		in := "protocol=https\nhost=" + host + "\nusername=alice\npassword=op://vault/item/field\n"
-		if _, stderr, code := runBin(t, e, in, append(flags, "store")...); code != 0 {
-			t.Fatalf("store: %s", stderr)
+		if _, stderr, code := runBin(t, e, "", append(flags, "login", "--ref", "op://vault/item/field", "--host", host, "--username", "alice")...); code != 0 {
+			t.Fatalf("login --ref: %s", stderr)
 		}
 	}
 	got := credential(t, e, flags, "fill", "protocol=https", "host=example.com")
@@ -147,9 +146,8 @@ func TestSecretReferenceThroughGit(t *testing.T) {
 	}
 
 	// A reference the resolver cannot read: git shows why, in one line.
-	in := "protocol=https\nhost=broken.example\nusername=alice\npassword=op://vault/missing\n"
-	if _, stderr, code := runBin(t, e, in, append(flags, "store")...); code != 0 {
-		t.Fatalf("store: %s", stderr)
+	if _, stderr, code := runBin(t, e, "", append(flags, "login", "--ref", "op://vault/missing", "--host", "broken.example", "--username", "alice")...); code != 0 {
+		t.Fatalf("login --ref: %s", stderr)
 	}
 	_, stderr, err := e.Git(t, "", "protocol=https\nhost=broken.example\n\n", append(helperArgs(flags...), "credential", "fill")...)
 	if err == nil {

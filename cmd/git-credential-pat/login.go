@@ -78,6 +78,7 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string) 
 			fs.StringVar(&o.Expires, "expires", "", "when the token expires: 2025-12-31, an RFC 3339 time, or a duration (30d, 12h)")
 			fs.StringVar(&o.Path, "path", "", "repository path (owner/repo.git) when the token is for one repository; needs credential.useHttpPath")
 			fs.StringVar(&o.Protocol, "protocol", "https", "protocol of the remote URLs")
+			fs.StringVar(&o.Ref, "ref", "", "store this secret reference instead of a token, and read nothing from stdin: op://VAULT/ITEM/FIELD, or ref:NAME with --resolver")
 		},
 		run: func(c *call) error {
 			ref, err := storeRef(c)

@@ -193,6 +193,59 @@ func Run(t *testing.T, newStore func(t *testing.T) credential.Store) {
 			}
 		})
 	}
+	t.Run("keeps the secret-reference mark", func(t *testing.T) { secretRefMark(t, newStore(t)) })
+}
+
+// secretRefMark checks that a store keeps credential.SecretRef, which git's
+// wire format cannot carry, beside an unmarked password of the same shape.
+// Gets are peeks, so a resolving store returns what it holds.
+func secretRefMark(t *testing.T, s credential.Store) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	entry := func(user, password string, marked bool) credential.Credential {
+		c := credential.Credential{Protocol: "https", Host: "ref.tld", SecretRef: marked}
+		c.SetUsername(user)
+		c.SetPassword(password)
+		return c
+	}
+	marked, plain := entry("marked", "op://vault/item/field", true), entry("plain", "op://vault/item/other", false)
+	for _, c := range []credential.Credential{marked, plain} {
+		if err := s.Store(ctx, c); err != nil {
+			t.Fatalf("store %s: %v", c.Username, err)
+		}
+	}
+	for _, want := range []credential.Credential{marked, plain} {
+		q := credential.Credential{Protocol: "https", Host: "ref.tld"}
+		q.SetUsername(want.Username)
+		got, err := s.Get(credential.Peeking(ctx), q)
+		if err != nil || got.Password != want.Password || got.SecretRef != want.SecretRef {
+			t.Fatalf("get %s: password %q, marked %v, %v; want %q, marked %v", want.Username, got.Password, got.SecretRef, err, want.Password, want.SecretRef)
+		}
+	}
+	if l, ok := s.(credential.Lister); ok {
+		es, err := l.List(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen := map[string]bool{}
+		for _, e := range es {
+			if e.Host == "ref.tld" {
+				seen[e.Username] = true
+				if e.SecretRef != (e.Username == "marked") {
+					t.Errorf("list: %s marked %v", e.Username, e.SecretRef)
+				}
+			}
+		}
+		if !seen["marked"] || !seen["plain"] {
+			t.Errorf("list: ref.tld entries %v, want marked and plain", seen)
+		}
+	}
+	if err := s.Erase(ctx, marked); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Get(credential.Peeking(ctx), marked); err == nil {
+		t.Fatal("erase with the reference left it in place")
+	}
 }
 
 // RunStep performs one step through credential.Serve and checks its output.

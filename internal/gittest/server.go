@@ -31,6 +31,7 @@ type Server struct {
 	anyUserToken  string            // if set, any non-empty username with this token
 	ownerTokens   map[string]string // first path segment -> the only token it accepts
 	total, unauth int
+	passwords     []string     // the Basic auth password of each request that had one
 	stderr        bytes.Buffer // git-http-backend stderr, logged if the test fails
 }
 
@@ -86,6 +87,22 @@ func (s *Server) AddUser(username, token string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.users[username] = token
+}
+
+// RemoveUser stops accepting username's token (from AddUser): the token
+// was revoked, or the server only accepted it once.
+func (s *Server) RemoveUser(username string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.users, username)
+}
+
+// Passwords returns the Basic auth password of every request that carried
+// one, in order: what git sent, to assert a secret never reached the server.
+func (s *Server) Passwords() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.passwords)
 }
 
 // AllowAnyUsername accepts any non-empty username whose password is token,
@@ -170,6 +187,9 @@ func (s *Server) authenticate(r *http.Request) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.total++
+	if hasAuth {
+		s.passwords = append(s.passwords, pass)
+	}
 	ok := hasAuth && user != "" && pass != "" &&
 		(s.users[user] == pass || s.anyUserToken == pass)
 	owner, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
