@@ -89,7 +89,7 @@ type call struct {
 	g      *globals
 	fs     *pflag.FlagSet
 	gfs    *pflag.FlagSet // the global flags in effect when not fs (see resolveStore)
-	args   []string // positional arguments after the command name
+	args   []string       // positional arguments after the command name
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
