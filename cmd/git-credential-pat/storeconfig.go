@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -53,6 +55,9 @@ func resolveStore(c *call, url string, sayDefault bool) error {
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
 	}
+	if err == nil {
+		_, err = g.openStore() // what git's runs of the line do first
+	}
 	if err != nil {
 		return fmt.Errorf("git runs the helper line %q (%s), which cannot work: %v; fix it with: git-credential-pat --store NAME setup%s", line.Value, line.Where(), err, scopeFlag(line.Scope))
 	}
@@ -81,4 +86,38 @@ func scopeFlag(scope string) string {
 		return " --" + scope
 	}
 	return ""
+}
+
+// validateHelperArgs checks the flags of a helper line as git's runs of it
+// will parse them, and what parsing alone lets through: the store names,
+// durations that cannot be negative, and paths that must not depend on the
+// directory git runs in.
+func validateHelperArgs(args []string) error {
+	var g globals
+	fs := newGlobalFlags(&g)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
+	}
+	for _, p := range []struct{ flag, path string }{{"file", g.opts.File}, {"socket", g.opts.Socket}} {
+		if p.path != "" && !filepath.IsAbs(p.path) {
+			abs, err := filepath.Abs(p.path)
+			if err != nil {
+				abs = "/FULL/PATH"
+			}
+			return fmt.Errorf("--%s %s is a relative path, which git would look up in the directory of each repository; give the full path: --%s %s", p.flag, p.path, p.flag, abs)
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"lock-timeout", g.opts.LockTimeout}, {"keychain-timeout", g.opts.KeychainTimeout}, {"resolver-timeout", g.opts.ResolverTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("--%s %v is negative; give a duration like 5s", d.flag, d.v)
+		}
+	}
+	_, err := g.openStore()
+	return err
 }
