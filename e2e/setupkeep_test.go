@@ -51,7 +51,11 @@ func TestSetupKeepsTheConfiguredLine(t *testing.T) {
 					t.Fatal(err)
 				}
 				tc.want = strings.ReplaceAll(tc.want, "OTHER", other)
-				out, stderr, code = cmdsRunExe(t, e, other, tc.args[1:]...)
+				tr, err := runExe(e, other, "", tc.args[1:]...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, stderr, code = tr.stdout, tr.stderr, tr.code
 			} else {
 				out, stderr, code = runBin(t, e, "", tc.args...)
 			}
@@ -109,20 +113,52 @@ func TestSetupValidatesTheLine(t *testing.T) {
 	}
 }
 
-// cmdsRunExe runs another copy of the program, in HOME.
-func cmdsRunExe(t *testing.T, e *gittest.Env, exe string, args ...string) (string, string, int) {
-	t.Helper()
+// runExe runs a program (not necessarily bin) in HOME with e's environment.
+func runExe(e *gittest.Env, exe, stdin string, args ...string) (transcript, error) {
 	cmd := exec.Command(exe, args...)
 	cmd.Env, cmd.Dir = e.Vars, e.Home
+	cmd.Stdin = strings.NewReader(stdin)
 	var o, s strings.Builder
 	cmd.Stdout, cmd.Stderr = &o, &s
-	code := 0
-	if err := cmd.Run(); err != nil {
-		ee, ok := err.(*exec.ExitError)
-		if !ok {
-			t.Fatal(err)
-		}
-		code = ee.ExitCode()
+	err := cmd.Run()
+	tr := transcript{stdout: o.String(), stderr: s.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		tr.code, err = ee.ExitCode(), nil
 	}
-	return o.String(), s.String(), code
+	return tr, err
+}
+
+// install.sh again, over SSH with no session bus, keeps a --store keychain
+// line with its --cache-for and says what the probe would have chosen;
+// --store changes it.
+func TestInstallAgainKeepsTheStore(t *testing.T) {
+	e := installEnv(t)
+	prefix := filepath.Join(e.Home, "prefix")
+	root, _ := filepath.Abs("..")
+	mustInstallSh(t, e, root, "--prefix", prefix, "--no-setup")
+	installed := filepath.Join(prefix, "bin", "git-credential-pat")
+	if tr, err := runExe(e, installed, "", "--store", "keychain", "--cache-for", "1h", "setup"); err != nil || tr.code != 0 {
+		t.Fatalf("setup: %v %+v", err, tr)
+	}
+	before := globalHelpers(t, e)
+
+	out := mustInstallSh(t, e, root, "--prefix", prefix)
+	if got := globalHelpers(t, e); got != before {
+		t.Fatalf("install.sh again changed credential.helper from %q to %q:\n%s", before, got, out)
+	}
+	for _, want := range []string{
+		"Store: keychain (kept: git config --global already runs git-credential-pat with --store keychain",
+		"Note: here the probe would choose --store file (no OS keychain answered: keychain: no D-Bus session bus",
+		"To switch: ./install.sh --store file",
+		"already uses " + installed + " --cache-for 1h0m0s --store keychain; nothing changed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("install.sh output lacks %q:\n%s", want, out)
+		}
+	}
+
+	mustInstallSh(t, e, root, "--prefix", prefix, "--store", "file")
+	if got := globalHelpers(t, e); got != "\n"+installed+" --store file\n" {
+		t.Fatalf("install.sh --store file: credential.helper = %q", got)
+	}
 }
