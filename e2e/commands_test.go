@@ -463,7 +463,8 @@ func TestDoctorUnconfigured(t *testing.T) {
 	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin+" --store file")
 	tr = cmdsRun(t, e, dir, "", "doctor")
 	if !strings.Contains(tr.stdout, "\nwarn  helpers        git-credential-pat is configured more than once: \""+bin+" --store file\" (global, ") ||
-		!strings.Contains(tr.stdout, "\nok    helpers        git runs git-credential-pat first (global, "+filepath.Join(e.Home, ".gitconfig")+"); after it \"store\" (git also hands them each token it uses)\n") ||
+		!strings.Contains(tr.stdout, "\nok    helpers        git runs git-credential-pat first (global, "+filepath.Join(e.Home, ".gitconfig")+")\n") ||
+		!strings.Contains(tr.stdout, "\nwarn  helpers        credential helper \"store\" (global, "+filepath.Join(e.Home, ".gitconfig")+") runs after git-credential-pat: git hands it every token it uses, and it writes them to ~/.git-credentials in plain text; fix: git config --global --unset-all credential.helper '^store$'\n") ||
 		strings.Contains(tr.stdout, "fail  helpers") {
 		t.Fatalf("doctor with the helper twice: %+v", tr)
 	}
