@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"path/filepath"
 	"time"
 
@@ -14,14 +15,10 @@ import (
 // same definitions git's runs of the helper parse.
 func newGlobalFlags(g *globals) *pflag.FlagSet {
 	fs := pflag.NewFlagSet("git-credential-pat", pflag.ContinueOnError)
-	fs.SetOutput(discard{})
+	fs.SetOutput(io.Discard)
 	g.register(fs)
 	return fs
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // resolveStore makes the command work on the store git uses for url
 // (scheme://host[/path]; "" for a host no credential.<url>.helper names):
