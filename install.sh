@@ -155,14 +155,30 @@ if [ "$do_setup" = 1 ]; then
 		# cannot exist succeeds (empty) only if the keychain is reachable.
 		if why=$(printf 'protocol=https\nhost=install-probe.invalid\n\n' |
 			"$bindir/git-credential-pat" --store keychain --keychain-timeout 3s get 2>&1); then
-			store="keychain"
-			echo "Store: keychain (the OS keychain answered; tokens are kept encrypted there)"
+			probe="keychain"
+			reason="the OS keychain answered"
+			probe_msg="Store: keychain ($reason; tokens are kept encrypted there)"
 		else
-			store="file"
-			echo "Store: file (${XDG_CONFIG_HOME:-$HOME/.config}/git-credential-pat/credentials, mode 0600), because no OS keychain answered: ${why#git-credential-pat: }"
+			probe="file"
+			reason="no OS keychain answered: ${why#git-credential-pat: }"
+			probe_msg="Store: file (${XDG_CONFIG_HOME:-$HOME/.config}/git-credential-pat/credentials, mode 0600), because $reason"
 		fi
+		# A helper line of ours from an earlier install (or setup) is kept
+		# as it is, flags and all: only --store changes it.
+		current=$("$bindir/git-credential-pat" setup --current-store)
+		if [ -n "$current" ]; then
+			echo "Store: $current (kept: git config --global already runs git-credential-pat with --store $current; ./install.sh --store NAME changes it)"
+			if [ "$current" != "$probe" ]; then
+				echo "Note: here the probe would choose --store $probe ($reason); keeping --store $current. To switch: ./install.sh --store $probe"
+			fi
+			"$bindir/git-credential-pat" setup
+		else
+			echo "$probe_msg"
+			"$bindir/git-credential-pat" --store "$probe" setup
+		fi
+	else
+		"$bindir/git-credential-pat" --store "$store" setup
 	fi
-	"$bindir/git-credential-pat" --store "$store" setup
 fi
 
 case ":$PATH:" in

@@ -16,6 +16,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // Check statuses.
@@ -144,80 +145,177 @@ func (d *doctor) checkPath() {
 	d.add("path", StatusOK, "", "%s on PATH is %s", binaryName, p+" ("+v+")")
 }
 
+// checkHelpers reports the helpers git runs, in order, for each URL that
+// has a token (computed as git does: URL-scoped settings where they match,
+// empty values resetting the list), and flags the ones that answer before
+// ours or copy our tokens somewhere else.
 func (d *doctor) checkHelpers() {
 	all, err := configHelpers(d.ctx, d.Dir)
 	if err != nil {
 		d.add("helpers", StatusFail, "git config --show-origin --get-regexp credential", "cannot read git config: %v", err)
 		return
 	}
-	effective, lastReset := effectiveHelpers(all)
-	// The first of our lines is the one git runs (and gets answers from).
-	idx := -1
-	for i, h := range effective {
-		if IsOurHelper(h.Value) && idx < 0 {
-			idx = i
-		}
+	type group struct {
+		urls    []string
+		applies func(helperSetting) bool
+		chain   []helperSetting
+		reset   *helperSetting
 	}
-	setup := "git-credential-pat " + d.flagPrefix() + "setup"
-	if idx < 0 {
-		for _, h := range all {
-			if h.URL == "" && IsOurHelper(h.Value) && lastReset != nil {
-				d.add("helpers", StatusFail, setupIn(lastReset.Scope, setup),
-					"an empty credential.helper (%s) comes after git-credential-pat and removes it from the list", lastReset.Where())
-				return
+	var groups []*group
+	for _, u := range d.helperURLs() {
+		var applies func(helperSetting) bool
+		if u != "" {
+			if applies, err = gitconfig.Matcher(d.ctx, d.Dir, all, u); err != nil {
+				d.add("helpers", StatusFail, "", "cannot tell which credential helpers git runs for %s: %v", u, err)
+				continue
 			}
 		}
-		d.add("helpers", StatusFail, setup, "git does not run git-credential-pat: no credential.helper names it")
-		d.checkURLHelpers(all)
+		chain, reset := gitconfig.Chain(all, applies)
+		var found *group
+		for _, g := range groups {
+			if sameChain(g.chain, chain) {
+				found = g
+			}
+		}
+		if found == nil {
+			found = &group{applies: applies, chain: chain, reset: reset}
+			groups = append(groups, found)
+		}
+		found.urls = append(found.urls, u)
+	}
+	for _, g := range groups {
+		forURLs := ""
+		if len(groups) > 1 {
+			forURLs = " (for " + strings.Join(g.urls, ", ") + ")"
+		}
+		d.checkChain(all, g.chain, g.reset, g.applies, forURLs)
+	}
+	if d.ours == nil {
 		return
 	}
-	d.ours = &effective[idx]
-	for _, h := range effective[:idx] {
-		d.add("helpers", StatusFail, setupIn(d.ours.Scope, setup),
-			"credential helper %q (%s) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it", redactHelper(h.Value), h.Where())
-	}
-	var after []string
-	for _, h := range effective[idx+1:] {
-		if IsOurHelper(h.Value) {
-			d.add("helpers", StatusWarn, setupIn(h.Scope, setup),
-				"git-credential-pat is configured more than once: %q (%s) runs again after %q", redactHelper(h.Value), h.Where(), redactHelper(d.ours.Value))
-			continue
-		}
-		after = append(after, fmt.Sprintf("%q", redactHelper(h.Value)))
-	}
-	if idx == 0 {
-		msg := fmt.Sprintf("git runs git-credential-pat first (%s)", d.ours.Where())
-		if len(after) > 0 {
-			msg += "; after it " + strings.Join(after, ", ") + " (git also hands them each token it uses)"
-		}
-		d.add("helpers", StatusOK, "", "%s", msg)
-	}
-	d.checkURLHelpers(all)
 	if same, theirs := sameStore(d.ours.Value, d.Flags); !same {
 		d.add("helpers", StatusWarn, "git-credential-pat "+theirs+" doctor",
 			"git runs git-credential-pat with %s, but this check looked at --store %s", theirs, d.Name)
 	}
 }
 
-// checkURLHelpers flags credential.<url>.helper settings: git merges them
-// into the list for matching URLs, where they can come first.
-func (d *doctor) checkURLHelpers(all []helperSetting) {
-	for _, h := range all {
-		if h.URL == "" || IsOurHelper(h.Value) {
+// helperURLs are the URLs whose helpers doctor reports: one per stored
+// token (scheme://host[/path], as git matches credential.<url>.helper), or
+// "" (a host no URL-scoped setting names) when the store lists none.
+func (d *doctor) helperURLs() []string {
+	var urls []string
+	seen := map[string]bool{}
+	if d.Store != nil && d.OpenErr == nil {
+		if es, err := d.entries(d.ctx); err == nil {
+			for _, c := range es {
+				if c.Protocol == "" || c.Host == "" {
+					continue
+				}
+				u := HostURL(c.Protocol, c.Host, c.Path)
+				if !seen[u] {
+					seen[u] = true
+					urls = append(urls, u)
+				}
+			}
+		}
+	}
+	if len(urls) == 0 {
+		urls = []string{""}
+	}
+	return urls
+}
+
+func sameChain(a, b []helperSetting) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// checkChain reports one list of helpers git runs (for the URLs named in
+// forURLs, or for every host when that is "").
+func (d *doctor) checkChain(all, chain []helperSetting, lastReset *helperSetting, applies func(helperSetting) bool, forURLs string) {
+	setup := "git-credential-pat " + d.flagPrefix() + "setup"
+	idx := -1
+	for i, h := range chain {
+		if IsOurHelper(h.Value) {
+			idx = i
+			break
+		}
+	}
+	if idx < 0 {
+		for _, h := range all {
+			if IsOurHelper(h.Value) && (h.URL == "" || applies != nil && applies(h)) && lastReset != nil {
+				d.add("helpers", StatusFail, setupIn(lastReset.Scope, setup),
+					"an empty credential.helper (%s) comes after git-credential-pat and removes it from the list%s", lastReset.Where(), forURLs)
+				return
+			}
+		}
+		d.add("helpers", StatusFail, setup, "git does not run git-credential-pat: no credential.helper names it%s", forURLs)
+		return
+	}
+	ours := chain[idx]
+	if d.ours == nil {
+		d.ours = &ours
+	}
+	for _, h := range chain[:idx] {
+		d.add("helpers", StatusFail, setupIn(ours.Scope, setup),
+			"credential helper %q (%s) runs before git-credential-pat and answers first, with no empty credential.helper line between them to reset it%s", redactHelper(h.Value), h.Where(), forURLs)
+	}
+	var after []string
+	for _, h := range chain[idx+1:] {
+		if IsOurHelper(h.Value) {
+			d.add("helpers", StatusWarn, setupIn(h.Scope, setup),
+				"git-credential-pat is configured more than once: %q (%s) runs again after %q%s", redactHelper(h.Value), h.Where(), redactHelper(ours.Value), forURLs)
 			continue
 		}
-		what := fmt.Sprintf("credential helper %q", redactHelper(h.Value))
-		if h.Value == "" {
-			what = "an empty credential helper (which resets the list)"
+		unset := fmt.Sprintf("git config --%s --unset-all %s %s", h.Scope, shellQuote(h.Key()), shellQuote("^"+quoteERE(h.Value)+"$"))
+		if redactHelper(h.Value) != h.Value || redactURL(h.URL) != h.URL {
+			// The line holds a secret: no command line that names it.
+			unset = fmt.Sprintf("git config --%s --edit (and remove that helper line)", h.Scope)
 		}
-		fix := fmt.Sprintf("git config --%s --unset-all %s", h.Scope, shellQuote("credential."+h.URL+".helper"))
-		if redactURL(h.URL) != h.URL {
-			// The key holds a secret: no command line that names it.
-			fix = fmt.Sprintf("git config --%s --edit (and remove that helper line)", h.Scope)
+		switch name := helperName(h.Value); name {
+		case "store":
+			d.add("helpers", StatusWarn, unset,
+				"credential helper %q (%s) runs after git-credential-pat: git hands it every token it uses, and it writes them to ~/.git-credentials in plain text%s", redactHelper(h.Value), h.Where(), forURLs)
+		case "cache":
+			after = append(after, fmt.Sprintf("%q", redactHelper(h.Value)))
+		default:
+			d.add("helpers", StatusWarn, unset,
+				"credential helper %q (%s) runs after git-credential-pat: git hands it every token it uses, and it keeps a copy in its own store%s", redactHelper(h.Value), h.Where(), forURLs)
 		}
-		d.add("helpers", StatusWarn, fix,
-			"%s for %s (%s) also applies to that URL and may come before git-credential-pat", what, redactURL(h.URL), h.Where())
 	}
+	if idx == 0 {
+		msg := fmt.Sprintf("git runs git-credential-pat first (%s)", ours.Where())
+		if len(after) > 0 {
+			msg += "; after it " + strings.Join(after, ", ") + " (keeps a copy of each token in memory for a while)"
+		}
+		d.add("helpers", StatusOK, "", "%s%s", msg, forURLs)
+	}
+}
+
+// helperName is git's own helper a value runs ("store" for
+// "store --file x"), or "" for any other.
+func helperName(v string) string {
+	if strings.HasPrefix(v, "!") {
+		return ""
+	}
+	w := splitWords(v)
+	if len(w) == 0 {
+		return ""
+	}
+	switch strings.TrimPrefix(filepath.Base(w[0]), "git-credential-") {
+	case "store":
+		return "store"
+	case "cache":
+		return "cache"
+	}
+	return ""
 }
 
 // setupIn adds the scope flag setup needs to write into scope.

@@ -6,62 +6,50 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // helperSetting is one credential.helper (or credential.<url>.helper)
 // value from git config, in the order git reads them.
-type helperSetting struct {
-	Scope  string // system, global, local, worktree or command
-	Origin string // file:/path or "command line:"
-	URL    string // the <url> of credential.<url>.helper; "" for credential.helper
-	Value  string
-}
-
-// Where names the setting for a message: `"store" (global, ~/.gitconfig)`.
-func (h helperSetting) Where() string {
-	origin := strings.TrimPrefix(h.Origin, "file:")
-	if origin == "" || h.Scope == "command" {
-		return h.Scope
-	}
-	return h.Scope + ", " + origin
-}
+type helperSetting = gitconfig.Helper
 
 // configHelpers returns every credential helper setting git sees in dir.
 func configHelpers(ctx context.Context, dir string) ([]helperSetting, error) {
-	out, err := runGit(ctx, dir, "config", "--null", "--show-scope", "--show-origin", "--get-regexp", `^credential\.(.+\.)?helper$`)
-	if errors.Is(err, errNotSet) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var hs []helperSetting
-	fields := strings.Split(out, "\x00")
-	for i := 0; i+2 < len(fields); i += 3 {
-		key, value, _ := strings.Cut(fields[i+2], "\n")
-		h := helperSetting{Scope: fields[i], Origin: fields[i+1], Value: value}
-		if mid := strings.TrimSuffix(strings.TrimPrefix(key, "credential."), "helper"); mid != "" {
-			h.URL = strings.TrimSuffix(mid, ".")
-		}
-		hs = append(hs, h)
-	}
-	return hs, nil
+	return gitconfig.All(ctx, dir)
 }
 
 // effectiveHelpers applies git's rule to the plain credential.helper
 // settings: an empty value clears the list read so far.
 func effectiveHelpers(all []helperSetting) (effective []helperSetting, lastReset *helperSetting) {
-	for i, h := range all {
-		if h.URL != "" {
-			continue
-		}
-		if h.Value == "" {
-			effective, lastReset = nil, &all[i]
-			continue
-		}
-		effective = append(effective, h)
+	return gitconfig.Chain(all, nil)
+}
+
+// OurHelpers returns the helper lines that run this program among those
+// git runs for url (scheme://host[/path]; "" for a host that no
+// credential.<url>.helper names), in the order git runs them.
+func OurHelpers(ctx context.Context, dir, url string) ([]gitconfig.Helper, error) {
+	chain, _, _, err := gitconfig.ForURL(ctx, dir, url)
+	if err != nil {
+		return nil, err
 	}
-	return effective, lastReset
+	var ours []gitconfig.Helper
+	for _, h := range chain {
+		if IsOurHelper(h.Value) {
+			ours = append(ours, h)
+		}
+	}
+	return ours, nil
+}
+
+// HelperArgs returns the words git passes to the program of a helper line
+// of ours, before the action: its flags.
+func HelperArgs(value string) []string {
+	words := splitWords(strings.TrimPrefix(strings.TrimSpace(value), "!"))
+	if len(words) > 0 {
+		words = words[1:]
+	}
+	return words
 }
 
 // splitWords splits a helper value the way a POSIX shell would for the
@@ -178,4 +166,35 @@ func sameStore(helperValue string, storeArgs []string) (bool, string) {
 		}
 	}
 	return same, strings.Join(desc, " ")
+}
+
+// HostURL is the URL git matches credential.<url>.helper settings against
+// for a host and an optional repository path ("" when host is "").
+func HostURL(protocol, host, path string) string {
+	if host == "" {
+		return ""
+	}
+	if strings.Contains(host, "://") {
+		return host
+	}
+	if protocol == "" {
+		protocol = "https"
+	}
+	u := protocol + "://" + host
+	if p := strings.Trim(path, "/"); p != "" {
+		u += "/" + p
+	}
+	return u
+}
+
+// GitURL is the URL of the token login (or rotate) stores, as git matches
+// credential.<url>.helper settings against it; "" when the flags do not
+// name a valid target (Login then says why).
+func (o LoginOptions) GitURL() string {
+	o.Username = "-" // any: only the URL matters here
+	c, err := loginTarget(o)
+	if err != nil {
+		return ""
+	}
+	return HostURL(c.Protocol, c.Host, c.Path)
 }

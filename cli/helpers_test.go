@@ -68,3 +68,39 @@ func TestSameStore(t *testing.T) {
 		}
 	}
 }
+
+func TestCurrentOursAndHostURL(t *testing.T) {
+	ours := []struct {
+		vals []string
+		want string
+	}{
+		{nil, ""},
+		{[]string{"", "store"}, ""},
+		{[]string{"", "/bin/git-credential-pat --store keychain"}, "/bin/git-credential-pat --store keychain"},
+		// git runs the line after the last reset, not the first one written.
+		{[]string{"/bin/git-credential-pat --store file", "", "/bin/git-credential-pat --store keychain"}, "/bin/git-credential-pat --store keychain"},
+		{[]string{"", "store", "pat --store cache", "/bin/git-credential-pat"}, "pat --store cache"},
+		// Reset after ours: git runs none of them; the last one is kept.
+		{[]string{"/bin/git-credential-pat --file /x", ""}, "/bin/git-credential-pat --file /x"},
+	}
+	for _, tc := range ours {
+		if got := currentOurs(tc.vals); got != tc.want {
+			t.Errorf("currentOurs(%q) = %q, want %q", tc.vals, got, tc.want)
+		}
+	}
+	urls := []struct{ protocol, host, path, want string }{
+		{"https", "github.com", "", "https://github.com"},
+		{"", "github.com", "/acme/", "https://github.com/acme"},
+		{"http", "127.0.0.1:8080", "a/b.git", "http://127.0.0.1:8080/a/b.git"},
+		{"https", "", "x", ""},
+		{"https", "https://git.example.com/x", "", "https://git.example.com/x"},
+	}
+	for _, tc := range urls {
+		if got := HostURL(tc.protocol, tc.host, tc.path); got != tc.want {
+			t.Errorf("HostURL(%q, %q, %q) = %q, want %q", tc.protocol, tc.host, tc.path, got, tc.want)
+		}
+	}
+	if got := HelperArgs(`!'/a b/git-credential-pat' --store keychain --cache-for 1h`); !reflect.DeepEqual(got, []string{"--store", "keychain", "--cache-for", "1h"}) {
+		t.Errorf("HelperArgs = %q", got)
+	}
+}

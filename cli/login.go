@@ -312,20 +312,14 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 	warn := func(format string, args ...any) {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: "+format+"\n", args...)
 	}
-	if all, err := configHelpers(ctx, o.Dir); err == nil {
-		effective, _ := effectiveHelpers(all)
-		var ours *helperSetting
-		for i := range effective {
-			if IsOurHelper(effective[i].Value) {
-				ours = &effective[i]
-			}
-		}
+	// The first of our lines git runs for the token's URL answers for it.
+	if ours, err := OurHelpers(ctx, o.Dir, HostURL(c.Protocol, c.Host, c.Path)); err == nil {
 		switch {
-		case ours == nil:
+		case len(ours) == 0:
 			warn("git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat %ssetup", o.flagPrefix())
 		default:
-			if same, theirs := sameStore(ours.Value, o.Flags); !same {
-				warn("git runs git-credential-pat with %s (%s), not the store this token went to; run: git-credential-pat %s login", theirs, ours.Where(), theirs)
+			if same, theirs := sameStore(ours[0].Value, o.Flags); !same {
+				warn("git runs git-credential-pat with %s (%s), not the store this token went to; run: git-credential-pat %s login", theirs, ours[0].Where(), theirs)
 			}
 		}
 	}

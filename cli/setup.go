@@ -5,6 +5,7 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -21,6 +22,10 @@ type SetupOptions struct {
 	Exe        string   // the binary git should run; default: this one
 	Dir        string   // working directory for git (matters for --local)
 	Out        io.Writer
+
+	// Validate, when set, checks the flags of the line setup is about to
+	// write (or keep), before anything is written.
+	Validate func(args []string) error
 
 	// RewriteSSH makes setup also add url.https://HOST/.insteadOf for
 	// git@HOST: and ssh://git@HOST/, so SSH remotes of those hosts go over
@@ -78,7 +83,9 @@ func IsOurHelper(v string) bool {
 
 // Setup makes git use this helper in the chosen scope: an empty
 // credential.helper (which resets helpers inherited from wider config) and
-// then ours, at the end of the list. Running it again changes nothing.
+// then ours, at the end of the list. Without store flags (HelperArgs), a
+// line of ours already in the scope keeps its flags, so running setup (or
+// install.sh, or setup --rewrite-ssh) again changes nothing.
 func Setup(o SetupOptions) error {
 	if err := o.checkRewriteHosts(); err != nil {
 		return err
@@ -87,14 +94,34 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	want := HelperLine(exe, o.HelperArgs)
 	cur, err := o.helpers()
 	if err != nil {
 		return err
 	}
+	args, keep := o.HelperArgs, ""
+	if len(args) == 0 {
+		if keep = currentOurs(cur); keep != "" {
+			args = HelperArgs(keep)
+		}
+	}
+	if o.Validate != nil {
+		if err := o.Validate(args); err != nil {
+			if keep != "" {
+				return fmt.Errorf("setup: git config --%s runs %s, which cannot work: %v; nothing changed. Replace it with: git-credential-pat --store NAME setup%s", o.Scope, keep, err, scopeOption(o.Scope))
+			}
+			return fmt.Errorf("setup: %v; nothing changed", err)
+		}
+	}
+	want := HelperLine(exe, args)
+	if keep != "" && sameProgram(keep, exe) {
+		want = keep // as it is, quoting and all
+	}
 	if n := len(cur); n >= 2 && cur[n-2] == "" && cur[n-1] == want {
 		fmt.Fprintf(o.Out, "git config --%s already uses %s; nothing changed\n", o.Scope, want)
 		return o.addRewrites()
+	}
+	if keep != "" && want != keep {
+		fmt.Fprintf(o.Out, "git config --%s: keeping the flags of %s (pass store flags to change them); it now runs %s\n", o.Scope, keep, exe)
 	}
 	kept := withoutOurs(cur)
 	if len(kept) != len(cur) {
@@ -140,6 +167,54 @@ func Unconfigure(o SetupOptions) error {
 	}
 	fmt.Fprintf(o.Out, "git config --%s: removed %d credential.helper line(s) added by setup\n", o.Scope, len(cur)-len(kept))
 	return nil
+}
+
+// CurrentHelper returns the line of ours that git runs in the scope (see
+// currentOurs), or "" when the scope has none.
+func CurrentHelper(o SetupOptions) (string, error) {
+	cur, err := o.helpers()
+	if err != nil {
+		return "", err
+	}
+	return currentOurs(cur), nil
+}
+
+// currentOurs is the line of ours in a scope's credential.helper list that
+// git runs first there (after the list's own resets), else the last one.
+func currentOurs(vals []string) string {
+	var chain []string
+	last := ""
+	for _, v := range vals {
+		switch {
+		case v == "":
+			chain = nil
+		case IsOurHelper(v):
+			chain, last = append(chain, v), v
+		}
+	}
+	if len(chain) > 0 {
+		return chain[0]
+	}
+	return last
+}
+
+// sameProgram reports whether a helper line of ours runs exe.
+func sameProgram(line, exe string) bool {
+	p, err := helperExecutable(context.Background(), line)
+	if err != nil {
+		return false
+	}
+	a, errA := os.Stat(p)
+	b, errB := os.Stat(exe)
+	return errA == nil && errB == nil && os.SameFile(a, b)
+}
+
+// scopeOption is the setup flag that writes into scope.
+func scopeOption(scope string) string {
+	if scope == "local" || scope == "system" {
+		return " --" + scope
+	}
+	return ""
 }
 
 // withoutOurs drops our helper lines and the empty reset line before each.

@@ -131,6 +131,7 @@ func TestLoginRefusals(t *testing.T) {
 			cmdsRun(t, e, e.Home, tc.stdin, append([]string{"login"}, tc.args...)...).want(t, "", tc.stderr, 1)
 		})
 	}
+	runBin(t, e, "", "setup") // list then reads the store from git config, quietly
 	cmdsRun(t, e, e.Home, "", "list").want(t, "No tokens in store file. Add one with: git-credential-pat login\n", "", 0)
 }
 
@@ -172,6 +173,7 @@ func listJSON(t *testing.T, e *gittest.Env, flags ...string) []map[string]any {
 // see one.
 func TestListMasksTokens(t *testing.T) {
 	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup") // commands read the store from git config, quietly
 	classic := cmdsToken("ghp_", rand1)
 	glpat := "glpat-" + "fakefakefakefake" + "k9Zq"
 	cmdsRun(t, e, e.Home, classic, "login", "--expires", "3d")
@@ -198,6 +200,7 @@ func TestListMasksTokens(t *testing.T) {
 // logout removes exactly what matches and says so.
 func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
 	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup") // commands read the store from git config, quietly
 	alice, bob := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
 	glpat := "glpat-" + strings.Repeat("f", 16) + "gl42"
 	cmdsRun(t, e, e.Home, alice, "login", "--username", "alice")
@@ -460,7 +463,8 @@ func TestDoctorUnconfigured(t *testing.T) {
 	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin+" --store file")
 	tr = cmdsRun(t, e, dir, "", "doctor")
 	if !strings.Contains(tr.stdout, "\nwarn  helpers        git-credential-pat is configured more than once: \""+bin+" --store file\" (global, ") ||
-		!strings.Contains(tr.stdout, "\nok    helpers        git runs git-credential-pat first (global, "+filepath.Join(e.Home, ".gitconfig")+"); after it \"store\" (git also hands them each token it uses)\n") ||
+		!strings.Contains(tr.stdout, "\nok    helpers        git runs git-credential-pat first (global, "+filepath.Join(e.Home, ".gitconfig")+")\n") ||
+		!strings.Contains(tr.stdout, "\nwarn  helpers        credential helper \"store\" (global, "+filepath.Join(e.Home, ".gitconfig")+") runs after git-credential-pat: git hands it every token it uses, and it writes them to ~/.git-credentials in plain text; fix: git config --global --unset-all credential.helper '^store$'\n") ||
 		strings.Contains(tr.stdout, "fail  helpers") {
 		t.Fatalf("doctor with the helper twice: %+v", tr)
 	}

@@ -35,6 +35,10 @@ func cacheCmd() command {
 		summary: "cache status|clear|exit: show, empty or stop the in-memory cache daemon",
 		flags:   func(*pflag.FlagSet) {},
 		run: func(c *call) error {
+			// The daemon of the store git uses (its --socket).
+			if err := resolveStore(c, "", false); err != nil {
+				return err
+			}
 			socket, err := socketPath(c)
 			if err != nil {
 				return err

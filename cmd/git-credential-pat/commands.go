@@ -71,6 +71,7 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 				}
 				// Carry the store flags the user gave into the helper line.
 				o.HelperArgs = storeFlags(c)
+				o.Validate = validateHelperArgs
 				return do(o)
 			},
 		}

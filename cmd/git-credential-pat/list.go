@@ -15,7 +15,7 @@ func listCmd() command {
 			fs.BoolVar(&o.ShowToken, "show-token", false, "print tokens in full instead of masked")
 		},
 		run: func(c *call) error {
-			ref, err := storeRef(c)
+			ref, err := storeRefFor(c, "", true)
 			if err != nil {
 				return err
 			}

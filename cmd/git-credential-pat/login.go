@@ -10,15 +10,20 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/cli"
 )
 
-// storeFlags returns the global flags the user gave, as arguments to pass
+// storeFlags returns the global flags in effect (given on the command line,
+// or taken from git's helper line by resolveStore), as arguments to pass
 // on (for messages with commands to paste, and to compare with git config).
 func storeFlags(c *call) []string {
 	var g globals
 	all := pflag.NewFlagSet("", pflag.ContinueOnError)
 	g.register(all)
+	from := c.fs
+	if c.gfs != nil {
+		from = c.gfs
+	}
 	var args []string
 	all.VisitAll(func(f *pflag.Flag) {
-		given := c.fs.Lookup(f.Name)
+		given := from.Lookup(f.Name)
 		if given == nil || !given.Changed {
 			return
 		}
@@ -33,8 +38,16 @@ func storeFlags(c *call) []string {
 	return args
 }
 
-// storeRef opens the store the global flags name.
-func storeRef(c *call) (cli.StoreRef, error) {
+// storeRef opens the store git uses for any host, quietly (see storeRefFor).
+func storeRef(c *call) (cli.StoreRef, error) { return storeRefFor(c, "", false) }
+
+// storeRefFor opens the store git uses for url: the flags of git's helper
+// line for it, with the global flags given on the command line on top
+// (see resolveStore).
+func storeRefFor(c *call, url string, sayDefault bool) (cli.StoreRef, error) {
+	if err := resolveStore(c, url, sayDefault); err != nil {
+		return cli.StoreRef{}, err
+	}
 	s, err := c.g.openStore()
 	if err != nil {
 		return cli.StoreRef{}, err
@@ -81,7 +94,7 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string) 
 			fs.StringVar(&o.Ref, "ref", "", "store this secret reference instead of a token, and read nothing from stdin: op://VAULT/ITEM/FIELD, or ref:NAME with --resolver")
 		},
 		run: func(c *call) error {
-			ref, err := storeRef(c)
+			ref, err := storeRefFor(c, o.GitURL(), false)
 			if err != nil {
 				return err
 			}

@@ -17,16 +17,16 @@ func logoutCmd() command {
 			fs.BoolVar(&o.All, "all", false, "remove every matching token (every host, unless --host is given)")
 		},
 		run: func(c *call) error {
-			ref, err := storeRef(c)
+			if o.All && !c.fs.Changed("host") {
+				o.Host = ""
+			}
+			ref, err := storeRefFor(c, cli.HostURL("https", o.Host, o.Path), true)
 			if err != nil {
 				return err
 			}
 			o.StoreRef, o.Stdout = ref, c.stdout
 			o.HasUsername = c.fs.Changed("username")
 			o.HasPath = c.fs.Changed("path")
-			if o.All && !c.fs.Changed("host") {
-				o.Host = ""
-			}
 			return cli.Logout(c.ctx, o)
 		},
 	}

@@ -88,7 +88,8 @@ type call struct {
 	ctx    context.Context
 	g      *globals
 	fs     *pflag.FlagSet
-	args   []string // positional arguments after the command name
+	gfs    *pflag.FlagSet // the global flags in effect when not fs (see resolveStore)
+	args   []string       // positional arguments after the command name
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer

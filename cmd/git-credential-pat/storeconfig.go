@@ -1,0 +1,120 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+)
+
+// newGlobalFlags is a flag set with only the global flags, bound to g: the
+// same definitions git's runs of the helper parse.
+func newGlobalFlags(g *globals) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("git-credential-pat", pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	g.register(fs)
+	return fs
+}
+
+// resolveStore makes the command work on the store git uses for url
+// (scheme://host[/path]; "" for a host no credential.<url>.helper names):
+// the flags of the first git-credential-pat line git runs for it, with the
+// global flags given on the command line on top. With no such line the
+// command-line flags (or the defaults) stay, and with sayDefault a note
+// says so when no store flags were given (login warns in its own words,
+// doctor reports it as a check).
+func resolveStore(c *call, url string, sayDefault bool) error {
+	forWhat := url
+	if forWhat == "" {
+		forWhat = "any host"
+	}
+	ours, err := cli.OurHelpers(c.ctx, "", url)
+	if err != nil {
+		return fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", forWhat, err)
+	}
+	if len(ours) == 0 {
+		if sayDefault && len(storeFlags(c)) == 0 { // flags given: the user chose
+			fmt.Fprintf(c.stderr, "git-credential-pat: note: git runs no git-credential-pat helper for %s, so this uses the default store %s (make git use it with: git-credential-pat setup)\n", forWhat, c.g.store)
+		}
+		return nil
+	}
+	line := ours[0]
+	if len(ours) > 1 {
+		fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the one git runs first: %s (%s)\n", len(ours), forWhat, line.Value, line.Where())
+	}
+	var g globals
+	fs := newGlobalFlags(&g)
+	err = fs.Parse(cli.HelperArgs(line.Value))
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
+	}
+	if err == nil {
+		_, err = g.openStore() // what git's runs of the line do first
+	}
+	if err != nil {
+		return fmt.Errorf("git runs the helper line %q (%s), which cannot work: %v; fix it with: git-credential-pat --store NAME setup%s", line.Value, line.Where(), err, scopeFlag(line.Scope))
+	}
+	var setErr error
+	c.fs.Visit(func(f *pflag.Flag) {
+		if fs.Lookup(f.Name) == nil || setErr != nil {
+			return
+		}
+		v := f.Value.String()
+		if v == "" && f.Value.Type() == "duration" {
+			v = "0"
+		}
+		setErr = fs.Set(f.Name, v)
+	})
+	if setErr != nil {
+		return setErr
+	}
+	c.g, c.gfs = &g, fs
+	return nil
+}
+
+// scopeFlag is the setup flag that writes into scope.
+func scopeFlag(scope string) string {
+	switch scope {
+	case "local", "system":
+		return " --" + scope
+	}
+	return ""
+}
+
+// validateHelperArgs checks the flags of a helper line as git's runs of it
+// will parse them, and what parsing alone lets through: the store names,
+// durations that cannot be negative, and paths that must not depend on the
+// directory git runs in.
+func validateHelperArgs(args []string) error {
+	var g globals
+	fs := newGlobalFlags(&g)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
+	}
+	for _, p := range []struct{ flag, path string }{{"file", g.opts.File}, {"socket", g.opts.Socket}} {
+		if p.path != "" && !filepath.IsAbs(p.path) {
+			abs, err := filepath.Abs(p.path)
+			if err != nil {
+				abs = "/FULL/PATH"
+			}
+			return fmt.Errorf("--%s %s is a relative path, which git would look up in the directory of each repository; give the full path: --%s %s", p.flag, p.path, p.flag, abs)
+		}
+	}
+	for _, d := range []struct {
+		flag string
+		v    time.Duration
+	}{{"lock-timeout", g.opts.LockTimeout}, {"keychain-timeout", g.opts.KeychainTimeout}, {"resolver-timeout", g.opts.ResolverTimeout}} {
+		if d.v < 0 {
+			return fmt.Errorf("--%s %v is negative; give a duration like 5s", d.flag, d.v)
+		}
+	}
+	_, err := g.openStore()
+	return err
+}

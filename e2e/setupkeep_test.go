@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// globalHelpers is the credential.helper list of ~/.gitconfig.
+func globalHelpers(t *testing.T, e *gittest.Env) string {
+	t.Helper()
+	out, _, _ := e.Git(t, "", "", "config", "--global", "--get-all", "credential.helper")
+	return out
+}
+
+// Running setup again, in any variant that names no store, keeps the store
+// flags of the line already there; only store flags change it.
+func TestSetupKeepsTheConfiguredLine(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string // the second setup
+		want string   // the line after it; "" = unchanged
+		out  string   // in its output
+	}{
+		{"setup", []string{"setup"}, "", "already uses"},
+		{"setup --rewrite-ssh --host github.com", []string{"setup", "--rewrite-ssh", "--host", "github.com"}, "", "added url.https://github.com/.insteadOf = git@github.com:"},
+		{"setup from another copy of the program", []string{"OTHER", "setup"}, "OTHER --cache-for 1h0m0s --store keychain", "keeping the flags of"},
+		{"store flags replace it", []string{"--store", "file", "setup"}, bin + " --store file", "added credential.helper = " + bin + " --store file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			if _, stderr, code := runBin(t, e, "", "--store", "keychain", "--cache-for", "1h", "setup"); code != 0 {
+				t.Fatalf("setup: %s", stderr)
+			}
+			before := globalHelpers(t, e)
+			if before != "\n"+bin+" --cache-for 1h0m0s --store keychain\n" {
+				t.Fatalf("first setup wrote %q", before)
+			}
+			var out, stderr string
+			var code int
+			if tc.args[0] == "OTHER" {
+				// install.sh into another prefix: git runs the new copy, same flags.
+				other := filepath.Join(t.TempDir(), "git-credential-pat")
+				data, err := os.ReadFile(bin)
+				if err != nil || os.WriteFile(other, data, 0o755) != nil {
+					t.Fatal(err)
+				}
+				tc.want = strings.ReplaceAll(tc.want, "OTHER", other)
+				tr, err := runExe(e, other, "", tc.args[1:]...)
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, stderr, code = tr.stdout, tr.stderr, tr.code
+			} else {
+				out, stderr, code = runBin(t, e, "", tc.args...)
+			}
+			if code != 0 || !strings.Contains(out, tc.out) {
+				t.Fatalf("%v: exit %d\n%s%s", tc.args, code, out, stderr)
+			}
+			want := before
+			if tc.want != "" {
+				want = "\n" + tc.want + "\n"
+			}
+			if got := globalHelpers(t, e); got != want {
+				t.Fatalf("after %v: credential.helper = %q, want %q", tc.args, got, want)
+			}
+		})
+	}
+}
+
+// setup refuses a line git could not run, before writing anything; doctor
+// fails on such a line when it is already there.
+func TestSetupValidatesTheLine(t *testing.T) {
+	e := gittest.NewEnv(t)
+	gitconfig := filepath.Join(e.Home, ".gitconfig")
+	tests := []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--store", "files", "setup"}, `unknown store "files"`},
+		{[]string{"--store", "file,,env", "setup"}, "empty name"},
+		{[]string{"--file", "relative/creds", "setup"}, "--file relative/creds is a relative path"},
+		{[]string{"--store", "cache", "--socket", "sock", "setup"}, "--socket sock is a relative path"},
+		{[]string{"--lock-timeout", "-1s", "setup"}, "--lock-timeout -1s is negative"},
+		{[]string{"--timeout", "soon", "--store", "cache", "setup"}, "want seconds or a duration"},
+	}
+	for _, tc := range tests {
+		_, stderr, code := runBin(t, e, "", tc.args...)
+		if code == 0 || !strings.Contains(stderr, tc.err) {
+			t.Errorf("%v: exit %d, stderr %q; want an error with %q", tc.args, code, stderr, tc.err)
+		}
+		if _, err := os.Stat(gitconfig); err == nil {
+			data, _ := os.ReadFile(gitconfig)
+			t.Fatalf("%v wrote ~/.gitconfig:\n%s", tc.args, data)
+		}
+	}
+
+	// A broken line already there (written by hand, or by an older
+	// version): setup without store flags does not keep it, doctor fails.
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", "")
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin+" --store files")
+	if _, stderr, code := runBin(t, e, "", "setup"); code == 0 || !strings.Contains(stderr, "which cannot work") || !strings.Contains(stderr, `unknown store "files"`) {
+		t.Fatalf("setup over a broken line: exit %d, %s", code, stderr)
+	}
+	out, stderr, code := runBin(t, e, "", "doctor")
+	if code == 0 || !strings.Contains(out+stderr, `unknown store "files"`) {
+		t.Fatalf("doctor with a broken helper line: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// runExe runs a program (not necessarily bin) in HOME with e's environment.
+func runExe(e *gittest.Env, exe, stdin string, args ...string) (transcript, error) {
+	cmd := exec.Command(exe, args...)
+	cmd.Env, cmd.Dir = e.Vars, e.Home
+	cmd.Stdin = strings.NewReader(stdin)
+	var o, s strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &s
+	err := cmd.Run()
+	tr := transcript{stdout: o.String(), stderr: s.String()}
+	if ee, ok := err.(*exec.ExitError); ok {
+		tr.code, err = ee.ExitCode(), nil
+	}
+	return tr, err
+}
+
+// install.sh again, over SSH with no session bus, keeps a --store keychain
+// line with its --cache-for and says what the probe would have chosen;
+// --store changes it.
+func TestInstallAgainKeepsTheStore(t *testing.T) {
+	e := installEnv(t)
+	prefix := filepath.Join(e.Home, "prefix")
+	root, _ := filepath.Abs("..")
+	mustInstallSh(t, e, root, "--prefix", prefix, "--no-setup")
+	installed := filepath.Join(prefix, "bin", "git-credential-pat")
+	if tr, err := runExe(e, installed, "", "--store", "keychain", "--cache-for", "1h", "setup"); err != nil || tr.code != 0 {
+		t.Fatalf("setup: %v %+v", err, tr)
+	}
+	before := globalHelpers(t, e)
+
+	out := mustInstallSh(t, e, root, "--prefix", prefix)
+	if got := globalHelpers(t, e); got != before {
+		t.Fatalf("install.sh again changed credential.helper from %q to %q:\n%s", before, got, out)
+	}
+	for _, want := range []string{
+		"Store: keychain (kept: git config --global already runs git-credential-pat with --store keychain",
+		"Note: here the probe would choose --store file (no OS keychain answered: keychain: no D-Bus session bus",
+		"To switch: ./install.sh --store file",
+		"already uses " + installed + " --cache-for 1h0m0s --store keychain; nothing changed",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("install.sh output lacks %q:\n%s", want, out)
+		}
+	}
+
+	mustInstallSh(t, e, root, "--prefix", prefix, "--store", "file")
+	if got := globalHelpers(t, e); got != "\n"+installed+" --store file\n" {
+		t.Fatalf("install.sh --store file: credential.helper = %q", got)
+	}
+}

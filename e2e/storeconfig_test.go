@@ -1,0 +1,164 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// helperLine is the credential.helper value for our binary with flags.
+func helperLine(flags ...string) string {
+	line := bin
+	for _, f := range flags {
+		line += " '" + strings.ReplaceAll(f, "'", `'\''`) + "'"
+	}
+	return line
+}
+
+// Commands with no store flags work on the store of the helper line git
+// runs for the host: login, list and logout all agree with git's fill.
+func TestCommandsUseTheConfiguredStore(t *testing.T) {
+	token := cmdsToken("gho_", rand1)
+	defaultFile := func(e *gittest.Env) string {
+		return filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials")
+	}
+	tests := []struct {
+		name string
+		// config writes the git config; it returns the file the token must
+		// land in for host.
+		config func(t *testing.T, e *gittest.Env, dir string) string
+		host   string
+		note   string // in login's or list's stderr
+	}{
+		{"global --file", func(t *testing.T, e *gittest.Env, dir string) string {
+			f := filepath.Join(dir, "global.creds")
+			runBin(t, e, "", "--file", f, "setup")
+			return f
+		}, "github.com", ""},
+		{"URL-scoped line before the plain one", func(t *testing.T, e *gittest.Env, dir string) string {
+			scoped, plain := filepath.Join(dir, "scoped.creds"), filepath.Join(dir, "plain.creds")
+			writeGlobal(t, e, "[credential]\n\thelper =\n[credential \"https://git.example.com\"]\n\thelper = "+quoteConfig(helperLine("--file", scoped))+
+				"\n[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+"\n")
+			return scoped
+		}, "git.example.com", "2 git-credential-pat helper lines apply to https://git.example.com; this uses the one git runs first: " + helperLine("--file", "SCOPED")},
+		{"plain line before a URL-scoped one", func(t *testing.T, e *gittest.Env, dir string) string {
+			scoped, plain := filepath.Join(dir, "scoped.creds"), filepath.Join(dir, "plain.creds")
+			writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+				"\n[credential \"https://git.example.com\"]\n\thelper = "+quoteConfig(helperLine("--file", scoped))+"\n")
+			return plain
+		}, "git.example.com", "2 git-credential-pat helper lines apply"},
+		{"system URL-scoped line reset by the global one", func(t *testing.T, e *gittest.Env, dir string) string {
+			system, global := filepath.Join(dir, "system.creds"), filepath.Join(dir, "global.creds")
+			sys := filepath.Join(dir, "gitconfig")
+			e.Setenv("GIT_CONFIG_NOSYSTEM", "0")
+			e.Setenv("GIT_CONFIG_SYSTEM", sys)
+			e.MustGit(t, "", "", "config", "--system", "--add", "credential.https://github.com.helper", helperLine("--file", system))
+			runBin(t, e, "", "--file", global, "setup")
+			return global
+		}, "github.com", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			dir := t.TempDir()
+			want := tc.config(t, e, dir)
+
+			tr := cmdsRun(t, e, e.Home, token, "login", "--host", tc.host)
+			if tr.code != 0 || !strings.Contains(tr.stdout, "in store file") {
+				t.Fatalf("login: %+v", tr)
+			}
+			note := strings.ReplaceAll(tc.note, "SCOPED", want)
+			if note != "" && !strings.Contains(tr.stderr, note) || note == "" && tr.stderr != "" {
+				t.Fatalf("login stderr = %q, want the note %q", tr.stderr, note)
+			}
+			assertEntries(t, want, 1)
+			if _, err := os.Stat(defaultFile(e)); err == nil {
+				t.Fatalf("login also wrote the default store %s", defaultFile(e))
+			}
+			// git itself finds the token through the same configuration.
+			out := e.MustGit(t, "", "url=https://"+tc.host+"/acme/app.git\n\n", "credential", "fill")
+			if !strings.Contains(out, "password="+token+"\n") {
+				t.Fatalf("git credential fill = %q", out)
+			}
+			if tr := cmdsRun(t, e, e.Home, "", "logout", "--host", tc.host); tr.code != 0 || !strings.Contains(tr.stdout, "Removed https://x-access-token@"+tc.host) {
+				t.Fatalf("logout: %+v", tr)
+			}
+			assertEntries(t, want, 0)
+		})
+	}
+}
+
+// list and logout say when no helper line names us and they use the
+// default; flags given on the command line win over the configured line;
+// a line that cannot work is an error naming it.
+func TestCommandsStoreFallbacksAndOverrides(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	token := cmdsToken("ghp_", rand1)
+
+	tr := cmdsRun(t, e, e.Home, "", "list")
+	tr.want(t, "No tokens in store file. Add one with: git-credential-pat login\n",
+		"git-credential-pat: note: git runs no git-credential-pat helper for any host, so this uses the default store file (make git use it with: git-credential-pat setup)\n", 0)
+
+	configured, given := filepath.Join(dir, "configured.creds"), filepath.Join(dir, "given.creds")
+	runBin(t, e, "", "--file", configured, "setup")
+	cmdsRun(t, e, e.Home, token, "login", "--file", given, "--no-verify")
+	assertEntries(t, given, 1)
+	if _, err := os.Stat(configured); err == nil {
+		t.Fatal("login --file wrote the configured file too")
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "list", "--file", given); !strings.Contains(tr.stdout, "ghp_****") {
+		t.Fatalf("list --file: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "list"); !strings.HasPrefix(tr.stdout, "No tokens in store file") || tr.stderr != "" {
+		t.Fatalf("list (configured file): %+v", tr)
+	}
+
+	e.MustGit(t, "", "", "config", "--global", "--replace-all", "credential.helper", helperLine("--store", "files"), "git-credential-pat")
+	tr = cmdsRun(t, e, e.Home, "", "list")
+	if tr.code != 1 || !strings.Contains(tr.stderr, `git runs the helper line "`+helperLine("--store", "files")+`" (global, `) ||
+		!strings.Contains(tr.stderr, `unknown store "files"`) {
+		t.Fatalf("list with a broken helper line: %+v", tr)
+	}
+}
+
+// writeGlobal writes ~/.gitconfig as given, for orders git config --add
+// cannot produce.
+func writeGlobal(t *testing.T, e *gittest.Env, text string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(e.Home, ".gitconfig"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// quoteConfig quotes a value for a git config file.
+func quoteConfig(v string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(v) + `"`
+}
+
+// login into a configured --store cache --timeout 8h keeps the entry for
+// 8 hours, not the default 900 seconds.
+func TestLoginUsesConfiguredCacheTimeout(t *testing.T) {
+	e := gittest.NewEnv(t)
+	sockDir := filepath.Join(t.TempDir(), "sock")
+	if err := os.Mkdir(sockDir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	socket := filepath.Join(sockDir, "socket")
+	t.Cleanup(func() { runBin(t, e, "", "cache", "exit", "--socket", socket) })
+	runBin(t, e, "", "--store", "cache", "--timeout", "8h", "--socket", socket, "setup")
+	token := cmdsToken("gho_", rand1)
+	if tr := cmdsRun(t, e, e.Home, token, "login"); tr.code != 0 || !strings.Contains(tr.stdout, "in store cache") || tr.stderr != "" {
+		t.Fatalf("login: %+v", tr)
+	}
+	out, _, _ := runBin(t, e, "", "cache", "status", "--socket", socket)
+	if !strings.Contains(out, "entries: 1\n") || !strings.Contains(out, "next expiry: in 7 hours") {
+		t.Fatalf("cache status after login (want the entry to live 8 hours):\n%s", out)
+	}
+	if got := e.MustGit(t, "", "url=https://github.com/a/b.git\n\n", "credential", "fill"); !strings.Contains(got, "password="+token) {
+		t.Fatalf("fill = %q", got)
+	}
+}

@@ -1,0 +1,280 @@
+package gitconfig
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// timeout bounds one git command.
+const timeout = 30 * time.Second
+
+// ErrNotSet is what Run returns when git config finds no such key (exit
+// status 1 with nothing on stderr).
+var ErrNotSet = errors.New("not set")
+
+// Run runs git in dir with extra environment variables and returns stdout.
+func Run(ctx context.Context, dir string, env []string, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	if len(env) > 0 {
+		cmd.Env = append(os.Environ(), env...)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 1 && stderr.Len() == 0 {
+		return "", ErrNotSet
+	}
+	if err != nil {
+		msg := strings.TrimSpace(stderr.String())
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, msg)
+	}
+	return stdout.String(), nil
+}
+
+// Helper is one credential.helper or credential.<url>.helper setting, in
+// the order git reads them.
+type Helper struct {
+	Scope  string // system, global, local, worktree or command
+	Origin string // file:/path or "command line:"
+	URL    string // the <url> of credential.<url>.helper; "" for credential.helper
+	Value  string
+}
+
+// Key is the setting's name: credential.helper or credential.<url>.helper.
+func (h Helper) Key() string {
+	if h.URL == "" {
+		return "credential.helper"
+	}
+	return "credential." + h.URL + ".helper"
+}
+
+// Where names the setting for a message: `global, /home/a/.gitconfig`,
+// with the URL for a URL-scoped one.
+func (h Helper) Where() string {
+	origin := strings.TrimPrefix(h.Origin, "file:")
+	s := h.Scope
+	if origin != "" && h.Scope != "command" {
+		s += ", " + origin
+	}
+	if h.URL != "" {
+		s += ", " + h.Key()
+	}
+	return s
+}
+
+// All returns every credential.helper and credential.<url>.helper setting
+// git reads in dir (includes followed), in git's order.
+func All(ctx context.Context, dir string) ([]Helper, error) {
+	out, err := Run(ctx, dir, nil, "config", "--null", "--show-scope", "--show-origin", "--get-regexp", `^credential\.(.+\.)?helper$`)
+	if errors.Is(err, ErrNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var hs []Helper
+	fields := strings.Split(out, "\x00")
+	for i := 0; i+2 < len(fields); i += 3 {
+		key, value, _ := strings.Cut(fields[i+2], "\n")
+		h := Helper{Scope: fields[i], Origin: fields[i+1], Value: value}
+		if mid := strings.TrimSuffix(strings.TrimPrefix(key, "credential."), "helper"); mid != "" {
+			h.URL = strings.TrimSuffix(mid, ".")
+		}
+		hs = append(hs, h)
+	}
+	return hs, nil
+}
+
+// Chain applies git's rule to settings read in order: a setting whose URL
+// does not apply is skipped, an empty value clears the list read so far,
+// any other value is appended. applies may be nil: then only the plain
+// credential.helper settings count (what git runs for a URL that no
+// credential.<url>.helper names). lastReset is the last empty setting that
+// applied, or nil.
+func Chain(all []Helper, applies func(Helper) bool) (chain []Helper, lastReset *Helper) {
+	for i, h := range all {
+		if h.URL != "" && (applies == nil || !applies(h)) {
+			continue
+		}
+		if h.Value == "" {
+			chain, lastReset = nil, &all[i]
+			continue
+		}
+		chain = append(chain, h)
+	}
+	return chain, lastReset
+}
+
+// ForURL returns the helpers git runs, in order, for a request to url
+// (scheme://[user@]host[:port][/path], as git builds it from the remote
+// URL before it drops the path for credential.useHttpPath): every setting
+// read in git's order, URL-scoped ones only where their URL matches, an
+// empty value clearing the list so far. url "" means a host no
+// credential.<url>.helper names.
+func ForURL(ctx context.Context, dir, url string) (chain []Helper, lastReset *Helper, all []Helper, err error) {
+	all, err = All(ctx, dir)
+	if err != nil || url == "" {
+		chain, lastReset = Chain(all, nil)
+		return chain, lastReset, all, err
+	}
+	match, err := Matcher(ctx, dir, all, url)
+	if err != nil {
+		return nil, nil, all, err
+	}
+	chain, lastReset = Chain(all, match)
+	return chain, lastReset, all, nil
+}
+
+// schemeRE is how git's url_normalize recognises a URL rather than a
+// partial one ("example.com", "example.com/path").
+var schemeRE = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]*://`)
+
+// Matcher tells which URL-scoped settings apply to url, as git's
+// credential_apply_config decides: a <url> that is a URL is matched by git
+// itself (git config --get-urlmatch on a probe setting per <url>, so host
+// wildcards, default ports, case and percent-encoding are git's), and a
+// partial one ("example.com") field by field as git's match_partial_url.
+func Matcher(ctx context.Context, dir string, all []Helper, url string) (func(Helper) bool, error) {
+	target, err := parsePartial(url)
+	if err != nil || target.host == "" || target.protocol == "" {
+		return nil, fmt.Errorf("gitconfig: %q is not a URL like https://host/path", url)
+	}
+	// One probe setting per distinct <url>, added through GIT_CONFIG_COUNT
+	// (which, unlike -c, takes any key), after the ones already set.
+	base := 0
+	if n, err := strconv.Atoi(os.Getenv("GIT_CONFIG_COUNT")); err == nil && n > 0 {
+		base = n
+	}
+	probe := map[string]string{} // <url> -> probe key
+	var env []string
+	for _, h := range all {
+		if h.URL == "" || !schemeRE.MatchString(h.URL) {
+			continue
+		}
+		if _, ok := probe[h.URL]; ok {
+			continue
+		}
+		i := len(probe)
+		name := "gitcredentialpatprobe" + strconv.Itoa(i)
+		probe[h.URL] = "credential." + name
+		env = append(env,
+			"GIT_CONFIG_KEY_"+strconv.Itoa(base+i)+"=credential."+h.URL+"."+name,
+			"GIT_CONFIG_VALUE_"+strconv.Itoa(base+i)+"=1")
+	}
+	matched := map[string]bool{} // probe key -> matched
+	if len(probe) > 0 {
+		env = append(env, "GIT_CONFIG_COUNT="+strconv.Itoa(base+len(probe)))
+		out, err := Run(ctx, dir, env, "config", "--get-urlmatch", "credential", url)
+		if err != nil && !errors.Is(err, ErrNotSet) {
+			return nil, err
+		}
+		for _, l := range strings.Split(out, "\n") {
+			key, _, _ := strings.Cut(l, " ")
+			matched[strings.ToLower(key)] = true
+		}
+	}
+	return func(h Helper) bool {
+		if h.URL == "" {
+			return true
+		}
+		if key, ok := probe[h.URL]; ok {
+			return matched[key]
+		}
+		want, err := parsePartial(h.URL)
+		return err == nil && want.matches(target)
+	}, nil
+}
+
+// parts are the fields git's credential_from_url_1 takes from a URL.
+type parts struct{ protocol, username, host, path string }
+
+// parsePartial splits a (possibly partial) URL as git's
+// credential_from_potentially_partial_url does.
+func parsePartial(url string) (parts, error) {
+	var p parts
+	cp := url
+	protoEnd := strings.Index(url, "://")
+	if protoEnd >= 0 {
+		cp = url[protoEnd+3:]
+	}
+	slash := strings.IndexAny(cp, "/?#")
+	if slash < 0 {
+		slash = len(cp)
+	}
+	at := strings.IndexByte(cp, '@')
+	colon := strings.IndexByte(cp, ':')
+	host := cp
+	switch {
+	case at < 0 || slash <= at:
+	case colon < 0 || at <= colon:
+		p.username = decode(cp[:at])
+		host = cp[at+1:]
+	default:
+		p.username = decode(cp[:colon])
+		host = cp[at+1:]
+	}
+	if protoEnd > 0 {
+		p.protocol = url[:protoEnd]
+	}
+	rest := host
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		p.host, rest = decode(host[:i]), host[i:]
+	} else {
+		p.host, rest = decode(host), ""
+	}
+	rest = strings.TrimLeft(rest, "/")
+	if rest != "" {
+		p.path = decode(rest)
+		for len(p.path) > 1 && strings.HasSuffix(p.path, "/") {
+			p.path = p.path[:len(p.path)-1]
+		}
+	}
+	for _, v := range []string{p.protocol, p.username, p.host, p.path} {
+		if strings.ContainsAny(v, "\n\x00") {
+			return parts{}, errors.New("newline or NUL in URL")
+		}
+	}
+	return p, nil
+}
+
+// matches is git's credential_match without the password: every field
+// want names must equal have's.
+func (want parts) matches(have parts) bool {
+	eq := func(w, h string) bool { return w == "" || w == h }
+	return eq(want.protocol, have.protocol) && eq(want.host, have.host) && eq(want.path, have.path) && eq(want.username, have.username)
+}
+
+// decode undoes %XX escapes as git's url_decode_mem does (other bytes,
+// including '+', stay as they are).
+func decode(s string) string {
+	if !strings.Contains(s, "%") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}

@@ -1,0 +1,179 @@
+package gitconfig
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// isolate points git at a temporary system and global config and hides
+// the machine's own.
+func isolate(t *testing.T, system, global string) string {
+	t.Helper()
+	if _, err := exec.LookPath("git"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal(err)
+		}
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	t.Setenv("HOME", dir)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "xdg"))
+	t.Setenv("GIT_CONFIG_NOSYSTEM", "0")
+	t.Setenv("GIT_CONFIG_SYSTEM", write("system", system))
+	t.Setenv("GIT_CONFIG_GLOBAL", write("global", global))
+	t.Setenv("GIT_CONFIG_COUNT", "0")
+	t.Setenv("GIT_CONFIG_PARAMETERS", "")
+	t.Setenv("GIT_TERMINAL_PROMPT", "0")
+	t.Setenv("GIT_ASKPASS", "")
+	t.Setenv("SSH_ASKPASS", "")
+	return dir
+}
+
+// traceFill runs a real `git credential fill` for url with GIT_TRACE and
+// returns the helper commands git ran, in order (without the action).
+func traceFill(t *testing.T, dir, url string) []string {
+	t.Helper()
+	cmd := exec.Command("git", "credential", "fill")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_TRACE=1")
+	cmd.Stdin = strings.NewReader("url=" + url + "\n\n")
+	out, _ := cmd.CombinedOutput() // fails: no helper answers, no prompt
+	var ran []string
+	for _, l := range strings.Split(string(out), "\n") {
+		_, c, ok := strings.Cut(l, "trace: run_command: '")
+		if ok && strings.HasSuffix(c, " get'") {
+			ran = append(ran, strings.TrimSuffix(c, " get'"))
+		}
+	}
+	return ran
+}
+
+// command is what git runs for a helper value (see git's credential.c).
+func command(v string) string {
+	switch {
+	case strings.HasPrefix(v, "!"):
+		return v[1:]
+	case filepath.IsAbs(v):
+		return v
+	}
+	return "git credential-" + v
+}
+
+const systemConfig = `[credential "https://example.com"]
+	helper = "!: system-url"
+[credential]
+	helper = "!: system-plain"
+[credential "https://system.example.net"]
+	helper = "!: system-only"
+`
+
+const globalConfig = `[credential]
+	helper =
+	helper = /bin/true git-credential-pat --store keychain
+[credential "https://*.example.com"]
+	helper = "!: wildcard"
+[credential "example.com"]
+	helper = "!: partial-host"
+[credential "example.com/acme"]
+	helper = "!: partial-path"
+[credential "https://example.com/acme"]
+	helper = "!: url-path"
+[credential "https://EXAMPLE.com:443/"]
+	helper = "!: default-port"
+[credential "https://example.com:8443"]
+	helper = "!: port"
+[credential "https://alice@example.com"]
+	helper = "!: user"
+[credential]
+	helper = store
+[credential "https://other.example.org"]
+	helper =
+	helper = "!: other-only"
+[credential "http://example.com"]
+	helper = "!: plain-http"
+`
+
+// ForURL must list exactly the helpers a real git fill runs, in order:
+// the system URL-scoped helper before the global reset is gone, wildcards,
+// partial URLs, paths, ports, users and URL-scoped resets as git does them.
+func TestForURLMatchesGitTrace(t *testing.T) {
+	dir := isolate(t, systemConfig, globalConfig)
+	for _, url := range []string{
+		"https://example.com/acme/repo.git",
+		"https://example.com/acmeco/repo.git",
+		"https://example.com/other/x.git",
+		"https://git.example.com/x.git",
+		"https://example.com:8443/x.git",
+		"https://alice@example.com/x.git",
+		"https://bob@example.com/x.git",
+		"https://other.example.org/x.git",
+		"https://system.example.net/x.git",
+		"http://example.com/x.git",
+		"https://github.com/o/r.git",
+	} {
+		t.Run(url, func(t *testing.T) {
+			want := traceFill(t, dir, url)
+			if len(want) == 0 {
+				t.Fatalf("git ran no helper for %s; the trace format changed?", url)
+			}
+			chain, _, _, err := ForURL(context.Background(), dir, url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, h := range chain {
+				got = append(got, command(h.Value))
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("ForURL(%s) = %q\ngit ran       %q", url, got, want)
+			}
+		})
+	}
+}
+
+func TestChain(t *testing.T) {
+	h := func(scope, url, v string) Helper { return Helper{Scope: scope, URL: url, Value: v} }
+	all := []Helper{
+		h("system", "", "osxkeychain"),
+		h("system", "https://a.example", "manager"),
+		h("global", "", ""),
+		h("global", "", "store"),
+		h("global", "https://dev.azure.com", "manager"),
+		h("global", "", "/bin/git-credential-pat"),
+		h("local", "", "cache"),
+	}
+	tests := []struct {
+		name    string
+		applies func(Helper) bool
+		want    []string
+	}{
+		{"plain", nil, []string{"store", "/bin/git-credential-pat", "cache"}},
+		{"azure", func(h Helper) bool { return h.URL == "https://dev.azure.com" }, []string{"store", "manager", "/bin/git-credential-pat", "cache"}},
+		{"system url reset by global", func(h Helper) bool { return h.URL == "https://a.example" }, []string{"store", "/bin/git-credential-pat", "cache"}},
+	}
+	for _, tc := range tests {
+		chain, reset := Chain(all, tc.applies)
+		var vals []string
+		for _, e := range chain {
+			vals = append(vals, e.Value)
+		}
+		if !reflect.DeepEqual(vals, tc.want) {
+			t.Errorf("%s: chain = %q, want %q", tc.name, vals, tc.want)
+		}
+		if reset == nil || reset.Scope != "global" {
+			t.Errorf("%s: last reset = %+v", tc.name, reset)
+		}
+	}
+}
