@@ -11,15 +11,6 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
 
-// helperLine is a credential.helper value that runs our binary with flags.
-func helperLine(flags ...string) string {
-	line := bin
-	for _, f := range flags {
-		line += " '" + strings.ReplaceAll(f, "'", `'\''`) + "'"
-	}
-	return line
-}
-
 // fillPassword runs `git credential fill` for https://host in dir with the
 // helpers git config names, and returns the password git got ("" for none:
 // git then fails, as it may not prompt).

@@ -34,13 +34,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// helperArgs returns git -c options that make our binary the only helper.
-func helperArgs(flags ...string) []string {
+// helperLine is the credential.helper value that runs our binary with flags.
+func helperLine(flags ...string) string {
 	line := bin
 	for _, f := range flags {
 		line += " '" + strings.ReplaceAll(f, "'", `'\''`) + "'"
 	}
-	return []string{"-c", "credential.helper=", "-c", "credential.helper=" + line}
+	return line
+}
+
+// helperArgs returns git -c options that make our binary the only helper.
+func helperArgs(flags ...string) []string {
+	return []string{"-c", "credential.helper=", "-c", "credential.helper=" + helperLine(flags...)}
 }
 
 // credential runs `git credential ACTION` with our helper and returns stdout.

@@ -9,15 +9,6 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
 
-// helperLine is the credential.helper value for our binary with flags.
-func helperLine(flags ...string) string {
-	line := bin
-	for _, f := range flags {
-		line += " '" + strings.ReplaceAll(f, "'", `'\''`) + "'"
-	}
-	return line
-}
-
 // Commands with no store flags work on the store of the helper line git
 // runs for the host: login, list and logout all agree with git's fill.
 func TestCommandsUseTheConfiguredStore(t *testing.T) {
