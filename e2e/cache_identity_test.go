@@ -118,7 +118,7 @@ func TestTokenCommandsMakeCacheForget(t *testing.T) {
 			}
 			run := func(stdin string, args ...string) {
 				t.Helper()
-				if _, stderr, code := runBin(t, e, stdin, append([]string{"--file", file}, args...)...); code != 0 {
+				if _, stderr, code := runBin(t, e, stdin, append([]string{"--store", "file", "--file", file}, args...)...); code != 0 {
 					t.Fatalf("%s: exit %d: %s", args[0], code, stderr)
 				}
 			}
