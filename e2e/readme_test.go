@@ -72,12 +72,16 @@ var readmeVolatile = []struct {
 	{regexp.MustCompile(`git-credential-pat (devel|v\d[^\s)]*)( \(commit [0-9a-f]+, built [^)]*\))?`), "git-credential-pat VERSION"}, // version, doctor
 }
 
+// normaliseVolatile replaces readmeVolatile, and drops spaces at the ends
+// of lines (editors strip them from the README; login's prompt ends in one).
 func normaliseVolatile(s string) string {
 	for _, v := range readmeVolatile {
 		s = v.re.ReplaceAllString(s, v.placeholder)
 	}
-	return s
+	return trailingSpace.ReplaceAllString(s, "")
 }
+
+var trailingSpace = regexp.MustCompile(`(?m)[ \t]+$`)
 
 // shown is one command a README block shows, as its script states it.
 type shown struct {
@@ -105,6 +109,13 @@ func loadScript(path string) ([]shown, error) {
 			continue
 		}
 		s := shown{display: strings.TrimSpace(rest)}
+		if d, ok := strings.CutPrefix(s.display, "-tty "); ok {
+			// What is typed at the terminal is not shown.
+			s.display = strings.TrimSpace(d)
+			if j := strings.LastIndex(s.display, " < "); j >= 0 {
+				s.display = s.display[:j]
+			}
+		}
 		next := ""
 		if i+1 < len(lines) {
 			next = strings.Join(strings.Fields(lines[i+1]), " ")
@@ -188,7 +199,7 @@ type recorder struct {
 func (r *recorder) add(script, out string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.outputs[script] = append(r.outputs[script], out)
+	r.outputs[script] = append(r.outputs[script], trailingSpace.ReplaceAllString(out, ""))
 }
 
 func TestREADME(t *testing.T) {
@@ -322,6 +333,13 @@ func readmeSetup(env *testscript.Env) error {
 		env.Setenv(kv[0], kv[1])
 	}
 	env.Values["script"] = strings.TrimPrefix(filepath.Base(env.WorkDir), "script-")
+	var keys []string
+	for _, kv := range env.Vars {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			keys = append(keys, k)
+		}
+	}
+	env.Values["envkeys"] = keys // for show -tty, which runs the command itself
 	vars := env.Vars
 	env.Defer(func() { stopCacheDaemon(vars, home) })
 	return nil
@@ -358,16 +376,30 @@ func linkOrCopy(src, dst string) error {
 // stdout and stderr are merged as on a terminal; the output, with the
 // script's HOME and XDG_RUNTIME_DIR printed as the README prints them and
 // readmeVolatile replaced, becomes stdout for the next cmp.
+//
+// "show -tty CMD ARGS... < FILE" gives the command a terminal as stdin and
+// types FILE there once the command has turned echo off, as a person
+// typing a token at a hidden prompt; the README shows "$ CMD ARGS...".
 func (r *recorder) show(ts *testscript.TestScript, neg bool, args []string) {
+	tty := len(args) > 0 && args[0] == "-tty"
+	if tty {
+		args = args[1:]
+	}
 	stdin := os.DevNull
 	if n := len(args); n >= 2 && args[n-2] == "<" {
 		stdin, args = ts.MkAbs(args[n-1]), args[:n-2]
 	}
-	if len(args) == 0 {
-		ts.Fatalf("usage: show CMD [ARGS...] [< FILE]")
+	if len(args) == 0 || tty && stdin == os.DevNull {
+		ts.Fatalf("usage: show [-tty] CMD [ARGS...] [< FILE] (-tty needs < FILE: what is typed)")
 	}
-	err := ts.Exec("sh", append([]string{"-c", `f=$1; shift; exec "$@" <"$f" 2>&1`, "sh", stdin}, args...)...)
-	out := ts.ReadFile("stdout")
+	var out string
+	var err error
+	if tty {
+		out, err = showOnTTY(ts, args, stdin)
+	} else {
+		err = ts.Exec("sh", append([]string{"-c", `f=$1; shift; exec "$@" <"$f" 2>&1`, "sh", stdin}, args...)...)
+		out = ts.ReadFile("stdout")
+	}
 	for _, p := range [][2]string{{ts.Getenv("XDG_RUNTIME_DIR"), readmeRuntime}, {ts.Getenv("HOME"), readmeHome}} {
 		out = strings.ReplaceAll(out, p[0], p[1])
 	}
@@ -381,4 +413,37 @@ func (r *recorder) show(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("show %s: %v", strings.Join(args, " "), err)
 	}
 	fmt.Fprint(ts.Stdout(), normaliseVolatile(out))
+}
+
+// showOnTTY runs args in the script's directory and environment with
+// runOnTTY, typing the content of the file input.
+func showOnTTY(ts *testscript.TestScript, args []string, input string) (string, error) {
+	typed, err := os.ReadFile(input)
+	if err != nil {
+		return "", err
+	}
+	keys, _ := ts.Value("envkeys").([]string)
+	env := []string{"PWD=" + ts.MkAbs(".")}
+	for _, k := range keys {
+		env = append(env, k+"="+ts.Getenv(k))
+	}
+	path := args[0]
+	if !strings.Contains(path, "/") {
+		for _, dir := range filepath.SplitList(ts.Getenv("PATH")) {
+			if p := filepath.Join(dir, path); isExecutable(p) {
+				path = p
+				break
+			}
+		}
+	}
+	cmd := exec.Command(path, args[1:]...)
+	cmd.Env, cmd.Dir = env, ts.MkAbs(".")
+	out, err := runOnTTY(cmd, string(typed))
+	ts.Logf("[terminal output]\n%s", out)
+	return out, err
+}
+
+func isExecutable(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular() && fi.Mode()&0o111 != 0
 }
