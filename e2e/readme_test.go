@@ -226,7 +226,7 @@ func TestREADME(t *testing.T) {
 	}
 
 	rec := &recorder{outputs: map[string][]string{}}
-	t.Run("scripts", func(t *testing.T) {
+	ok := t.Run("scripts", func(t *testing.T) {
 		testscript.Run(t, testscript.Params{
 			Dir:           scriptDir,
 			UpdateScripts: *updateREADME,
@@ -234,6 +234,9 @@ func TestREADME(t *testing.T) {
 			Cmds:          map[string]func(*testscript.TestScript, bool, []string){"show": rec.show},
 		})
 	})
+	if !ok {
+		t.Logf("a script's output changed: if the new output is right, run go test ./e2e -run TestREADME -update (rewrites the scripts' expected output and the README blocks; review the diff)")
+	}
 
 	t.Run("blocks", func(t *testing.T) {
 		seen := map[string]bool{}
