@@ -38,8 +38,10 @@ import (
 //	cmp stdout doctor.out
 //
 // "show" runs the command with stdout and stderr merged, as a terminal
-// shows them ("show CMD ARGS < FILE" reads stdin from FILE), and prints
-// $HOME as /home/you and $XDG_RUNTIME_DIR as /run/user/1000. TestREADME
+// shows them ("show CMD ARGS < FILE" reads stdin from FILE; "show -tty CMD
+// ARGS < FILE" types FILE at a hidden prompt on a pseudo-terminal and the
+// README shows only "$ CMD ARGS"), and prints $HOME as /home/you and
+// $XDG_RUNTIME_DIR as /run/user/1000. TestREADME
 // runs every script, then checks that each marked README block is exactly
 // "$ CMD ARGS" followed by the asserted output, for every show in order,
 // after replacing the parts that change from run to run (readmeVolatile)
