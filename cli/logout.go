@@ -86,6 +86,11 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		// The exact entry, token included, so others stay (git 2.42 rule).
 		q := c.Persistent()
 		q.PasswordExpiryUTC, q.OAuthRefreshToken = 0, ""
+		if erasesOthers(q, before, o) {
+			// git's reject also erases an owner or host-wide entry holding
+			// the rejected token; logout --path removes that path's only.
+			q.Password, q.HasPassword = "", false
+		}
 		if err := o.Store.Erase(ctx, q); err != nil {
 			return fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
 		}
@@ -112,6 +117,17 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		return fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
 	}
 	return nil
+}
+
+// erasesOthers reports whether erasing q would also remove an entry the
+// flags do not select.
+func erasesOthers(q credential.Credential, entries []credential.Credential, o LogoutOptions) bool {
+	for _, e := range entries {
+		if !o.selects(e) && credential.Erasable(q, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // logoutBlind erases through a store that cannot list: it cannot say what
