@@ -110,15 +110,22 @@ func (r *resolving) Erase(ctx context.Context, q credential.Credential) error {
 	return r.inner.Erase(ctx, q)
 }
 
-// holdsReference reports whether inner has an entry with c's key whose
-// password is a reference.
+// holdsReference reports whether the entry that answers c is a reference
+// standing for c: the one with c's key, or an owner or host-wide entry whose
+// reference resolves to c's password (git before 2.46 stores back what get
+// returned for each repository below it; a plain copy would leak the
+// secret to disk and outlive the reference).
 func (r *resolving) holdsReference(ctx context.Context, c credential.Credential) bool {
 	have, err := r.inner.Get(ctx, c)
-	if err != nil || !credential.SameKey(have, c) {
+	if err != nil {
 		return false
 	}
-	_, isRef := r.res.parse(have.Password)
-	return isRef
+	ref, isRef := r.res.parse(have.Password)
+	if !isRef || credential.SameKey(have, c) {
+		return isRef
+	}
+	secret, err := r.res.resolve(ctx, ref)
+	return err == nil && secret == c.Password
 }
 
 // resolver turns a reference into a secret by running a command.
