@@ -17,12 +17,13 @@ func isTerminal(r io.Reader) bool {
 }
 
 // unknownCommand says that word is no command and which one was probably
-// meant (a person at a terminal typed it; git's unknown actions are
-// ignored silently elsewhere).
-func unknownCommand(word string) string {
+// meant, as the command line "git-credential-pat " + run + that command
+// (a person at a terminal typed it; git's unknown actions are ignored
+// silently elsewhere).
+func unknownCommand(word, run string) string {
 	msg := fmt.Sprintf("unknown command %q", word)
 	if near := nearestCommand(word); near != "" {
-		msg += fmt.Sprintf("; did you mean %s? (git-credential-pat %s)", near, near)
+		msg += fmt.Sprintf("; did you mean %s? (git-credential-pat %s%s)", near, run, near)
 	}
 	return msg + "; run git-credential-pat help to see the commands"
 }
