@@ -18,11 +18,21 @@ uninstall=0
 purge=0
 yes=0
 install_opts=""
+# needvalue OPTION COUNT: OPTION must be followed by a value.
+needvalue() {
+	if [ "$2" -lt 2 ]; then
+		case "$1" in
+		--prefix) echo "install.sh: --prefix needs a directory: ./install.sh --prefix DIR (for example --prefix \"\$HOME/.local\")" >&2 ;;
+		*) echo "install.sh: $1 needs a value: ./install.sh $1 NAME (file, keychain, cache or env)" >&2 ;;
+		esac
+		exit 1
+	fi
+}
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--prefix) prefix="$2"; shift 2 ;;
+	--prefix) needvalue "$1" $#; prefix="$2"; shift 2 ;;
 	--prefix=*) prefix="${1#--prefix=}"; shift ;;
-	--store) store="$2"; install_opts="$install_opts $1"; shift 2 ;;
+	--store) needvalue "$1" $#; store="$2"; install_opts="$install_opts $1"; shift 2 ;;
 	--store=*) store="${1#--store=}"; install_opts="$install_opts --store"; shift ;;
 	--no-setup) do_setup=0; install_opts="$install_opts $1"; shift ;;
 	--uninstall) uninstall=1; shift ;;
@@ -118,6 +128,7 @@ if ! command -v git >/dev/null 2>&1; then
 fi
 
 cd "$(dirname "$0")"
+echo "Building git-credential-pat with $(go env GOVERSION) (the first build downloads its modules and compiles them: about a minute)..."
 mkdir -p "$bindir"
 tmp="$bindir/.git-credential-pat.$$"
 trap 'rm -f "$tmp"' EXIT

@@ -126,11 +126,25 @@ func (r *resolving) Erase(ctx context.Context, q credential.Credential) error {
 	return r.inner.Erase(ctx, q)
 }
 
-// holdsReference reports whether inner has an entry with c's key that is
-// a marked secret reference.
+// holdsReference reports whether the entry that answers c is a marked
+// secret reference standing for c: the one with c's key, or an owner or
+// host-wide reference that resolves to c's password (git before 2.46 stores
+// back what get returned for each repository below it; a plain copy would
+// leak the secret to disk and outlive the reference).
 func (r *resolving) holdsReference(ctx context.Context, c credential.Credential) bool {
 	have, err := r.inner.Get(ctx, c)
-	return err == nil && credential.SameKey(have, c) && have.SecretRef
+	if err != nil || !have.SecretRef {
+		return false
+	}
+	if credential.SameKey(have, c) {
+		return true
+	}
+	ref, ok := r.res.parse(have.Password)
+	if !ok {
+		return false
+	}
+	secret, err := r.res.resolve(ctx, ref)
+	return err == nil && secret == c.Password
 }
 
 // resolver turns a reference into a secret by running a command.

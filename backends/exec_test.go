@@ -435,3 +435,49 @@ func TestLooksLikeReference(t *testing.T) {
 		}
 	}
 }
+
+// An owner's token kept as a reference: git before 2.46 (no state[]) stores
+// back the resolved token for every repository it served. That must not
+// write the secret in plain text as a path entry, which would also outlive
+// the reference's next rotation. A different token for the repository is
+// still stored.
+func TestResolvingOwnerReferenceNotCopied(t *testing.T) {
+	useResolvers(t)
+	ctx := context.Background()
+	m := &storetest.Memory{}
+	owner := cred("github.com", "alice", "op://vault/item/field")
+	owner.Path, owner.SecretRef = "acme", true
+	if err := m.Store(ctx, owner); err != nil {
+		t.Fatal(err)
+	}
+	srv := &credential.Server{Store: Resolving(m, Options{})}
+	for _, path := range []string{"acme/app.git", "acme/app.git/info/lfs"} {
+		var out strings.Builder
+		if err := srv.Serve(ctx, "get", strings.NewReader("protocol=https\nhost=github.com\npath="+path+"\n"), &out); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(out.String(), "password=ghp_ResolvedFromOp\n") {
+			t.Fatalf("get %s: %q", path, out.String())
+		}
+		back := "protocol=https\nhost=github.com\npath=" + path + "\n" + out.String()
+		if err := srv.Serve(ctx, "store", strings.NewReader(back), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, _ := m.List(ctx)
+	if len(all) != 1 || all[0].Password != "op://vault/item/field" {
+		var urls []string
+		for _, c := range all {
+			urls = append(urls, c.URL())
+		}
+		t.Fatalf("store after get copied the resolved token: %q", urls)
+	}
+	other := cred("github.com", "alice", "ghp_ForOneRepo")
+	other.Path = "acme/special.git"
+	if err := srv.Serve(ctx, "store", strings.NewReader("protocol=https\nhost=github.com\npath=acme/special.git\nusername=alice\npassword=ghp_ForOneRepo\n"), io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := m.Get(ctx, other); err != nil || c.Password != "ghp_ForOneRepo" || c.Path != "acme/special.git" {
+		t.Fatalf("a repository's own token was not stored: %v", err)
+	}
+}

@@ -253,7 +253,7 @@ gitlab.com  -             oauth2    glpat-****gl42       expired            file
 		!strings.Contains(err.Error(), "2 tokens match github.com (https://alice@github.com, https://bob@github.com/acme/app.git); pick one with --username or --path, or remove them all with --all") {
 		t.Fatalf("ambiguous logout: %v", err)
 	}
-	if got, err := logout(LogoutOptions{Host: "github.com", Username: "carol", HasUsername: true}); err != nil || got != "Nothing to remove: no token for github.com, username carol in store file.\n" {
+	if got, err := logout(LogoutOptions{Host: "github.com", Username: "carol", HasUsername: true}); err != nil || got != "Nothing to remove: no token for github.com, username carol in store file; it holds tokens for github.com, gitlab.com (see them with git-credential-pat list).\n" {
 		t.Fatalf("no match: %q %v", got, err)
 	}
 	got, err := logout(LogoutOptions{Host: "github.com", Username: "alice", HasUsername: true})

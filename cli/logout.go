@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -72,7 +73,7 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		}
 	}
 	if len(matches) == 0 {
-		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s.\n", o.describe(), o.Name)
+		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s%s.\n", o.describe(), o.Name, o.storedHint(before))
 		return err
 	}
 	if len(matches) > 1 && !o.All {
@@ -86,6 +87,11 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		// The exact entry, token included, so others stay (git 2.42 rule).
 		q := c.Persistent()
 		q.PasswordExpiryUTC, q.OAuthRefreshToken = 0, ""
+		if erasesOthers(q, before, o) {
+			// git's reject also erases an owner or host-wide entry holding
+			// the rejected token; logout --path removes that path's only.
+			q.Password, q.HasPassword = "", false
+		}
 		if err := o.Store.Erase(ctx, q); err != nil {
 			return fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
 		}
@@ -113,6 +119,36 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		return fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
 	}
 	return nil
+}
+
+// storedHint names the hosts the store does hold, so a logout that
+// matched nothing (often the default host) can be retried.
+func (o LogoutOptions) storedHint(entries []credential.Credential) string {
+	var hosts []string
+	for _, c := range entries {
+		if !slices.ContainsFunc(hosts, func(h string) bool { return strings.EqualFold(h, c.Host) }) {
+			hosts = append(hosts, c.Host)
+		}
+	}
+	slices.Sort(hosts)
+	switch {
+	case len(hosts) == 0:
+		return ", which holds none"
+	case len(hosts) == 1 && !strings.EqualFold(hosts[0], o.Host):
+		return fmt.Sprintf("; it holds tokens for %s only: git-credential-pat %slogout --host %s", hosts[0], o.flagPrefix(), shellQuote(hosts[0]))
+	}
+	return fmt.Sprintf("; it holds tokens for %s (see them with git-credential-pat %slist)", strings.Join(hosts, ", "), o.flagPrefix())
+}
+
+// erasesOthers reports whether erasing q would also remove an entry the
+// flags do not select.
+func erasesOthers(q credential.Credential, entries []credential.Credential, o LogoutOptions) bool {
+	for _, e := range entries {
+		if !o.selects(e) && credential.Erasable(q, e) {
+			return true
+		}
+	}
+	return false
 }
 
 // logoutBlind erases through a store that cannot list: it cannot say what

@@ -45,7 +45,19 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	}
 	old := matches[0]
 	o.Host, o.Protocol, o.Owner, o.Path, o.Username = old.Host, old.Protocol, "", old.Path, old.Username
-	return Login(ctx, o)
+	if err := Login(ctx, o); err != nil {
+		return err
+	}
+	// Older versions copied an owner's or host-wide token to each
+	// repository git pushed to; such a copy still answers for its path.
+	for _, e := range entries {
+		if len(e.Path) > len(old.Path) && e.HasPassword && e.Password == old.Password && e.Protocol == old.Protocol &&
+			strings.EqualFold(e.Host, old.Host) && credential.Covers(e, old) && o.Stderr != nil {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s still holds the old token (a copy stored after a push) and answers for its repositories first; remove it with: git-credential-pat %slogout --host %s --path %s\n",
+				e.URL(), o.flagPrefix(), shellQuote(e.Host), shellQuote(e.Path))
+		}
+	}
+	return nil
 }
 
 func pathSuffix(p string) string {

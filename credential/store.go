@@ -171,11 +171,24 @@ func IsLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func sameSecrets(a, b Credential) bool {
-	return a.Username == b.Username && a.hasUser() == b.hasUser() &&
-		a.Password == b.Password && a.hasPass() == b.hasPass() &&
-		a.PasswordExpiryUTC == b.PasswordExpiryUTC && a.OAuthRefreshToken == b.OAuthRefreshToken &&
-		a.AuthType == b.AuthType && a.Credential == b.Credential
+// alreadyAnswers reports whether have, the entry a get for q returns,
+// makes storing q pointless: it holds the same token for the same user.
+// git before 2.40 sends no password_expiry_utc back and before 2.41 no
+// oauth_refresh_token, so their absence in q is no difference. Only for the
+// very entry q would replace (SameKey) does a new expiry or refresh token
+// count as news; an owner or host-wide entry holding the token already
+// covers the request whatever git says about its expiry.
+func alreadyAnswers(have, q Credential) bool {
+	if have.Username != q.Username || have.hasUser() != q.hasUser() ||
+		have.Password != q.Password || have.hasPass() != q.hasPass() ||
+		have.AuthType != q.AuthType || have.Credential != q.Credential {
+		return false
+	}
+	if !SameKey(have, q) {
+		return true
+	}
+	return (q.PasswordExpiryUTC == 0 || q.PasswordExpiryUTC == have.PasswordExpiryUTC) &&
+		(q.OAuthRefreshToken == "" || q.OAuthRefreshToken == have.OAuthRefreshToken)
 }
 
 // stateMarker fingerprints what a get returned, so that git's store of the
@@ -252,10 +265,10 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 		return nil
 	}
 	// git stores after every success, on every helper. When a get would
-	// already answer with exactly these secrets (for example the owner
-	// token that served org/repo.git), writing again would only churn
-	// keychains or add a redundant path entry.
-	if have, err := s.Store.Get(Peeking(ctx), q.Persistent()); err == nil && Eligible(q, have, s.now()) && sameSecrets(have, q) {
+	// already answer with this token (for example the owner token that
+	// served org/repo.git), writing again would only churn keychains or add
+	// a path copy that outlives a rotate of the owner's token.
+	if have, err := s.Store.Get(Peeking(ctx), q.Persistent()); err == nil && Eligible(q, have, s.now()) && alreadyAnswers(have, q) {
 		s.trace("store", "already stored; not rewriting the store")
 		return nil
 	}

@@ -79,6 +79,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 		wantErr    string // substring of the one stderr line
 	}{
 		{"unknown action ignored", []string{"--file", file, "frobnicate"}, "protocol=https\n", 0, "", ""},
+		{"a typo without a terminal is an unknown action too", []string{"lgoin"}, "", 0, "", ""},
+		{"help for no such command", []string{"help", "nosuch"}, "", 1, "", `help: unknown command "nosuch"; run git-credential-pat help to see the commands`},
+		{"help for a typo", []string{"help", "rotaet"}, "", 1, "", `help: unknown command "rotaet"; did you mean rotate? (git-credential-pat help rotate)`},
 		{"get with nothing stored", []string{"--file", file, "get"}, "protocol=https\nhost=x\n", 0, "", ""},
 		{"missing equals", []string{"--file", file, "store"}, "protocol=https\nhost=x\nghp_secret\n", 1, "", "protocol: line 3: no \"=\""},
 		{"NUL byte", []string{"--file", file, "store"}, "protocol=https\nhost=x\x00y\n", 1, "", "line 2: contains a NUL byte"},

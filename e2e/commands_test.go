@@ -221,7 +221,7 @@ func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
 		t.Fatalf("left after logout --username alice: %v", left)
 	}
 	cmdsRun(t, e, e.Home, "", "logout", "--username", "alice").want(t,
-		"Nothing to remove: no token for github.com, username alice in store file.\n", "", 0)
+		"Nothing to remove: no token for github.com, username alice in store file; it holds tokens for example.org, github.com, gitlab.com (see them with git-credential-pat list).\n", "", 0)
 	cmdsRun(t, e, e.Home, "", "logout", "--host", "gitlab.com", "--all").want(t,
 		"Removed https://x-access-token@gitlab.com (glpat-****gl42) from store file\n", "", 0)
 	if out := credential(t, e, nil, "fill", "protocol=https", "host=github.com"); !strings.Contains(out, "password="+bob) {
@@ -231,6 +231,21 @@ func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
 		"Removed https://carol@example.org (****) from store file\n"+
 		"Removed https://bob@github.com (ghp_****"+bob[36:]+") from store file\n", "", 0)
 	cmdsRun(t, e, e.Home, "", "list").want(t, "No tokens in store file. Add one with: git-credential-pat login\n", "", 0)
+}
+
+// logout with no match (often the default host, github.com) names the
+// hosts the store does hold, so the retry is obvious.
+func TestLogoutNothingToRemoveNamesStoredHosts(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "c d")
+	cmdsRun(t, e, e.Home, "", "--file", file, "logout").want(t,
+		"Nothing to remove: no token for github.com in store file, which holds none.\n", "", 0)
+	cmdsRun(t, e, e.Home, "glpat-"+strings.Repeat("f", 16)+"gl42", "--file", file, "login", "--host", "gitlab.com")
+	cmdsRun(t, e, e.Home, "", "--file", file, "logout").want(t,
+		"Nothing to remove: no token for github.com in store file; it holds tokens for gitlab.com only: git-credential-pat --file '"+file+"' logout --host gitlab.com.\n", "", 0)
+	credential(t, e, []string{"--file", file}, "approve", "protocol=https", "host=example.org", "username=carol", "password=carols-password")
+	cmdsRun(t, e, e.Home, "", "--file", file, "logout", "--host", "gitlab.com", "--username", "bob").want(t,
+		"Nothing to remove: no token for gitlab.com, username bob in store file; it holds tokens for example.org, gitlab.com (see them with git-credential-pat --file '"+file+"' list).\n", "", 0)
 }
 
 // remotes prints the exact set-url commands; --fix runs them, and the

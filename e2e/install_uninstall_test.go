@@ -171,6 +171,10 @@ func TestInstallUninstall(t *testing.T) {
 
 	out := mustInstallSh(t, e, src, "--prefix", prefix)
 	assertInstalled(out)
+	// The build is slow the first time: it says what it is doing before.
+	if !strings.HasPrefix(out, "Building git-credential-pat with go1.") {
+		t.Errorf("install.sh did not start by saying it builds:\n%s", out)
+	}
 	for _, want := range []string{"Installed " + installed, "Installed " + manPage} {
 		if !strings.Contains(out, want) {
 			t.Errorf("install.sh did not say %q:\n%s", want, out)
@@ -353,6 +357,19 @@ func TestInstallShOptionErrors(t *testing.T) {
 		out, err := installSh(t, e, root, append(args, "--prefix", filepath.Join(e.Home, "p"))...)
 		if err == nil || !strings.HasPrefix(out, "install.sh: ") || strings.Count(out, "\n") != 1 {
 			t.Errorf("install.sh %v: %v, want one line of error:\n%s", args, err, out)
+		}
+	}
+	// An option missing its value, at the end of the line: say which.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--prefix"}, "install.sh: --prefix needs a directory: ./install.sh --prefix DIR"},
+		{[]string{"--prefix", filepath.Join(e.Home, "p"), "--store"}, "install.sh: --store needs a value: ./install.sh --store NAME"},
+	} {
+		out, err := installSh(t, e, root, tc.args...)
+		if err == nil || !strings.HasPrefix(out, tc.want) || strings.Count(out, "\n") != 1 {
+			t.Errorf("install.sh %v: %v, want one line %q:\n%s", tc.args, err, tc.want, out)
 		}
 	}
 	if _, err := os.Stat(filepath.Join(e.Home, "p")); !os.IsNotExist(err) {

@@ -29,6 +29,10 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building git-credential-pat:", err)
 		os.Exit(1)
 	}
+	// Whatever an earlier ./install.sh put on PATH, every program the tests
+	// start (git running "helper = pat", doctor, completion scripts) finds
+	// the binary built here first: gittest.NewEnv copies this PATH.
+	os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)

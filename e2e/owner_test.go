@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
@@ -50,4 +51,70 @@ func TestPerOwnerTokensThroughGit(t *testing.T) {
 		t.Fatalf("acme token lost: %q", all)
 	}
 	assertEntries(t, file, 3)
+}
+
+// login --owner, then pushes through the system git (2.39 on Debian 12
+// sends neither password_expiry_utc nor state[] back to store): the store
+// keeps exactly what login stored, rotate --owner changes what pushes use,
+// and logout --path removes that path's token only.
+func TestOwnerTokenAcrossPushesRotateLogout(t *testing.T) {
+	e := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(e)
+	host := strings.TrimPrefix(srv.URL, "https://")
+	first, second := fineGrained("OWN1"), fineGrained("OWN2")
+	srv.RestrictOwner("acme", first)
+	repo := srv.NewRepo(t, "acme/app")
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	h := helperArgs(store...)
+	mustRun := func(stdin string, args ...string) transcript {
+		t.Helper()
+		tr := cmdsRun(t, e, e.Home, stdin, append(store, args...)...)
+		if tr.code != 0 {
+			t.Fatalf("%s: %+v", strings.Join(args, " "), tr)
+		}
+		return tr
+	}
+	list := func() string { t.Helper(); return mustRun("", "list").stdout }
+	work := filepath.Join(e.Home, "work")
+	push := func(n int) {
+		t.Helper()
+		for i := 0; i < n; i++ {
+			e.MustGit(t, work, "", "commit", "--quiet", "--allow-empty", "-m", "push")
+			e.MustGit(t, work, "", append(h, "push", "--quiet", "origin", "HEAD:main")...)
+		}
+	}
+
+	mustRun(first, "login", "--host", host, "--owner", "acme", "--expires", "2099-01-01")
+	afterLogin := list()
+	e.MustGit(t, "", "", append(h, "clone", "--quiet", repo, work)...)
+	push(3)
+	if got := list(); got != afterLogin {
+		t.Fatalf("list after clone and 3 pushes:\n%s\nwant, as after login:\n%s", got, afterLogin)
+	}
+	assertEntries(t, file, 1)
+
+	// rotate --owner: the server now takes only the new token, and pushes use it.
+	srv.RestrictOwner("acme", second)
+	mustRun(second, "rotate", "--host", host, "--owner", "acme")
+	push(1)
+	assertEntries(t, file, 1)
+	afterRotate := list()
+
+	// A token stored for the repository itself (the same token) goes with
+	// logout --path; the owner's stays and pushes keep working.
+	mustRun(second, "login", "--host", host, "--path", "acme/app.git")
+	assertEntries(t, file, 2)
+	tr := mustRun("", "logout", "--host", host, "--path", "acme/app.git")
+	if strings.Count(tr.stdout, "Removed ") != 1 || !strings.Contains(tr.stdout, "/acme/app.git (") {
+		t.Fatalf("logout --path removed other than the path's token:\n%s", tr.stdout)
+	}
+	if got := list(); got != afterRotate {
+		t.Fatalf("list after logout --path:\n%s\nwant:\n%s", got, afterRotate)
+	}
+	push(1)
+	if calls := e.AskpassCalls(); len(calls) != 0 {
+		t.Fatalf("git prompted: %q", calls)
+	}
 }

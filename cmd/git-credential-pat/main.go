@@ -125,6 +125,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 	}
 	if *help && name == "" || name == "help" {
+		if topic := pre.Arg(1); name == "help" && topic != "" && topic != "help" {
+			if _, ok := helpDoc().Command(topic); !ok {
+				fmt.Fprintln(stderr, "git-credential-pat: help: "+unknownCommand(topic, "help "))
+				return 1
+			}
+		}
 		fmt.Fprint(stdout, usage(pre.Arg(1)))
 		return 0
 	}
@@ -132,6 +138,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if !ok {
 		if name == "" {
 			fmt.Fprint(stderr, usage(""))
+			return 1
+		}
+		if isTerminal(stdin) {
+			// Not git (it pipes the credential in): a person's typo.
+			fmt.Fprintln(stderr, "git-credential-pat: "+unknownCommand(name, ""))
 			return 1
 		}
 		// git's protocol: a helper ignores actions it does not know.

@@ -88,6 +88,36 @@ var Scenarios = []Scenario{
 		get(q("protocol=https", "host=github.com", "path=other/x.git"), "username=u", "password=other"),
 		get(q("protocol=https", "host=github.com"), "username=u", "password=wide"),
 	}},
+	// git calls store after every success with what get gave it, minus
+	// what it does not know: no password_expiry_utc before 2.40, no state[]
+	// before 2.46 (Debian 12, Ubuntu 22.04 and 24.04). A token that an owner
+	// or host-wide entry already answers must not be copied to the path,
+	// where it would outlive a rotate of the owner's token.
+	{"store of a token an owner or host-wide entry answers adds nothing (git before 2.46)", []Step{
+		store("protocol=https", "host=github.com", "path=acme", "username=u", "password=acme", exp),
+		store("protocol=https", "host=github.com", "username=u", "password=wide", exp),
+		store("protocol=https", "host=github.com", "path=acme/app.git", "username=u", "password=acme"),
+		store("protocol=https", "host=github.com", "path=acme/app.git/info/lfs", "username=u", "password=acme"),
+		store("protocol=https", "host=github.com", "path=other/x.git", "username=u", "password=wide"),
+		store("protocol=https", "host=github.com", "username=u", "password=wide"),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git"), "username=u", "password=acme", exp),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git/info/lfs"), "username=u", "password=acme", exp),
+		get(q("protocol=https", "host=github.com"), "username=u", "password=wide", exp),
+		// rotate: the new owner and host-wide tokens answer everywhere below.
+		store("protocol=https", "host=github.com", "path=acme", "username=u", "password=acme2", exp2),
+		store("protocol=https", "host=github.com", "username=u", "password=wide2", exp2),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git"), "username=u", "password=acme2", exp2),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git/info/lfs"), "username=u", "password=acme2", exp2),
+		get(q("protocol=https", "host=github.com", "path=other/x.git"), "username=u", "password=wide2", exp2),
+	}},
+	{"store of a token an owner entry answers adds nothing (git 2.46 with state[])", []Step{
+		store("protocol=https", "host=github.com", "path=acme", "username=u", "password=acme", exp),
+		store("capability[]=authtype", "capability[]=state", "protocol=https", "host=github.com", "path=acme/app.git", "username=u", "password=acme", exp, "state[]=pat:0123456789abcdef01234567"),
+		store("capability[]=authtype", "capability[]=state", "protocol=https", "host=github.com", "path=acme/app.git/info/lfs", "username=u", "password=acme", exp, "state[]=other:x"),
+		store("protocol=https", "host=github.com", "path=acme", "username=u", "password=acme2", exp2),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git"), "username=u", "password=acme2", exp2),
+		get(q("protocol=https", "host=github.com", "path=acme/app.git/info/lfs"), "username=u", "password=acme2", exp2),
+	}},
 	{"wildcard hosts match one label, exact hosts win", []Step{
 		store("protocol=https", "host=*.ghe.example.com", "username=u", "password=wild"),
 		store("protocol=https", "host=special.ghe.example.com", "username=u", "password=exact"),
