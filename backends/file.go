@@ -103,6 +103,11 @@ func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.
 // Store adds c first in the file, replacing the entry with the same key.
 // Storing an identical entry again changes nothing and writes nothing.
 func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
+	// The file's format writes the protocol unescaped: only a URL scheme
+	// reads back as the entry it was (see credential.CheckProtocol).
+	if err := credential.CheckProtocol(c.Protocol); err != nil {
+		return fmt.Errorf("file store: %w", err)
+	}
 	return f.update(c.Host, func(lines []line) ([]line, bool) {
 		for _, l := range lines {
 			if l.entry != nil && credential.SameKey(*l.entry, c) && credential.SamePersistent(*l.entry, c) {
