@@ -165,11 +165,16 @@ func (f *FileStore) read() (string, error) {
 
 // target resolves a symlinked credentials file (dotfile setups) to the
 // file it points at, like git's lockfile does, and refuses one that belongs
-// to another user: following it would hand our tokens to them.
+// to another user: following it would hand our tokens to them. It also
+// refuses a symlink another user made in a shared sticky directory (/tmp),
+// whatever it points at: the link's owner chose the file we would write.
 func (f *FileStore) target() (string, error) {
 	st, err := os.Lstat(f.Path)
 	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
 		return f.Path, nil
+	}
+	if uid, ok := foreignLinkInSharedDir(f.Path, st); ok {
+		return "", fmt.Errorf("file store: %s is a symlink that another user (uid %d) made in %s, a directory anyone can write to (sticky, like /tmp); following it would let them choose which file gets your tokens, so it is refused (as the kernel's protected_symlinks does); keep the credentials file in a directory only you can write to, such as the default (remove --file)", f.Path, uid, filepath.Dir(f.Path))
 	}
 	real, err := filepath.EvalSymlinks(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {

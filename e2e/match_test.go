@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -148,4 +149,72 @@ func TestStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
 	if _, stderr, code := runBin(t, e, "protocol=git+ssh\nhost=example.com\nusername=u\npassword=tok\n", "--file", file, "store"); code != 0 {
 		t.Fatalf("store protocol=git+ssh: %s", stderr)
 	}
+}
+
+// mallory's /tmp/shared/creds -> victim's .profile: the helper resolves
+// symlinks itself (dotfile setups), so the kernel's protected_symlinks rule
+// did not apply and store prepended a token line to .profile. A symlink
+// another user made in a sticky world-writable directory is refused, with
+// an error that says why (issue 13, item 9).
+func TestForeignSymlinkInStickyDirRefused(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs as root and must be able to act as another user")
+		}
+		t.Skip("acting as another user needs root")
+	}
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		t.Fatal("setpriv (util-linux) is needed: ", err)
+	}
+	e := gittest.NewEnv(t)
+	profile := filepath.Join(e.Home, ".profile")
+	const before = "export PATH=$HOME/bin:$PATH\n"
+	if err := os.WriteFile(profile, []byte(before), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	top, err := os.MkdirTemp("", "gcp-shared-") // t.TempDir's parent is 0700: uid 65534 could not reach it
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(top) })
+	shared := filepath.Join(top, "shared")
+	if err := os.Mkdir(shared, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	// A /tmp of our own: traversable by all, the shared dir 1777.
+	if err := os.Chmod(top, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(shared, 0o777|os.ModeSticky); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(shared, "creds")
+	mallory := exec.Command(setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "ln", "-s", profile, link)
+	if out, err := mallory.CombinedOutput(); err != nil {
+		t.Fatalf("ln -s as uid 65534: %v %s", err, out)
+	}
+
+	in := "protocol=https\nhost=github.com\nusername=u\npassword=ghp_VICTIM\n"
+	for _, action := range []string{"store", "get", "erase"} {
+		_, stderr, code := runBin(t, e, in, "--file", link, action)
+		if code == 0 || !strings.Contains(stderr, "another user (uid 65534)") || !strings.Contains(stderr, "sticky") || strings.Contains(stderr, "ghp_VICTIM") {
+			t.Fatalf("%s through mallory's link: exit %d, stderr %q; want a refusal that says why", action, code, stderr)
+		}
+	}
+	if data, _ := os.ReadFile(profile); string(data) != before {
+		t.Fatalf(".profile was written: %q", data)
+	}
+	// Our own link in the same directory is followed, as before.
+	own := filepath.Join(shared, "mine")
+	if err := os.WriteFile(filepath.Join(e.Home, "creds"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(e.Home, "creds"), own); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runBin(t, e, in, "--file", own, "store"); code != 0 {
+		t.Fatalf("store through our own link: %s", stderr)
+	}
+	assertEntries(t, filepath.Join(e.Home, "creds"), 1)
 }
