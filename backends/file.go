@@ -284,9 +284,10 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	}
 	committed := false
 	defer func() {
-		fh.Close()
-		if !committed {
-			os.Remove(lock)
+		if committed {
+			fh.Close()
+		} else {
+			dropLock(fh, lock)
 		}
 	}()
 	data, err := f.readAt(path, "")
@@ -303,6 +304,9 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	if err := fh.Sync(); err != nil {
 		return fmt.Errorf("file store: syncing %s: %w", lock, err)
 	}
+	if err := finishLock(fh); err != nil {
+		return fmt.Errorf("file store: setting the mode of %s: %w", lock, err)
+	}
 	if err := os.Rename(lock, path); err != nil {
 		return fmt.Errorf("file store: replacing %s: %w", path, err)
 	}
@@ -314,37 +318,61 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	return nil
 }
 
-// maxLockWait bounds the whole wait for the lock, however busy the file is.
-const maxLockWait = 2 * time.Minute
+// maxLockWait bounds the whole wait for the lock, however busy the file
+// is or however long a live writer of ours holds it. A variable for tests.
+var maxLockWait = 2 * time.Minute
 
-// acquire creates the lock file exclusively. LockTimeout (1 s, like git)
-// is how long a lock may stay with one holder: while the lock keeps
-// changing hands (a new lock file each time), writers are making progress
-// and we keep waiting, up to maxLockWait. So a crashed writer's stale lock
-// fails fast with advice, and a thousand concurrent writers all get their
-// turn instead of failing after a second.
+// lockState is what probeLock learnt about the lock's holder.
+type lockState int
+
+const (
+	lockGone    lockState = iota // released while we looked: try again now
+	lockStale                    // a crashed writer of ours; probeLock removed it
+	lockLive                     // a writer of ours that is alive (maybe stopped or descheduled)
+	lockForeign                  // git's credential-store, or a writer we cannot ask: judged by time
+)
+
+// acquire creates the lock file exclusively. Who holds it decides how long
+// we wait (see probeLock; flock where the system has it):
+//   - a live writer of ours, however long it takes (descheduled on a busy
+//     machine, stopped), up to maxLockWait;
+//   - a crashed writer of ours: its lock is stale at once and removed;
+//   - git's credential-store, which takes no flock: LockTimeout (1 s, like
+//     git) per holder. While the lock keeps changing hands (a new lock file
+//     each time) writers are making progress and we keep waiting, up to
+//     maxLockWait; a lock that stays with one holder fails with advice.
 func (f *FileStore) acquire(lock string) (*os.File, error) {
 	start := time.Now()
 	deadline := start.Add(f.LockTimeout)
 	backoff := time.Millisecond
 	var holder os.FileInfo
 	for {
-		fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		fh, err := createLock(lock)
 		if err == nil {
 			return fh, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
 		}
+		state, info := probeLock(lock)
 		now := time.Now()
-		if fi, err := os.Stat(lock); err == nil && (holder == nil || !os.SameFile(holder, fi)) {
-			holder, deadline = fi, now.Add(f.LockTimeout)
-		}
-		if now.After(deadline) {
-			return nil, fmt.Errorf("file store: %s is still locked after %v by the same writer; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
-		}
-		if now.Sub(start) > maxLockWait {
-			return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
+		switch state {
+		case lockGone, lockStale:
+			continue // free now: take it
+		case lockLive:
+			if now.Sub(start) > maxLockWait {
+				return nil, fmt.Errorf("file store: %s has been locked for over %v by another git-credential-pat that is still running (stopped or stuck?); see which with: fuser -v %s", strings.TrimSuffix(lock, ".lock"), maxLockWait, lock)
+			}
+		case lockForeign:
+			if info != nil && (holder == nil || !os.SameFile(holder, info)) {
+				holder, deadline = info, now.Add(f.LockTimeout)
+			}
+			if now.After(deadline) {
+				return nil, fmt.Errorf("file store: %s is still locked after %v by the same writer; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
+			}
+			if now.Sub(start) > maxLockWait {
+				return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
+			}
 		}
 		// Back off (with jitter) so a crowd of waiters does not starve the
 		// holder of CPU, but poll often enough to notice a stale lock.
