@@ -3,10 +3,12 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -376,4 +378,55 @@ func TestFileLockJudgedByHolder(t *testing.T) {
 			t.Fatalf("file = %q; want git's erase applied and ours not", data)
 		}
 	})
+}
+
+// 100 stores into a 100,000-entry file, 16 at a time, on a busy machine:
+// each holds the lock long enough that a descheduled writer used to make
+// the others give up after 1 s ("still locked ... by the same writer").
+// A live holder is now waited for, so none fails and none is lost.
+func TestConcurrentStoresIntoLargeFile(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes 100 x 4 MB")
+	}
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	var b strings.Builder
+	for i := 0; i < 100000; i++ {
+		fmt.Fprintf(&b, "https://u:seed%d@seed%d.example\n", i, i)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	const n, parallel = 100, 16
+	slots := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	errs := make(chan string, n)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		slots <- struct{}{}
+		go func(i int) {
+			defer func() { <-slots; wg.Done() }()
+			in := fmt.Sprintf("protocol=https\nhost=h%d.example\nusername=u\npassword=tok%d\n", i, i)
+			if _, stderr, code := runBin(t, e, in, "--file", file, "store"); code != 0 {
+				errs <- stderr
+			}
+		}(i)
+	}
+	wg.Wait()
+	close(errs)
+	for s := range errs {
+		t.Errorf("store failed: %s", s)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < n; i++ {
+		if !strings.Contains(string(data), fmt.Sprintf("\nhttps://u:tok%d@h%d.example\n", i, i)) && !strings.HasPrefix(string(data), fmt.Sprintf("https://u:tok%d@h%d.example\n", i, i)) {
+			t.Errorf("h%d.example lost", i)
+		}
+	}
+	if got := strings.Count(string(data), "\n"); got != 100000+n {
+		t.Errorf("file has %d lines, want %d", got, 100000+n)
+	}
 }
