@@ -301,11 +301,12 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	if _, err := fh.WriteString(render(lines)); err != nil {
 		return fmt.Errorf("file store: writing %s: %w", lock, err)
 	}
-	if err := fh.Sync(); err != nil {
-		return fmt.Errorf("file store: syncing %s: %w", lock, err)
-	}
+	// The final mode before the sync, so that the sync makes it durable.
 	if err := finishLock(fh); err != nil {
 		return fmt.Errorf("file store: setting the mode of %s: %w", lock, err)
+	}
+	if err := fh.Sync(); err != nil {
+		return fmt.Errorf("file store: syncing %s: %w", lock, err)
 	}
 	if err := os.Rename(lock, path); err != nil {
 		return fmt.Errorf("file store: replacing %s: %w", path, err)
