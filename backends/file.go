@@ -104,6 +104,11 @@ func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.
 // Store adds c first in the file, replacing the entry with the same key.
 // Storing an identical entry again changes nothing and writes nothing.
 func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
+	// The file's format writes the protocol unescaped: only a URL scheme
+	// reads back as the entry it was (see credential.CheckProtocol).
+	if err := credential.CheckProtocol(c.Protocol); err != nil {
+		return fmt.Errorf("file store: %w", err)
+	}
 	return f.update(c.Host, func(lines []line) ([]line, bool) {
 		for _, l := range lines {
 			if l.entry != nil && credential.SameKey(*l.entry, c) && credential.SamePersistent(*l.entry, c) {
@@ -161,11 +166,16 @@ func (f *FileStore) read() (string, error) {
 
 // target resolves a symlinked credentials file (dotfile setups) to the
 // file it points at, like git's lockfile does, and refuses one that belongs
-// to another user: following it would hand our tokens to them.
+// to another user: following it would hand our tokens to them. It also
+// refuses a symlink another user made in a shared sticky directory (/tmp),
+// whatever it points at: the link's owner chose the file we would write.
 func (f *FileStore) target() (string, error) {
 	st, err := os.Lstat(f.Path)
 	if err != nil || st.Mode()&fs.ModeSymlink == 0 {
 		return f.Path, nil
+	}
+	if uid, ok := foreignLinkInSharedDir(f.Path, st); ok {
+		return "", fmt.Errorf("file store: %s is a symlink that another user (uid %d) made in %s, a directory anyone can write to (sticky, like /tmp); following it would let them choose which file gets your tokens, so it is refused (as the kernel's protected_symlinks does); keep the credentials file in a directory only you can write to, such as the default (remove --file)", f.Path, uid, filepath.Dir(f.Path))
 	}
 	real, err := filepath.EvalSymlinks(f.Path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -275,9 +285,10 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	}
 	committed := false
 	defer func() {
-		fh.Close()
-		if !committed {
-			os.Remove(lock)
+		if committed {
+			fh.Close()
+		} else {
+			dropLock(fh, lock)
 		}
 	}()
 	data, err := f.readAt(path, "")
@@ -290,6 +301,10 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	}
 	if _, err := fh.WriteString(render(lines)); err != nil {
 		return fmt.Errorf("file store: writing %s: %w", lock, err)
+	}
+	// The final mode before the sync, so that the sync makes it durable.
+	if err := finishLock(fh); err != nil {
+		return fmt.Errorf("file store: setting the mode of %s: %w", lock, err)
 	}
 	if err := fh.Sync(); err != nil {
 		return fmt.Errorf("file store: syncing %s: %w", lock, err)
@@ -305,37 +320,61 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 	return nil
 }
 
-// maxLockWait bounds the whole wait for the lock, however busy the file is.
-const maxLockWait = 2 * time.Minute
+// maxLockWait bounds the whole wait for the lock, however busy the file
+// is or however long a live writer of ours holds it. A variable for tests.
+var maxLockWait = 2 * time.Minute
 
-// acquire creates the lock file exclusively. LockTimeout (1 s, like git)
-// is how long a lock may stay with one holder: while the lock keeps
-// changing hands (a new lock file each time), writers are making progress
-// and we keep waiting, up to maxLockWait. So a crashed writer's stale lock
-// fails fast with advice, and a thousand concurrent writers all get their
-// turn instead of failing after a second.
+// lockState is what probeLock learnt about the lock's holder.
+type lockState int
+
+const (
+	lockGone    lockState = iota // released while we looked: try again now
+	lockStale                    // a crashed writer of ours; probeLock removed it
+	lockLive                     // a writer of ours that is alive (maybe stopped or descheduled)
+	lockForeign                  // git's credential-store, or a writer we cannot ask: judged by time
+)
+
+// acquire creates the lock file exclusively. Who holds it decides how long
+// we wait (see probeLock; flock where the system has it):
+//   - a live writer of ours, however long it takes (descheduled on a busy
+//     machine, stopped), up to maxLockWait;
+//   - a crashed writer of ours: its lock is stale at once and removed;
+//   - git's credential-store, which takes no flock: LockTimeout (1 s, like
+//     git) per holder. While the lock keeps changing hands (a new lock file
+//     each time) writers are making progress and we keep waiting, up to
+//     maxLockWait; a lock that stays with one holder fails with advice.
 func (f *FileStore) acquire(lock string) (*os.File, error) {
 	start := time.Now()
 	deadline := start.Add(f.LockTimeout)
 	backoff := time.Millisecond
 	var holder os.FileInfo
 	for {
-		fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		fh, err := createLock(lock)
 		if err == nil {
 			return fh, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
 		}
+		state, info := probeLock(lock)
 		now := time.Now()
-		if fi, err := os.Stat(lock); err == nil && (holder == nil || !os.SameFile(holder, fi)) {
-			holder, deadline = fi, now.Add(f.LockTimeout)
-		}
-		if now.After(deadline) {
-			return nil, fmt.Errorf("file store: %s is still locked after %v by the same writer; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
-		}
-		if now.Sub(start) > maxLockWait {
-			return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
+		switch state {
+		case lockGone, lockStale:
+			continue // free now: take it
+		case lockLive:
+			if now.Sub(start) > maxLockWait {
+				return nil, fmt.Errorf("file store: %s has been locked for over %v by another git-credential-pat that is still running (stopped or stuck?); see which with: fuser -v %s", strings.TrimSuffix(lock, ".lock"), maxLockWait, lock)
+			}
+		case lockForeign:
+			if info != nil && (holder == nil || !os.SameFile(holder, info)) {
+				holder, deadline = info, now.Add(f.LockTimeout)
+			}
+			if now.After(deadline) {
+				return nil, fmt.Errorf("file store: %s is still locked after %v by the same writer; if no git or git-credential-pat is writing it, a crashed writer left the lock: remove %s", strings.TrimSuffix(lock, ".lock"), f.LockTimeout, lock)
+			}
+			if now.Sub(start) > maxLockWait {
+				return nil, fmt.Errorf("file store: gave up waiting for %s after %v: too many writers at once", lock, maxLockWait)
+			}
 		}
 		// Back off (with jitter) so a crowd of waiters does not starve the
 		// holder of CPU, but poll often enough to notice a stale lock.

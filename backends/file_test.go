@@ -39,6 +39,23 @@ func TestFileLockTimeout(t *testing.T) {
 	}
 }
 
+// The file's format writes the protocol as it is: one that is not a URL
+// scheme could make an entry for another host, so Store refuses it even
+// when the caller is not the helper protocol's Server (login).
+func TestFileStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "credentials")
+	s := &FileStore{Path: path, LockTimeout: time.Second}
+	c := cred("example.com", "u", "tok")
+	c.Protocol = "https://mallory:ghp_X@github.com/x?"
+	err := s.Store(context.Background(), c)
+	if err == nil || !strings.Contains(err.Error(), "not a URL scheme") || strings.Contains(err.Error(), "ghp_X") {
+		t.Fatalf("err = %v, want a refusal that does not quote the protocol", err)
+	}
+	if _, err := os.Stat(path); err == nil {
+		t.Fatal("the file was written")
+	}
+}
+
 func TestFilePermissions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new")
 	path := filepath.Join(dir, "credentials")

@@ -109,6 +109,19 @@ func TestLayer(t *testing.T) {
 				t.Errorf("cache still holds %q", got)
 			}
 		}},
+		{"an empty host is its own query, not a query without host", func(t *testing.T, o Options) {
+			inner := &storetest.Memory{}
+			inner.Store(ctxT(t), a)
+			l := Layer(inner, o, "")
+			anyHost := credential.Credential{Protocol: "https"}
+			if got, err := l.Get(ctxT(t), anyHost); err != nil || got.Password != "pa" {
+				t.Fatalf("get without host = %q, %v", got.Password, err)
+			}
+			noHost := credential.Credential{Protocol: "https", HasHost: true}
+			if got, err := l.Get(ctxT(t), noHost); !errors.Is(err, credential.ErrNotFound) {
+				t.Errorf("get host= = %q, %v; want not found (the answer for a query without host was recalled)", got.Password, err)
+			}
+		}},
 		{"lists through to inner only when inner lists", func(t *testing.T, o Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)

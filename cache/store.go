@@ -34,7 +34,7 @@ type answer struct {
 
 // answerKey is the part of a query the answer depends on.
 func answerKey(q credential.Credential) credential.Credential {
-	k := credential.Credential{Protocol: q.Protocol, Host: q.Host, Path: q.Path}
+	k := credential.Credential{Protocol: q.Protocol, Host: q.Host, HasHost: q.Persistent().HasHost, Path: q.Path}
 	if q.Persistent().HasUsername {
 		k.SetUsername(q.Username)
 	}

@@ -252,6 +252,9 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if c.Protocol == "" {
 		c.Protocol = "https"
 	}
+	if err := credential.CheckProtocol(c.Protocol); err != nil {
+		return c, fmt.Errorf("login: --protocol: %w; for example: --protocol https", err)
+	}
 	if c.Host == "" || strings.ContainsAny(c.Host, "/ \t\n\r\x00") {
 		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
 	}

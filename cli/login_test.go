@@ -163,6 +163,7 @@ func TestLoginRefuses(t *testing.T) {
 		{"password in --host", token, func(o *LoginOptions) { o.Host = "https://u:p@github.com" }, nil, "must not contain a password"},
 		{"plain http", "tok", func(o *LoginOptions) { o.Host, o.Protocol = "git.example.org", "http" }, nil, "unencrypted"},
 		{"bad host", token, func(o *LoginOptions) { o.Host = "github.com/acme" }, nil, "not a host name"},
+		{"protocol not a scheme", token, func(o *LoginOptions) { o.Protocol = "https://mallory@github.com/x?" }, nil, "not a URL scheme"},
 		{"read-only store", token, nil, readOnly{}, "did not keep the token"},
 	}
 	for _, tc := range tests {

@@ -11,9 +11,10 @@ import (
 )
 
 // Credential holds every attribute git's credential protocol defines
-// (git 2.46). Empty strings mean "not given", except for Username and
+// (git 2.46). Empty strings mean "not given", except for Host, Username and
 // Password, whose presence is tracked separately because git
-// distinguishes "username=" from no username at all.
+// distinguishes "username=" from no username at all, and "host=" (a URL
+// without a host, such as https:///x) from no host.
 type Credential struct {
 	Protocol string
 	Host     string // includes ":port" when git sends one
@@ -21,6 +22,7 @@ type Credential struct {
 	Username string
 	Password string
 
+	HasHost     bool // host was given, possibly empty
 	HasUsername bool // username was given, possibly empty
 	HasPassword bool // password was given, possibly empty
 
@@ -50,6 +52,10 @@ func (c *Credential) SetUsername(u string) { c.Username, c.HasUsername = u, true
 
 // SetPassword sets the password and marks it present.
 func (c *Credential) SetPassword(p string) { c.Password, c.HasPassword = p, true }
+
+// hasHost reports whether the host counts as given: an empty "host=" is a
+// host that must be empty, not a wildcard.
+func (c *Credential) hasHost() bool { return c.HasHost || c.Host != "" }
 
 // hasUser reports whether the username counts as given.
 func (c *Credential) hasUser() bool { return c.HasUsername || c.Username != "" }
@@ -113,9 +119,14 @@ func (c Credential) Redacted() Credential {
 // every field the query names must equal the stored one; fields it leaves
 // out match anything. The password is compared only when matchPassword is
 // set (erase since git 2.42 must not remove an entry with another password).
+// A host given empty ("host=", git's query for https:///x) matches only
+// entries without a host, as in git.
 func Match(query, stored Credential, matchPassword bool) bool {
 	eq := func(want, have string) bool { return want == "" || want == have }
-	if !eq(query.Protocol, stored.Protocol) || !eq(query.Host, stored.Host) || !eq(query.Path, stored.Path) {
+	if !eq(query.Protocol, stored.Protocol) || !eq(query.Path, stored.Path) {
+		return false
+	}
+	if query.hasHost() && query.Host != stored.Host {
 		return false
 	}
 	if query.hasUser() && (!stored.hasUser() || query.Username != stored.Username) {
@@ -135,6 +146,11 @@ func Match(query, stored Credential, matchPassword bool) bool {
 //
 // A stored host may hold "*" labels, as git's urlmatch allows
 // ("*.ghe.example.com" answers "code.ghe.example.com", one label per "*").
+//
+// A requested path with "." or ".." segments, plain or percent-encoded
+// ("acme/../evil", "acme/%2e%2e/evil"), is covered by no owner or path
+// entry: the server resolves it to another repository than its prefix
+// names. Only a host-wide entry answers it.
 func Covers(q, stored Credential) bool {
 	p := q
 	p.Path = ""
@@ -163,10 +179,32 @@ func pathCovers(stored, want, host string) bool {
 	if stored == "" || want == "" {
 		return true
 	}
+	if HasDotSegment(want) {
+		return false
+	}
 	if host == "github.com" {
 		stored, want = strings.ToLower(stored), strings.ToLower(want)
 	}
 	return want == stored || strings.HasPrefix(want, stored+"/")
+}
+
+// HasDotSegment reports whether path has a "." or ".." segment once
+// percent-decoded, however many times it was encoded ("%2e%2e",
+// "%252e%252e"), with "/" or an encoded "%2f" between segments. Servers and
+// proxies differ in how often they decode, so every depth counts.
+func HasDotSegment(path string) bool {
+	for {
+		for _, seg := range strings.Split(path, "/") {
+			if seg == "." || seg == ".." {
+				return true
+			}
+		}
+		dec := unescape(path)
+		if dec == path {
+			return false
+		}
+		path = dec
+	}
 }
 
 // Specificity ranks entries that Cover a query: a longer stored path is a
@@ -212,7 +250,7 @@ func (c Credential) Persistent() Credential {
 	return Credential{
 		Protocol: c.Protocol, Host: c.Host, Path: c.Path,
 		Username: c.Username, Password: c.Password,
-		HasUsername: c.hasUser(), HasPassword: c.hasPass(),
+		HasHost: c.hasHost(), HasUsername: c.hasUser(), HasPassword: c.hasPass(),
 		PasswordExpiryUTC: c.PasswordExpiryUTC,
 		OAuthRefreshToken: c.OAuthRefreshToken,
 		AuthType:          c.AuthType, Credential: c.Credential,
@@ -220,9 +258,12 @@ func (c Credential) Persistent() Credential {
 	}
 }
 
-// SamePersistent reports whether a and b would be stored identically.
+// SamePersistent reports whether a and b would be stored identically. An
+// empty host given or not is stored the same way.
 func SamePersistent(a, b Credential) bool {
-	return reflect.DeepEqual(a.Persistent(), b.Persistent())
+	pa, pb := a.Persistent(), b.Persistent()
+	pa.HasHost, pb.HasHost = false, false
+	return reflect.DeepEqual(pa, pb)
 }
 
 func formatExpiry(v int64) string { return strconv.FormatInt(v, 10) }

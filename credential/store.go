@@ -157,6 +157,25 @@ func checkPort(host string) error {
 	return nil
 }
 
+// CheckProtocol refuses a protocol that is not a URL scheme (RFC 3986: a
+// letter, then letters, digits, "+", "-" or "."). git sends the scheme of
+// the remote URL; anything else came from a hand-written request, and in
+// the file store, whose format does not escape the protocol, a value such
+// as "https://user:token@host/x?" would make an entry for another host.
+// The message does not quote the value: it may hold a token.
+func CheckProtocol(p string) error {
+	ok := p != ""
+	for i := 0; ok && i < len(p); i++ {
+		c := p[i]
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		ok = letter || i > 0 && ('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')
+	}
+	if !ok {
+		return errors.New("the protocol is not a URL scheme (a letter, then letters, digits, '+', '-' or '.'; for example protocol=https); refusing to store it")
+	}
+	return nil
+}
+
 // IsLoopback reports whether host (with an optional :port) is this machine.
 func IsLoopback(host string) bool {
 	h := host
@@ -253,6 +272,9 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 	}
 	if q.Protocol == "" || (q.Host == "" && q.Path == "") {
 		return errors.New("store: protocol and host are required")
+	}
+	if err := CheckProtocol(q.Protocol); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	if err := checkPort(q.Host); err != nil {
 		return err

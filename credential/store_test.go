@@ -135,3 +135,105 @@ func TestDebugTraceRedactsSecrets(t *testing.T) {
 		}
 	}
 }
+
+// store refuses a protocol that is not a URL scheme: the file store writes
+// it unescaped, and "https://mallory:ghp_X@github.com/x?" would otherwise
+// become an entry that answers github.com. The error does not quote it.
+func TestStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
+	tests := []struct {
+		protocol string
+		ok       bool
+	}{
+		{"https", true},
+		{"http", true},
+		{"git+ssh", true},
+		{"x-my.proto2", true},
+		{"HTTPS", true},
+		{"https://mallory:ghp_X@github.com/x?", false},
+		{"https:", false},
+		{"2http", false},
+		{"-x", false},
+		{"ht tp", false},
+		{"ht/tp", false},
+		{"htt%70", false},
+		{"ünï", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.protocol, func(t *testing.T) {
+			mem := &storetest.Memory{}
+			s := &credential.Server{Store: mem}
+			_, err := serve(t, s, "store", "protocol="+tc.protocol, "host=github.com", "username=u", "password=tok")
+			if tc.ok {
+				if err != nil || mem.Writes != 1 {
+					t.Fatalf("store: %v, writes %d; want it stored", err, mem.Writes)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "not a URL scheme") || strings.Contains(err.Error(), "ghp_X") {
+				t.Fatalf("store: %v; want a refusal that does not quote the value", err)
+			}
+			if mem.Writes != 0 {
+				t.Fatal("the credential was stored")
+			}
+		})
+	}
+}
+
+func TestHasDotSegment(t *testing.T) {
+	tests := []struct {
+		path string
+		want bool
+	}{
+		{"acme/repo.git", false},
+		{"acme/..repo.git", false},
+		{"acme/repo..git", false},
+		{".github/repo.git", false},
+		{"acme/%2erepo.git", false},
+		{"acme/../evil/repo.git", true},
+		{"acme/./repo.git", true},
+		{"acme/repo.git/..", true},
+		{"..", true},
+		{"acme/%2e%2e/evil/repo.git", true},
+		{"acme/%2E%2e/evil/repo.git", true},
+		{"acme/.%2e/evil", true},
+		{"acme/%252e%252e/evil", true},
+		{"acme%2f..%2fevil", true},
+		{"acme/%2e/repo.git", true},
+	}
+	for _, tc := range tests {
+		if got := credential.HasDotSegment(tc.path); got != tc.want {
+			t.Errorf("HasDotSegment(%q) = %v, want %v", tc.path, got, tc.want)
+		}
+	}
+}
+
+// "host=" is a host that must be empty, not a missing one, and survives a
+// round trip through the wire format (the cache daemon's protocol).
+func TestEmptyHostIsGiven(t *testing.T) {
+	tests := []struct {
+		in      string
+		hasHost bool
+	}{
+		{"protocol=https\nhost=\n", true},
+		{"protocol=https\nhost=example.com\n", true},
+		{"protocol=https\n", false},
+		{"url=https:///x\n", true},
+	}
+	for _, tc := range tests {
+		c, err := credential.Read(strings.NewReader(tc.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.HasHost != tc.hasHost {
+			t.Errorf("Read(%q).HasHost = %v, want %v", tc.in, c.HasHost, tc.hasHost)
+		}
+		var b bytes.Buffer
+		if err := credential.Write(&b, c.Persistent()); err != nil {
+			t.Fatal(err)
+		}
+		back, err := credential.Read(&b)
+		if err != nil || back.HasHost != tc.hasHost || back.Host != c.Host {
+			t.Errorf("round trip of %q: host %q given %v (%v)", tc.in, back.Host, back.HasHost, err)
+		}
+	}
+}

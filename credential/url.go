@@ -34,7 +34,7 @@ func ParseURL(raw string) (Credential, error) {
 			c.SetUsername(unescape(userinfo))
 		}
 	}
-	c.Host = unescape(authority)
+	c.Host, c.HasHost = unescape(authority), true // "https:///x" has an empty host, as in git
 	c.Path = unescape(strings.Trim(tail, "/"))
 	for name, v := range map[string]string{"protocol": c.Protocol, "host": c.Host, "path": c.Path, "username": c.Username, "password": c.Password} {
 		if strings.ContainsAny(v, "\n\r\x00") {

@@ -97,7 +97,7 @@ func (c *Credential) apply(line []byte, n int) error {
 	case "protocol":
 		c.Protocol = value
 	case "host":
-		c.Host = value
+		c.Host, c.HasHost = value, true
 	case "path":
 		c.Path = value
 	case "username":
@@ -118,7 +118,7 @@ func (c *Credential) apply(line []byte, n int) error {
 		if err != nil {
 			return &ProtocolError{n, err.Error()}
 		}
-		c.Protocol, c.Host, c.Path = u.Protocol, u.Host, u.Path
+		c.Protocol, c.Host, c.HasHost, c.Path = u.Protocol, u.Host, u.HasHost, u.Path
 		c.Username, c.HasUsername = u.Username, u.HasUsername
 		c.Password, c.HasPassword = u.Password, u.HasPassword
 	case "authtype":
@@ -186,7 +186,7 @@ func Write(w io.Writer, c Credential) error {
 	if c.Protocol != "" {
 		add("protocol", c.Protocol)
 	}
-	if c.Host != "" {
+	if c.hasHost() {
 		add("host", c.Host)
 	}
 	if c.Path != "" {

@@ -38,7 +38,7 @@ type globals struct {
 func (g *globals) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.store, "store", "file", "where tokens live: "+strings.Join(backends.Names(), ", ")+"; a comma list (env,keychain) tries each in order")
 	fs.StringVar(&g.opts.File, "file", "", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)")
-	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long the file store's lock may stay with one writer before giving up (default 1s)")
+	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long to wait for a file store lock held by git's credential-store before giving up (default 1s; a running git-credential-pat writer is waited for)")
 	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
 	fs.StringVar(&g.opts.Socket, "socket", "", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket)")
 	fs.Var((*seconds)(&g.opts.CacheTimeout), "timeout", "--store cache: how long an entry lives: 900, 15m, 1h (default 900 seconds)")

@@ -1,0 +1,81 @@
+//go:build unix
+
+package backends
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// A symlink another user made in a shared sticky directory (/tmp) is not
+// followed: mallory's /tmp/shared/creds -> /home/victim/.profile would
+// otherwise get a token line prepended to victim's .profile, bypassing the
+// kernel's protected_symlinks rule because we resolve the link ourselves.
+func TestFileRefusesForeignSymlinkInStickyDir(t *testing.T) {
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs as root; making another user's symlink needs chown")
+		}
+		t.Skip("making another user's symlink needs root")
+	}
+	tests := []struct {
+		name      string
+		dirMode   os.FileMode // applied with os.Chmod (ModeSticky sets the sticky bit)
+		linkOwner int         // -1: ours
+		refused   bool
+	}{
+		{"another user's link in a sticky world-writable dir", 0o777 | os.ModeSticky, 65534, true},
+		{"our link in a sticky world-writable dir", 0o777 | os.ModeSticky, -1, false},
+		{"another user's link in our own dir", 0o755, 65534, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			home := t.TempDir()
+			profile := filepath.Join(home, ".profile")
+			const before = "export PATH=$HOME/bin:$PATH\n"
+			if err := os.WriteFile(profile, []byte(before), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			shared := filepath.Join(t.TempDir(), "shared")
+			if err := os.Mkdir(shared, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chmod(shared, tc.dirMode); err != nil {
+				t.Fatal(err)
+			}
+			link := filepath.Join(shared, "creds")
+			if err := os.Symlink(profile, link); err != nil {
+				t.Fatal(err)
+			}
+			if tc.linkOwner >= 0 {
+				if err := os.Lchown(link, tc.linkOwner, tc.linkOwner); err != nil {
+					t.Fatal(err)
+				}
+			}
+			s := &FileStore{Path: link, LockTimeout: time.Second}
+			storeErr := s.Store(context.Background(), cred("github.com", "u", "ghp_TOKEN"))
+			_, getErr := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "github.com"})
+			data, _ := os.ReadFile(profile)
+			if !tc.refused {
+				if storeErr != nil || getErr != nil || !strings.Contains(string(data), "ghp_TOKEN") {
+					t.Fatalf("store %v, get %v, target %q; want the link followed", storeErr, getErr, data)
+				}
+				return
+			}
+			for _, err := range []error{storeErr, getErr} {
+				if err == nil || !strings.Contains(err.Error(), "another user (uid 65534)") || !strings.Contains(err.Error(), "sticky") {
+					t.Fatalf("err = %v; want a refusal that says why", err)
+				}
+			}
+			if string(data) != before {
+				t.Fatalf("the link's target was written: %q", data)
+			}
+		})
+	}
+}
