@@ -179,6 +179,47 @@ func TestStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
 	}
 }
 
+// store refuses a host that a URL could not carry: the file store writes
+// the host as it is, so "github.com/evil" would come back as github.com
+// with a path, and "x@github.com" as a user at github.com.
+func TestStoreRefusesHostThatIsNotAHost(t *testing.T) {
+	tests := []struct {
+		host string
+		ok   bool
+	}{
+		{"github.com", true},
+		{"git.example.com:8443", true},
+		{"[::1]:8443", true},
+		{"*.ghe.example.com", true},
+		{"github.com/evil", false},
+		{"mallory:ghp_X@github.com", false},
+		{"github.com?x", false},
+		{"github.com#x", false},
+		{"git hub.com", false},
+		{"github.com\\x", false},
+		{"github.com\x01", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.host, func(t *testing.T) {
+			mem := &storetest.Memory{}
+			s := &credential.Server{Store: mem}
+			_, err := serve(t, s, "store", "protocol=https", "host="+tc.host, "username=u", "password=tok")
+			if tc.ok {
+				if err != nil || mem.Writes != 1 {
+					t.Fatalf("store: %v, writes %d; want it stored", err, mem.Writes)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "no URL host can") || strings.Contains(err.Error(), "ghp_X") {
+				t.Fatalf("store: %v; want a refusal that does not quote the value", err)
+			}
+			if mem.Writes != 0 {
+				t.Fatal("the credential was stored")
+			}
+		})
+	}
+}
+
 func TestHasDotSegment(t *testing.T) {
 	tests := []struct {
 		path string

@@ -155,6 +155,27 @@ func TestStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
 	}
 }
 
+// store refuses a host that no URL carries: written as it is into the
+// file, "github.com/evil" read back as github.com with the path evil, an
+// entry for a host git never asked to store.
+func TestStoreRefusesHostThatIsNotAHost(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	for _, host := range []string{"github.com/evil", "x:ghp_MALLORY@github.com", "github.com?"} {
+		in := "protocol=https\nhost=" + host + "\nusername=u\npassword=tok\n"
+		_, stderr, code := runBin(t, e, in, "--file", file, "store")
+		if code == 0 || !strings.Contains(stderr, "no URL host can") || strings.Count(stderr, "\n") != 1 || strings.Contains(stderr, "ghp_MALLORY") {
+			t.Fatalf("store host=%q: exit %d, stderr %q; want one line refusing it, without the value", host, code, stderr)
+		}
+	}
+	if data, err := os.ReadFile(file); err == nil {
+		t.Fatalf("the file was written: %q", data)
+	}
+	if out, _, _ := runBin(t, e, "protocol=https\nhost=github.com\npath=evil\n", "--file", file, "get"); out != "" {
+		t.Fatalf("github.com is answered: %q", out)
+	}
+}
+
 // mallory's /tmp/shared/creds -> victim's .profile: the helper resolves
 // symlinks itself (dotfile setups), so the kernel's protected_symlinks rule
 // did not apply and store prepended a token line to .profile. A symlink
