@@ -392,6 +392,7 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 // the rest are dropped, or kept verbatim when keepOthers is set.
 func parse(data, host string, keepOthers bool) []line {
 	spans := candidates(data, host)
+	partial := spans != nil
 	var lines []line
 	if spans == nil || keepOthers {
 		lines = make([]line, 0, strings.Count(data, "\n")+1)
@@ -448,9 +449,16 @@ func parse(data, host string, keepOthers bool) []line {
 			out = append(out, l)
 			continue
 		}
-		if m := l.meta; !m.used && m.pwHash == "" && m.extra.AuthType != "" {
+		switch m := l.meta; {
+		case m.used:
+		case m.pwHash == "" && m.extra.AuthType != "":
 			c := merge(m.key, m)
 			out = append(out, line{raw: l.raw, entry: &c})
+		case partial && keepOthers && m.key.Host != host:
+			// Another host's entry line need not have been parsed (it is
+			// parsed only when it names host or holds a '%' or '*'), so
+			// this line is not known to be an orphan: keep it as it is.
+			out = append(out, line{raw: l.raw})
 		}
 	}
 	return out

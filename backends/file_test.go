@@ -56,6 +56,37 @@ func TestFileStoreRefusesProtocolThatIsNotAScheme(t *testing.T) {
 	}
 }
 
+// Storing for one host keeps another host's "#pat " line although that
+// line holds a '%' (so it is parsed) and its entry line does not (so it is
+// kept verbatim, unparsed): the line used to be dropped as an orphan,
+// losing that entry's refresh token and expiry.
+func TestFileStoreKeepsOtherHostsMetaLines(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "credentials")
+	s := &FileStore{Path: path, LockTimeout: time.Second}
+	other := cred("other.example", "u", "tok")
+	other.PasswordExpiryUTC = 4102444800
+	other.OAuthRefreshToken = "refresh/with=chars&more"
+	if err := s.Store(ctx, other); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(before), "%") {
+		t.Fatalf("the meta line holds no '%%', so this test proves nothing:\n%s", before)
+	}
+	if err := s.Store(ctx, cred("github.com", "u", "ghp_x")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "other.example"})
+	if err != nil || got.OAuthRefreshToken != other.OAuthRefreshToken || got.PasswordExpiryUTC != other.PasswordExpiryUTC {
+		after, _ := os.ReadFile(path)
+		t.Fatalf("other.example after storing github.com: %+v, %v\n%s", got, err, after)
+	}
+}
+
 func TestFilePermissions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new")
 	path := filepath.Join(dir, "credentials")
