@@ -352,7 +352,7 @@ func spawn(ctx context.Context, o Options) error {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	msg, err := unixsock.Spawn(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), readyEnv, deadline)
+	msg, _, err := unixsock.Spawn(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), readyEnv, deadline)
 	switch {
 	case err != nil:
 		return fmt.Errorf("cache: daemon: %w", err)

@@ -13,11 +13,11 @@ import (
 // write end of a pipe as file descriptor 3 (readyEnv=3 in its
 // environment), and returns what it writes there before closing it or
 // before deadline: "ok\n" once it listens, or why it could not. An empty
-// message means it exited without a word.
-func Spawn(exe string, args []string, readyEnv string, deadline time.Time) (string, error) {
+// message means it exited without a word. pid is the started process.
+func Spawn(exe string, args []string, readyEnv string, deadline time.Time) (msg string, pid int, err error) {
 	r, w, err := os.Pipe()
 	if err != nil {
-		return "", fmt.Errorf("starting %s: %w", exe, err)
+		return "", 0, fmt.Errorf("starting %s: %w", exe, err)
 	}
 	defer r.Close()
 	cmd := exec.Command(exe, args...)
@@ -27,17 +27,17 @@ func Spawn(exe string, args []string, readyEnv string, deadline time.Time) (stri
 	err = cmd.Start()
 	w.Close()
 	if err != nil {
-		return "", fmt.Errorf("starting %s: %w", exe, err)
+		return "", 0, fmt.Errorf("starting %s: %w", exe, err)
 	}
 	go cmd.Wait() // reap it should it exit while we still run
 
 	r.SetReadDeadline(deadline)
-	msg, err := io.ReadAll(io.LimitReader(r, 4096))
+	b, err := io.ReadAll(io.LimitReader(r, 4096))
 	if err != nil {
 		cmd.Process.Kill()
-		return "", fmt.Errorf("%s did not report ready: %w", exe, err)
+		return "", 0, fmt.Errorf("%s did not report ready: %w", exe, err)
 	}
-	return string(msg), nil
+	return string(b), cmd.Process.Pid, nil
 }
 
 // ReadyPipe returns the pipe a Spawn caller waits on, if this process was
