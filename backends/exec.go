@@ -111,9 +111,10 @@ func (r *resolving) Erase(ctx context.Context, q credential.Credential) error {
 }
 
 // holdsReference reports whether inner has an entry with c's key whose
-// password is a reference.
+// password is a reference. It only compares, so it peeks: a store that
+// would ask someone for the secret (the agent) is not asked.
 func (r *resolving) holdsReference(ctx context.Context, c credential.Credential) bool {
-	have, err := r.inner.Get(ctx, c)
+	have, err := r.inner.Get(credential.Peeking(ctx), c)
 	if err != nil || !credential.SameKey(have, c) {
 		return false
 	}
