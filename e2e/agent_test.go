@@ -313,6 +313,11 @@ func TestAgentOverSSHForwarding(t *testing.T) {
 			}
 		}
 	}
+	// A store from the far side is only reported: no get goes with it
+	// (it would ask --confirm a second time).
+	if strings.Contains(log, "not found") {
+		t.Errorf("the far side's store made the agent look up a token:\n%s", log)
+	}
 	if !strings.Contains(list, hostPort+"/allowed") || !strings.Contains(list, hostPort+"/locked") {
 		t.Errorf("agent --list does not show the allow list:\n%s", list)
 	}
