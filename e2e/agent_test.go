@@ -345,3 +345,106 @@ func TestAgentOverSSHForwarding(t *testing.T) {
 		t.Errorf("the agent left its socket behind: %v", err)
 	}
 }
+
+// With no agent to reach, --store agent answers nothing, at once and
+// without a word, so a chain moves on to the next store.
+func TestAgentUnreachableAnswersNothing(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "stale.sock")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: stale, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false)
+	ln.Close() // the file stays; nobody listens: what a dead agent leaves
+	const get = "protocol=https\nhost=example.com\npath=org/repo.git\n\n"
+	for _, tc := range []struct {
+		name, socket string
+	}{
+		{"no socket configured", ""},
+		{"no such socket", filepath.Join(dir, "missing.sock")},
+		{"a socket nobody listens on", stale},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.Setenv("GIT_CREDENTIAL_PAT_AGENT", tc.socket)
+			e.Setenv("GIT_CREDENTIAL_PAT_TOKEN", "")
+			out, stderr, code := runBin(t, e, get, "--store", "agent", "get")
+			if code != 0 || out != "" || stderr != "" {
+				t.Fatalf("--store agent: exit %d, stdout %q, stderr %q; want nothing", code, out, stderr)
+			}
+			e.Setenv("GIT_CREDENTIAL_PAT_TOKEN", "ghp_FromTheEnvironment")
+			out, stderr, code = runBin(t, e, get, "--store", "agent,env", "get")
+			if code != 0 || !strings.Contains(out, "password=ghp_FromTheEnvironment") {
+				t.Fatalf("--store agent,env: exit %d, stdout %q, stderr %q; want the env token", code, out, stderr)
+			}
+		})
+	}
+}
+
+// The agent will not start without limits that make sense, and says what
+// to do instead.
+func TestAgentRefusesToStart(t *testing.T) {
+	e := gittest.NewEnv(t)
+	loose := filepath.Join(t.TempDir(), "loose")
+	if err := os.Mkdir(loose, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(loose, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "a", "sock")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing allowed", []string{"--socket", sock}, "nothing is allowed"},
+		{"another scheme", []string{"--socket", sock, "--allow", "ssh://github.com"}, "only https:// (the default) or http://"},
+		{"confirm needs a terminal the detached agent lacks", []string{"--socket", sock, "--allow", "github.com", "--confirm", "--detach"}, "drop --detach"},
+		{"a socket directory others can reach into", []string{"--socket", filepath.Join(loose, "sock"), "--allow", "github.com"}, "chmod 700 " + loose},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := runBin(t, e, "", append([]string{"agent"}, tc.args...)...)
+			if code == 0 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("agent %s: exit %d, stderr %q; want an error saying %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// --ttl ends the agent, which removes its sockets on the way out.
+func TestAgentTTL(t *testing.T) {
+	e := gittest.NewEnv(t)
+	creds := filepath.Join(e.Home, "creds")
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	cmd := exec.Command(bin, "agent", "--file", creds, "--socket", socket, "--allow", "github.com", "--ttl", "1s")
+	cmd.Env = e.Vars
+	var stdout, log gittest.SyncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("agent: %v\n%s", err, log.String())
+		}
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("agent outlived --ttl 1s:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "exiting: lifetime over (--ttl 1s)") {
+		t.Errorf("agent log does not say why it stopped:\n%s", log.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "GIT_CREDENTIAL_PAT_AGENT=") {
+		t.Errorf("agent did not print the line to export: %q", stdout.String())
+	}
+	for _, p := range []string{socket, socket + ".ctl"} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind: %v", p, err)
+		}
+	}
+}
