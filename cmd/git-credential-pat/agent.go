@@ -16,7 +16,7 @@ func agentCmd() command {
 	return command{
 		summary: "answer gets for containers and SSH hosts on a forwardable socket, for allowed hosts only (like ssh-agent)",
 		flags: func(fs *pflag.FlagSet) {
-			fs.StringArrayVar(&o.Allow, "allow", nil, "HOST[/PATH] the far side may get a token for; repeat for more (nothing is allowed unless listed)")
+			fs.StringArrayVar(&o.Allow, "allow", nil, "`HOST[/PATH]` the far side may get a token for; repeat for more (nothing is allowed unless listed)")
 			fs.DurationVar(&o.TTL, "ttl", 8*time.Hour, "stop after this long (0: until agent --stop)")
 			fs.BoolVar(&o.Confirm, "confirm", false, "ask on the agent's terminal before each answer")
 			fs.BoolVar(&o.Detach, "detach", false, "run in the background: print the line to export and return")
