@@ -136,10 +136,15 @@ func agentServe(ctx context.Context, o AgentOptions, socket string, rules []agen
 	if err != nil {
 		return fail(err)
 	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGTERM, syscall.SIGINT)
+	sigs := []os.Signal{syscall.SIGTERM, syscall.SIGINT}
+	if ready != nil {
+		signal.Ignore(syscall.SIGHUP) // detached: outlive the terminal it was started from
+	} else {
+		sigs = append(sigs, syscall.SIGHUP) // in the foreground: stop, tidily, with its terminal
+	}
+	ctx, stop := signal.NotifyContext(ctx, sigs...)
 	defer stop()
 	if ready != nil {
-		signal.Ignore(syscall.SIGHUP) // outlive the terminal it was started from
 		ready.WriteString("ok\n")
 		ready.Close()
 	} else {
