@@ -280,3 +280,15 @@ func TestStop(t *testing.T) {
 		}
 	}
 }
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.com/org/app.git": "https://example.com/org/app.git",
+		"evil\x1b[2J\rname\n":             "evil?[2J?name?",
+		"caf\u00e9 \u009b":                "caf\u00e9 ?",
+	} {
+		if got := printable(in); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -417,12 +417,19 @@ func urlOf(q credential.Credential) string {
 	if q.Path != "" {
 		u += "/" + strings.TrimPrefix(q.Path, "/")
 	}
+	return printable(u)
+}
+
+// printable replaces control characters, so that what a far-side process
+// sends or calls itself cannot move the cursor or rewrite lines on the
+// owner's terminal or in the log.
+func printable(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f {
+		if r < ' ' || r == 0x7f || r >= 0x80 && r < 0xa0 {
 			return '?'
 		}
 		return r
-	}, u)
+	}, s)
 }
 
 // describe names the connecting process for the log and the question.
@@ -432,7 +439,7 @@ func describe(p unixsock.Peer) string {
 	}
 	s := fmt.Sprintf("pid %d uid %d", p.PID, p.UID)
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.PID)); err == nil {
-		s += " (" + strings.TrimSpace(string(b)) + ")"
+		s += " (" + printable(strings.TrimSpace(string(b))) + ")"
 	}
 	return s
 }
@@ -451,5 +458,5 @@ func commandLine(p unixsock.Peer) string {
 	if len(cmd) > 160 {
 		cmd = cmd[:160] + "..."
 	}
-	return ": " + cmd
+	return ": " + printable(cmd)
 }
