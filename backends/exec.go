@@ -130,9 +130,11 @@ func (r *resolving) Erase(ctx context.Context, q credential.Credential) error {
 // secret reference standing for c: the one with c's key, or an owner or
 // host-wide reference that resolves to c's password (git before 2.46 stores
 // back what get returned for each repository below it; a plain copy would
-// leak the secret to disk and outlive the reference).
+// leak the secret to disk and outlive the reference). The lookup only
+// compares, so it peeks: a store that would ask someone for the secret
+// (the agent) is not asked.
 func (r *resolving) holdsReference(ctx context.Context, c credential.Credential) bool {
-	have, err := r.inner.Get(ctx, c)
+	have, err := r.inner.Get(credential.Peeking(ctx), c)
 	if err != nil || !have.SecretRef {
 		return false
 	}

@@ -43,6 +43,7 @@ var registry = map[string]backend{
 	"file":     {openFile, "plain file in git-credential-store format, mode 0600"},
 	"cache":    {openCache, "in-memory cache daemon; forgets after --timeout"},
 	"keychain": {openKeychain, "OS keychain: Secret Service, macOS Keychain, Windows Credential Manager"},
+	"agent":    {openAgent, "read-only: asks the git-credential-pat agent at $GIT_CREDENTIAL_PAT_AGENT (or --socket), forwarded by ssh -R or a bind mount"},
 	"env":      {openEnv, "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN from the environment (CI)"},
 }
 
@@ -54,14 +55,14 @@ func Open(name string, o Options) (credential.Store, error) {
 
 // layered puts the cache daemon in front of a persistent store when
 // --cache-for asks for it. The cache itself needs no layer, and env tokens
-// stay out of the shared daemon: another process with another environment
-// must not be served them.
+// (and the agent's answers) stay out of the shared daemon: another process
+// with another environment must not be served them.
 //
 // The daemon keeps the answers of each store apart by StoreIdentity. When
 // that cannot be worked out, the store goes without the cache: answering
 // for the wrong store would be worse than being slow.
 func layered(name string, s credential.Store, o Options) credential.Store {
-	if o.CacheFor <= 0 || name == "cache" || name == "env" {
+	if o.CacheFor <= 0 || name == "cache" || name == "env" || name == "agent" {
 		return s
 	}
 	id, err := StoreIdentity(name, o)

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // Options says where the daemon listens and how it is started.
@@ -374,37 +374,19 @@ func spawn(ctx context.Context, o Options) error {
 			return fmt.Errorf("cache: finding this program to start the daemon: %w", err)
 		}
 	}
-	r, w, err := os.Pipe()
-	if err != nil {
-		return fmt.Errorf("cache: starting daemon: %w", err)
-	}
-	defer r.Close()
-	cmd := exec.Command(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket)...)
-	cmd.Env = append(os.Environ(), readyEnv+"=3") // ExtraFiles[0] is fd 3
-	cmd.ExtraFiles = []*os.File{w}
-	cmd.SysProcAttr = detached()
-	err = cmd.Start()
-	w.Close()
-	if err != nil {
-		return fmt.Errorf("cache: starting daemon %s: %w", exe, err)
-	}
-	go cmd.Wait() // reap it should it exit while we still run
-
 	deadline := time.Now().Add(startTimeout)
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	r.SetReadDeadline(deadline)
-	msg, err := io.ReadAll(io.LimitReader(r, 4096))
+	msg, _, err := unixsock.Spawn(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), readyEnv, deadline)
 	switch {
 	case err != nil:
-		cmd.Process.Kill()
-		return fmt.Errorf("cache: daemon %s did not report ready: %w", exe, err)
-	case string(msg) == "ok\n":
+		return fmt.Errorf("cache: daemon: %w", err)
+	case msg == "ok\n":
 		return nil
 	case len(msg) == 0:
 		return fmt.Errorf("cache: daemon %s %s exited before listening on %s", exe, strings.Join(o.DaemonArgs, " "), o.Socket)
 	default:
-		return errors.New(strings.TrimSpace(string(msg))) // the daemon's own "cache daemon: ..." error
+		return errors.New(strings.TrimSpace(msg)) // the daemon's own "cache daemon: ..." error
 	}
 }

@@ -10,12 +10,12 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // config holds the daemon's tunables; tests shorten them.
@@ -52,15 +52,7 @@ func runDaemon(ctx context.Context, socket string, cfg config) error {
 }
 
 // readyPipe returns the pipe a starting client waits on, if there is one.
-func readyPipe() *os.File {
-	v := os.Getenv(readyEnv)
-	os.Unsetenv(readyEnv)
-	fd, err := strconv.Atoi(v)
-	if err != nil || fd < 3 {
-		return nil
-	}
-	return os.NewFile(uintptr(fd), "ready")
-}
+func readyPipe() *os.File { return unixsock.ReadyPipe(readyEnv) }
 
 // run listens on socket, reports the outcome on ready, and serves.
 func run(ctx context.Context, socket string, cfg config, ready *os.File) error {

@@ -8,27 +8,19 @@ import (
 	"strings"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // checkPeer refuses a client running as another user. The 0700 socket
 // directory already keeps them out; this holds even if it is loosened.
 func checkPeer(conn *net.UnixConn) error {
-	raw, err := conn.SyscallConn()
+	peer, err := unixsock.PeerOf(conn)
 	if err != nil {
-		return fmt.Errorf("checking peer: %w", err)
+		return err
 	}
-	var cred *unix.Ucred
-	var cerr error
-	if err := raw.Control(func(fd uintptr) {
-		cred, cerr = unix.GetsockoptUcred(int(fd), unix.SOL_SOCKET, unix.SO_PEERCRED)
-	}); err != nil {
-		return fmt.Errorf("checking peer: %w", err)
-	}
-	if cerr != nil {
-		return fmt.Errorf("checking peer: %w", cerr)
-	}
-	if int(cred.Uid) != os.Geteuid() {
-		return fmt.Errorf("refused: client uid %d is not the daemon's uid %d", cred.Uid, os.Geteuid())
+	if peer.UID != os.Geteuid() {
+		return fmt.Errorf("refused: client uid %d is not the daemon's uid %d", peer.UID, os.Geteuid())
 	}
 	return nil
 }

@@ -2,17 +2,12 @@
 
 package cache
 
-import (
-	"errors"
-	"syscall"
-)
+import "errors"
 
 // The daemon needs flock and Unix file ownership; elsewhere it refuses to
 // start and the client reports why.
 
 var errUnsupported = errors.New("the cache daemon is not supported on this system")
-
-func detached() *syscall.SysProcAttr { return nil }
 
 func lockFile(string) (func(), error) { return nil, errUnsupported }
 

@@ -30,6 +30,7 @@ var commands = map[string]func() command{
 	"completion":   completionCmd,
 	"cache":        cacheCmd,
 	"cache-daemon": cacheDaemonCmd,
+	"agent":        agentCmd,
 }
 
 // helperAction is one of git's helper actions, served by credential.Serve.

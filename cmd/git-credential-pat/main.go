@@ -40,7 +40,7 @@ func (g *globals) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.opts.File, "file", "", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)")
 	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long to wait for a file store lock held by git's credential-store before giving up (default 1s; a running git-credential-pat writer is waited for)")
 	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
-	fs.StringVar(&g.opts.Socket, "socket", "", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket)")
+	fs.StringVar(&g.opts.Socket, "socket", "", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket); for agent and --store agent, the agent's socket")
 	fs.Var((*seconds)(&g.opts.CacheTimeout), "timeout", "--store cache: how long an entry lives: 900, 15m, 1h (default 900 seconds)")
 	fs.Var((*seconds)(&g.opts.CacheFor), "cache-for", "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h")
 	fs.DurationVar(&g.opts.KeychainTimeout, "keychain-timeout", 0, "deadline for each keychain call (default 5s)")

@@ -1,0 +1,294 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+)
+
+func TestRules(t *testing.T) {
+	q := func(proto, host, path string) credential.Credential {
+		return credential.Credential{Protocol: proto, Host: host, Path: path}
+	}
+	for _, tc := range []struct {
+		rule string
+		q    credential.Credential
+		want bool
+	}{
+		{"github.com", q("https", "github.com", ""), true},
+		{"github.com", q("https", "github.com", "any/repo.git"), true},
+		{"github.com", q("http", "github.com", ""), false},
+		{"github.com", q("https", "github.com:443", ""), false},
+		{"github.com", q("https", "gist.github.com", ""), false},
+		{"GitHub.com/My-Org", q("https", "github.com", "my-org/app.git"), true},
+		{"github.com/my-org", q("https", "github.com", "my-org"), true},
+		{"github.com/my-org", q("https", "github.com", "my-org-evil/app.git"), false},
+		{"github.com/my-org", q("https", "github.com", ""), false},
+		{"github.com/my-org/app", q("https", "github.com", "my-org/app.git"), true},
+		{"github.com/my-org/app", q("https", "github.com", "my-org/app2.git"), false},
+		{"gitlab.example.com:8443/Team", q("https", "gitlab.example.com:8443", "team/app.git"), false}, // case kept off github.com
+		{"gitlab.example.com:8443/Team/", q("https", "gitlab.example.com:8443", "Team/sub/app.git"), true},
+		{"http://localhost:3000", q("http", "localhost:3000", "x.git"), true},
+		{"http://localhost:3000", q("https", "localhost:3000", "x.git"), false},
+	} {
+		r, err := ParseRule(tc.rule)
+		if err != nil {
+			t.Fatalf("ParseRule(%q): %v", tc.rule, err)
+		}
+		if got := r.Allows(tc.q); got != tc.want {
+			t.Errorf("rule %q allows %s://%s/%s = %v, want %v", tc.rule, tc.q.Protocol, tc.q.Host, tc.q.Path, got, tc.want)
+		}
+	}
+	for _, bad := range []string{"", "/path", "ssh://github.com", "user@github.com", "*.example.com"} {
+		if _, err := ParseRule(bad); err == nil {
+			t.Errorf("ParseRule(%q) accepted it", bad)
+		}
+	}
+}
+
+// startServer runs an agent on a real socket in a fresh private directory.
+func startServer(t *testing.T, store credential.Store, confirm func(context.Context, string) bool, rules ...string) (socket string, log *lockedLog) {
+	t.Helper()
+	cfg := Config{Socket: filepath.Join(t.TempDir(), "a", "sock"), Store: store, Confirm: confirm}
+	for _, r := range rules {
+		rule, err := ParseRule(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Allow = append(cfg.Allow, rule)
+	}
+	log = &lockedLog{}
+	cfg.Log = log
+	s, err := Listen(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Serve(ctx); close(done) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return s.Socket(), log
+}
+
+// lockedLog is the agent's log as a test reads it while the agent writes.
+type lockedLog struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedLog) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func TestServerAnswersWithinLimits(t *testing.T) {
+	ctx := context.Background()
+	mem := &storetest.Memory{}
+	future := time.Now().Add(24 * time.Hour).Unix()
+	for _, c := range []credential.Credential{
+		{Protocol: "https", Host: "example.com", Username: "alice", Password: "tok-example", PasswordExpiryUTC: future},
+		{Protocol: "https", Host: "expired.example", Username: "alice", Password: "tok-expired", PasswordExpiryUTC: time.Now().Add(-time.Hour).Unix()},
+		{Protocol: "http", Host: "plain.example", Username: "alice", Password: "tok-plain"},
+		{Protocol: "http", Host: "example.com", Username: "alice", Password: "tok-http"},
+	} {
+		c.HasUsername, c.HasPassword = true, true
+		if err := mem.Store(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	socket, log := startServer(t, mem, nil, "example.com/org", "expired.example", "http://plain.example")
+	client := &Client{Socket: socket}
+
+	for _, tc := range []struct {
+		name       string
+		q          credential.Credential
+		want       string // the password answered, "" for none
+		wantExpiry int64
+	}{
+		{"allowed path, expiry travels", credential.Credential{Protocol: "https", Host: "example.com", Path: "org/app.git"}, "tok-example", future},
+		{"path outside the rule", credential.Credential{Protocol: "https", Host: "example.com", Path: "other/app.git"}, "", 0},
+		{"no path from the far side", credential.Credential{Protocol: "https", Host: "example.com"}, "", 0},
+		{"an expired token is never answered", credential.Credential{Protocol: "https", Host: "expired.example"}, "", 0},
+		{"http where the rule says https", credential.Credential{Protocol: "http", Host: "example.com", Path: "org/app.git"}, "", 0},
+		{"http allowed by an http:// rule", credential.Credential{Protocol: "http", Host: "plain.example"}, "tok-plain", 0},
+		{"a host not listed", credential.Credential{Protocol: "https", Host: "unlisted.example"}, "", 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := client.Get(ctx, tc.q)
+			if tc.want == "" {
+				if !errors.Is(err, credential.ErrNotFound) {
+					t.Fatalf("Get = %+v, %v; want ErrNotFound", got.Redacted(), err)
+				}
+				return
+			}
+			if err != nil || got.Password != tc.want || got.PasswordExpiryUTC != tc.wantExpiry {
+				t.Fatalf("Get = %+v, %v; want password %q expiry %d", got.Redacted(), err, tc.want, tc.wantExpiry)
+			}
+			if got.Host != tc.q.Host || got.Path != tc.q.Path || !credential.Eligible(tc.q, got, time.Now()) {
+				t.Fatalf("answer %+v is not usable for the query", got.Redacted())
+			}
+		})
+	}
+
+	// store and erase from the far side change nothing here.
+	before, _ := mem.List(ctx)
+	if err := client.Store(ctx, credential.Credential{Protocol: "https", Host: "example.com", Path: "org/app.git", Username: "mallory", Password: "planted"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := client.Erase(ctx, credential.Credential{Protocol: "https", Host: "example.com", Username: "alice", Password: "tok-example"}); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := mem.List(ctx)
+	if len(after) != len(before) {
+		t.Fatalf("the far side changed the store: %d entries before, %d after", len(before), len(after))
+	}
+	if got, err := client.Get(ctx, credential.Credential{Protocol: "https", Host: "example.com", Path: "org/x.git"}); err != nil || got.Password != "tok-example" {
+		t.Fatalf("after erase from the far side: %v, %v", got.Redacted(), err)
+	}
+
+	info, err := List(socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(info.Requests) != 10 || len(info.Allow) != 3 {
+		t.Fatalf("list: %d requests, %d rules; want 10 and 3", len(info.Requests), len(info.Allow))
+	}
+	for _, want := range []string{
+		"get https://example.com/org/app.git from pid",
+		"refused (not on the allow list (the far side sent no path; its git needs: git config --global credential.useHttpPath true))",
+		"get https://expired.example from",
+		"not found (no token for it in the store here)",
+		"store https://example.com/org/app.git from",
+		": ignored",
+		"erase https://example.com from",
+		": reported",
+	} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, log.String())
+		}
+	}
+	for _, secret := range []string{"tok-", "planted", "mallory"} {
+		if strings.Contains(log.String(), secret) {
+			t.Errorf("log shows %q:\n%s", secret, log.String())
+		}
+	}
+}
+
+func TestConfirm(t *testing.T) {
+	ctx := context.Background()
+	mem := &storetest.Memory{}
+	c := credential.Credential{Protocol: "https", Host: "example.com", Username: "alice", Password: "tok"}
+	c.HasUsername, c.HasPassword = true, true
+	mem.Store(ctx, c)
+	answers := make(chan bool, 1)
+	questions := make(chan string, 1)
+	socket, _ := startServer(t, mem, func(_ context.Context, q string) bool {
+		questions <- q
+		return <-answers
+	}, "example.com")
+	client := &Client{Socket: socket}
+	q := credential.Credential{Protocol: "https", Host: "example.com", Path: "org/app.git"}
+	for _, yes := range []bool{true, false} {
+		answers <- yes
+		got, err := client.Get(ctx, q)
+		question := <-questions
+		if !strings.Contains(question, "get https://example.com/org/app.git for pid ") || !strings.Contains(question, "[y/N]") {
+			t.Errorf("question %q does not say what and for whom", question)
+		}
+		if yes && (err != nil || got.Password != "tok") {
+			t.Errorf("confirmed: %v, %v", got.Redacted(), err)
+		}
+		if !yes && !errors.Is(err, credential.ErrNotFound) {
+			t.Errorf("declined: %v, %v; want ErrNotFound", got.Redacted(), err)
+		}
+	}
+	// A Get made only to compare (before a store) never asks.
+	if _, err := client.Get(credential.Peeking(ctx), q); !errors.Is(err, credential.ErrNotFound) {
+		t.Errorf("peeking Get: %v", err)
+	}
+	select {
+	case q := <-questions:
+		t.Errorf("a peeking Get asked %q", q)
+	default:
+	}
+}
+
+func TestTerminalConfirm(t *testing.T) {
+	for _, tc := range []struct {
+		typed string
+		want  bool
+	}{
+		{"y\n", true}, {"YES\n", true}, {"n\n", false}, {"\n", false}, {"maybe\n", false}, {"", false}, // "" = end of input
+	} {
+		r, w := io.Pipe()
+		var out strings.Builder
+		ask := terminalConfirm(r, &out, time.Hour)
+		go func() {
+			io.WriteString(w, tc.typed)
+			w.Close()
+		}()
+		if got := ask(context.Background(), "answer? "); got != tc.want {
+			t.Errorf("typed %q: %v, want %v", tc.typed, got, tc.want)
+		}
+		if !strings.HasPrefix(out.String(), "answer? ") {
+			t.Errorf("typed %q: the question was %q", tc.typed, out.String())
+		}
+	}
+	// Nobody answers: the agent stops (or the timeout passes) and it is a no.
+	r, _ := io.Pipe()
+	ask := terminalConfirm(r, io.Discard, time.Hour)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if ask(ctx, "answer? ") {
+		t.Error("an unanswered question was taken as yes")
+	}
+}
+
+func TestStop(t *testing.T) {
+	s, err := Listen(Config{Socket: filepath.Join(t.TempDir(), "a", "sock"), Store: &storetest.Memory{}, Allow: []Rule{{Protocol: "https", Host: "example.com"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { s.Serve(context.Background()); close(done) }()
+	if _, err := Listen(Config{Socket: s.Socket(), Store: &storetest.Memory{}, Allow: []Rule{{Protocol: "https", Host: "x"}}}); err == nil || !strings.Contains(err.Error(), "already listening") {
+		t.Fatalf("a second agent on the same socket: %v", err)
+	}
+	if err := Stop(s.Socket()); err != nil {
+		t.Fatal(err)
+	}
+	<-done
+	for _, p := range []string{s.Socket(), ControlSocket(s.Socket())} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind: %v", p, err)
+		}
+	}
+}
+
+func TestPrintable(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://example.com/org/app.git": "https://example.com/org/app.git",
+		"evil\x1b[2J\rname\n":             "evil?[2J?name?",
+		"caf\u00e9 \u009b":                "caf\u00e9 ?",
+	} {
+		if got := printable(in); got != want {
+			t.Errorf("printable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

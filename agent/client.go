@@ -1,0 +1,153 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"syscall"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// SocketEnv names the variable that tells the far side where the agent
+// answers, as SSH_AUTH_SOCK does for ssh-agent.
+const SocketEnv = "GIT_CREDENTIAL_PAT_AGENT"
+
+// dialTimeout bounds connecting; a socket nobody listens on fails at once.
+const dialTimeout = 2 * time.Second
+
+// errUnreachable means no agent answers on the socket.
+var errUnreachable = errors.New("no agent is reachable")
+
+// Client is the far side's store: Get asks the agent; Store and Erase only
+// tell it (its log reports them; nothing changes where the token lives).
+// With no agent reachable every call does nothing at once, so a chain
+// (--store agent,env) moves on.
+type Client struct {
+	Socket string // "" = no agent: every Get is ErrNotFound
+}
+
+// Get asks the agent for q's token.
+func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	if credential.IsPeeking(ctx) {
+		// A comparison before a store (credential.Server): asking again
+		// would only log a second answer.
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	key := q.Persistent()
+	key.Capabilities = q.Capabilities
+	r, err := c.call(ctx, actGet, key)
+	if errors.Is(err, errUnreachable) {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	if err != nil {
+		return credential.Credential{}, err
+	}
+	if r.Status != stOK {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	a, err := decodeCred(r.Cred)
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("agent: reading the agent's answer: %w", err)
+	}
+	// The answer is for q: give it q's identity, so it matches like a
+	// stored entry would. Its password_expiry_utc stays as the agent sent it.
+	a.Protocol, a.Host, a.Path = q.Protocol, q.Host, q.Path
+	a.State = nil
+	return a, nil
+}
+
+// Store tells the agent; it changes nothing there. No secret is sent.
+func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
+	return c.tell(ctx, actStore, cred)
+}
+
+// Erase tells the agent that the server rejected the token; the agent
+// reports it in its log and erases nothing. No secret is sent.
+func (c *Client) Erase(ctx context.Context, q credential.Credential) error {
+	return c.tell(ctx, actErase, q)
+}
+
+func (c *Client) tell(ctx context.Context, action string, cred credential.Credential) error {
+	id := credential.Credential{Protocol: cred.Protocol, Host: cred.Host, Path: cred.Path}
+	_, err := c.call(ctx, action, id)
+	if errors.Is(err, errUnreachable) {
+		return nil
+	}
+	return err
+}
+
+// call sends one request and reads the reply. A refusal is not an error:
+// the far side then has no token, and the agent's log says why.
+func (c *Client) call(ctx context.Context, action string, cred credential.Credential) (reply, error) {
+	if c.Socket == "" {
+		return reply{}, errUnreachable
+	}
+	if err := checkSocket(c.Socket); err != nil {
+		return reply{}, err
+	}
+	b, err := encodeCred(cred)
+	if err != nil {
+		return reply{}, fmt.Errorf("agent: %w", err)
+	}
+	// The agent may wait for its owner's confirmation.
+	ctx, cancel := context.WithTimeout(ctx, ConfirmTimeout+2*ioTimeout)
+	defer cancel()
+	d := net.Dialer{Timeout: dialTimeout}
+	conn, err := d.DialContext(ctx, "unix", c.Socket)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+			return reply{}, errUnreachable
+		}
+		return reply{}, fmt.Errorf("agent: connecting to %s (%s): %w", c.Socket, SocketEnv, err)
+	}
+	defer conn.Close()
+	deadline, _ := ctx.Deadline()
+	conn.SetDeadline(deadline)
+	if err := send(conn, request{Action: action, Cred: b}); err != nil {
+		return reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
+	}
+	var r reply
+	if err := receive(conn, maxReply, &r); err != nil {
+		return reply{}, unreachableOr(err, "reading the reply to "+action+" from", c.Socket)
+	}
+	if r.Status == stError {
+		return r, fmt.Errorf("agent at %s: %s", c.Socket, r.Error)
+	}
+	return r, nil
+}
+
+// unreachableOr treats a connection closed without an answer as no agent:
+// that is what a forwarded socket does when the agent behind it is gone
+// (ssh accepts, then cannot connect on the agent's side).
+func unreachableOr(err error, doing, socket string) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		return errUnreachable
+	}
+	return fmt.Errorf("agent: %s %s: %w", doing, socket, err)
+}
+
+// checkSocket refuses a socket that another user (not root) owns: whoever
+// put it there would receive our requests and could hand us a token of
+// their choosing.
+func checkSocket(path string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return errUnreachable
+	}
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	if fi.Mode().Type() != fs.ModeSocket {
+		return fmt.Errorf("agent: %s (from --socket or %s) is not a socket; point it at the agent's socket", path, SocketEnv)
+	}
+	if uid, ok := fileOwner(fi); ok && uid != os.Geteuid() && uid != 0 && os.Geteuid() != 0 {
+		return fmt.Errorf("agent: the socket %s belongs to uid %d, not to you; refusing to ask it, since another user may have put it there; check %s", path, uid, SocketEnv)
+	}
+	return nil
+}

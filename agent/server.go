@@ -1,0 +1,462 @@
+package agent
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
+)
+
+// Config is what an agent answers from and the limits it answers within.
+type Config struct {
+	Socket string           // the answer socket, the one to forward; see ControlSocket
+	Allow  []Rule           // nothing is answered unless a rule allows it
+	TTL    time.Duration    // stop after this long; 0 = until stopped
+	Store  credential.Store // the store at home
+
+	// Confirm, when set, is asked before each answer and answers true to
+	// allow it. It must give up (false) when ctx ends.
+	Confirm func(ctx context.Context, question string) bool
+
+	Log io.Writer        // one line per request, never a secret (nil = none)
+	Now func() time.Time // defaults to time.Now
+}
+
+const (
+	// ioTimeout bounds reading a request and writing a reply, so a silent
+	// client is dropped.
+	ioTimeout = 5 * time.Second
+	// ConfirmTimeout is how long --confirm waits for the owner's answer
+	// before refusing.
+	ConfirmTimeout = 60 * time.Second
+	// maxEvents is how many requests agent --list remembers.
+	maxEvents = 100
+	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
+	maxSocketPath = 103
+)
+
+// ControlSocket is where agent --list and --stop reach the agent that
+// answers on socket. It sits beside it in the same private directory and
+// is never forwarded, so the far side can neither stop the agent nor read
+// what it allows.
+func ControlSocket(socket string) string { return socket + ".ctl" }
+
+// DefaultSocket is $XDG_RUNTIME_DIR/git-credential-pat/agent/socket, else
+// under $XDG_CACHE_HOME (default ~/.cache).
+func DefaultSocket() (string, error) {
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = os.Getenv("XDG_CACHE_HOME")
+	}
+	if dir == "" {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return "", fmt.Errorf("agent: no home directory: %w (set --socket)", err)
+		}
+		dir = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(dir, "git-credential-pat", "agent", "socket"), nil
+}
+
+// Server is a listening agent.
+type Server struct {
+	cfg     Config
+	ln, ctl *net.UnixListener
+	started time.Time
+
+	mu     sync.Mutex
+	events []Event
+
+	logMu     sync.Mutex
+	confirmMu sync.Mutex // one question on the terminal at a time
+
+	stop     chan struct{}
+	stopOnce sync.Once
+	handlers sync.WaitGroup
+}
+
+// Listen checks the socket directory (created 0700 if missing; refused if
+// others can reach into it) and binds the answer and control sockets.
+func Listen(cfg Config) (*Server, error) {
+	if len(cfg.Allow) == 0 {
+		return nil, errors.New("agent: nothing is allowed: name what the far side may get, for example --allow github.com/my-org")
+	}
+	if cfg.Store == nil {
+		return nil, errors.New("agent: no store to answer from")
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	socket, err := filepath.Abs(cfg.Socket)
+	if err != nil {
+		return nil, fmt.Errorf("agent: socket path: %w", err)
+	}
+	cfg.Socket = socket
+	if len(ControlSocket(socket)) > maxSocketPath {
+		return nil, fmt.Errorf("agent: socket path %s is too long for a unix socket (at most %d bytes with the .ctl beside it); choose a shorter --socket", socket, maxSocketPath-len(".ctl"))
+	}
+	if err := MakeSocketDir(socket); err != nil {
+		return nil, err
+	}
+	if conn, err := net.Dial("unix", socket); err == nil {
+		conn.Close()
+		return nil, fmt.Errorf("agent: an agent is already listening on %s; stop it first with: git-credential-pat agent --stop --socket %s", socket, socket)
+	}
+	s := &Server{cfg: cfg, started: cfg.Now(), stop: make(chan struct{})}
+	if s.ln, err = bind(socket); err != nil {
+		return nil, err
+	}
+	if s.ctl, err = bind(ControlSocket(socket)); err != nil {
+		s.ln.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// MakeSocketDir creates socket's directory (0700) if it is missing and
+// refuses one that other users could reach into.
+func MakeSocketDir(socket string) error {
+	dir := filepath.Dir(socket)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("agent: creating socket directory: %w", err)
+	}
+	if err := unixsock.CheckPrivateDir(dir); err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	return nil
+}
+
+// bind listens on path, replacing a stale socket a dead agent left.
+func bind(path string) (*net.UnixListener, error) {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode().Type() != fs.ModeSocket {
+			return nil, fmt.Errorf("agent: %s exists and is not a socket; remove it or choose another --socket", path)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("agent: removing stale socket: %w", err)
+		}
+	}
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		return nil, fmt.Errorf("agent: %w", err)
+	}
+	os.Chmod(path, 0o600) // the 0700 directory already protects it; be sure anyway
+	return ln, nil
+}
+
+// Socket is the absolute path of the answer socket.
+func (s *Server) Socket() string { return s.cfg.Socket }
+
+// Serve answers until ctx ends, the TTL passes or agent --stop arrives,
+// then removes its sockets.
+func (s *Server) Serve(ctx context.Context) error {
+	var expires time.Time
+	if s.cfg.TTL > 0 {
+		expires = s.started.Add(s.cfg.TTL)
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, expires)
+		defer cancel()
+	}
+	rules := make([]string, len(s.cfg.Allow))
+	for i, r := range s.cfg.Allow {
+		rules[i] = r.String()
+	}
+	until := "until stopped"
+	if !expires.IsZero() {
+		until = "until " + expires.UTC().Format(time.RFC3339)
+	}
+	s.logf("agent pid %d listening on %s %s; allowed: %s", os.Getpid(), s.cfg.Socket, until, strings.Join(rules, ", "))
+
+	var accepting sync.WaitGroup
+	accepting.Add(2)
+	go func() { defer accepting.Done(); s.accept(ctx, s.ln, s.handle) }()
+	go func() { defer accepting.Done(); s.accept(ctx, s.ctl, s.control) }()
+
+	var why string
+	select {
+	case <-ctx.Done():
+		why = "stopped"
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			why = fmt.Sprintf("lifetime over (--ttl %s)", s.cfg.TTL)
+		}
+	case <-s.stop:
+		why = "stopped by agent --stop"
+	}
+	s.ln.Close() // removes the socket file (UnlinkOnClose)
+	s.ctl.Close()
+	accepting.Wait()
+	s.handlers.Wait()
+	s.logf("agent pid %d exiting: %s", os.Getpid(), why)
+	return nil
+}
+
+func (s *Server) accept(ctx context.Context, ln *net.UnixListener, handle func(context.Context, *net.UnixConn)) {
+	// Handlers give up a pending confirmation when the agent stops.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-s.stop:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	for {
+		conn, err := ln.AcceptUnix()
+		if errors.Is(err, net.ErrClosed) {
+			return
+		}
+		if err != nil {
+			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: let some close
+			continue
+		}
+		s.handlers.Add(1)
+		go func() {
+			defer s.handlers.Done()
+			defer conn.Close()
+			handle(ctx, conn)
+		}()
+	}
+}
+
+// handle answers one request from the far side.
+func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
+	conn.SetDeadline(time.Now().Add(ioTimeout))
+	// Read before checking the peer: closing with its request unread would
+	// reset the connection and lose our answer.
+	var req request
+	if err := receive(conn, maxRequest, &req); err != nil {
+		return // a probe, a silent or a broken client: nothing to answer
+	}
+	peer, perr := unixsock.PeerOf(conn)
+	ev := Event{Time: s.cfg.Now().UTC(), Action: req.Action, Peer: describe(peer)}
+	q, err := decodeCred(req.Cred)
+	if err != nil {
+		ev.Result, ev.Reason = "refused", "unreadable request: "+err.Error()
+		s.record(ev)
+		send(conn, reply{Status: stError, Error: ev.Reason})
+		return
+	}
+	ev.URL = urlOf(q)
+	if why := refusePeer(peer, perr); why != "" {
+		ev.Result, ev.Reason = "refused", why
+		s.record(ev)
+		send(conn, reply{Status: stRefused, Error: why})
+		return
+	}
+	var rep reply
+	switch req.Action {
+	case actGet:
+		rep = s.get(ctx, conn, q, peer, &ev)
+	case actStore:
+		ev.Result, ev.Reason = "ignored", "a store from the far side changes nothing here"
+		rep = reply{Status: stOK}
+	case actErase:
+		ev.Result, ev.Reason = "reported", "the server rejected the token on the far side; nothing erased here; check it with: git-credential-pat list"
+		rep = reply{Status: stOK}
+	default:
+		ev.Result, ev.Reason = "refused", "unknown action"
+		rep = reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)}
+	}
+	// Log before replying, so the line is there once the far side has its answer.
+	s.record(ev)
+	send(conn, rep)
+}
+
+// refusePeer says why a peer may not be answered, or "" if it may: only
+// this user's processes and root's (a container's processes, seen from
+// here, usually run as root).
+func refusePeer(peer unixsock.Peer, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	if peer.Known && peer.UID != os.Geteuid() && peer.UID != 0 {
+		return fmt.Sprintf("uid %d is neither the agent's uid %d nor root", peer.UID, os.Geteuid())
+	}
+	return ""
+}
+
+func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Credential, peer unixsock.Peer, ev *Event) reply {
+	rule, ok := allowed(s.cfg.Allow, q)
+	if !ok {
+		ev.Result, ev.Reason = "refused", "not on the allow list"
+		if q.Path == "" && s.hostHasPathRules(q) {
+			ev.Reason += " (the far side sent no path; its git needs: git config --global credential.useHttpPath true)"
+		}
+		return reply{Status: stRefused, Error: ev.Reason}
+	}
+	if s.cfg.Confirm != nil {
+		conn.SetDeadline(time.Now().Add(ConfirmTimeout + ioTimeout))
+		question := fmt.Sprintf("git-credential-pat agent: answer get %s for %s%s? [y/N] ", ev.URL, ev.Peer, commandLine(peer))
+		s.confirmMu.Lock()
+		yes := s.cfg.Confirm(ctx, question)
+		s.confirmMu.Unlock()
+		conn.SetDeadline(time.Now().Add(ioTimeout))
+		if !yes {
+			ev.Result, ev.Reason = "refused", "not confirmed at the agent's terminal"
+			return reply{Status: stRefused, Error: ev.Reason}
+		}
+	}
+	// The home side of the protocol is credential.Server's get: the same
+	// matching, expiry and http rules as a local git gets.
+	in, err := encodeCred(q)
+	if err != nil {
+		ev.Result, ev.Reason = "refused", err.Error()
+		return reply{Status: stError, Error: err.Error()}
+	}
+	var out bytes.Buffer
+	srv := credential.Server{Store: s.cfg.Store, Now: s.cfg.Now, AllowHTTP: rule.Protocol == "http"}
+	if err := srv.Serve(ctx, actGet, bytes.NewReader(in), &out); err != nil {
+		ev.Result, ev.Reason = "error", err.Error()
+		return reply{Status: stError, Error: "the agent's store failed; its log says why"}
+	}
+	if out.Len() == 0 {
+		ev.Result, ev.Reason = "not found", "no token for it in the store here"
+		return reply{Status: stNotFound}
+	}
+	ev.Result = "answered"
+	if a, err := decodeCred(out.Bytes()); err == nil && a.PasswordExpiryUTC != 0 {
+		ev.Reason = "token expires " + time.Unix(a.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
+	}
+	return reply{Status: stOK, Cred: out.Bytes()}
+}
+
+// hostHasPathRules reports whether a rule with a path names q's host.
+func (s *Server) hostHasPathRules(q credential.Credential) bool {
+	for _, r := range s.cfg.Allow {
+		if r.Path != "" && strings.EqualFold(r.Host, q.Host) {
+			return true
+		}
+	}
+	return false
+}
+
+// control serves agent --list and --stop, for this user only.
+func (s *Server) control(_ context.Context, conn *net.UnixConn) {
+	conn.SetDeadline(time.Now().Add(ioTimeout))
+	var req request
+	if err := receive(conn, maxRequest, &req); err != nil {
+		return
+	}
+	peer, err := unixsock.PeerOf(conn)
+	if err == nil && peer.Known && peer.UID != os.Geteuid() {
+		err = fmt.Errorf("uid %d is not the agent's uid %d", peer.UID, os.Geteuid())
+	}
+	if err != nil {
+		send(conn, reply{Status: stRefused, Error: err.Error()})
+		return
+	}
+	switch req.Action {
+	case actList:
+		send(conn, reply{Status: stOK, Info: s.info()})
+	case actStop:
+		send(conn, reply{Status: stOK})
+		s.stopOnce.Do(func() { close(s.stop) })
+	default:
+		send(conn, reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)})
+	}
+}
+
+func (s *Server) info() *Info {
+	in := &Info{PID: os.Getpid(), Socket: s.cfg.Socket, Started: s.started, Confirm: s.cfg.Confirm != nil}
+	if s.cfg.TTL > 0 {
+		in.Expires = s.started.Add(s.cfg.TTL)
+	}
+	for _, r := range s.cfg.Allow {
+		in.Allow = append(in.Allow, r.String())
+	}
+	s.mu.Lock()
+	in.Requests = append([]Event(nil), s.events...)
+	s.mu.Unlock()
+	return in
+}
+
+// record keeps ev for agent --list and writes its log line.
+func (s *Server) record(ev Event) {
+	s.mu.Lock()
+	s.events = append(s.events, ev)
+	if len(s.events) > maxEvents {
+		s.events = s.events[len(s.events)-maxEvents:]
+	}
+	s.mu.Unlock()
+	s.logf("%s", ev.line())
+}
+
+func (s *Server) logf(format string, args ...any) {
+	if s.cfg.Log == nil {
+		return
+	}
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	fmt.Fprintf(s.cfg.Log, "%s %s\n", s.cfg.Now().UTC().Format(time.RFC3339), fmt.Sprintf(format, args...))
+}
+
+// line is the event as the log shows it (after the timestamp).
+func (e Event) line() string {
+	s := fmt.Sprintf("%s %s from %s: %s", e.Action, e.URL, e.Peer, e.Result)
+	if e.Reason != "" {
+		s += " (" + e.Reason + ")"
+	}
+	return s
+}
+
+// urlOf renders a request without its username or secrets.
+func urlOf(q credential.Credential) string {
+	u := q.Protocol + "://" + q.Host
+	if q.Path != "" {
+		u += "/" + strings.TrimPrefix(q.Path, "/")
+	}
+	return printable(u)
+}
+
+// printable replaces control characters, so that what a far-side process
+// sends or calls itself cannot move the cursor or rewrite lines on the
+// owner's terminal or in the log.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+// describe names the connecting process for the log and the question.
+func describe(p unixsock.Peer) string {
+	if !p.Known {
+		return "a local process"
+	}
+	s := fmt.Sprintf("pid %d uid %d", p.PID, p.UID)
+	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.PID)); err == nil {
+		s += " (" + printable(strings.TrimSpace(string(b))) + ")"
+	}
+	return s
+}
+
+// commandLine is the peer's command line, for the owner's terminal only:
+// for a forwarded socket it is the ssh client, naming the host.
+func commandLine(p unixsock.Peer) string {
+	if !p.Known {
+		return ""
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p.PID))
+	if err != nil || len(b) == 0 {
+		return ""
+	}
+	cmd := strings.TrimSpace(strings.ReplaceAll(string(b), "\x00", " "))
+	if len(cmd) > 160 {
+		cmd = cmd[:160] + "..."
+	}
+	return ": " + printable(cmd)
+}

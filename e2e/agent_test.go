@@ -1,0 +1,450 @@
+package e2e
+
+import (
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// requireTool skips without the program, or fails under CI=true, where a
+// missing one means a broken CI image (.ci/run installs it).
+func requireTool(t *testing.T, name, pkg string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%s not found (Debian package %s): %v", name, pkg, err)
+		}
+		t.Skipf("%s not found (Debian package %s)", name, pkg)
+	}
+	return p
+}
+
+// requireRoot skips unless the test runs as root (setpriv and a second
+// user need it), or fails under CI=true, where the tests run as root.
+func requireRoot(t *testing.T) {
+	t.Helper()
+	if os.Geteuid() != 0 {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI runs the tests as root; this one needs root for setpriv")
+		}
+		t.Skip("needs root to run clients as other users (setpriv)")
+	}
+}
+
+// sshServer is a real OpenSSH sshd on 127.0.0.1 with a throwaway host key,
+// accepting one throwaway client key for the user running the test.
+type sshServer struct {
+	port int
+	key  string // client private key
+}
+
+func startSSHD(t *testing.T) *sshServer {
+	t.Helper()
+	sshd := requireTool(t, "sshd", "openssh-server")
+	requireTool(t, "ssh", "openssh-client")
+	keygen := requireTool(t, "ssh-keygen", "openssh-client")
+	// sshd's privilege separation needs this directory; Debian's init
+	// script would create it.
+	if err := os.MkdirAll("/run/sshd", 0o755); err != nil && os.Geteuid() == 0 {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, k := range []string{"host_key", "client_key"} {
+		out, err := exec.Command(keygen, "-q", "-t", "ed25519", "-N", "", "-f", filepath.Join(dir, k)).CombinedOutput()
+		if err != nil {
+			t.Fatalf("ssh-keygen: %v\n%s", err, out)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	config := filepath.Join(dir, "sshd_config")
+	conf := fmt.Sprintf(`Port %d
+ListenAddress 127.0.0.1
+HostKey %s
+AuthorizedKeysFile %s
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+PermitRootLogin prohibit-password
+AllowStreamLocalForwarding yes
+StreamLocalBindUnlink yes
+PidFile %s
+`, port, filepath.Join(dir, "host_key"), filepath.Join(dir, "client_key.pub"), filepath.Join(dir, "sshd.pid"))
+	if err := os.WriteFile(config, []byte(conf), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var log gittest.SyncBuffer
+	cmd := exec.Command(sshd, "-D", "-e", "-f", config)
+	cmd.Stdout, cmd.Stderr = &log, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting sshd: %v", err)
+	}
+	exited := make(chan struct{})
+	go func() { cmd.Wait(); close(exited) }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+		if t.Failed() {
+			t.Logf("sshd log:\n%s", log.String())
+		}
+	})
+	// Wait until it accepts connections (or has exited).
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+		if err == nil {
+			c.Close()
+			break
+		}
+		select {
+		case <-exited:
+			t.Fatalf("sshd exited:\n%s", log.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sshd did not listen on %d:\n%s", port, log.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return &sshServer{port: port, key: filepath.Join(dir, "client_key")}
+}
+
+// run runs ssh with extra options (e.g. -R) and a remote command, with the
+// local environment vars, and returns its output. ssh joins the remote
+// words into one line for the remote shell, so each is quoted.
+func (s *sshServer) run(t *testing.T, vars []string, opts []string, remote ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	args := []string{"-F", "/dev/null", "-i", s.key, "-p", fmt.Sprint(s.port),
+		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
+		"-o", "LogLevel=ERROR", "-o", "ExitOnForwardFailure=yes"}
+	args = append(append(args, opts...), "127.0.0.1")
+	quoted := make([]string, len(remote))
+	for i, w := range remote {
+		quoted[i] = shellQuote(w)
+	}
+	args = append(args, strings.Join(quoted, " "))
+	cmd := exec.Command("ssh", args...)
+	cmd.Env = vars
+	cmd.Stdin = strings.NewReader("")
+	var o, e strings.Builder
+	cmd.Stdout, cmd.Stderr = &o, &e
+	cmd.WaitDelay = 5 * time.Second
+	err = cmd.Run()
+	return o.String(), e.String(), err
+}
+
+// farScript writes a script that runs its arguments with far's
+// environment: an ssh session starts with sshd's minimal one, so the far
+// side's HOME, git settings and agent socket are set here, as a person's
+// shell profile on the remote host would.
+func farScript(t *testing.T, far *gittest.Env, socket string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("#!/bin/sh\n")
+	for _, kv := range far.Vars {
+		k, v, _ := strings.Cut(kv, "=")
+		fmt.Fprintf(&b, "export %s=%s\n", k, shellQuote(v))
+	}
+	fmt.Fprintf(&b, "export GIT_CREDENTIAL_PAT_AGENT=%s\n", shellQuote(socket))
+	// ssh binds the forwarded socket before it starts the command; wait
+	// for it all the same rather than trust the order.
+	b.WriteString("i=0; while [ ! -S \"$GIT_CREDENTIAL_PAT_AGENT\" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n")
+	b.WriteString("cd \"$HOME\" && exec \"$@\"\n")
+	p := filepath.Join(far.Home, "far.sh")
+	if err := os.WriteFile(p, []byte(b.String()), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func shellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+
+// The agent's promise, end to end: git on a host reached over SSH pushes
+// with the token stored here, through a forwarded socket, for the
+// repositories the agent allows and no others; nothing the far side says
+// changes the store here; the agent's log shows each request, never the
+// token.
+func TestAgentOverSSHForwarding(t *testing.T) {
+	ssh := startSSHD(t)
+	home := gittest.NewEnv(t)
+	far := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(far)
+	srv.Use(home)
+	const token = "ghp_HomeOnlyToken"
+	srv.AllowAnyUsername(token)
+	srv.RestrictOwner("locked.git", "ghp_SomeOtherToken") // answers our token with 401
+	allowedRepo := srv.NewRepo(t, "allowed")
+	secretRepo := srv.NewRepo(t, "secret")
+	lockedRepo := srv.NewRepo(t, "locked")
+	hostPort := strings.TrimPrefix(srv.URL, "https://")
+
+	// At home: the token in the file store, and the agent, detached.
+	creds := filepath.Join(home.Home, "creds")
+	credential(t, home, []string{"--file", creds}, "approve", "url="+srv.URL, "username=alice", "password="+token)
+	before, err := os.ReadFile(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sockDir := filepath.Join(t.TempDir(), "agent")
+	socket := filepath.Join(sockDir, "sock")
+	out, stderr, code := runBin(t, home, "", "agent", "--file", creds, "--socket", socket, "--detach", "--ttl", "30m",
+		"--allow", hostPort+"/allowed", "--allow", hostPort+"/locked")
+	if code != 0 {
+		t.Fatalf("agent --detach: exit %d\n%s", code, stderr)
+	}
+	t.Cleanup(func() { runBin(t, home, "", "agent", "--stop", "--socket", socket) })
+	if !strings.Contains(out, "GIT_CREDENTIAL_PAT_AGENT="+socket+"; export GIT_CREDENTIAL_PAT_AGENT;") {
+		t.Fatalf("agent did not print the line to export:\n%s", out)
+	}
+	if fi, err := os.Stat(sockDir); err != nil || fi.Mode().Perm() != 0o700 {
+		t.Fatalf("socket directory: %v, mode %v; want 0700", err, fi.Mode().Perm())
+	}
+	logFile := socket + ".log"
+
+	// The far side: only the helper line and useHttpPath, no token anywhere.
+	far.MustGit(t, "", "", "config", "--global", "credential.helper", "")
+	far.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", bin+" --store agent")
+	far.MustGit(t, "", "", "config", "--global", "credential.useHttpPath", "true")
+	farSock := filepath.Join(far.Home, "pat-agent.sock")
+	script := farScript(t, far, farSock)
+	forward := []string{"-R", farSock + ":" + socket}
+	onFar := func(args ...string) (string, string, error) {
+		t.Helper()
+		return ssh.run(t, home.Vars, forward, append([]string{"sh", script}, args...)...)
+	}
+	mustFar := func(args ...string) string {
+		t.Helper()
+		o, e, err := onFar(args...)
+		if err != nil {
+			t.Fatalf("on the far side: %s: %v\n%s", strings.Join(args, " "), err, e)
+		}
+		return o
+	}
+
+	// Allowed: clone, commit, push.
+	work := filepath.Join(far.Home, "work")
+	mustFar("git", "clone", "-q", allowedRepo, work)
+	if err := os.WriteFile(filepath.Join(work, "far.txt"), []byte("pushed from the far side\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mustFar("git", "-C", work, "add", "far.txt")
+	mustFar("git", "-C", work, "commit", "-q", "-m", "from the far side")
+	mustFar("git", "-C", work, "push", "-q", "origin", "HEAD:main")
+	check := filepath.Join(home.Home, "check")
+	home.MustGit(t, "", "", append(helperArgs("--file", creds), "clone", "-q", allowedRepo, check)...)
+	if _, err := os.Stat(filepath.Join(check, "far.txt")); err != nil {
+		t.Fatalf("the far side's push did not arrive: %v", err)
+	}
+
+	// Not on the allow list: no token, so git has nothing to send.
+	_, e, err := onFar("git", "clone", "-q", secretRepo, filepath.Join(far.Home, "secret"))
+	if err == nil {
+		t.Fatal("the far side cloned a repository outside the allow list")
+	}
+	if !strings.Contains(e, "Authentication failed") && !strings.Contains(e, "could not read Username") {
+		t.Fatalf("clone outside the allow list failed otherwise:\n%s", e)
+	}
+
+	// A 401 on the far side: git erases; the agent reports it, home keeps it.
+	if _, _, err := onFar("git", "ls-remote", lockedRepo); err == nil {
+		t.Fatal("ls-remote of the locked repository succeeded")
+	}
+	// store and erase from the far side change nothing at home.
+	mustFar("sh", "-c", "printf 'protocol=https\\nhost="+hostPort+"\\npath=allowed.git\\nusername=mallory\\npassword=ghp_FarSideToken\\n\\n' | git credential approve")
+	mustFar("sh", "-c", "printf 'protocol=https\\nhost="+hostPort+"\\npath=allowed.git\\nusername=alice\\npassword="+token+"\\n\\n' | git credential reject")
+	after, err := os.ReadFile(creds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) {
+		t.Fatalf("the far side changed the store at home:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+
+	// The token never landed on the far side's disk.
+	filepath.Walk(far.Home, func(p string, fi os.FileInfo, err error) error {
+		if err == nil && fi.Mode().IsRegular() {
+			if b, _ := os.ReadFile(p); strings.Contains(string(b), token) {
+				t.Errorf("the token is in a file on the far side: %s", p)
+			}
+		}
+		return nil
+	})
+
+	list, stderr, code := runBin(t, home, "", "agent", "--list", "--socket", socket)
+	if code != 0 {
+		t.Fatalf("agent --list: exit %d\n%s", code, stderr)
+	}
+	logData, err := os.ReadFile(logFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := string(logData)
+	t.Logf("agent log:\n%s\nagent --list:\n%s", log, list)
+	for _, text := range []string{log, list} {
+		for _, want := range []string{
+			"get https://" + hostPort + "/allowed.git from ",
+			"(ssh): answered",
+			"get https://" + hostPort + "/secret.git from ",
+			"refused (not on the allow list)",
+			"erase https://" + hostPort + "/locked.git from ",
+			"store https://" + hostPort + "/allowed.git from ",
+			"ignored",
+		} {
+			if !strings.Contains(text, want) {
+				t.Errorf("agent log or list lacks %q", want)
+			}
+		}
+		for _, secret := range []string{token, "ghp_FarSideToken", "mallory"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("agent log or list shows %q", secret)
+			}
+		}
+	}
+	// A store from the far side is only reported: no get goes with it
+	// (it would ask --confirm a second time).
+	if strings.Contains(log, "not found") {
+		t.Errorf("the far side's store made the agent look up a token:\n%s", log)
+	}
+	if !strings.Contains(list, hostPort+"/allowed") || !strings.Contains(list, hostPort+"/locked") {
+		t.Errorf("agent --list does not show the allow list:\n%s", list)
+	}
+	if fi, err := os.Stat(logFile); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("agent log mode: %v %v, want 0600", fi.Mode().Perm(), err)
+	}
+
+	// After agent --stop the far side gets nothing, at once.
+	if _, stderr, code := runBin(t, home, "", "agent", "--stop", "--socket", socket); code != 0 {
+		t.Fatalf("agent --stop: exit %d\n%s", code, stderr)
+	}
+	// (ssh itself says on its stderr that it could not connect; the
+	// helper's stderr goes to a file of its own.)
+	start := time.Now()
+	helperErr := filepath.Join(far.Home, "helper.err")
+	o, e, err := onFar("sh", "-c", "printf 'protocol=https\\nhost="+hostPort+"\\npath=allowed.git\\n\\n' | "+bin+" --store agent get 2>"+helperErr)
+	if err != nil || o != "" {
+		t.Fatalf("get with the agent stopped: err %v, stdout %q; want nothing\n%s", err, o, e)
+	}
+	if b, err := os.ReadFile(helperErr); err != nil || len(b) != 0 {
+		t.Fatalf("get with the agent stopped wrote to stderr: %q (%v)", b, err)
+	}
+	t.Logf("get with the agent stopped answered nothing in %s", time.Since(start).Round(time.Millisecond))
+	if _, err := os.Stat(socket); !os.IsNotExist(err) {
+		t.Errorf("the agent left its socket behind: %v", err)
+	}
+}
+
+// With no agent to reach, --store agent answers nothing, at once and
+// without a word, so a chain moves on to the next store.
+func TestAgentUnreachableAnswersNothing(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	stale := filepath.Join(dir, "stale.sock")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: stale, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.SetUnlinkOnClose(false)
+	ln.Close() // the file stays; nobody listens: what a dead agent leaves
+	const get = "protocol=https\nhost=example.com\npath=org/repo.git\n\n"
+	for _, tc := range []struct {
+		name, socket string
+	}{
+		{"no socket configured", ""},
+		{"no such socket", filepath.Join(dir, "missing.sock")},
+		{"a socket nobody listens on", stale},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.Setenv("GIT_CREDENTIAL_PAT_AGENT", tc.socket)
+			e.Setenv("GIT_CREDENTIAL_PAT_TOKEN", "")
+			out, stderr, code := runBin(t, e, get, "--store", "agent", "get")
+			if code != 0 || out != "" || stderr != "" {
+				t.Fatalf("--store agent: exit %d, stdout %q, stderr %q; want nothing", code, out, stderr)
+			}
+			e.Setenv("GIT_CREDENTIAL_PAT_TOKEN", "ghp_FromTheEnvironment")
+			out, stderr, code = runBin(t, e, get, "--store", "agent,env", "get")
+			if code != 0 || !strings.Contains(out, "password=ghp_FromTheEnvironment") {
+				t.Fatalf("--store agent,env: exit %d, stdout %q, stderr %q; want the env token", code, out, stderr)
+			}
+		})
+	}
+}
+
+// The agent will not start without limits that make sense, and says what
+// to do instead.
+func TestAgentRefusesToStart(t *testing.T) {
+	e := gittest.NewEnv(t)
+	loose := filepath.Join(t.TempDir(), "loose")
+	if err := os.Mkdir(loose, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(loose, 0o755); err != nil { // whatever the umask
+		t.Fatal(err)
+	}
+	sock := filepath.Join(t.TempDir(), "a", "sock")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"nothing allowed", []string{"--socket", sock}, "nothing is allowed"},
+		{"another scheme", []string{"--socket", sock, "--allow", "ssh://github.com"}, "only https:// (the default) or http://"},
+		{"confirm needs a terminal the detached agent lacks", []string{"--socket", sock, "--allow", "github.com", "--confirm", "--detach"}, "drop --detach"},
+		{"a socket directory others can reach into", []string{"--socket", filepath.Join(loose, "sock"), "--allow", "github.com"}, "chmod 700 " + loose},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, stderr, code := runBin(t, e, "", append([]string{"agent"}, tc.args...)...)
+			if code == 0 || !strings.Contains(stderr, tc.want) {
+				t.Fatalf("agent %s: exit %d, stderr %q; want an error saying %q", strings.Join(tc.args, " "), code, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// --ttl ends the agent, which removes its sockets on the way out.
+func TestAgentTTL(t *testing.T) {
+	e := gittest.NewEnv(t)
+	creds := filepath.Join(e.Home, "creds")
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	cmd := exec.Command(bin, "agent", "--file", creds, "--socket", socket, "--allow", "github.com", "--ttl", "1s")
+	cmd.Env = e.Vars
+	var stdout, log gittest.SyncBuffer
+	cmd.Stdout, cmd.Stderr = &stdout, &log
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("agent: %v\n%s", err, log.String())
+		}
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatalf("agent outlived --ttl 1s:\n%s", log.String())
+	}
+	if !strings.Contains(log.String(), "exiting: lifetime over (--ttl 1s)") {
+		t.Errorf("agent log does not say why it stopped:\n%s", log.String())
+	}
+	if !strings.HasPrefix(stdout.String(), "GIT_CREDENTIAL_PAT_AGENT=") {
+		t.Errorf("agent did not print the line to export: %q", stdout.String())
+	}
+	for _, p := range []string{socket, socket + ".ctl"} {
+		if _, err := os.Lstat(p); !os.IsNotExist(err) {
+			t.Errorf("%s left behind: %v", p, err)
+		}
+	}
+}

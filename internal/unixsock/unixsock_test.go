@@ -1,0 +1,65 @@
+//go:build linux
+
+package unixsock
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestPeerOf(t *testing.T) {
+	sock := filepath.Join(t.TempDir(), "s")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	conn, err := ln.AcceptUnix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	p, err := PeerOf(conn)
+	if err != nil || !p.Known || p.UID != os.Geteuid() || p.PID != os.Getpid() {
+		t.Fatalf("PeerOf = %+v, %v; want uid %d pid %d", p, err, os.Geteuid(), os.Getpid())
+	}
+}
+
+func TestCheckPrivateDir(t *testing.T) {
+	base := t.TempDir()
+	mk := func(name string, mode os.FileMode) string {
+		p := filepath.Join(base, name)
+		if err := os.Mkdir(p, mode); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(p, mode); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	private := mk("private", 0o700)
+	link := filepath.Join(base, "link")
+	if err := os.Symlink(private, link); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		dir, want string
+	}{
+		{private, ""},
+		{mk("loose", 0o755), "chmod 700"},
+		{link, "is a symlink"},
+	} {
+		err := CheckPrivateDir(tc.dir)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("CheckPrivateDir(%s) = %v, want %q", tc.dir, err, tc.want)
+		}
+	}
+}
