@@ -29,9 +29,24 @@ func TestCompletionNeverRunsStoredHosts(t *testing.T) {
 	}
 	hostile := []string{"$(touch${IFS}pwned1)", "`touch${IFS}pwned2`", "(touch pwned3)", "x;touch${IFS}pwned4", "[p]*"}
 	for _, h := range append([]string{"git.example.org", "git.example.org:8443"}, hostile...) {
+		if strings.Contains(h, " ") {
+			continue // store refuses it; a hand-edited file can still hold it (below)
+		}
 		if _, stderr, code := runBin(t, e, "protocol=https\nhost="+h+"\nusername=a\npassword=tok\n\n", "store"); code != 0 {
 			t.Fatalf("store %s: %s", h, stderr)
 		}
+	}
+	credFile := filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials")
+	f, err := os.OpenFile(credFile, os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("https://a:tok@(touch pwned3)\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	if out, _, _ := runBin(t, e, "", "list"); !strings.Contains(out, "(touch pwned3)") {
+		t.Fatalf("the hand-written entry is not listed, so completion would not see it:\n%s", out)
 	}
 	if err := os.WriteFile(filepath.Join(work, "pwned0"), nil, 0o644); err != nil { // for the glob
 		t.Fatal(err)
