@@ -60,7 +60,7 @@ func (r Rule) Allows(q credential.Credential) bool {
 		return true
 	}
 	want, have := r.Path, cleanPath(q.Path)
-	if r.Host == "github.com" { // GitHub owners and repositories ignore case
+	if credential.PathsIgnoreCase(r.Host) { // GitHub owners and repositories ignore case
 		want, have = strings.ToLower(want), strings.ToLower(have)
 	}
 	return have == want || strings.HasPrefix(have, want+"/")

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
 // Environment variables the env store reads.
@@ -29,8 +30,8 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 //
 // GIT_CREDENTIAL_PAT_TOKEN is tried first, so it also overrides the forge
 // variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
-// one git asked for, if any; else "x-access-token" on GitHub hosts and
-// "oauth2" on gitlab.com (both accept any token under that name); else
+// one git asked for, if any; else forge.GitHubUsername on GitHub hosts and
+// forge.GitLabUsername on gitlab.com (both accept any token under that name); else
 // "token".
 //
 // Only https requests are answered (http only for loopback hosts), so an
@@ -82,20 +83,19 @@ func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.C
 // lookup returns the token the environment holds for host, and the
 // username its forge expects with a token.
 func (e *EnvStore) lookup(host string) (token, user string) {
-	name := strings.ToLower(host)
-	github := name == "github.com" || name == "github.com:443"
+	github := forge.IsGitHubDotCom(host)
 	ghes := false
 	if gh := strings.ToLower(e.getenv("GH_HOST")); gh != "" && gh != "github.com" {
-		ghes = name == gh || name == gh+":443"
+		ghes = forge.IsGitHubHost(host, gh)
 	}
-	gitlab := name == "gitlab.com" || name == "gitlab.com:443"
+	gitlab := forge.IsGitLabDotCom(host)
 	switch {
 	case github || ghes:
-		user = "x-access-token"
+		user = forge.GitHubUsername
 	case gitlab:
-		user = "oauth2"
+		user = forge.GitLabUsername
 	default:
-		user = "token"
+		user = forge.AnyUsername
 	}
 	vars := []string{EnvToken}
 	switch {

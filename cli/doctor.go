@@ -16,6 +16,8 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
+	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
@@ -465,7 +467,7 @@ func (d *doctor) checkTokens() {
 			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s expired %s (%s); git no longer uses it", maskedSecret(c), c.URL(), Humanize(left), when)
 		case left <= SoonWindow:
 			bad++
-			d.add("tokens", StatusWarn, d.loginFix(c), "token %s for %s %s (%s); create a new one at %s", maskedSecret(c), c.URL(), DescribeExpiry(c.PasswordExpiryUTC, d.now), when, NewTokenURL(hostName(c.Host)))
+			d.add("tokens", StatusWarn, d.loginFix(c), "token %s for %s %s (%s); create a new one at %s", maskedSecret(c), c.URL(), DescribeExpiry(c.PasswordExpiryUTC, d.now), when, forge.NewTokenURL(credential.HostName(c.Host)))
 		}
 	}
 	if bad == 0 {
@@ -487,16 +489,16 @@ func (d *doctor) checkOnline() {
 		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
 			continue
 		}
-		api, err := GitHubAPI(c.Host)
+		api, err := forgeapi.GitHubAPI(c.Host)
 		if err != nil && overrideErr == nil {
 			overrideErr = err
-			d.add("online", StatusFail, "unset "+APIEnv, "%v", err)
+			d.add("online", StatusFail, "unset "+forgeapi.APIEnv, "%v", err)
 		}
 		if api == "" {
 			continue
 		}
 		asked++
-		v, err := VerifyGitHub(d.ctx, d.HTTP, api, c.Password)
+		v, err := forgeapi.VerifyGitHub(d.ctx, d.HTTP, api, c.Password)
 		switch {
 		case err == nil:
 			msg := fmt.Sprintf("token %s for %s is valid (account %s)", maskedSecret(c), c.URL(), v.Login)
@@ -504,9 +506,9 @@ func (d *doctor) checkOnline() {
 				msg += ", " + DescribeExpiry(v.Expires.Unix(), d.now)
 			}
 			d.add("online", StatusOK, "", "%s", msg)
-		case errors.Is(err, ErrSSORequired):
+		case errors.Is(err, forgeapi.ErrSSORequired):
 			d.add("online", StatusWarn, "", "token %s for %s: %v", maskedSecret(c), c.URL(), err)
-		case errors.Is(err, ErrUnreachable):
+		case errors.Is(err, forgeapi.ErrUnreachable):
 			d.add("online", StatusWarn, "", "token %s for %s not checked: %v", maskedSecret(c), c.URL(), err)
 		default:
 			d.add("online", StatusFail, strings.Replace(d.loginFix(c), " login ", " rotate ", 1), "token %s for %s: %v", maskedSecret(c), c.URL(), err)

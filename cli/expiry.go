@@ -7,10 +7,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
 // SoonWindow is how far ahead an expiring token is worth a warning.
@@ -54,7 +54,7 @@ func (x *ExpiryWarner) Check(c credential.Credential) {
 		return
 	}
 	fmt.Fprintf(x.W, "git-credential-pat: warning: the token for %s %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s\n",
-		c.URL(), DescribeExpiry(c.PasswordExpiryUTC, now), exp.UTC().Format("2006-01-02 15:04 MST"), NewTokenURL(c.Host), c.Host)
+		c.URL(), DescribeExpiry(c.PasswordExpiryUTC, now), exp.UTC().Format("2006-01-02 15:04 MST"), forge.NewTokenURL(c.Host), c.Host)
 }
 
 // warnedRecently records this warning and reports whether one was shown for
@@ -95,20 +95,4 @@ func Humanize(d time.Duration) string {
 		return s + " ago"
 	}
 	return "in " + s
-}
-
-// NewTokenURL is where a person creates a token for host.
-func NewTokenURL(host string) string {
-	h := strings.ToLower(host)
-	switch {
-	case h == "github.com":
-		return "https://github.com/settings/personal-access-tokens"
-	case h == "gitlab.com" || strings.HasPrefix(h, "gitlab."):
-		return "https://" + host + "/-/user_settings/personal_access_tokens"
-	case h == "bitbucket.org":
-		return "https://bitbucket.org/account/settings/app-passwords/"
-	case h == "codeberg.org" || strings.HasPrefix(h, "gitea."):
-		return "https://" + host + "/user/settings/applications"
-	}
-	return "https://" + host + " (your account's token settings)"
 }

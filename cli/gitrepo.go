@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 	"os/exec"
 	"strings"
 	"time"
@@ -183,18 +185,6 @@ func ruleFor(rules []rewriteRule, raw, effective string, push bool) (rewriteRule
 	return best, found
 }
 
-// sshHostAliases are the SSH-over-port-443 hosts of the big forges; their
-// HTTPS URLs live on the main host.
-var sshHostAliases = map[string]string{
-	"ssh.github.com":       "github.com",
-	"altssh.gitlab.com":    "gitlab.com",
-	"altssh.bitbucket.org": "bitbucket.org",
-}
-
-// knownForges are the hosts whose SSH remotes are worth switching to HTTPS
-// even when no token is stored for them yet.
-var knownForges = []string{"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
-
 // parseSSH recognises git's SSH URL forms, [user@]host:path (scp-like) and
 // ssh://[user@]host[:port]/path (also git+ssh:// and ssh+git://), and
 // returns the host name (without user or port) and the repository path.
@@ -205,7 +195,7 @@ func parseSSH(raw string) (host, path string, ok bool) {
 			if i := strings.LastIndexByte(authority, '@'); i >= 0 {
 				authority = authority[i+1:]
 			}
-			return cleanSSH(hostName(authority), p)
+			return cleanSSH(credential.HostName(authority), p)
 		}
 	}
 	if strings.Contains(raw, "://") {
@@ -222,7 +212,7 @@ func parseSSH(raw string) (host, path string, ok bool) {
 		if strings.Count(authority, ":") > 1 { // an IPv6 address: [::1]:path
 			return cleanSSH("["+authority+"]", p)
 		}
-		return cleanSSH(hostName(authority), p)
+		return cleanSSH(credential.HostName(authority), p)
 	}
 	// git's rule: scp-like when a ':' comes before any '/'.
 	colon := strings.IndexByte(raw, ':')
@@ -243,7 +233,7 @@ func cleanSSH(host, path string) (string, string, bool) {
 		return "", "", false
 	}
 	host = strings.ToLower(host)
-	if main, ok := sshHostAliases[host]; ok {
+	if main, ok := forge.SSHHostAliases[host]; ok {
 		host = main
 	}
 	return host, path, true
@@ -275,11 +265,11 @@ type tokenHost struct {
 
 func newTokenHosts(stored []string) tokenHosts {
 	h := tokenHosts{}
-	for _, f := range knownForges {
+	for _, f := range forge.Known {
 		h[f] = tokenHost{https: f}
 	}
 	for _, s := range stored {
-		name := strings.ToLower(hostName(s))
+		name := strings.ToLower(credential.HostName(s))
 		cur, ok := h[name]
 		if !ok || !cur.haveToken {
 			h[name] = tokenHost{https: s, haveToken: true}
@@ -339,7 +329,7 @@ func toHTTPS(used string, hosts tokenHosts) (host, newURL, why string, th tokenH
 		return "", "", "", th, false
 	}
 	if hostport, path, isHTTP := parseHTTP(used); isHTTP {
-		name := hostName(hostport)
+		name := credential.HostName(hostport)
 		// A port on an http URL says nothing about the https port: only
 		// portless URLs, or the exact host a token is stored for, qualify.
 		if th, ok = hosts[name]; ok && (hostport == name || hostport == th.https) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
 // ListOptions are list's flags and where it writes.
@@ -65,10 +66,8 @@ func listEntry(c credential.Credential, store string, show bool, now time.Time) 
 	if !c.HasPassword && c.Password == "" {
 		secret = c.Credential
 	}
-	if f, ok := tokenFormatOf(secret); ok {
-		e.TokenKind = f.kind
-	}
-	e.Token = MaskToken(secret)
+	e.TokenKind = forge.KindOf(secret)
+	e.Token = forge.MaskToken(secret)
 	if show {
 		e.Token = secret
 	}

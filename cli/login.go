@@ -15,13 +15,15 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
+	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 )
 
 // DefaultUsername is stored with a token when --username is not given.
 // GitHub, GitLab, Gitea/Forgejo and Azure DevOps accept any non-empty
 // username with a token; this one says what the password is. Bitbucket
 // checks the username, so there --username is required.
-const DefaultUsername = "x-access-token"
+const DefaultUsername = forge.GitHubUsername
 
 // StoreRef is the store a command works on, and how the user named it.
 type StoreRef struct {
@@ -99,7 +101,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	info, err := CheckToken(c.Host, token)
+	info, err := forge.CheckToken(c.Host, token)
 	if err != nil {
 		return fmt.Errorf("login: token refused: %v; nothing was stored", err)
 	}
@@ -123,7 +125,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if what == "" {
 		what = "token"
 	}
-	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, MaskToken(token), c.URL(), o.Name)
+	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
 	if c.PasswordExpiryUTC != 0 {
 		line += fmt.Sprintf(" (%s, %s)", DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
 	}
@@ -189,19 +191,19 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, toke
 	if v := strings.ToLower(os.Getenv(VerifyEnv)); v == "0" || v == "false" || v == "off" {
 		return nil
 	}
-	api, err := GitHubAPI(c.Host)
+	api, err := forgeapi.GitHubAPI(c.Host)
 	if err != nil {
 		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
 	}
 	if api == "" {
 		return nil
 	}
-	v, err := VerifyGitHub(ctx, o.HTTP, api, token)
+	v, err := forgeapi.VerifyGitHub(ctx, o.HTTP, api, token)
 	switch {
-	case errors.Is(err, ErrUnreachable):
+	case errors.Is(err, forgeapi.ErrUnreachable):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: could not verify the token (%v); storing it unverified\n", err)
 		return nil
-	case errors.Is(err, ErrSSORequired):
+	case errors.Is(err, forgeapi.ErrSSORequired):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %v\n", err)
 		return nil
 	case err != nil:
@@ -266,7 +268,7 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	}
 	user := o.Username
 	if user == "" {
-		if strings.EqualFold(hostName(c.Host), "bitbucket.org") {
+		if forge.NeedsUsername(c.Host) {
 			return c, errors.New("login: bitbucket.org checks the username that goes with a token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME")
 		}
 		user = DefaultUsername
@@ -279,7 +281,7 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 // else everything on stdin (one line).
 func readToken(o LoginOptions, c credential.Credential) (string, error) {
 	if f, ok := o.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		fmt.Fprintf(o.Stderr, "Token for %s (input is hidden; create one at %s): ", c.URL(), NewTokenURL(hostName(c.Host)))
+		fmt.Fprintf(o.Stderr, "Token for %s (input is hidden; create one at %s): ", c.URL(), forge.NewTokenURL(credential.HostName(c.Host)))
 		b, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(o.Stderr)
 		if err != nil {
@@ -342,7 +344,7 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		return
 	}
 	rules, _ := rewriteRules(ctx, o.Dir)
-	hosts := tokenHosts{strings.ToLower(hostName(c.Host)): {https: c.Host, haveToken: true}}
+	hosts := tokenHosts{strings.ToLower(credential.HostName(c.Host)): {https: c.Host, haveToken: true}}
 	for _, f := range planFixes(urls, rules, hosts) {
 		if f.Rule != "" {
 			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), redactURL(f.Used), f.Why, f.Rule, f.Command())

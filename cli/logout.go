@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
 // LogoutOptions are logout's flags and where it writes.
@@ -175,10 +176,10 @@ func logoutBlind(ctx context.Context, o LogoutOptions) error {
 
 func maskedSecret(c credential.Credential) string {
 	if c.Password != "" {
-		return MaskToken(c.Password)
+		return forge.MaskToken(c.Password)
 	}
 	if c.Credential != "" {
-		return c.AuthType + " " + MaskToken(c.Credential)
+		return c.AuthType + " " + forge.MaskToken(c.Credential)
 	}
 	return "no token"
 }

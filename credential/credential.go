@@ -175,6 +175,11 @@ func hostMatches(pattern, host string) bool {
 	return true
 }
 
+// PathsIgnoreCase reports whether host compares owners and repository
+// paths case-insensitively, as github.com does. (It is forge knowledge, kept
+// here because Covers, below every forge rule, needs it.)
+func PathsIgnoreCase(host string) bool { return host == "github.com" }
+
 func pathCovers(stored, want, host string) bool {
 	if stored == "" || want == "" {
 		return true
@@ -182,7 +187,7 @@ func pathCovers(stored, want, host string) bool {
 	if HasDotSegment(want) {
 		return false
 	}
-	if host == "github.com" {
+	if PathsIgnoreCase(host) {
 		stored, want = strings.ToLower(stored), strings.ToLower(want)
 	}
 	return want == stored || strings.HasPrefix(want, stored+"/")

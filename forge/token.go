@@ -1,8 +1,9 @@
-package cli
+package forge
 
 import (
 	"fmt"
 	"hash/crc32"
+	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -79,31 +80,6 @@ func isAlnum(c byte) bool {
 	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
-// hostName strips a ":port" from host.
-func hostName(host string) string {
-	if strings.HasPrefix(host, "[") {
-		if i := strings.IndexByte(host, ']'); i > 0 {
-			return host[:i+1]
-		}
-	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		return host[:i]
-	}
-	return host
-}
-
-// forgeOfHost names the forge for the two hosts whose token formats are
-// certain; "" for every other host (self-hosted forges, proxies, ...).
-func forgeOfHost(host string) string {
-	switch strings.ToLower(hostName(host)) {
-	case "github.com":
-		return "GitHub"
-	case "gitlab.com":
-		return "GitLab"
-	}
-	return ""
-}
-
 func tokenFormatOf(token string) (tokenFormat, bool) {
 	for _, f := range tokenFormats {
 		if strings.HasPrefix(token, f.prefix) {
@@ -135,7 +111,7 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		}
 	}
 	f, known := tokenFormatOf(token)
-	hostForge := forgeOfHost(host)
+	hostForge := Of(host)
 	if !known {
 		if hostForge == "GitHub" {
 			if len(token) == 40 && firstBad(token, func(c byte) bool { return strings.IndexByte("0123456789abcdef", c) >= 0 }) < 0 {
@@ -203,4 +179,21 @@ func MaskToken(token string) string {
 		return prefix + "****"
 	}
 	return prefix + "****" + token[len(token)-4:]
+}
+
+// PrefixPattern is a regular expression alternation of every known token
+// prefix ("github_pat_|ghp_|..."), for finding tokens in text.
+func PrefixPattern() string {
+	q := make([]string, len(tokenFormats))
+	for i, f := range tokenFormats {
+		q[i] = regexp.QuoteMeta(f.prefix)
+	}
+	return strings.Join(q, "|")
+}
+
+// KindOf names the kind of a token in a known format ("GitHub classic
+// personal access token"), or "" for any other token.
+func KindOf(token string) string {
+	f, _ := tokenFormatOf(token)
+	return f.kind
 }

@@ -1,4 +1,6 @@
-package cli
+// Package api asks forges' HTTP APIs about tokens; it is apart from forge so
+// that the path git runs (get/store/erase) does not link net/http.
+package api
 
 import (
 	"context"
@@ -13,6 +15,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
 // Verification is what a forge's API says about a token.
@@ -42,15 +45,13 @@ const APIEnv = "GIT_CREDENTIAL_PAT_API_URL"
 // API of its own host. The error says why an override is refused: it must
 // be https (plain http only on this machine, for tests).
 func GitHubAPI(host string) (string, error) {
-	hn := hostName(host)
-	name := strings.ToLower(hn)
-	if port := strings.TrimPrefix(host[len(hn):], ":"); name == "github.com" && (port == "" || port == "443") {
+	if forge.IsGitHubDotCom(host) {
 		if v := os.Getenv(APIEnv); v != "" {
 			return apiOverride(v)
 		}
 		return "https://api.github.com", nil
 	}
-	if name != "github.com" && (strings.HasPrefix(name, "github.") || strings.HasSuffix(name, ".ghe.com")) {
+	if forge.LooksLikeGitHubEnterprise(host) {
 		return "https://" + host + "/api/v3", nil
 	}
 	return "", nil
@@ -61,11 +62,11 @@ func apiOverride(v string) (string, error) {
 	u, err := url.Parse(v)
 	switch {
 	case err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http"):
-		return "", fmt.Errorf("%s=%s is not an https:// URL; set it to the API that stands in for api.github.com, or unset it", APIEnv, redactURL(v))
+		return "", fmt.Errorf("%s=%s is not an https:// URL; set it to the API that stands in for api.github.com, or unset it", APIEnv, credential.RedactURL(v))
 	case u.User != nil:
-		return "", fmt.Errorf("%s=%s must not hold a user or password: the token goes in a header; remove it from the URL", APIEnv, redactURL(v))
+		return "", fmt.Errorf("%s=%s must not hold a user or password: the token goes in a header; remove it from the URL", APIEnv, credential.RedactURL(v))
 	case u.Scheme == "http" && !credential.IsLoopback(u.Host):
-		return "", fmt.Errorf("%s=%s would send github.com tokens unencrypted; use https:// (plain http is only for this machine, e.g. http://127.0.0.1:PORT in tests)", APIEnv, redactURL(v))
+		return "", fmt.Errorf("%s=%s would send github.com tokens unencrypted; use https:// (plain http is only for this machine, e.g. http://127.0.0.1:PORT in tests)", APIEnv, credential.RedactURL(v))
 	}
 	return strings.TrimSuffix(v, "/"), nil
 }

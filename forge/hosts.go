@@ -1,0 +1,85 @@
+package forge
+
+import (
+	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// Usernames that go with a token. Forges accept any username with a token
+// except where noted; these are the ones each documents.
+const (
+	GitHubUsername = "x-access-token" // GitHub (and GitHub Enterprise Server)
+	GitLabUsername = "oauth2"         // gitlab.com
+	AnyUsername    = "token"          // every other host
+)
+
+// Of names the forge for the two hosts whose token formats are certain;
+// "" for every other host (self-hosted forges, proxies, ...).
+func Of(host string) string {
+	switch strings.ToLower(credential.HostName(host)) {
+	case "github.com":
+		return "GitHub"
+	case "gitlab.com":
+		return "GitLab"
+	}
+	return ""
+}
+
+// isDefaultPort reports whether host (host[:port]) is name on the default
+// HTTPS port ("name" or "name:443"), case-insensitively.
+func isDefaultPort(host, name string) bool {
+	return strings.EqualFold(host, name) || strings.EqualFold(host, name+":443")
+}
+
+// IsGitHubDotCom reports whether host is github.com on the HTTPS port.
+func IsGitHubDotCom(host string) bool { return isDefaultPort(host, "github.com") }
+
+// IsGitLabDotCom reports whether host is gitlab.com on the HTTPS port.
+func IsGitLabDotCom(host string) bool { return isDefaultPort(host, "gitlab.com") }
+
+// IsGitHubHost reports whether host is ghHost (GH_HOST, GitHub Enterprise)
+// on the HTTPS port.
+func IsGitHubHost(host, ghHost string) bool { return ghHost != "" && isDefaultPort(host, ghHost) }
+
+// LooksLikeGitHubEnterprise reports whether host's name says it is a GitHub
+// Enterprise Server (github.* other than github.com) or GitHub Enterprise
+// Cloud with data residency (*.ghe.com).
+func LooksLikeGitHubEnterprise(host string) bool {
+	name := strings.ToLower(credential.HostName(host))
+	return name != "github.com" && (strings.HasPrefix(name, "github.") || strings.HasSuffix(name, ".ghe.com"))
+}
+
+// NewTokenURL is where a person creates a token for host.
+func NewTokenURL(host string) string {
+	h := strings.ToLower(host)
+	switch {
+	case h == "github.com":
+		return "https://github.com/settings/personal-access-tokens"
+	case h == "gitlab.com" || strings.HasPrefix(h, "gitlab."):
+		return "https://" + host + "/-/user_settings/personal_access_tokens"
+	case h == "bitbucket.org":
+		return "https://bitbucket.org/account/settings/app-passwords/"
+	case h == "codeberg.org" || strings.HasPrefix(h, "gitea."):
+		return "https://" + host + "/user/settings/applications"
+	}
+	return "https://" + host + " (your account's token settings)"
+}
+
+// NeedsUsername reports whether host checks the username that goes with a
+// token (Bitbucket does; the others accept any).
+func NeedsUsername(host string) bool {
+	return strings.EqualFold(credential.HostName(host), "bitbucket.org")
+}
+
+// SSHHostAliases are the SSH-over-port-443 hosts of the big forges; their
+// HTTPS URLs live on the main host.
+var SSHHostAliases = map[string]string{
+	"ssh.github.com":       "github.com",
+	"altssh.gitlab.com":    "gitlab.com",
+	"altssh.bitbucket.org": "bitbucket.org",
+}
+
+// Known are the hosts whose SSH remotes are worth switching to HTTPS even
+// when no token is stored for them yet.
+var Known = []string{"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}

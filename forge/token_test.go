@@ -1,0 +1,144 @@
+package forge
+
+import (
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"strings"
+	"testing"
+)
+
+// checksum62 is the test's own encoding of GitHub's checksum: CRC32 of the
+// 30 random characters, base62 with 0-9A-Za-z, left-padded with '0' to 6.
+func checksum62(random string) string {
+	const digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	n := uint64(crc32.ChecksumIEEE([]byte(random)))
+	var out []byte
+	for n > 0 {
+		out = append([]byte{digits[n%62]}, out...)
+		n /= 62
+	}
+	return strings.Repeat("0", 6-len(out)) + string(out)
+}
+
+// ghToken builds a well-formed GitHub token with a valid checksum.
+func ghToken(prefix, random string) string { return prefix + random + checksum62(random) }
+
+const random30 = "FakeTokenForTests0123456789abc" // 30 base62 characters
+
+func TestGitHubChecksum(t *testing.T) {
+	// A published example of the format (split so scanners do not see a token).
+	if got := GitHubChecksum("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ"); got != "0mLq17" {
+		t.Fatalf("checksum of the published example = %q, want 0mLq17", got)
+	}
+	for _, r := range []string{random30, strings.Repeat("0", 30), strings.Repeat("z", 30), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"} {
+		if got, want := GitHubChecksum(r), checksum62(r); got != want {
+			t.Errorf("GitHubChecksum(%q) = %q, want %q", r, got, want)
+		}
+	}
+	// A random part whose CRC has fewer than 6 base62 digits needs padding.
+	for i := 0; i < 1000; i++ {
+		r := fmt.Sprintf("%030d", i)
+		if crc32.ChecksumIEEE([]byte(r)) < 62*62*62*62*62 {
+			if got := GitHubChecksum(r); got[0] != '0' || got != checksum62(r) {
+				t.Fatalf("padded checksum of %q = %q, want %q", r, got, checksum62(r))
+			}
+			return
+		}
+	}
+	t.Fatal("no CRC small enough to need padding in 1000 tries")
+}
+
+func TestCheckToken(t *testing.T) {
+	classic := ghToken("ghp_", random30)
+	// Mutations of a valid classic token.
+	swapped := classic[:10] + string(rune(classic[10]^1)) + classic[11:] // one character changed
+	badSum := classic[:len(classic)-1] + map[bool]string{true: "A", false: "B"}[classic[len(classic)-1] != 'A']
+	fine := "github_pat_" + strings.Repeat("A1b2C3d4E5", 2) + "xy" + "_" + strings.Repeat("Zz9", 19) + "aa"
+	routable := "glpat-" + strings.Repeat("aB3_-", 8) + ".01." + "0z1x2c3v4"
+
+	tests := []struct {
+		name, host, token string
+		wantErr           string // substring; "" means accepted
+		wantKind, advice  string // substrings of Kind and Advice when accepted
+	}{
+		{"classic PAT", "github.com", classic, "", "classic personal access token", "fine-grained"},
+		{"OAuth token from gh", "github.com", ghToken("gho_", random30), "", "OAuth", ""},
+		{"user token", "github.com", ghToken("ghu_", random30), "", "App user", ""},
+		{"installation token", "github.com", ghToken("ghs_", random30), "", "installation", ""},
+		{"refresh token", "github.com", ghToken("ghr_", random30), "", "refresh", ""},
+		{"longer refresh token", "github.com", "ghr_" + strings.Repeat("x1Y2", 19), "", "refresh", ""},
+		{"classic on GitHub Enterprise host", "git.example.com", classic, "", "classic", "fine-grained"},
+		{"fine-grained", "github.com", fine, "", "fine-grained", ""},
+		{"GitLab", "gitlab.com", "glpat-" + "abcdefghij_KLMNOP-qrs", "", "GitLab", ""},
+		{"GitLab routable", "gitlab.com", routable, "", "GitLab", ""},
+		{"GitLab self-managed", "gitlab.example.org:8443", "glpat-" + strings.Repeat("x", 20), "", "GitLab", ""},
+		{"unknown format elsewhere", "gitea.example.org", "0123456789abcdef0123456789abcdef01234567", "", "", ""},
+		{"Bitbucket app password", "bitbucket.org", "ATBBxyz123", "", "", ""},
+		{"GitLab deploy token", "gitlab.com", "gldt-" + strings.Repeat("q", 20), "", "", ""},
+		{"old GitHub format", "github.com", strings.Repeat("0123456789abcdef", 3)[:40], "", "old format", "old-format"},
+
+		{"empty", "github.com", "", "empty", "", ""},
+		{"checksum: one character changed", "github.com", swapped, "wrong checksum", "", ""},
+		{"checksum: last character changed", "github.com", badSum, "wrong checksum", "", ""},
+		{"truncated classic", "github.com", classic[:len(classic)-1], "too short: 35", "", ""},
+		{"classic with extra characters", "github.com", classic + "abc", "too long", "", ""},
+		{"two classic tokens pasted", "github.com", classic + classic, "unexpected character at position 44", "", ""},
+		{"classic with a dash", "github.com", "ghp_" + random30[:29] + "-" + checksum62(random30), "unexpected character at position 34", "", ""},
+		{"space inside", "github.com", classic[:20] + " " + classic[20:], "space at position 21", "", ""},
+		{"tab", "gitea.example.org", "abc\tdef", "space at position 4", "", ""},
+		{"control character", "gitea.example.org", "abc\x1bdef", "control character", "", ""},
+		{"typographic quote", "gitea.example.org", "\u201cabcdef\u201d", "non-ASCII", "", ""},
+		{"invalid UTF-8", "gitea.example.org", "abc\xffdef", "invalid byte", "", ""},
+		{"password on github.com", "github.com", "hunter2hunter2", "start with github_pat_", "", ""},
+		{"short fine-grained", "github.com", fine[:60], "too short", "", ""},
+		{"fine-grained with a dash", "github.com", fine[:30] + "-" + fine[31:], "unexpected character", "", ""},
+		{"short GitLab", "gitlab.com", "glpat-abc", "too short", "", ""},
+		{"GitLab with a slash", "gitlab.com", "glpat-" + strings.Repeat("a", 20) + "/", "unexpected character", "", ""},
+		{"GitLab token for github.com", "github.com", "glpat-" + strings.Repeat("a", 20), "but the host is github.com", "", ""},
+		{"GitHub token for gitlab.com", "gitlab.com", classic, "but the host is gitlab.com", "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			info, err := CheckToken(tc.host, tc.token)
+			if tc.wantErr == "" {
+				if err != nil {
+					t.Fatalf("refused: %v", err)
+				}
+				if !strings.Contains(info.Kind, tc.wantKind) || !strings.Contains(info.Advice, tc.advice) || (tc.advice == "" && info.Advice != "") {
+					t.Fatalf("info = %+v, want kind ~%q advice ~%q", info, tc.wantKind, tc.advice)
+				}
+				return
+			}
+			var te *TokenError
+			if !errors.As(err, &te) || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Fatalf("err = %v, want a TokenError containing %q", err, tc.wantErr)
+			}
+			if len(tc.token) >= 8 && strings.Contains(err.Error(), tc.token[len(tc.token)-8:]) {
+				t.Fatalf("error quotes the token: %v", err)
+			}
+		})
+	}
+}
+
+func TestMaskToken(t *testing.T) {
+	classic := ghToken("ghp_", random30)
+	tests := []struct{ token, want string }{
+		{"", ""},
+		{classic, "ghp_****" + classic[len(classic)-4:]},
+		{"github_pat_" + strings.Repeat("x", 70) + "WXYZ", "github_pat_****WXYZ"},
+		{"glpat-" + strings.Repeat("y", 16) + "1234", "glpat-****1234"},
+		{"short", "****"},
+		{"nineteen-characters", "****"},
+		{"twenty-characters-ok", "****s-ok"[:4] + "s-ok"},
+		{"glpat-abc", "glpat-****"}, // too little after the prefix to show any
+	}
+	for _, tc := range tests {
+		if got := MaskToken(tc.token); got != tc.want {
+			t.Errorf("MaskToken(%q) = %q, want %q", tc.token, got, tc.want)
+		}
+		if len(tc.token) > 12 && strings.Contains(MaskToken(tc.token), tc.token[len(tc.token)-8:]) {
+			t.Errorf("MaskToken(%q) shows more than 4 characters", tc.token)
+		}
+	}
+}
