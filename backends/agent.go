@@ -7,6 +7,11 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
+func init() {
+	Register(Descriptor{Name: "agent", Help: "read-only: asks the git-credential-pat agent at $GIT_CREDENTIAL_PAT_AGENT (or --socket), forwarded by ssh -R or a bind mount",
+		Open: openAgent})
+}
+
 // openAgent is the far side of git-credential-pat agent: it asks the agent
 // at --socket, else at $GIT_CREDENTIAL_PAT_AGENT. With neither, or with no
 // agent listening, it answers nothing at once.

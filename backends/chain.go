@@ -122,7 +122,7 @@ func As[T credential.Store](s credential.Store) (T, bool) {
 // openList opens the store called name, or a Chain for a comma-separated
 // list ("env,keychain"), each store resolving secret references (see
 // Resolving).
-func openList(name string, o Options) (credential.Store, error) {
+func openList(name string, o Options, wrap Wrapper) (credential.Store, error) {
 	names := strings.Split(name, ",")
 	stores := make([]credential.Store, 0, len(names))
 	for i, n := range names {
@@ -139,7 +139,11 @@ func openList(name string, o Options) (credential.Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		stores = append(stores, layered(n, Resolving(s, o), o))
+		s = Resolving(s, o)
+		if wrap != nil {
+			s = wrap(registry[n], s, o)
+		}
+		stores = append(stores, s)
 	}
 	return Chain(stores...), nil
 }

@@ -43,6 +43,11 @@ type EnvStore struct {
 	Getenv func(string) string // nil means os.Getenv
 }
 
+func init() {
+	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN from the environment (CI)",
+		Open: openEnv})
+}
+
 func openEnv(o Options) (credential.Store, error) {
 	return &EnvStore{Getenv: o.Getenv}, nil
 }

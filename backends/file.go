@@ -51,6 +51,28 @@ func DefaultFilePath() (string, error) {
 	return filepath.Join(dir, "git-credential-pat", "credentials"), nil
 }
 
+func init() {
+	Register(Descriptor{Name: "file", Help: "plain file in git-credential-store format, mode 0600",
+		Open: openFile, Cacheable: true, Identity: fileIdentity})
+}
+
+// fileIdentity is the file store's part of StoreIdentity: its absolute
+// path (the default one when o.File is empty).
+func fileIdentity(o Options) (string, error) {
+	p := o.File
+	if p == "" {
+		var err error
+		if p, err = DefaultFilePath(); err != nil {
+			return "", err
+		}
+	}
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return "", fmt.Errorf("file store: path %s: %w", p, err)
+	}
+	return "file=" + strconv.Quote(abs), nil
+}
+
 func openFile(o Options) (credential.Store, error) {
 	p := o.File
 	if p == "" {

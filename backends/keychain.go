@@ -43,6 +43,11 @@ var ErrKeychainUnavailable = errors.New("keychain unavailable")
 // useOtherStore ends every unavailability message: the fix that always works.
 const useOtherStore = "or use --store cache / --store file"
 
+func init() {
+	Register(Descriptor{Name: "keychain", Help: "OS keychain: Secret Service, macOS Keychain, Windows Credential Manager",
+		Open: openKeychain, Cacheable: true})
+}
+
 func openKeychain(o Options) (credential.Store, error) {
 	if err := keychainSupported(); err != nil {
 		return nil, err

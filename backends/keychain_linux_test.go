@@ -253,3 +253,12 @@ func BenchmarkKeychainRoundTrip(b *testing.B) {
 		}
 	}
 }
+
+// The keychain runs the conformance suite from TestEveryStoreConforms too,
+// against a private keyring.
+func init() {
+	storeOpeners["keychain"] = func(t *testing.T) credential.Store {
+		_, s := keychainFor(t, 0)
+		return s
+	}
+}

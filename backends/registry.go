@@ -1,17 +1,17 @@
 // Package backends holds every credential store and the registry that maps
-// a --store name to one. Adding a store is one file plus one registry line.
+// a --store name to one. A store describes itself (Descriptor) and
+// registers from its own file; adding one is that file plus its test
+// opener in registry_test.go.
 package backends
 
 import (
 	"fmt"
-	"path/filepath"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
@@ -33,43 +33,59 @@ type Options struct {
 	ResolverTimeout time.Duration // secret references: deadline for one resolver run (0 = 10s)
 }
 
-type backend struct {
-	open func(Options) (credential.Store, error)
-	help string
+// Descriptor is what a store says about itself to the registry. Each store
+// registers one from its own file (Register in an init function), so adding
+// a store is that one file plus its test opener (storeOpeners in
+// registry_test.go), which runs it through the conformance suite.
+type Descriptor struct {
+	Name string                                  // the name --store uses
+	Help string                                  // one line for help and man
+	Open func(Options) (credential.Store, error) // opens the store with its options
+
+	// Cacheable says --cache-for may put the cache daemon in front of the
+	// store. False for the cache itself, and for stores whose answers
+	// belong to one process's environment (env, agent): another process
+	// must not be served them from the shared daemon.
+	Cacheable bool
+
+	// Identity, when set, renders what besides the name and the secret
+	// resolver decides the store's answers (the file store: its absolute
+	// path); see StoreIdentity.
+	Identity func(Options) (string, error)
 }
 
 // registry lists every store by the name --store uses.
-var registry = map[string]backend{
-	"file":     {openFile, "plain file in git-credential-store format, mode 0600"},
-	"cache":    {openCache, "in-memory cache daemon; forgets after --timeout"},
-	"keychain": {openKeychain, "OS keychain: Secret Service, macOS Keychain, Windows Credential Manager"},
-	"agent":    {openAgent, "read-only: asks the git-credential-pat agent at $GIT_CREDENTIAL_PAT_AGENT (or --socket), forwarded by ssh -R or a bind mount"},
-	"env":      {openEnv, "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN from the environment (CI)"},
+var registry = map[string]Descriptor{}
+
+// Register adds a store to the registry. It panics on a second store of the
+// same name: that is a programming error found by any test.
+func Register(d Descriptor) {
+	if _, dup := registry[d.Name]; dup || d.Name == "" || d.Open == nil {
+		panic("backends: bad or duplicate store registration: " + strconv.Quote(d.Name))
+	}
+	registry[d.Name] = d
+}
+
+// Lookup returns the registered store called name.
+func Lookup(name string) (Descriptor, bool) {
+	d, ok := registry[name]
+	return d, ok
 }
 
 // Open returns the store called name, or a Chain for a comma list
 // ("env,keychain"); either way secret references are resolved (Resolving).
 func Open(name string, o Options) (credential.Store, error) {
-	return openList(name, o)
+	return OpenWith(name, o, nil)
 }
 
-// layered puts the cache daemon in front of a persistent store when
-// --cache-for asks for it. The cache itself needs no layer, and env tokens
-// (and the agent's answers) stay out of the shared daemon: another process
-// with another environment must not be served them.
-//
-// The daemon keeps the answers of each store apart by StoreIdentity. When
-// that cannot be worked out, the store goes without the cache: answering
-// for the wrong store would be worse than being slow.
-func layered(name string, s credential.Store, o Options) credential.Store {
-	if o.CacheFor <= 0 || name == "cache" || name == "env" || name == "agent" {
-		return s
-	}
-	id, err := StoreIdentity(name, o)
-	if err != nil {
-		return s
-	}
-	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor}, id)
+// A Wrapper may put something in front of each store of a list once it is
+// opened and resolving (the CLI puts the cache daemon in front of
+// Cacheable stores when --cache-for asks; see internal/stores).
+type Wrapper func(d Descriptor, s credential.Store, o Options) credential.Store
+
+// OpenWith is Open with wrap applied to each store of the list.
+func OpenWith(name string, o Options, wrap Wrapper) (credential.Store, error) {
+	return openList(name, o, wrap)
 }
 
 // StoreIdentity renders what decides the answers of the one store called
@@ -85,19 +101,12 @@ func layered(name string, s credential.Store, o Options) credential.Store {
 func StoreIdentity(name string, o Options) (string, error) {
 	var b strings.Builder
 	b.WriteString("store=" + strconv.Quote(name))
-	if name == "file" {
-		p := o.File
-		if p == "" {
-			var err error
-			if p, err = DefaultFilePath(); err != nil {
-				return "", err
-			}
-		}
-		abs, err := filepath.Abs(p)
+	if d, ok := registry[name]; ok && d.Identity != nil {
+		id, err := d.Identity(o)
 		if err != nil {
-			return "", fmt.Errorf("file store: path %s: %w", p, err)
+			return "", err
 		}
-		b.WriteString(" file=" + strconv.Quote(abs))
+		b.WriteString(" " + id)
 	}
 	b.WriteString(" resolver=" + quoteList(strings.Fields(o.Resolver)))
 	r := newResolver(o)
@@ -118,11 +127,11 @@ func quoteList(words []string) string {
 
 // openOne opens the single registered store called name.
 func openOne(name string, o Options) (credential.Store, error) {
-	b, ok := registry[name]
+	d, ok := registry[name]
 	if !ok {
 		return nil, fmt.Errorf("unknown store %q: choose one of %s (for example --store file)", name, strings.Join(Names(), ", "))
 	}
-	return b.open(o)
+	return d.Open(o)
 }
 
 // Names lists the registered stores, sorted.
@@ -136,4 +145,4 @@ func Names() []string {
 }
 
 // Help describes a store in one line.
-func Help(name string) string { return registry[name].help }
+func Help(name string) string { return registry[name].Help }

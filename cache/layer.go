@@ -36,6 +36,9 @@ type layer struct {
 	space string // inner's identity
 }
 
+// Unwrap returns the store the cache is in front of (see backends.As).
+func (l *layer) Unwrap() credential.Store { return l.inner }
+
 func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
 	if c, err := l.cache.lookup(ctx, request{Action: actRecall, Space: l.space}, q); err == nil {
 		return c, nil

@@ -11,14 +11,15 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 // The file store behind the cache, wired as the CLI does it: through
-// backends.Open with CacheFor, starting this test binary as the daemon.
+// stores.Open with CacheFor, starting this test binary as the daemon.
 func TestLayerFileConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) credential.Store {
 		o := cache.NewTestOptions(t)
-		s, err := backends.Open("file", backends.Options{
+		s, err := stores.Open("file", backends.Options{
 			File: filepath.Join(t.TempDir(), "credentials"), Socket: o.Socket, CacheFor: time.Minute,
 		})
 		if err != nil {

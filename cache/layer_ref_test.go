@@ -12,6 +12,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 // A peek (credential.Server's compare before a store) gets the secret
@@ -24,7 +25,7 @@ func TestLayerDoesNotRememberPeeks(t *testing.T) {
 	}
 	t.Setenv("PATH", resolvers+string(os.PathListSeparator)+os.Getenv("PATH"))
 	o := cache.NewTestOptions(t)
-	s, err := backends.Open("file", backends.Options{
+	s, err := stores.Open("file", backends.Options{
 		File: filepath.Join(t.TempDir(), "credentials"), Socket: o.Socket, CacheFor: time.Minute,
 	})
 	if err != nil {

@@ -20,6 +20,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 func main() {
@@ -54,7 +55,7 @@ func (g *globals) openStore() (credential.Store, error) {
 	if g.resolverSchemes != "" {
 		g.opts.ResolverSchemes = strings.Split(g.resolverSchemes, ",")
 	}
-	return backends.Open(g.store, g.opts)
+	return stores.Open(g.store, g.opts)
 }
 
 // seconds is a duration flag that also takes a bare number of seconds, as

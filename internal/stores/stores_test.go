@@ -1,4 +1,4 @@
-package backends
+package stores
 
 import (
 	"bytes"
@@ -10,23 +10,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // Only what needs no daemon: this test binary cannot be one. The cache
 // package's own tests run real daemons, also behind the file store.
 func TestCacheStore(t *testing.T) {
-	if !strings.Contains(Help("cache"), "cache") {
-		t.Errorf("cache store not registered: %q", Help("cache"))
+	if !strings.Contains(backends.Help("cache"), "cache") {
+		t.Errorf("cache store not registered: %q", backends.Help("cache"))
 	}
 	tests := []struct {
 		name   string
 		store  string
-		o      Options
+		o      backends.Options
 		lister bool
 	}{
-		{"cache", "cache", Options{}, true},
-		{"file with --cache-for", "file", Options{CacheFor: time.Minute}, true},
+		{"cache", "cache", backends.Options{}, true},
+		{"file with --cache-for", "file", backends.Options{CacheFor: time.Minute}, true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,5 +51,19 @@ func TestCacheStore(t *testing.T) {
 				t.Errorf("lists: %v, want %v", ok, tc.lister)
 			}
 		})
+	}
+}
+
+// backends.As finds the file store behind the cache layer --cache-for adds.
+func TestAsLooksBehindTheCache(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "credentials")
+	s, err := Open("file", backends.Options{File: file, Socket: filepath.Join(dir, "s", "socket"), CacheFor: time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, ok := backends.As[*backends.FileStore](s)
+	if !ok || f.Path != file {
+		t.Fatalf("As[*FileStore] behind --cache-for = %v, %v; want the file store at %s", f, ok, file)
 	}
 }

@@ -1,0 +1,56 @@
+package backends
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+)
+
+// storeOpeners opens each registered store for the conformance suite. A
+// new store adds its opener here (or from a test file of its own, in an
+// init function, as the keychain does on Linux); TestEveryStoreConforms
+// fails for a registered store without one. A read-only store runs as the
+// front of a chain with the file store, as --store env,file opens it: the
+// suite then checks that it answers nothing it was not given and breaks
+// nothing behind it.
+var storeOpeners = map[string]func(t *testing.T) credential.Store{
+	"file": func(t *testing.T) credential.Store {
+		return mustOpen(t, "file", Options{File: filepath.Join(t.TempDir(), "credentials")})
+	},
+	"env": func(t *testing.T) credential.Store {
+		return mustOpen(t, "env,file", Options{File: filepath.Join(t.TempDir(), "credentials"), Getenv: envOf(nil)})
+	},
+	"agent": func(t *testing.T) credential.Store {
+		return mustOpen(t, "agent,file", Options{File: filepath.Join(t.TempDir(), "credentials"), Socket: filepath.Join(t.TempDir(), "no-agent"), Getenv: envOf(nil)})
+	},
+}
+
+func mustOpen(t *testing.T, name string, o Options) credential.Store {
+	t.Helper()
+	s, err := Open(name, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// Every store in the registry passes the conformance suite. (The cache
+// store is registered by internal/stores; cache/ runs it through the suite
+// with real daemons.)
+func TestEveryStoreConforms(t *testing.T) {
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			open, ok := storeOpeners[name]
+			switch {
+			case !ok && name == "keychain" && runtime.GOOS != "linux":
+				t.Skip("no private keychain to test against on " + runtime.GOOS)
+			case !ok:
+				t.Fatalf("store %q has no opener in storeOpeners: add one so it runs the conformance suite", name)
+			}
+			storetest.Run(t, open)
+		})
+	}
+}

@@ -1,0 +1,48 @@
+// Package stores opens the store a command names: the backends registry
+// plus the cache daemon, registered as the "cache" store and put in front
+// of Cacheable stores when --cache-for asks. It is the one package that
+// joins backends and cache, so that neither imports the other.
+package stores
+
+import (
+	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+func init() {
+	backends.Register(backends.Descriptor{Name: "cache", Help: "in-memory cache daemon; forgets after --timeout", Open: openCache})
+}
+
+// openCache returns a client of the in-memory cache daemon. Nothing is
+// started until the first store.
+func openCache(o backends.Options) (credential.Store, error) {
+	c, err := cache.Open(cache.Options{Socket: o.Socket, Timeout: o.CacheTimeout})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Open is backends.Open with the cache daemon in front of each Cacheable
+// store of the list when o.CacheFor asks for it.
+func Open(name string, o backends.Options) (credential.Store, error) {
+	return backends.OpenWith(name, o, layered)
+}
+
+// layered puts the cache daemon in front of a persistent store when
+// --cache-for asks for it.
+//
+// The daemon keeps the answers of each store apart by StoreIdentity. When
+// that cannot be worked out, the store goes without the cache: answering
+// for the wrong store would be worse than being slow.
+func layered(d backends.Descriptor, s credential.Store, o backends.Options) credential.Store {
+	if o.CacheFor <= 0 || !d.Cacheable {
+		return s
+	}
+	id, err := backends.StoreIdentity(d.Name, o)
+	if err != nil {
+		return s
+	}
+	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor}, id)
+}
