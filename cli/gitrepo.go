@@ -1,48 +1,24 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/forge"
-	"os/exec"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 	"strings"
-	"time"
 )
-
-// gitTimeout bounds one git command run by a user command.
-const gitTimeout = 30 * time.Second
 
 // errNotSet is what runGit returns when git config finds no such key
 // (exit status 1 with nothing on stderr).
-var errNotSet = errors.New("not set")
+var errNotSet = gitconfig.ErrNotSet
 
 // errNotRepo means the directory is not inside a git repository.
 var errNotRepo = errors.New("not in a git repository")
 
-// runGit runs git in dir and returns its stdout.
+// runGit runs git in dir and returns its stdout (see gitconfig.Run).
 func runGit(ctx context.Context, dir string, args ...string) (string, error) {
-	ctx, cancel := context.WithTimeout(ctx, gitTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "git", args...)
-	cmd.Dir = dir
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	err := cmd.Run()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && exit.ExitCode() == 1 && stderr.Len() == 0 {
-		return "", errNotSet
-	}
-	if err != nil {
-		msg := strings.TrimSpace(stderr.String())
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, msg)
-	}
-	return stdout.String(), nil
+	return gitconfig.Run(ctx, dir, nil, args...)
 }
 
 // lines splits git's output into lines, without a trailing empty one.
@@ -146,19 +122,14 @@ type rewriteRule struct {
 
 // rewriteRules lists the url.*.insteadOf and pushInsteadOf settings.
 func rewriteRules(ctx context.Context, dir string) ([]rewriteRule, error) {
-	out, err := runGit(ctx, dir, "config", "--null", "--show-scope", "--get-regexp", `^url\..*\.(insteadof|pushinsteadof)$`)
-	if errors.Is(err, errNotSet) {
-		return nil, nil
-	}
+	es, err := gitconfig.List(ctx, dir, `^url\..*\.(insteadof|pushinsteadof)$`, "--show-scope")
 	if err != nil {
 		return nil, err
 	}
 	var rules []rewriteRule
-	fields := strings.Split(out, "\x00")
-	for i := 0; i+1 < len(fields); i += 2 {
-		key, value, _ := strings.Cut(fields[i+1], "\n")
-		key = strings.TrimPrefix(key, "url.")
-		r := rewriteRule{Scope: fields[i], Value: value, Key: "insteadOf"}
+	for _, e := range es {
+		key := strings.TrimPrefix(e.Key, "url.")
+		r := rewriteRule{Scope: e.Scope, Value: e.Value, Key: "insteadOf"}
 		if b, ok := strings.CutSuffix(key, ".pushinsteadof"); ok {
 			r.Base, r.Key = b, "pushInsteadOf"
 		} else {

@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // EnableHTTPPath sets credential.PROTO://HOST.useHttpPath=true in the global
@@ -19,14 +19,14 @@ func EnableHTTPPath(ctx context.Context, c credential.Credential) error {
 // removeHTTPPath removes the host-scoped useHttpPath settings login wrote
 // (credential.SCHEME://HOST.usehttppath = true, no path) from the scope.
 func (o SetupOptions) removeHTTPPath() (int, error) {
-	out, err := runGit(context.Background(), o.Dir, "config", "--"+o.Scope, "--null", "--get-regexp", `^credential\.https?://[^/]+\.usehttppath$`)
+	es, err := gitconfig.List(context.Background(), o.Dir, `^credential\.https?://[^/]+\.usehttppath$`, "--"+o.Scope)
 	if err != nil {
 		return 0, nil // none set
 	}
 	removed := 0
-	for _, kv := range strings.Split(out, "\x00") {
-		key, value, ok := strings.Cut(kv, "\n")
-		if !ok || value != "true" {
+	for _, e := range es {
+		key := e.Key
+		if e.Value != "true" {
 			continue
 		}
 		if err := o.git("--unset-all", key); err != nil {

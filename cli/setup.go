@@ -4,7 +4,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // SetupOptions says where setup writes and which helper line it writes.
@@ -245,20 +246,7 @@ func (o SetupOptions) exe() (string, error) {
 
 // helpers lists credential.helper values in the scope, in order.
 func (o SetupOptions) helpers() ([]string, error) {
-	cmd := exec.Command("git", "config", "--"+o.Scope, "--null", "--get-all", "credential.helper")
-	cmd.Dir = o.Dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	var exit *exec.ExitError
-	if errors.As(err, &exit) && exit.ExitCode() == 1 && stderr.Len() == 0 {
-		return nil, nil // key not set
-	}
-	if err != nil {
-		return nil, fmt.Errorf("git config --%s: %v: %s", o.Scope, err, strings.TrimSpace(stderr.String()))
-	}
-	vals := strings.Split(string(out), "\x00")
-	return vals[:len(vals)-1], nil
+	return gitconfig.GetAll(context.Background(), o.Dir, "credential.helper", "--"+o.Scope)
 }
 
 // removeOurs turns the scope's credential.helper list cur into kept (cur
@@ -362,20 +350,18 @@ func (o SetupOptions) addRewrites() error {
 // removeRewrites removes every insteadOf line addRewrites could have
 // written (for any host) and nothing else; it returns how many.
 func (o SetupOptions) removeRewrites() (int, error) {
-	cmd := exec.Command("git", "config", "--"+o.Scope, "--null", "--get-regexp", `^url\.https://[^/]+/\.insteadof$`)
-	cmd.Dir = o.Dir
-	out, err := cmd.Output()
+	es, err := gitconfig.List(context.Background(), o.Dir, `^url\.https://[^/]+/\.insteadof$`, "--"+o.Scope)
 	if err != nil {
-		return 0, nil // none set (or no such config file)
+		return 0, nil // no such config file
 	}
 	removed := 0
-	done := map[string]bool{}
-	for _, kv := range strings.Split(string(out), "\x00") {
-		key, value, ok := strings.Cut(kv, "\n")
-		if !ok || done[kv] {
+	done := map[gitconfig.Entry]bool{}
+	for _, e := range es {
+		key, value := e.Key, e.Value
+		if done[e] {
 			continue
 		}
-		done[kv] = true
+		done[e] = true
 		host := strings.TrimSuffix(strings.TrimPrefix(key, "url.https://"), "/.insteadof")
 		ours := false
 		for _, v := range rewriteValues(host) {

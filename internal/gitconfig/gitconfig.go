@@ -46,6 +46,79 @@ func Run(ctx context.Context, dir string, env []string, args ...string) (string,
 	return stdout.String(), nil
 }
 
+// Entry is one setting as git config --null --get-regexp prints it.
+type Entry struct {
+	Scope  string // with --show-scope: system, global, local, worktree or command
+	Origin string // with --show-origin: file:/path or "command line:"
+	Key    string // the setting's name, as git prints it (lower-cased section and key)
+	Value  string
+}
+
+// List runs git config --null --get-regexp pattern in dir, with flags
+// before the pattern (a scope such as --global, --show-scope,
+// --show-origin), and returns the settings in git's order. No match is
+// not an error.
+func List(ctx context.Context, dir, pattern string, flags ...string) ([]Entry, error) {
+	args := append(append([]string{"config", "--null"}, flags...), "--get-regexp", pattern)
+	out, err := Run(ctx, dir, nil, args...)
+	if errors.Is(err, ErrNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	scope, origin := false, false
+	for _, f := range flags {
+		scope = scope || f == "--show-scope"
+		origin = origin || f == "--show-origin"
+	}
+	return parseNull(out, scope, origin), nil
+}
+
+// GetAll runs git config --null --get-all key in dir, with flags before
+// the key (a scope such as --global), and returns its values in order. No
+// value is not an error.
+func GetAll(ctx context.Context, dir, key string, flags ...string) ([]string, error) {
+	args := append(append([]string{"config", "--null"}, flags...), "--get-all", key)
+	out, err := Run(ctx, dir, nil, args...)
+	if errors.Is(err, ErrNotSet) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	vals := strings.Split(out, "\x00")
+	return vals[:len(vals)-1], nil
+}
+
+// parseNull reads git config --null output: for each setting its scope
+// and origin when shown, each ending in NUL, then "key\nvalue" (or the key
+// alone for a value-less boolean) ending in NUL.
+func parseNull(out string, scope, origin bool) []Entry {
+	per := 1
+	if scope {
+		per++
+	}
+	if origin {
+		per++
+	}
+	fields := strings.Split(out, "\x00")
+	var es []Entry
+	for i := 0; i+per < len(fields); i += per { // the last field is what follows the final NUL
+		f := fields[i : i+per]
+		var e Entry
+		if scope {
+			e.Scope, f = f[0], f[1:]
+		}
+		if origin {
+			e.Origin, f = f[0], f[1:]
+		}
+		e.Key, e.Value, _ = strings.Cut(f[0], "\n")
+		es = append(es, e)
+	}
+	return es
+}
+
 // Helper is one credential.helper or credential.<url>.helper setting, in
 // the order git reads them.
 type Helper struct {
@@ -80,19 +153,14 @@ func (h Helper) Where() string {
 // All returns every credential.helper and credential.<url>.helper setting
 // git reads in dir (includes followed), in git's order.
 func All(ctx context.Context, dir string) ([]Helper, error) {
-	out, err := Run(ctx, dir, nil, "config", "--null", "--show-scope", "--show-origin", "--get-regexp", `^credential\.(.+\.)?helper$`)
-	if errors.Is(err, ErrNotSet) {
-		return nil, nil
-	}
+	es, err := List(ctx, dir, `^credential\.(.+\.)?helper$`, "--show-scope", "--show-origin")
 	if err != nil {
 		return nil, err
 	}
 	var hs []Helper
-	fields := strings.Split(out, "\x00")
-	for i := 0; i+2 < len(fields); i += 3 {
-		key, value, _ := strings.Cut(fields[i+2], "\n")
-		h := Helper{Scope: fields[i], Origin: fields[i+1], Value: value}
-		if mid := strings.TrimSuffix(strings.TrimPrefix(key, "credential."), "helper"); mid != "" {
+	for _, e := range es {
+		h := Helper{Scope: e.Scope, Origin: e.Origin, Value: e.Value}
+		if mid := strings.TrimSuffix(strings.TrimPrefix(e.Key, "credential."), "helper"); mid != "" {
 			h.URL = strings.TrimSuffix(mid, ".")
 		}
 		hs = append(hs, h)

@@ -177,3 +177,18 @@ func TestChain(t *testing.T) {
 		}
 	}
 }
+
+func TestParseNull(t *testing.T) {
+	out := "global\x00file:/h/.gitconfig\x00credential.helper\npat\x00local\x00file:.git/config\x00credential.helper\x00"
+	got := parseNull(out, true, true)
+	want := []Entry{{"global", "file:/h/.gitconfig", "credential.helper", "pat"}, {"local", "file:.git/config", "credential.helper", ""}}
+	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
+		t.Fatalf("parseNull = %q, want %q", got, want)
+	}
+	if got := parseNull("url.a.insteadof\nb\x00", false, false); len(got) != 1 || got[0] != (Entry{Key: "url.a.insteadof", Value: "b"}) {
+		t.Fatalf("parseNull without scope = %q", got)
+	}
+	if got := parseNull("", true, false); len(got) != 0 {
+		t.Fatalf("parseNull of nothing = %q", got)
+	}
+}
