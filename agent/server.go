@@ -16,6 +16,8 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // Config is what an agent answers from and the limits it answers within.
@@ -55,18 +57,11 @@ func ControlSocket(socket string) string { return socket + ".ctl" }
 // DefaultSocket is $XDG_RUNTIME_DIR/git-credential-pat/agent/socket, else
 // under $XDG_CACHE_HOME (default ~/.cache).
 func DefaultSocket() (string, error) {
-	dir := os.Getenv("XDG_RUNTIME_DIR")
-	if dir == "" {
-		dir = os.Getenv("XDG_CACHE_HOME")
+	dir, err := xdg.RuntimeDir()
+	if err != nil {
+		return "", fmt.Errorf("agent: no home directory: %w (set --socket)", err)
 	}
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("agent: no home directory: %w (set --socket)", err)
-		}
-		dir = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(dir, "git-credential-pat", "agent", "socket"), nil
+	return filepath.Join(dir, "agent", "socket"), nil
 }
 
 // Server is a listening agent.

@@ -21,6 +21,8 @@ import (
 	"unsafe"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // FileStore keeps credentials in a text file that git's own
@@ -40,15 +42,11 @@ const metaPrefix = "#pat "
 
 // DefaultFilePath is $XDG_CONFIG_HOME/git-credential-pat/credentials.
 func DefaultFilePath() (string, error) {
-	dir := os.Getenv("XDG_CONFIG_HOME")
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("file store: no home directory: %w (set --file)", err)
-		}
-		dir = filepath.Join(home, ".config")
+	dir, err := xdg.ConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("file store: no home directory: %w (set --file)", err)
 	}
-	return filepath.Join(dir, "git-credential-pat", "credentials"), nil
+	return filepath.Join(dir, "credentials"), nil
 }
 
 func init() {

@@ -21,6 +21,8 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // Options says where the daemon listens and how it is started.
@@ -53,18 +55,11 @@ var errNoDaemon = errors.New("no cache daemon is running")
 // DefaultSocket is $XDG_RUNTIME_DIR/git-credential-pat/socket, else
 // $XDG_CACHE_HOME (default ~/.cache)/git-credential-pat/socket.
 func DefaultSocket() (string, error) {
-	dir := os.Getenv("XDG_RUNTIME_DIR")
-	if dir == "" {
-		dir = os.Getenv("XDG_CACHE_HOME")
+	dir, err := xdg.RuntimeDir()
+	if err != nil {
+		return "", fmt.Errorf("cache: no home directory: %w (set --socket)", err)
 	}
-	if dir == "" {
-		home, err := os.UserHomeDir()
-		if err != nil {
-			return "", fmt.Errorf("cache: no home directory: %w (set --socket)", err)
-		}
-		dir = filepath.Join(home, ".cache")
-	}
-	return filepath.Join(dir, "git-credential-pat", "socket"), nil
+	return filepath.Join(dir, "socket"), nil
 }
 
 func (o Options) withDefaults() (Options, error) {

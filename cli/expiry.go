@@ -11,6 +11,8 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/forge"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // SoonWindow is how far ahead an expiring token is worth a warning.
@@ -27,11 +29,8 @@ type ExpiryWarner struct {
 
 // DefaultStateDir is $XDG_STATE_HOME/git-credential-pat.
 func DefaultStateDir() string {
-	if d := os.Getenv("XDG_STATE_HOME"); d != "" {
-		return filepath.Join(d, "git-credential-pat")
-	}
-	if home, err := os.UserHomeDir(); err == nil {
-		return filepath.Join(home, ".local", "state", "git-credential-pat")
+	if d, err := xdg.StateDir(); err == nil {
+		return d
 	}
 	return ""
 }
