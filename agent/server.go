@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -134,19 +133,10 @@ func MakeSocketDir(socket string) error {
 
 // bind listens on path, replacing a stale socket a dead agent left.
 func bind(path string) (*net.UnixListener, error) {
-	if fi, err := os.Lstat(path); err == nil {
-		if fi.Mode().Type() != fs.ModeSocket {
-			return nil, fmt.Errorf("agent: %s exists and is not a socket; remove it or choose another --socket", path)
-		}
-		if err := os.Remove(path); err != nil {
-			return nil, fmt.Errorf("agent: removing stale socket: %w", err)
-		}
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	ln, err := unixsock.Listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
-	os.Chmod(path, 0o600) // the 0700 directory already protects it; be sure anyway
 	return ln, nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net"
 	"os"
 	"os/signal"
@@ -110,20 +109,11 @@ func listen(socket string, cfg config) (*daemon, error) {
 		conn.Close()
 		return nil, errRunning
 	}
-	if fi, err := os.Lstat(socket); err == nil {
-		if fi.Mode().Type() != fs.ModeSocket {
-			return nil, fmt.Errorf("cache daemon: %s exists and is not a socket; remove it or choose another --socket", socket)
-		}
-		if err := os.Remove(socket); err != nil {
-			return nil, fmt.Errorf("cache daemon: removing stale socket: %w", err)
-		}
-	}
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: socket, Net: "unix"})
+	ln, err := unixsock.Listen(socket)
 	if err != nil {
 		return nil, fmt.Errorf("cache daemon: %w", err)
 	}
 	ln.SetUnlinkOnClose(false) // see close: only while it is still ours
-	os.Chmod(socket, 0o600)    // the 0700 directory already protects it; be sure anyway
 	fi, err := os.Lstat(socket)
 	if err != nil {
 		ln.Close()
