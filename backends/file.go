@@ -83,7 +83,7 @@ func openFile(o Options) (credential.Store, error) {
 	if t == 0 {
 		t = time.Second // git's credentialStore.lockTimeoutMS default
 	}
-	return &FileStore{Path: p, LockTimeout: t}, nil
+	return &FileStore{Path: p, LockTimeout: t, Warn: o.Warn}, nil
 }
 
 // line is one line of the file: a parsed entry, a meta line, or text we

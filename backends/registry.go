@@ -28,6 +28,8 @@ type Options struct {
 
 	Getenv func(string) string // env: environment lookup (nil = os.Getenv)
 
+	Warn func(string) // any store: where warnings for the user go (nil = standard error)
+
 	Resolver        string        // secret references: command for ref: and ResolverSchemes, e.g. "pass show" (split on spaces, no shell)
 	ResolverSchemes []string      // secret references: schemes sent to Resolver, e.g. "vault" for vault://... (op:// runs "op read" unless listed)
 	ResolverTimeout time.Duration // secret references: deadline for one resolver run (0 = 10s)

@@ -23,13 +23,15 @@ var ErrNotFound = errors.New("credential not found")
 // attributes (see Credential.Persistent); Serve handles the per-request
 // ones.
 type Store interface {
-	// Get returns the most recently stored entry that is Eligible for q,
-	// or ErrNotFound.
+	// Get returns the best entry Eligible for q: the most specific (see
+	// Specificity), and among equals the most recently stored (see
+	// Entries.Find); or ErrNotFound.
 	Get(ctx context.Context, q Credential) (Credential, error)
 	// Store adds c, replacing the entry with the same key (SameKey).
 	Store(ctx context.Context, c Credential) error
-	// Erase removes every entry matching q, comparing the password too when
-	// q has one (Match with matchPassword).
+	// Erase removes every entry Erasable for q: those git's Match (with
+	// the password when q has one) picks, plus, when q names the token
+	// that failed, the entries holding it whose path covers q.
 	Erase(ctx context.Context, q Credential) error
 }
 

@@ -55,8 +55,15 @@ func (g *globals) openStore() (credential.Store, error) {
 	if g.resolverSchemes != "" {
 		g.opts.ResolverSchemes = strings.Split(g.resolverSchemes, ",")
 	}
+	if g.opts.Warn == nil {
+		g.opts.Warn = warn
+	}
 	return stores.Open(g.store, g.opts)
 }
+
+// warn is the one path a store's warnings take to the user: standard
+// error, as git shows it, marked as ours.
+func warn(msg string) { fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+msg) }
 
 // seconds is a duration flag that also takes a bare number of seconds, as
 // git's credential-cache --timeout does.
