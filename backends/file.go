@@ -51,7 +51,13 @@ func DefaultFilePath() (string, error) {
 
 func init() {
 	Register(Descriptor{Name: "file", Help: "plain file in git-credential-store format, mode 0600",
-		Open: openFile, Cacheable: true, Identity: fileIdentity})
+		Open: openFile, Cacheable: true, Identity: fileIdentity,
+		Flags: func(o *Options) []Flag {
+			return []Flag{
+				{"file", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)", StringValue(&o.File)},
+				{"lock-timeout", "how long to wait for a file store lock held by git's credential-store before giving up (default 1s; a running git-credential-pat writer is waited for)", DurationValue(&o.LockTimeout)},
+			}
+		}})
 }
 
 // fileIdentity is the file store's part of StoreIdentity: its absolute

@@ -45,7 +45,10 @@ const useOtherStore = "or use --store cache / --store file"
 
 func init() {
 	Register(Descriptor{Name: "keychain", Help: "OS keychain: Secret Service, macOS Keychain, Windows Credential Manager",
-		Open: openKeychain, Cacheable: true})
+		Open: openKeychain, Cacheable: true,
+		Flags: func(o *Options) []Flag {
+			return []Flag{{"keychain-timeout", "deadline for each keychain call (default 5s)", DurationValue(&o.KeychainTimeout)}}
+		}})
 }
 
 func openKeychain(o Options) (credential.Store, error) {

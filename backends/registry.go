@@ -44,6 +44,10 @@ type Descriptor struct {
 	Help string                                  // one line for help and man
 	Open func(Options) (credential.Store, error) // opens the store with its options
 
+	// Flags, when set, declares the store's own command-line flags, bound
+	// to the fields of o it reads (see Flags for those all stores share).
+	Flags func(o *Options) []Flag
+
 	// Cacheable says --cache-for may put the cache daemon in front of the
 	// store. False for the cache itself, and for stores whose answers
 	// belong to one process's environment (env, agent): another process

@@ -54,3 +54,36 @@ func TestEveryStoreConforms(t *testing.T) {
 		})
 	}
 }
+
+// Flags holds every flag each store declares, once, bound to Options.
+func TestFlags(t *testing.T) {
+	var o Options
+	seen := map[string]bool{}
+	for _, f := range Flags(&o) {
+		if seen[f.Name] {
+			t.Errorf("flag --%s listed twice", f.Name)
+		}
+		seen[f.Name] = true
+	}
+	for _, n := range Names() {
+		if d, _ := Lookup(n); d.Flags != nil {
+			for _, f := range d.Flags(&Options{}) {
+				if !seen[f.Name] {
+					t.Errorf("store %s declares --%s, which Flags leaves out", n, f.Name)
+				}
+			}
+		}
+	}
+	for _, set := range []struct{ name, value string }{{"file", "/x"}, {"lock-timeout", "2s"}, {"resolver-schemes", "vault,op"}} {
+		for _, f := range Flags(&o) {
+			if f.Name == set.name {
+				if err := f.Value.Set(set.value); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if o.File != "/x" || o.LockTimeout != 2e9 || len(o.ResolverSchemes) != 2 || o.ResolverSchemes[1] != "op" {
+		t.Errorf("flags did not reach Options: %+v", o)
+	}
+}

@@ -11,9 +11,7 @@ import (
 	"io"
 	"os"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/spf13/pflag"
 
@@ -28,33 +26,27 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-// globals are the flags every command accepts: which store, and its options.
+// globals are the flags every command accepts: which store, and its
+// options (each store declares its own: backends.Flags, stores.Flags).
 type globals struct {
-	store           string
-	opts            backends.Options
-	allowHTTP       bool
-	resolverSchemes string
+	store     string
+	opts      backends.Options
+	allowHTTP bool
 }
 
 func (g *globals) register(fs *pflag.FlagSet) {
 	fs.StringVar(&g.store, "store", "file", "where tokens live: "+strings.Join(backends.Names(), ", ")+"; a comma list (env,keychain) tries each in order")
-	fs.StringVar(&g.opts.File, "file", "", "credentials file for --store file (default $XDG_CONFIG_HOME/git-credential-pat/credentials)")
-	fs.DurationVar(&g.opts.LockTimeout, "lock-timeout", 0, "how long to wait for a file store lock held by git's credential-store before giving up (default 1s; a running git-credential-pat writer is waited for)")
 	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
-	fs.StringVar(&g.opts.Socket, "socket", "", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket); for agent and --store agent, the agent's socket")
-	fs.Var((*seconds)(&g.opts.CacheTimeout), "timeout", "--store cache: how long an entry lives: 900, 15m, 1h (default 900 seconds)")
-	fs.Var((*seconds)(&g.opts.CacheFor), "cache-for", "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h")
-	fs.DurationVar(&g.opts.KeychainTimeout, "keychain-timeout", 0, "deadline for each keychain call (default 5s)")
-	fs.StringVar(&g.opts.Resolver, "resolver", "", "command that prints the secret for a ref:NAME password, run without a shell with NAME as its last argument (e.g. 'pass show')")
-	fs.StringVar(&g.resolverSchemes, "resolver-schemes", "", "comma list of URL schemes (e.g. vault) whose passwords are passed whole to --resolver")
-	fs.DurationVar(&g.opts.ResolverTimeout, "resolver-timeout", 0, "how long a secret resolver may take (default 10s)")
+	for _, f := range stores.Flags(&g.opts) {
+		fl := fs.VarPF(f.Value, f.Name, "", f.Usage)
+		if fl.DefValue == "0s" {
+			fl.DefValue = "0" // pflag knows "0s" as zero only for its own duration type
+		}
+	}
 }
 
 // openStore opens the store the global flags name.
 func (g *globals) openStore() (credential.Store, error) {
-	if g.resolverSchemes != "" {
-		g.opts.ResolverSchemes = strings.Split(g.resolverSchemes, ",")
-	}
 	if g.opts.Warn == nil {
 		g.opts.Warn = warn
 	}
@@ -64,32 +56,6 @@ func (g *globals) openStore() (credential.Store, error) {
 // warn is the one path a store's warnings take to the user: standard
 // error, as git shows it, marked as ours.
 func warn(msg string) { fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+msg) }
-
-// seconds is a duration flag that also takes a bare number of seconds, as
-// git's credential-cache --timeout does.
-type seconds time.Duration
-
-func (s *seconds) String() string {
-	if *s == 0 {
-		return ""
-	}
-	return time.Duration(*s).String()
-}
-
-func (s *seconds) Set(v string) error {
-	if n, err := strconv.ParseUint(v, 10, 32); err == nil {
-		*s = seconds(time.Duration(n) * time.Second)
-		return nil
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil || d < 0 {
-		return fmt.Errorf("want seconds or a duration like 15m or 1h, got %q", v)
-	}
-	*s = seconds(d)
-	return nil
-}
-
-func (s *seconds) Type() string { return "duration" }
 
 // call is what a command gets to run with.
 type call struct {

@@ -11,7 +11,16 @@ import (
 )
 
 func init() {
-	backends.Register(backends.Descriptor{Name: "cache", Help: "in-memory cache daemon; forgets after --timeout", Open: openCache})
+	backends.Register(backends.Descriptor{Name: "cache", Help: "in-memory cache daemon; forgets after --timeout", Open: openCache,
+		Flags: func(o *backends.Options) []backends.Flag {
+			return []backends.Flag{{Name: "timeout", Usage: "--store cache: how long an entry lives: 900, 15m, 1h (default 900 seconds)", Value: backends.SecondsValue(&o.CacheTimeout)}}
+		}})
+}
+
+// Flags are every store's flags (backends.Flags) and --cache-for, bound
+// to o.
+func Flags(o *backends.Options) []backends.Flag {
+	return append(backends.Flags(o), backends.Flag{Name: "cache-for", Usage: "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h", Value: backends.SecondsValue(&o.CacheFor)})
 }
 
 // openCache returns a client of the in-memory cache daemon. Nothing is

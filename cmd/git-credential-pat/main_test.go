@@ -1,0 +1,69 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/spf13/pflag"
+
+	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
+)
+
+// Parse and dispatch: help names every store and every store's flag (they
+// come from the registry), an unknown flag fails with a hint, an unknown action is ignored,
+// and flags reach the store's options.
+func TestRunParsesAndDispatches(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"help", "get"}, strings.NewReader(""), &out, &errOut); code != 0 {
+		t.Fatalf("help get: exit %d, %s", code, errOut.String())
+	}
+	var o backends.Options
+	for _, f := range stores.Flags(&o) {
+		if !strings.Contains(out.String(), "--"+f.Name) {
+			t.Errorf("help get does not show --%s", f.Name)
+		}
+	}
+	out.Reset()
+	if code := run([]string{"help"}, strings.NewReader(""), &out, &errOut); code != 0 || !strings.Contains(out.String(), "cache") {
+		t.Fatalf("help: exit %d; stores listed: %v", code, strings.Contains(out.String(), "cache"))
+	}
+	for _, n := range backends.Names() {
+		if !strings.Contains(out.String(), n) {
+			t.Errorf("help does not list store %s", n)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--no-such-flag", "get"}, "no-such-flag"},
+		{[]string{"--lock-timeout", "soon", "get"}, "lock-timeout"},
+	} {
+		errOut.Reset()
+		if code := run(tc.args, strings.NewReader(""), &out, &errOut); code == 0 || !strings.Contains(errOut.String(), tc.want) {
+			t.Errorf("run %q: exit %d, stderr %q; want a failure naming %q", tc.args, code, errOut.String(), tc.want)
+		}
+	}
+	// git may add actions: a helper ignores the ones it does not know.
+	out.Reset()
+	errOut.Reset()
+	if code := run([]string{"frobnicate"}, strings.NewReader(""), &out, &errOut); code != 0 || out.Len()+errOut.Len() != 0 {
+		t.Errorf("unknown action: exit %d, %q %q; want it ignored", code, out.String(), errOut.String())
+	}
+	var g globals
+	fs := newTestFlagSet(&g)
+	if err := fs.Parse([]string{"--store", "file", "--file", "/tmp/x", "--cache-for", "60", "--resolver-schemes", "vault"}); err != nil {
+		t.Fatal(err)
+	}
+	if g.store != "file" || g.opts.File != "/tmp/x" || g.opts.CacheFor.Seconds() != 60 || len(g.opts.ResolverSchemes) != 1 {
+		t.Errorf("flags did not reach the options: %q %+v", g.store, g.opts)
+	}
+}
+
+func newTestFlagSet(g *globals) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	g.register(fs)
+	return fs
+}
