@@ -71,15 +71,4 @@ func forgetSocket(v string) string {
 }
 
 // forgetFlag returns the value of --name in words (the last one given), or "".
-func forgetFlag(words []string, name string) string {
-	v := ""
-	for i := 0; i < len(words); i++ {
-		if rest, ok := strings.CutPrefix(words[i], "--"+name+"="); ok {
-			v = rest
-		} else if words[i] == "--"+name && i+1 < len(words) {
-			v = words[i+1]
-			i++
-		}
-	}
-	return v
-}
+func forgetFlag(words []string, name string) string { return flagValues(words, name)[name] }

@@ -132,19 +132,31 @@ var storeIdentityFlags = []string{"store", "file", "socket"}
 // storeIdentity extracts those flags from a helper value or an argument
 // list; the default store is "file".
 func storeIdentity(words []string) map[string]string {
-	id := map[string]string{"store": "file"}
+	id := flagValues(words, storeIdentityFlags...)
+	if _, ok := id["store"]; !ok {
+		id["store"] = "file"
+	}
+	return id
+}
+
+// flagValues returns the values of the --NAME flags in words (helper line
+// or argument words), the last one given of each: "--NAME=V" or
+// "--NAME V". It is the one reader of flags in helper lines outside the
+// command line's own parser.
+func flagValues(words []string, names ...string) map[string]string {
+	vals := map[string]string{}
 	for i := 0; i < len(words); i++ {
 		w := words[i]
-		for _, f := range storeIdentityFlags {
+		for _, f := range names {
 			if v, ok := strings.CutPrefix(w, "--"+f+"="); ok {
-				id[f] = v
+				vals[f] = v
 			} else if w == "--"+f && i+1 < len(words) {
-				id[f] = words[i+1]
+				vals[f] = words[i+1]
 				i++
 			}
 		}
 	}
-	return id
+	return vals
 }
 
 // sameStore reports whether the helper value reads the store the given
