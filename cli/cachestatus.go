@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
 )
 
 // PrintCacheStatus describes the cache daemon for people: never secrets.
@@ -16,7 +17,7 @@ func PrintCacheStatus(w io.Writer, socket string, st cache.StatusInfo) {
 	}
 	next := "none"
 	if !st.NextExpiry.IsZero() {
-		next = fmt.Sprintf("%s (%s)", Humanize(time.Until(st.NextExpiry)), st.NextExpiry.Local().Format("15:04:05"))
+		next = fmt.Sprintf("%s (%s)", expiry.Humanize(time.Until(st.NextExpiry)), st.NextExpiry.Local().Format("15:04:05"))
 	}
 	fmt.Fprintf(w, "cache daemon: running, pid %d, socket %s\nentries: %d\nnext expiry: %s\nmemory: %.1f MiB\n",
 		st.PID, socket, st.Entries, next, float64(st.RSS)/(1<<20))

@@ -16,6 +16,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/forge"
 	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
@@ -464,10 +465,10 @@ func (d *doctor) checkTokens() {
 			unknown++
 		case left <= 0:
 			bad++
-			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s expired %s (%s); git no longer uses it", maskedSecret(c), c.URL(), Humanize(left), when)
-		case left <= SoonWindow:
+			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s expired %s (%s); git no longer uses it", maskedSecret(c), c.URL(), expiry.Humanize(left), when)
+		case left <= expiry.SoonWindow:
 			bad++
-			d.add("tokens", StatusWarn, d.loginFix(c), "token %s for %s %s (%s); create a new one at %s", maskedSecret(c), c.URL(), DescribeExpiry(c.PasswordExpiryUTC, d.now), when, forge.NewTokenURL(credential.HostName(c.Host)))
+			d.add("tokens", StatusWarn, d.loginFix(c), "token %s for %s %s (%s); create a new one at %s", maskedSecret(c), c.URL(), expiry.DescribeExpiry(c.PasswordExpiryUTC, d.now), when, forge.NewTokenURL(credential.HostName(c.Host)))
 		}
 	}
 	if bad == 0 {
@@ -503,7 +504,7 @@ func (d *doctor) checkOnline() {
 		case err == nil:
 			msg := fmt.Sprintf("token %s for %s is valid (account %s)", maskedSecret(c), c.URL(), v.Login)
 			if !v.Expires.IsZero() {
-				msg += ", " + DescribeExpiry(v.Expires.Unix(), d.now)
+				msg += ", " + expiry.DescribeExpiry(v.Expires.Unix(), d.now)
 			}
 			d.add("online", StatusOK, "", "%s", msg)
 		case errors.Is(err, forgeapi.ErrSSORequired):

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/forge"
 )
 
@@ -74,7 +75,7 @@ func listEntry(c credential.Credential, store string, show bool, now time.Time) 
 	if c.PasswordExpiryUTC != 0 {
 		e.ExpiresAt = time.Unix(c.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
 		e.Expired = c.Expired(now)
-		e.Expiry = DescribeExpiry(c.PasswordExpiryUTC, now)
+		e.Expiry = expiry.DescribeExpiry(c.PasswordExpiryUTC, now)
 	}
 	return e
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/forge"
 	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 )
@@ -56,7 +57,7 @@ type LoginOptions struct {
 	NoVerify bool   // skip asking the forge's API about the token
 	HTTP     *http.Client
 	Username string   // "" means DefaultUsername
-	Expires  string   // see ParseExpiry
+	Expires  string   // see expiry.ParseExpiry
 	Args     []string // positional arguments, refused: a token never comes from argv
 	// Ref is a secret reference (op://..., ref:NAME) to store, marked as
 	// one, instead of a token; then nothing is read from Stdin. Only
@@ -86,12 +87,12 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if err != nil {
 		return err
 	}
-	expiry, err := ParseExpiry(o.Expires, now)
+	expires, err := expiry.ParseExpiry(o.Expires, now)
 	if err != nil {
 		return fmt.Errorf("login: %w", err)
 	}
-	if !expiry.IsZero() {
-		c.PasswordExpiryUTC = expiry.Unix()
+	if !expires.IsZero() {
+		c.PasswordExpiryUTC = expires.Unix()
 	}
 	if o.Ref != "" {
 		return loginRef(ctx, o, c)
@@ -127,7 +128,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
 	if c.PasswordExpiryUTC != 0 {
-		line += fmt.Sprintf(" (%s, %s)", DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
+		line += fmt.Sprintf(" (%s, %s)", expiry.DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
 	}
 	fmt.Fprintln(o.Stdout, line)
 

@@ -1,4 +1,7 @@
-package cli
+// Package expiry is token expiry: reading --expires, describing it, and the
+// once-a-day warning git's get shows. It is apart from cli so that the path
+// git runs needs no command code.
+package expiry
 
 import (
 	"crypto/sha256"
