@@ -1,6 +1,3 @@
-// Package cli implements the commands people run by hand (setup,
-// unconfigure, version, ...). The git-facing protocol lives in credential;
-// cmd/git-credential-pat only parses flags and calls into here.
 package cli
 
 import (

@@ -3,15 +3,15 @@ package main
 import (
 	"strings"
 
-	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/help"
 )
 
 // completionCmd prints a shell completion script.
 func completionCmd() command {
 	return command{
-		summary: "print shell completions: completion " + strings.Join(cli.CompletionShells, "|"),
+		summary: "print shell completions: completion " + strings.Join(help.CompletionShells, "|"),
 		run: func(c *call) error {
-			return cli.Completion(c.stdout, helpText(), strings.Join(c.args, " "))
+			return help.Completion(c.stdout, helpText(), strings.Join(c.args, " "))
 		},
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/help"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
@@ -85,7 +86,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pre.SetOutput(io.Discard)
 	pre.ParseErrorsAllowlist.UnknownFlags = true
 	g.register(pre)
-	help := pre.BoolP("help", "h", false, "")
+	askedHelp := pre.BoolP("help", "h", false, "")
 	_ = pre.Parse(args)
 	name := pre.Arg(0)
 	if _, ok := commands[name]; !ok && name != "help" {
@@ -98,7 +99,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			}
 		}
 	}
-	if *help && name == "" || name == "help" {
+	if *askedHelp && name == "" || name == "help" {
 		if topic := pre.Arg(1); name == "help" && topic != "" && topic != "help" {
 			if _, ok := helpDoc().Command(topic); !ok {
 				fmt.Fprintln(stderr, "git-credential-pat: help: "+unknownCommand(topic, "help "))
@@ -135,7 +136,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "git-credential-pat: %v (see git-credential-pat help %s)\n", err, name)
 		return 1
 	}
-	if *help {
+	if *askedHelp {
 		fmt.Fprint(stdout, usage(name))
 		return 0
 	}
@@ -158,12 +159,12 @@ type exitError int
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // usage is the help text: overall, or for one command with its flags.
-func usage(name string) string { return cli.Usage(helpDoc(), name) }
+func usage(name string) string { return help.Usage(helpDoc(), name) }
 
 // helpDoc gathers what help, man and completion print from the command
 // table and the flag definitions, so the three cannot drift apart.
-func helpDoc() cli.Help {
-	h := cli.Help{Program: "git-credential-pat", Intro: intro}
+func helpDoc() help.Help {
+	h := help.Help{Program: "git-credential-pat", Intro: intro}
 	all := pflag.NewFlagSet("", pflag.ContinueOnError)
 	var g globals
 	g.register(all)
@@ -181,18 +182,18 @@ func helpDoc() cli.Help {
 		if cmd.flags != nil {
 			cmd.flags(fs)
 		}
-		h.Commands = append(h.Commands, cli.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Usages: fs.FlagUsages()})
+		h.Commands = append(h.Commands, help.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Usages: fs.FlagUsages()})
 	}
 	for _, n := range backends.Names() {
-		h.Stores = append(h.Stores, cli.HelpStore{Name: n, Summary: backends.Help(n)})
+		h.Stores = append(h.Stores, help.HelpStore{Name: n, Summary: backends.Help(n)})
 	}
 	return h
 }
 
 // helpFlags describes the flags in fs that are not in skip, as help shows
 // them (pflag's rules for the value name and the default).
-func helpFlags(fs, skip *pflag.FlagSet) []cli.HelpFlag {
-	var out []cli.HelpFlag
+func helpFlags(fs, skip *pflag.FlagSet) []help.HelpFlag {
+	var out []help.HelpFlag
 	fs.VisitAll(func(f *pflag.Flag) {
 		if f.Hidden || skip != nil && skip.Lookup(f.Name) != nil {
 			return
@@ -205,7 +206,7 @@ func helpFlags(fs, skip *pflag.FlagSet) []cli.HelpFlag {
 		case def == "false" || def == "0" || def == "0s" || def == "[]" || def == "<nil>":
 			def = ""
 		}
-		out = append(out, cli.HelpFlag{Name: f.Name, Shorthand: f.Shorthand, Arg: arg, Default: def, Usage: text})
+		out = append(out, help.HelpFlag{Name: f.Name, Shorthand: f.Shorthand, Arg: arg, Default: def, Usage: text})
 	})
 	return out
 }

@@ -3,13 +3,13 @@ package main
 import (
 	"io"
 
-	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/help"
 )
 
 // helpText is helpDoc. The command table lists manCmd and completionCmd,
 // which need the table (through helpDoc); referring to it directly would be
 // an initialization cycle, so it is assigned in init.
-var helpText func() cli.Help
+var helpText func() help.Help
 
 func init() { helpText = helpDoc }
 
@@ -18,7 +18,7 @@ func manCmd() command {
 	return command{
 		summary: "print the manual page (roff) made from this help, for man and git help",
 		run: func(c *call) error {
-			_, err := io.WriteString(c.stdout, cli.Man(helpText()))
+			_, err := io.WriteString(c.stdout, help.Man(helpText()))
 			return err
 		},
 	}

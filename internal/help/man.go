@@ -1,4 +1,7 @@
-package cli
+// Package help renders what help, the man page and shell completion say,
+// from one model that cmd/git-credential-pat builds out of its command
+// table and flag definitions, so the three cannot drift apart.
+package help
 
 import (
 	"fmt"
