@@ -50,6 +50,23 @@ func init() {
 		}})
 }
 
+// FilePath is the credentials file the store list name (opened with o)
+// keeps tokens in: o.File, or the default, when the list names the file
+// store; "" when it does not.
+func FilePath(name string, o Options) string {
+	for _, n := range strings.Split(name, ",") {
+		if strings.TrimSpace(n) != "file" {
+			continue
+		}
+		if o.File != "" {
+			return o.File
+		}
+		p, _ := DefaultFilePath()
+		return p
+	}
+	return ""
+}
+
 // fileIdentity is the file store's part of StoreIdentity: its absolute
 // path (the default one when o.File is empty).
 func fileIdentity(o Options) (string, error) {

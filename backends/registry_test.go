@@ -87,3 +87,23 @@ func TestFlags(t *testing.T) {
 		t.Errorf("flags did not reach Options: %+v", o)
 	}
 }
+
+func TestFilePath(t *testing.T) {
+	def, err := DefaultFilePath()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		name string
+		o    Options
+		want string
+	}{
+		{"file", Options{File: "/x"}, "/x"},
+		{"env, file", Options{}, def},
+		{"keychain", Options{File: "/x"}, ""},
+	} {
+		if got := FilePath(tc.name, tc.o); got != tc.want {
+			t.Errorf("FilePath(%q, %+v) = %q, want %q", tc.name, tc.o, got, tc.want)
+		}
+	}
+}

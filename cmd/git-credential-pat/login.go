@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -56,19 +55,7 @@ func storeRefFor(c *call, url string, sayDefault bool) (cli.StoreRef, error) {
 }
 
 // filePath is the credentials file when --store names the file store.
-func filePath(c *call) string {
-	for _, n := range strings.Split(c.g.store, ",") {
-		if strings.TrimSpace(n) != "file" {
-			continue
-		}
-		if c.g.opts.File != "" {
-			return c.g.opts.File
-		}
-		p, _ := backends.DefaultFilePath()
-		return p
-	}
-	return ""
-}
+func filePath(c *call) string { return backends.FilePath(c.g.store, c.g.opts) }
 
 func loginCmd() command {
 	return tokenCmd(cli.Login, "store a token: typed without echo, or piped (gh auth token | git-credential-pat login)")
