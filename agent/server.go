@@ -197,22 +197,10 @@ func (s *Server) accept(ctx context.Context, ln *net.UnixListener, handle func(c
 		case <-ctx.Done():
 		}
 	}()
-	for {
-		conn, err := ln.AcceptUnix()
-		if errors.Is(err, net.ErrClosed) {
-			return
-		}
-		if err != nil {
-			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: let some close
-			continue
-		}
-		s.handlers.Add(1)
-		go func() {
-			defer s.handlers.Done()
-			defer conn.Close()
-			handle(ctx, conn)
-		}()
-	}
+	unixsock.Accept(ln, &s.handlers, func(conn *net.UnixConn) {
+		defer conn.Close()
+		handle(ctx, conn)
+	})
 }
 
 // handle answers one request from the far side.

@@ -194,21 +194,7 @@ func (d *daemon) close(idle bool) bool {
 }
 
 func (d *daemon) accept() {
-	for {
-		conn, err := d.ln.AcceptUnix()
-		if errors.Is(err, net.ErrClosed) {
-			return
-		}
-		if err != nil {
-			time.Sleep(10 * time.Millisecond) // e.g. out of file descriptors: let some close
-			continue
-		}
-		d.handlers.Add(1)
-		go func() {
-			defer d.handlers.Done()
-			d.handle(conn)
-		}()
-	}
+	unixsock.Accept(d.ln, &d.handlers, d.handle)
 }
 
 func (d *daemon) handle(conn *net.UnixConn) {
