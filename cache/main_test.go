@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -161,7 +162,19 @@ func stopDaemon(t testing.TB, o Options) {
 
 // waitNoDaemon waits, at most bound, until no daemon process serves socket.
 func waitNoDaemon(socket string, bound time.Duration) error {
-	return waitFor(bound, func() bool { return len(daemonPIDs(socket)) == 0 },
+	// A killed process loses its command line (its memory) before its
+	// files: wait until the socket refuses connections too.
+	gone := func() bool {
+		if len(daemonPIDs(socket)) > 0 {
+			return false
+		}
+		conn, err := net.Dial("unix", socket)
+		if err == nil {
+			conn.Close()
+		}
+		return err != nil
+	}
+	return waitFor(bound, gone,
 		func() error { return fmt.Errorf("daemons %v for %s still running", daemonPIDs(socket), socket) })
 }
 
