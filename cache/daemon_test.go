@@ -76,14 +76,13 @@ func TestRoundTrip(t *testing.T) {
 // is first, and the daemon wakes up for it: with nothing left it exits
 // after its grace period.
 func TestExpiryInDaemon(t *testing.T) {
-	soon := time.Now().Add(2 * time.Second).Truncate(time.Second)
 	tests := []struct {
 		name    string
 		timeout time.Duration
-		expiry  time.Time // password_expiry_utc, zero for none
+		expiry  time.Duration // password_expiry_utc this far ahead of the store, 0 for none
 	}{
-		{"timeout", time.Second, time.Time{}},
-		{"password expiry before timeout", time.Hour, soon},
+		{"timeout", time.Second, 0},
+		{"password expiry before timeout", time.Hour, 5 * time.Second},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,8 +91,13 @@ func TestExpiryInDaemon(t *testing.T) {
 			o.Timeout = tc.timeout
 			c := mustOpen(t, o)
 			in := cred("exp.tld", "pw")
-			if !tc.expiry.IsZero() {
-				in.PasswordExpiryUTC = tc.expiry.Unix()
+			// Counted from just before the store, with seconds to spare: on
+			// a loaded machine starting the daemon can take a while, and an
+			// expiry that passed before the store would make it a no-op.
+			var expiry time.Time
+			if tc.expiry != 0 {
+				expiry = time.Now().Add(tc.expiry).Truncate(time.Second)
+				in.PasswordExpiryUTC = expiry.Unix()
 			}
 			if err := c.Store(ctxT(t), in); err != nil {
 				t.Fatal(err)
@@ -102,8 +106,8 @@ func TestExpiryInDaemon(t *testing.T) {
 			if err != nil || st.Entries != 1 {
 				t.Fatalf("status = %+v, %v; want 1 entry", st, err)
 			}
-			if !tc.expiry.IsZero() && !st.NextExpiry.Equal(tc.expiry) {
-				t.Errorf("next expiry %v, want the password's %v", st.NextExpiry, tc.expiry)
+			if !expiry.IsZero() && !st.NextExpiry.Equal(expiry) {
+				t.Errorf("next expiry %v, want the password's %v", st.NextExpiry, expiry)
 			}
 			time.Sleep(time.Until(st.NextExpiry) + time.Second)
 			if got := mustGet(t, c, "exp.tld"); got != "" {
