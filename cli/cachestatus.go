@@ -17,7 +17,7 @@ func PrintCacheStatus(w io.Writer, socket string, st cache.StatusInfo) {
 	}
 	next := "none"
 	if !st.NextExpiry.IsZero() {
-		next = fmt.Sprintf("%s (%s)", expiry.Humanize(time.Until(st.NextExpiry)), st.NextExpiry.Local().Format("15:04:05"))
+		next = fmt.Sprintf("%s (%s)", expiry.HumanizeAhead(time.Until(st.NextExpiry)), st.NextExpiry.Local().Format("15:04:05"))
 	}
 	fmt.Fprintf(w, "cache daemon: running, pid %d, socket %s\nentries: %d\nnext expiry: %s\nmemory: %.1f MiB\n",
 		st.PID, socket, st.Entries, next, float64(st.RSS)/(1<<20))

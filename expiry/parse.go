@@ -51,8 +51,6 @@ func parseDays(s string) (time.Duration, bool) {
 
 // DescribeExpiry says when a token with this password_expiry_utc expires,
 // relative to now: "expired", "expires in 3 days", or "" for no expiry.
-// Whole days and hours are rounded, so a token stored with --expires 3d
-// still reads "in 3 days" a moment later.
 func DescribeExpiry(expiryUTC int64, now time.Time) string {
 	if expiryUTC == 0 {
 		return ""
@@ -63,10 +61,19 @@ func DescribeExpiry(expiryUTC int64, now time.Time) string {
 		return "expired"
 	case d < time.Minute:
 		return "expires in less than a minute"
+	}
+	return "expires " + HumanizeAhead(d)
+}
+
+// HumanizeAhead is Humanize for a moment ahead, with whole days and hours
+// rounded, so a token stored with --expires 3d still reads "in 3 days" a
+// moment later, and a cache entry kept for 8h "in 8 hours".
+func HumanizeAhead(d time.Duration) string {
+	switch {
 	case d >= 48*time.Hour:
 		d = d.Round(24 * time.Hour)
 	case d >= time.Hour:
 		d = d.Round(time.Hour)
 	}
-	return "expires " + Humanize(d)
+	return Humanize(d)
 }

@@ -48,6 +48,25 @@ func TestParseExpiry(t *testing.T) {
 	}
 }
 
+// A cache entry kept for --timeout 8h reads "in 8 hours" a moment later
+// (cache status), not "in 7 hours".
+func TestHumanizeAhead(t *testing.T) {
+	tests := []struct {
+		d    time.Duration
+		want string
+	}{
+		{8*time.Hour - 2*time.Second, "in 8 hours"},
+		{90 * time.Minute, "in 2 hours"},
+		{59 * time.Minute, "in 59 minutes"},
+		{3*24*time.Hour - time.Minute, "in 3 days"},
+	}
+	for _, tc := range tests {
+		if got := HumanizeAhead(tc.d); got != tc.want {
+			t.Errorf("HumanizeAhead(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+}
+
 func TestDescribeExpiry(t *testing.T) {
 	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 	at := func(d time.Duration) int64 { return now.Add(d).Unix() }
