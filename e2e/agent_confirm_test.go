@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,41 +17,14 @@ import (
 // script) before each answer, naming the URL and the process; y answers,
 // n refuses, and the log says which.
 func TestAgentConfirmOnTerminal(t *testing.T) {
-	script := requireTool(t, "script", "util-linux")
 	e := gittest.NewEnv(t)
 	const token = "ghp_ConfirmTestToken"
 	creds := filepath.Join(e.Home, "creds")
 	credential(t, e, []string{"--file", creds}, "approve", "protocol=https", "host=example.com", "username=alice", "password="+token)
 	socket := filepath.Join(t.TempDir(), "agent", "sock")
 
-	agent := exec.Command(script, "-qec", bin+" agent --confirm --ttl 10m --allow example.com --file "+creds+" --socket "+socket, "/dev/null")
-	agent.Env, agent.Dir = e.Vars, e.Home
-	typed, err := agent.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var term gittest.SyncBuffer
-	agent.Stdout, agent.Stderr = &term, &term
-	if err := agent.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- agent.Wait() }()
-	t.Cleanup(func() {
-		typed.Close()
-		if agent.ProcessState == nil {
-			agent.Process.Kill()
-		}
-	})
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(30 * time.Second); !ok(); time.Sleep(20 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; the agent's terminal:\n%s", what, term.String())
-			}
-		}
-	}
-	waitFor("the agent to start", func() bool { return strings.Contains(term.String(), "GIT_CREDENTIAL_PAT_AGENT=") })
+	agent := startOnTerminal(t, e, bin+" agent --confirm --ttl 10m --allow example.com --file "+creds+" --socket "+socket)
+	agent.WaitFor("the agent to start", func() bool { return strings.Contains(agent.Shown(), "GIT_CREDENTIAL_PAT_AGENT=") })
 
 	for i, tc := range []struct {
 		answer string
@@ -66,10 +38,8 @@ func TestAgentConfirmOnTerminal(t *testing.T) {
 		if err := get.Start(); err != nil {
 			t.Fatal(err)
 		}
-		waitFor("question "+tc.answer, func() bool { return strings.Count(term.String(), "[y/N]") == i+1 })
-		if _, err := io.WriteString(typed, tc.answer+"\r"); err != nil {
-			t.Fatal(err)
-		}
+		agent.WaitFor("question "+tc.answer, func() bool { return strings.Count(agent.Shown(), "[y/N]") == i+1 })
+		agent.Type(tc.answer + "\r")
 		if err := get.Wait(); err != nil {
 			t.Fatalf("get: %v\n%s", err, out.String())
 		}
@@ -81,12 +51,8 @@ func TestAgentConfirmOnTerminal(t *testing.T) {
 	if _, stderr, code := runBin(t, e, "", "agent", "--stop", "--socket", socket); code != 0 {
 		t.Fatalf("agent --stop: %d %s", code, stderr)
 	}
-	select {
-	case <-done:
-	case <-time.After(60 * time.Second):
-		t.Fatalf("agent did not stop; its terminal:\n%s", term.String())
-	}
-	shown := term.String()
+	agent.Wait(60 * time.Second)
+	shown := agent.Shown()
 	t.Logf("the agent's terminal:\n%s", shown)
 	for _, want := range []string{
 		"git-credential-pat agent: answer get https://example.com/org/app.git for pid ",

@@ -303,10 +303,7 @@ func TestInstallIntoDirWithSpace(t *testing.T) {
 
 // --purge asks on a terminal: "n" keeps the tokens, "y" deletes them.
 func TestUninstallPurgeAsks(t *testing.T) {
-	script, err := exec.LookPath("script")
-	if err != nil {
-		t.Skip("script (util-linux) is not installed: no terminal to test the question on")
-	}
+	script := requireTool(t, "script", "util-linux")
 	e := gittest.NewEnv(t)
 	root, _ := filepath.Abs("..")
 	credsDir := filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat")
