@@ -23,6 +23,8 @@ type Verification struct {
 	Login   string    // the account the token belongs to
 	Expires time.Time // zero when the token does not expire (or the forge does not say)
 	Scopes  string    // classic tokens' OAuth scopes, as the forge lists them
+	Name    string    // the token's name, where the forge says (GitLab)
+	Missing string    // scopes git needs that the token lacks, where the forge says
 }
 
 // Reasons a verification fails. ErrUnreachable means "could not ask": the
