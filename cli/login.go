@@ -55,6 +55,7 @@ type LoginOptions struct {
 	Path     string
 	Owner    string // a user or organization: the token is for https://HOST/OWNER/
 	NoVerify bool   // skip asking the forge's API about the token
+	ViaAPI   bool   // rotate only: have the forge issue the new token (GitLab self-rotation)
 	HTTP     *http.Client
 	Username string   // "" means DefaultUsername
 	Expires  string   // see expiry.ParseExpiry

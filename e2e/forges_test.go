@@ -44,7 +44,9 @@ func newForgeAPI(t *testing.T, e *gittest.Env, gitea bool, tokens map[string]str
 		if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "token ") {
 			tok = strings.TrimPrefix(a, "token ")
 		}
+		f.mu.Lock()
 		state := f.tokens[tok]
+		f.mu.Unlock()
 		switch {
 		case r.URL.Path == "/api/v1/version" && gitea:
 			w.Write([]byte(`{"version":"9.0.3+gitea-1.22.0"}`))
@@ -57,6 +59,12 @@ func newForgeAPI(t *testing.T, e *gittest.Env, gitea bool, tokens map[string]str
 				scopes = scopes[:1]
 			}
 			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": scopes, "expires_at": "2099-06-01"})
+		case r.URL.Path == "/api/v4/personal_access_tokens/self/rotate" && r.Method == http.MethodPost && !gitea:
+			f.mu.Lock()
+			f.tokens[tok] = "revoked"
+			f.tokens[glRotated] = "valid"
+			f.mu.Unlock()
+			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": []string{"api"}, "expires_at": r.URL.Query().Get("expires_at"), "token": glRotated})
 		case r.URL.Path == "/api/v1/user" && gitea:
 			w.Write([]byte(`{"login":"carol"}`))
 		default:
@@ -78,6 +86,7 @@ const (
 	glGood     = "glpat-GoodToken000000000000"
 	glReadOnly = "glpat-ReadOnly0000000000000"
 	glRevoked  = "glpat-Revoked00000000000000"
+	glRotated  = "glpat-RotatedByGitLab000000"
 	giteaGood  = "0123456789abcdef0123456789abcdef01234567"
 )
 
@@ -263,5 +272,34 @@ func TestPushWithEachForgesUsername(t *testing.T) {
 				t.Fatalf("git prompted: %q", calls)
 			}
 		})
+	}
+}
+
+// rotate --via-api: GitLab issues the new token and revokes the old one;
+// the store holds the new one, and only GitLab hosts are rotated this way.
+func TestRotateThroughGitLab(t *testing.T) {
+	e := gittest.NewEnv(t)
+	gl := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	if tr := cmdsRun(t, e, e.Home, glGood, append(store, "login", "--host", gl.host, "--owner", "acme")...); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	tr := cmdsRun(t, e, e.Home, "", append(store, "rotate", "--host", gl.host, "--via-api", "--expires", "2099-03-01")...)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Rotated GitLab personal access token through https://"+gl.host+"/api/v4: stored glpat-****0000 for https://oauth2@"+gl.host+"/acme in store file; the old token is revoked (the new one expires in") ||
+		!strings.Contains(tr.stdout, "2099-03-01") || strings.Contains(tr.stdout+tr.stderr, glRotated) {
+		t.Fatalf("rotate --via-api: %+v", tr)
+	}
+	out, _, _ := runBin(t, e, "protocol=https\nhost="+gl.host+"\npath=acme/app.git\n", append(store, "get")...)
+	if !strings.Contains(out, "username=oauth2\npassword="+glRotated+"\n") {
+		t.Fatalf("get after rotate: %q", out)
+	}
+	assertEntries(t, file, 1)
+
+	// Another forge: refused, with what to do instead.
+	credential(t, e, store, "approve", "url=https://bitbucket.org", "username=x-bitbucket-api-token-auth", "password=ATATT3xFfGF0token")
+	tr = cmdsRun(t, e, e.Home, "", append(store, "rotate", "--host", "bitbucket.org", "--via-api")...)
+	if tr.code != 1 || !strings.Contains(tr.stderr, "only GitLab rotates a token through its API") {
+		t.Fatalf("rotate --via-api on Bitbucket: %+v", tr)
 	}
 }
