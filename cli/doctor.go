@@ -512,7 +512,7 @@ func (d *doctor) checkOnline() {
 		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, c.Password)
 		switch {
 		case err == nil && v.Missing != "":
-			d.add("online", StatusWarn, forge.NewTokenURL(credential.HostName(c.Host)), "token %s for %s is valid but insufficient: it lacks %s (git needs %s)", maskedSecret(c), c.URL(), v.Missing, forge.Scopes(kind))
+			d.add("online", StatusWarn, forge.TokenPage(c.Host, kind), "token %s for %s is valid but insufficient: it lacks %s (git needs %s)", maskedSecret(c), c.URL(), v.Missing, forge.Scopes(kind))
 		case err == nil:
 			msg := fmt.Sprintf("token %s for %s is valid", maskedSecret(c), c.URL())
 			switch {

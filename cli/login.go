@@ -132,7 +132,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	what := info.Kind
 	if what == "" {
-		what = "token"
+		what = strings.TrimSpace(kind + " token")
 	}
 	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
 	if c.PasswordExpiryUTC != 0 {
@@ -258,7 +258,7 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	case v.Login != "":
 		line += "the token belongs to " + v.Login
 	case v.Name != "":
-		line += "the token is " + v.Name
+		line += "the token \"" + v.Name + "\" is active"
 	default:
 		line += "the token is valid"
 	}
@@ -270,7 +270,7 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	}
 	fmt.Fprintln(o.Stdout, line)
 	if v.Missing != "" {
-		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", v.Missing, kind, forge.Scopes(kind), forge.NewTokenURL(credential.HostName(c.Host)))
+		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", v.Missing, kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
 	}
 	return nil
 }

@@ -100,7 +100,7 @@ func TestForgeLoginVerifiesAndDoctorReports(t *testing.T) {
 
 	gl := newForgeAPI(t, e, false, map[string]string{glGood: "valid", glReadOnly: "readonly"})
 	tr := cmdsRun(t, e, e.Home, glGood, append(store, "login", "--host", gl.host)...)
-	if tr.code != 0 || !strings.Contains(tr.stdout, "Verified with https://"+gl.host+"/api/v4: the token is laptop; scopes: read_repository, write_repository") ||
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Verified with https://"+gl.host+"/api/v4: the token \"laptop\" is active; scopes: read_repository, write_repository") ||
 		!strings.Contains(tr.stdout, "GitLab personal access token glpat-****0000 for https://oauth2@"+gl.host+" in store file (expires in") {
 		t.Fatalf("GitLab login: %+v", tr)
 	}
@@ -109,7 +109,7 @@ func TestForgeLoginVerifiesAndDoctorReports(t *testing.T) {
 		t.Fatalf("GitLab revoked: %+v", tr)
 	}
 	tr = cmdsRun(t, e, e.Home, glReadOnly, append(store, "login", "--host", gl.host, "--owner", "acme")...)
-	if tr.code != 0 || !strings.Contains(tr.stderr, "the token lacks write_repository, which git needs to push") {
+	if tr.code != 0 || !strings.Contains(tr.stderr, "the token lacks write_repository, which git needs to push (GitLab needs read_repository and write_repository); add it at https://"+gl.host+"/-/user_settings/personal_access_tokens") {
 		t.Fatalf("GitLab read-only: %+v", tr)
 	}
 
@@ -139,7 +139,7 @@ func TestForgeLoginVerifiesAndDoctorReports(t *testing.T) {
 	gt := newForgeAPI(t, e2, true, map[string]string{giteaGood: "valid"})
 	tr = cmdsRun(t, e2, e2.Home, giteaGood, append(store, "login", "--host", gt.host)...)
 	if tr.code != 0 || !strings.Contains(tr.stdout, "Verified with https://"+gt.host+"/api/v1: the token belongs to carol") ||
-		!strings.Contains(tr.stdout, "for https://carol@"+gt.host+" in store file") {
+		!strings.Contains(tr.stdout, "Stored Gitea/Forgejo token ****4567 for https://carol@"+gt.host+" in store file") {
 		t.Fatalf("Gitea login: %+v", tr)
 	}
 	state, err := os.ReadFile(filepath.Join(e2.Home, ".local", "state", "git-credential-pat", "forges"))

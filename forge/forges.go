@@ -122,3 +122,18 @@ func Scopes(kind string) string {
 	}
 	return ""
 }
+
+// TokenPage is where a person creates a token for host (host[:port]) on a
+// forge of kind: the forge's own page when the kind is known (a
+// self-managed GitLab or a Gitea/Forgejo found by login), else NewTokenURL.
+func TokenPage(host, kind string) string {
+	switch kind {
+	case KindGitLab:
+		// https://docs.gitlab.com/user/profile/personal_access_tokens/#create-a-personal-access-token
+		return "https://" + host + "/-/user_settings/personal_access_tokens"
+	case KindGitea:
+		// https://docs.codeberg.org/advanced/access-token/
+		return "https://" + host + "/user/settings/applications"
+	}
+	return NewTokenURL(credential.HostName(host))
+}
