@@ -406,7 +406,8 @@ func (d *doctor) loginFix(c credential.Credential) string {
 	if c.Protocol != "" && c.Protocol != "https" {
 		s += " --protocol " + shellQuote(c.Protocol)
 	}
-	if c.Username != DefaultUsername {
+	// login picks DefaultUsername, or the forge's own (GitLab oauth2, ...).
+	if c.Username != DefaultUsername && c.Username != forge.DefaultUsername(forge.Kind(c.Host, "", c.Password), c.Password) {
 		s += " --username " + shellQuote(c.Username)
 	}
 	if c.Path != "" {
