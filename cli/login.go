@@ -211,7 +211,9 @@ func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string 
 	if kind != "" || o.verifyOff() {
 		return kind
 	}
-	if _, ok := forgeapi.ProbeGitea(ctx, o.HTTP, host); ok {
+	probe, cancel := context.WithTimeout(ctx, forgeapi.EraseCheckTimeout)
+	defer cancel()
+	if _, ok := forgeapi.ProbeGitea(probe, o.HTTP, host); ok {
 		if err := forgeapi.Remember(host, forge.KindGitea); err != nil {
 			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs Gitea or Forgejo, but remembering that failed: %v\n", host, err)
 		}
