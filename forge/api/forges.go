@@ -258,12 +258,20 @@ func Remember(host, kind string) error {
 		}
 	}
 	keep = append(keep, host+"\t"+kind)
-	tmp := p + ".tmp"
-	if err := os.WriteFile(tmp, []byte(strings.Join(keep, "\n")+"\n"), 0o600); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(p), ".forges-*") // 0600
+	if err != nil {
 		return fmt.Errorf("remember forge: %w", err)
 	}
-	if err := os.Rename(tmp, p); err != nil {
-		return fmt.Errorf("remember forge: %w", err)
+	_, werr := f.WriteString(strings.Join(keep, "\n") + "\n")
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(f.Name(), p)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("remember forge: %w", werr)
 	}
 	return nil
 }

@@ -109,6 +109,19 @@ func VerifyGitHub(ctx context.Context, client *http.Client, api, token string) (
 		return Verification{}, fmt.Errorf("%w (%s sent unreadable JSON)", ErrUnreachable, api)
 	}
 	v := Verification{Login: user.Login, Scopes: resp.Header.Get("X-OAuth-Scopes")}
+	// Classic tokens list their scopes; git needs repo (or public_repo for
+	// public repositories) to push:
+	// https://docs.github.com/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps
+	// Fine-grained tokens send no X-OAuth-Scopes and are not judged.
+	if _, classic := resp.Header["X-Oauth-Scopes"]; classic {
+		has := map[string]bool{}
+		for _, s := range strings.Split(v.Scopes, ",") {
+			has[strings.TrimSpace(s)] = true
+		}
+		if !has["repo"] && !has["public_repo"] {
+			v.Missing = "repo"
+		}
+	}
 	if exp := resp.Header.Get("GitHub-Authentication-Token-Expiration"); exp != "" {
 		t, err := parseGitHubExpiry(exp)
 		if err != nil {
