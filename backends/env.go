@@ -17,7 +17,7 @@ const (
 
 // envTokenVars are every variable that can hold a token for the env store.
 // The secret-reference resolver is started without them (see resolverEnv).
-var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITLAB_TOKEN"}
+var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GITLAB_TOKEN", "CI_JOB_TOKEN", "SYSTEM_ACCESSTOKEN"}
 
 // EnvStore answers get from environment variables and stores nothing. It is
 // meant for CI and cloud dev environments, where the platform hands the job
@@ -26,7 +26,10 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 //   - GIT_CREDENTIAL_PAT_TOKEN, for any host;
 //   - GH_TOKEN, then GITHUB_TOKEN, for github.com;
 //   - GH_ENTERPRISE_TOKEN for the host named in GH_HOST (GitHub Enterprise);
-//   - GITLAB_TOKEN for gitlab.com.
+//   - GITLAB_TOKEN for gitlab.com;
+//   - the CI job tokens forge.CITokens knows (GitLab's CI_JOB_TOKEN with
+//     username gitlab-ci-token, Azure Pipelines' SYSTEM_ACCESSTOKEN), each
+//     for the one host its platform names.
 //
 // GIT_CREDENTIAL_PAT_TOKEN is tried first, so it also overrides the forge
 // variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
@@ -44,7 +47,7 @@ type EnvStore struct {
 }
 
 func init() {
-	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN from the environment (CI)",
+	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, SYSTEM_ACCESSTOKEN from the environment (CI)",
 		Open: openEnv})
 }
 
@@ -64,12 +67,18 @@ func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.C
 	if !(q.Protocol == "https" || q.Protocol == "http" && credential.IsLoopback(q.Host)) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
-	token, defaultUser := e.lookup(q.Host)
+	token, defaultUser, fixed := e.lookup(q.Host)
 	if token == "" {
 		return credential.Credential{}, credential.ErrNotFound
 	}
 	user := e.getenv(EnvUsername)
 	switch {
+	case fixed:
+		// A CI job token works only with its platform's username.
+		user = defaultUser
+		if q.HasUsername && q.Username != "" && q.Username != user {
+			return credential.Credential{}, credential.ErrNotFound
+		}
 	case user != "":
 		if q.HasUsername && q.Username != user {
 			return credential.Credential{}, credential.ErrNotFound
@@ -86,8 +95,9 @@ func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.C
 }
 
 // lookup returns the token the environment holds for host, and the
-// username its forge expects with a token.
-func (e *EnvStore) lookup(host string) (token, user string) {
+// username its forge expects with a token; fixed when no other username
+// works with it (CI job tokens).
+func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
 	github := forge.IsGitHubDotCom(host)
 	ghes := false
 	if gh := strings.ToLower(e.getenv("GH_HOST")); gh != "" && gh != "github.com" {
@@ -113,10 +123,15 @@ func (e *EnvStore) lookup(host string) (token, user string) {
 	}
 	for _, v := range vars {
 		if t := e.getenv(v); t != "" {
-			return t, user
+			return t, user, false
 		}
 	}
-	return "", user
+	for _, ci := range forge.CITokens(e.getenv) {
+		if forge.SameHost(host, ci.Host) {
+			return e.getenv(ci.Var), ci.Username, ci.Var == "CI_JOB_TOKEN"
+		}
+	}
+	return "", user, false
 }
 
 // Store does nothing: the environment is read-only to a helper.

@@ -406,7 +406,8 @@ func (d *doctor) loginFix(c credential.Credential) string {
 	if c.Protocol != "" && c.Protocol != "https" {
 		s += " --protocol " + shellQuote(c.Protocol)
 	}
-	if c.Username != DefaultUsername {
+	// login picks DefaultUsername, or the forge's own (GitLab oauth2, ...).
+	if c.Username != DefaultUsername && c.Username != forge.DefaultUsername(forge.Kind(c.Host, "", c.Password), c.Password) {
 		s += " --username " + shellQuote(c.Username)
 	}
 	if c.Path != "" {
@@ -456,6 +457,14 @@ func (d *doctor) checkTokens() {
 	}
 	bad, unknown := 0, 0
 	for _, c := range d.tokens {
+		switch {
+		case !c.HasPassword || backends.LooksLikeReference(c.Password):
+		case forge.Of(c.Host) == forge.KindBitbucket && strings.HasPrefix(c.Password, forge.BitbucketAppPasswordPrefix):
+			bad++
+			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s is a Bitbucket app password: %s", maskedSecret(c), c.URL(), forge.BitbucketAppPasswordAdvice)
+		case strings.EqualFold(credential.HostName(c.Host), "dev.azure.com") && c.Path == "":
+			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
+		}
 		when := ""
 		if c.PasswordExpiryUTC != 0 {
 			when = time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST")
@@ -480,9 +489,10 @@ func (d *doctor) checkTokens() {
 	}
 }
 
-// checkOnline asks GitHub's API about every stored GitHub token: valid,
-// rejected (revoked or expired), or in need of SSO authorization. Tokens
-// are never printed, only masked.
+// checkOnline asks the API of each stored token's forge (GitHub, GitLab,
+// Gitea/Forgejo) about it: valid, rejected (revoked or expired),
+// insufficient (lacks a scope git needs), or in need of SSO authorization.
+// Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
 	asked := 0
 	var overrideErr error
@@ -490,7 +500,8 @@ func (d *doctor) checkOnline() {
 		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
 			continue
 		}
-		api, err := forgeapi.GitHubAPI(c.Host)
+		kind := forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password)
+		api, err := forgeapi.Base(c.Host, kind)
 		if err != nil && overrideErr == nil {
 			overrideErr = err
 			d.add("online", StatusFail, "unset "+forgeapi.APIEnv, "%v", err)
@@ -499,10 +510,18 @@ func (d *doctor) checkOnline() {
 			continue
 		}
 		asked++
-		v, err := forgeapi.VerifyGitHub(d.ctx, d.HTTP, api, c.Password)
+		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, c.Password)
 		switch {
+		case err == nil && v.Missing != "":
+			d.add("online", StatusWarn, forge.TokenPage(c.Host, kind), "token %s for %s is valid but insufficient: it lacks %s (git needs %s)", maskedSecret(c), c.URL(), v.Missing, forge.Scopes(kind))
 		case err == nil:
-			msg := fmt.Sprintf("token %s for %s is valid (account %s)", maskedSecret(c), c.URL(), v.Login)
+			msg := fmt.Sprintf("token %s for %s is valid", maskedSecret(c), c.URL())
+			switch {
+			case v.Login != "":
+				msg += " (account " + v.Login + ")"
+			case v.Name != "":
+				msg += " (token " + v.Name + ")"
+			}
 			if !v.Expires.IsZero() {
 				msg += ", " + expiry.DescribeExpiry(v.Expires.Unix(), d.now)
 			}
@@ -516,7 +535,7 @@ func (d *doctor) checkOnline() {
 		}
 	}
 	if asked == 0 && overrideErr == nil {
-		d.add("online", StatusOK, "", "no GitHub tokens to check online")
+		d.add("online", StatusOK, "", "no GitHub, GitLab or Gitea/Forgejo tokens to check online")
 	}
 }
 

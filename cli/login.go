@@ -55,6 +55,7 @@ type LoginOptions struct {
 	Path     string
 	Owner    string // a user or organization: the token is for https://HOST/OWNER/
 	NoVerify bool   // skip asking the forge's API about the token
+	ViaAPI   bool   // rotate only: have the forge issue the new token (GitLab self-rotation)
 	HTTP     *http.Client
 	Username string   // "" means DefaultUsername
 	Expires  string   // see expiry.ParseExpiry
@@ -109,7 +110,14 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if info.Advice != "" {
 		fmt.Fprintln(o.Stderr, "git-credential-pat: note: "+info.Advice)
 	}
-	if err := o.verify(ctx, &c, token); err != nil {
+	kind := o.forgeKind(ctx, c.Host, token)
+	if err := o.forgeUsername(&c, kind, token); err != nil {
+		return err
+	}
+	if strings.EqualFold(credential.HostName(c.Host), "dev.azure.com") && c.Path == "" {
+		fmt.Fprintf(o.Stderr, "git-credential-pat: note: Azure DevOps tokens belong to an organization (the first part of the repository path); store this one with --owner ORG so it answers only there: git-credential-pat %slogin --host %s --owner ORG\n", o.flagPrefix(), c.Host)
+	}
+	if err := o.verify(ctx, &c, kind, token); err != nil {
 		return err
 	}
 	c.SetPassword(token)
@@ -124,7 +132,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	what := info.Kind
 	if what == "" {
-		what = "token"
+		what = strings.TrimSpace(kind + " token")
 	}
 	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
 	if c.PasswordExpiryUTC != 0 {
@@ -181,25 +189,56 @@ func loginRef(ctx context.Context, o LoginOptions, c credential.Credential) erro
 // air-gapped machines, and for tests that must never reach a real forge).
 const VerifyEnv = "GIT_CREDENTIAL_PAT_VERIFY"
 
-// verify asks the forge's API about the token when the host is a GitHub
-// and verification is on. What it learns fills in what the user did not
-// give: the account login as username and the token's expiry. A rejected
-// token is refused; an unreachable API only earns a note.
-func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, token string) error {
+// verifyOff reports whether verification is turned off for o.
+func (o LoginOptions) verifyOff() bool {
 	if o.NoVerify {
+		return true
+	}
+	v := strings.ToLower(os.Getenv(VerifyEnv))
+	return v == "0" || v == "false" || v == "off"
+}
+
+// VerifyDisabled reports whether GIT_CREDENTIAL_PAT_VERIFY turns forge API
+// checks off (login's, and git's erase check).
+func VerifyDisabled() bool { return LoginOptions{}.verifyOff() }
+
+// forgeKind names the forge host runs: certain from the name, remembered
+// from an earlier login, or told by the token's shape; for any other host,
+// when verification is on, its API is asked whether it is Gitea or
+// Forgejo (GET /api/v1/version, no token sent), and a yes is remembered.
+func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string {
+	kind := forge.Kind(host, forgeapi.Remembered(host), token)
+	if kind != "" || o.verifyOff() {
+		return kind
+	}
+	probe, cancel := context.WithTimeout(ctx, forgeapi.EraseCheckTimeout)
+	defer cancel()
+	if _, ok := forgeapi.ProbeGitea(probe, o.HTTP, host); ok {
+		if err := forgeapi.Remember(host, forge.KindGitea); err != nil {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs Gitea or Forgejo, but remembering that failed: %v\n", host, err)
+		}
+		return forge.KindGitea
+	}
+	return ""
+}
+
+// verify asks the forge's API about the token when the host is a forge
+// this program can verify (GitHub, GitLab, Gitea/Forgejo) and verification
+// is on. What it learns fills in what the user did not give: the account
+// login as username and the token's expiry. A rejected token is refused;
+// an unreachable API only earns a note.
+func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind, token string) error {
+	if o.verifyOff() {
 		return nil
 	}
-	if v := strings.ToLower(os.Getenv(VerifyEnv)); v == "0" || v == "false" || v == "off" {
-		return nil
-	}
-	api, err := forgeapi.GitHubAPI(c.Host)
+	api, err := forgeapi.Base(c.Host, kind)
 	if err != nil {
 		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
 	}
 	if api == "" {
 		return nil
 	}
-	v, err := forgeapi.VerifyGitHub(ctx, o.HTTP, api, token)
+	v, err := forgeapi.Verify(ctx, o.HTTP, kind, api, token)
 	switch {
 	case errors.Is(err, forgeapi.ErrUnreachable):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: could not verify the token (%v); storing it unverified\n", err)
@@ -216,7 +255,15 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, toke
 	if c.PasswordExpiryUTC == 0 && !v.Expires.IsZero() {
 		c.PasswordExpiryUTC = v.Expires.Unix()
 	}
-	line := "Verified with " + api + ": the token belongs to " + v.Login
+	line := "Verified with " + api + ": "
+	switch {
+	case v.Login != "":
+		line += "the token belongs to " + v.Login
+	case v.Name != "":
+		line += "the token \"" + v.Name + "\" is active"
+	default:
+		line += "the token is valid"
+	}
 	if v.Scopes != "" {
 		line += "; scopes: " + v.Scopes
 	}
@@ -224,6 +271,9 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, toke
 		line += "; it does not expire"
 	}
 	fmt.Fprintln(o.Stdout, line)
+	if v.Missing != "" {
+		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", v.Missing, kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
+	}
 	return nil
 }
 
@@ -269,13 +319,27 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	}
 	user := o.Username
 	if user == "" {
-		if forge.NeedsUsername(c.Host) {
-			return c, errors.New("login: bitbucket.org checks the username that goes with a token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME")
-		}
-		user = DefaultUsername
+		user = DefaultUsername // login replaces it with the forge's own once it has the token
 	}
 	c.SetUsername(user)
 	return c, nil
+}
+
+// forgeUsername picks the username for token when the user gave none:
+// the one the token's forge documents (GitLab oauth2, Bitbucket's fixed
+// names for API and access tokens), else DefaultUsername. Bitbucket checks
+// the username of any other token, so there it must be given.
+func (o LoginOptions) forgeUsername(c *credential.Credential, kind, token string) error {
+	if o.Username != "" || strings.Contains(o.Host, "@") {
+		return nil
+	}
+	if forge.NeedsUsername(c.Host, token) {
+		return errors.New("login: bitbucket.org checks the username that goes with this token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME (API tokens, ATATT..., and access tokens, ATCTT..., need none)")
+	}
+	if u := forge.DefaultUsername(kind, token); u != "" {
+		c.SetUsername(u)
+	}
+	return nil
 }
 
 // readToken reads the token: with a prompt and no echo from a terminal,

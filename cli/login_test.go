@@ -25,6 +25,9 @@ func isolateGit(t *testing.T) string {
 	// developer's.
 	t.Setenv("XDG_RUNTIME_DIR", home)
 	t.Setenv("XDG_CACHE_HOME", home)
+	t.Setenv("XDG_STATE_HOME", home)
+	// No forge APIs from unit tests (e2e tests verify against fake forges).
+	t.Setenv(VerifyEnv, "0")
 	return home
 }
 
@@ -122,8 +125,18 @@ func TestLoginOptions(t *testing.T) {
 			credential.Credential{Protocol: "https", Host: "gitlab.com", Path: "grp/app.git", Username: "alice", Password: glpat}},
 		{"host given as a URL", "tok-123", func(o *LoginOptions) { o.Host = "https://bob@gitea.example.org:3000/team/app.git" },
 			credential.Credential{Protocol: "https", Host: "gitea.example.org:3000", Path: "team/app.git", Username: "bob", Password: "tok-123"}},
-		{"bitbucket with username", "ATBBsecret", func(o *LoginOptions) { o.Host, o.Username = "bitbucket.org", "carol" },
-			credential.Credential{Protocol: "https", Host: "bitbucket.org", Username: "carol", Password: "ATBBsecret"}},
+		{"bitbucket with username", "ATATT3xFfGF0secret", func(o *LoginOptions) { o.Host, o.Username = "bitbucket.org", "carol" },
+			credential.Credential{Protocol: "https", Host: "bitbucket.org", Username: "carol", Password: "ATATT3xFfGF0secret"}},
+		{"bitbucket API token: its fixed username", "ATATT3xFfGF0secret", func(o *LoginOptions) { o.Host = "bitbucket.org" },
+			credential.Credential{Protocol: "https", Host: "bitbucket.org", Username: "x-bitbucket-api-token-auth", Password: "ATATT3xFfGF0secret"}},
+		{"bitbucket access token: x-token-auth", "ATCTT3xFfGN0secret", func(o *LoginOptions) { o.Host, o.Owner = "bitbucket.org", "acme" },
+			credential.Credential{Protocol: "https", Host: "bitbucket.org", Path: "acme", Username: "x-token-auth", Password: "ATCTT3xFfGN0secret"}},
+		{"gitlab.com: oauth2", glpat, func(o *LoginOptions) { o.Host = "gitlab.com" },
+			credential.Credential{Protocol: "https", Host: "gitlab.com", Username: "oauth2", Password: glpat}},
+		{"self-managed GitLab (custom prefix): oauth2", "acme-" + glpat, func(o *LoginOptions) { o.Host = "git.acme.example" },
+			credential.Credential{Protocol: "https", Host: "git.acme.example", Username: "oauth2", Password: "acme-" + glpat}},
+		{"azure devops with --owner", strings.Repeat("a", 52), func(o *LoginOptions) { o.Host, o.Owner = "dev.azure.com", "acme" },
+			credential.Credential{Protocol: "https", Host: "dev.azure.com", Path: "acme", Username: DefaultUsername, Password: strings.Repeat("a", 52)}},
 		{"http on localhost", "tok", func(o *LoginOptions) { o.Host, o.Protocol = "127.0.0.1:8080", "http" },
 			credential.Credential{Protocol: "http", Host: "127.0.0.1:8080", Username: DefaultUsername, Password: "tok"}},
 	}
@@ -159,7 +172,9 @@ func TestLoginRefuses(t *testing.T) {
 		{"not a GitHub token", "my-password", nil, nil, "start with github_pat_"},
 		{"expiry in the past", token, func(o *LoginOptions) { o.Expires = "2020-01-01" }, nil, "not in the future"},
 		{"bad expiry", token, func(o *LoginOptions) { o.Expires = "soon" }, nil, "use a date"},
-		{"bitbucket without username", "ATBB", func(o *LoginOptions) { o.Host = "bitbucket.org" }, nil, "--username YOUR_BITBUCKET_USERNAME"},
+		{"bitbucket without username", "some-password", func(o *LoginOptions) { o.Host = "bitbucket.org" }, nil, "--username YOUR_BITBUCKET_USERNAME"},
+		{"bitbucket app password", "ATBB" + token[4:], func(o *LoginOptions) { o.Host, o.Username = "bitbucket.org", "carol" }, nil, "app passwords (ATBB...) are switched off; create an API token with the scopes read:repository:bitbucket and write:repository:bitbucket at https://id.atlassian.com/manage-profile/security/api-tokens"},
+		{"GitHub token for gitlab.com", token, func(o *LoginOptions) { o.Host = "gitlab.com" }, nil, "GitLab personal access tokens start with glpat-"},
 		{"password in --host", token, func(o *LoginOptions) { o.Host = "https://u:p@github.com" }, nil, "must not contain a password"},
 		{"plain http", "tok", func(o *LoginOptions) { o.Host, o.Protocol = "git.example.org", "http" }, nil, "unencrypted"},
 		{"bad host", token, func(o *LoginOptions) { o.Host = "github.com/acme" }, nil, "not a host name"},

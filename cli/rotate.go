@@ -5,8 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
+	"github.com/git-credential-pat/git-credential-pat/forge"
+	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 )
 
 // Rotate replaces a stored token with a new one read like login's, keeping
@@ -45,7 +49,11 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	}
 	old := matches[0]
 	o.Host, o.Protocol, o.Owner, o.Path, o.Username = old.Host, old.Protocol, "", old.Path, old.Username
-	if err := Login(ctx, o); err != nil {
+	if o.ViaAPI {
+		if err := rotateViaAPI(ctx, o, old); err != nil {
+			return err
+		}
+	} else if err := Login(ctx, o); err != nil {
 		return err
 	}
 	// Older versions copied an owner's or host-wide token to each
@@ -65,4 +73,59 @@ func pathSuffix(p string) string {
 		return ""
 	}
 	return "/" + p
+}
+
+// rotateViaAPI has the forge replace the token (GitLab's self-rotation,
+// which revokes the old token as it issues the new one) and stores the new
+// one in the store (every store of a chain). So that the new token is
+// never lost, the store must first accept the old entry written again;
+// only then is the forge asked.
+func rotateViaAPI(ctx context.Context, o LoginOptions, old credential.Credential) error {
+	now := time.Now()
+	if o.Now != nil {
+		now = o.Now()
+	}
+	if old.SecretRef {
+		return fmt.Errorf("rotate --via-api: %s holds a secret reference, not a token; rotate the secret where it lives", old.URL())
+	}
+	kind := forge.Kind(old.Host, forgeapi.Remembered(old.Host), old.Password)
+	if kind != forge.KindGitLab {
+		return fmt.Errorf("rotate --via-api: only GitLab rotates a token through its API, and %s is not known to be GitLab; create a new token at %s and run: git-credential-pat %srotate --host %s", old.Host, forge.NewTokenURL(credential.HostName(old.Host)), o.flagPrefix(), old.Host)
+	}
+	if o.verifyOff() {
+		return fmt.Errorf("rotate --via-api asks %s's API, and verification is turned off (--no-verify or %s=0)", old.Host, VerifyEnv)
+	}
+	expires, err := expiry.ParseExpiry(o.Expires, now)
+	if err != nil {
+		return fmt.Errorf("rotate: %w", err)
+	}
+	api, err := forgeapi.Base(old.Host, kind)
+	if err != nil || api == "" {
+		return fmt.Errorf("rotate --via-api: no API for %s: %v", old.Host, err)
+	}
+	// The store must take a write before the forge revokes the old token.
+	if err := o.Store.Store(ctx, old); err != nil {
+		return fmt.Errorf("rotate --via-api: store %s does not accept writes (%v); nothing was rotated", o.Name, err)
+	}
+	token, v, err := forgeapi.RotateGitLab(ctx, o.HTTP, api, old.Password, expires)
+	if err != nil {
+		return fmt.Errorf("rotate --via-api: %v; the stored token is unchanged", err)
+	}
+	c := old
+	c.SetPassword(token)
+	c.PasswordExpiryUTC = 0
+	if !v.Expires.IsZero() {
+		c.PasswordExpiryUTC = v.Expires.Unix()
+	}
+	if err := o.Store.Store(ctx, c); err != nil {
+		// The old token is revoked now; say where the new one is not.
+		return fmt.Errorf("rotate --via-api: GitLab rotated the token, but storing the new one in store %s failed: %v; the old token no longer works: create a new one at %s and run git-credential-pat %slogin --host %s", o.Name, err, forge.NewTokenURL(credential.HostName(old.Host)), o.flagPrefix(), old.Host)
+	}
+	o.forgetCached(ctx, c)
+	line := fmt.Sprintf("Rotated %s through %s: stored %s for %s in store %s; the old token is revoked", forge.KindOf(token), api, forge.MaskToken(token), c.URL(), o.Name)
+	if c.PasswordExpiryUTC != 0 {
+		line += fmt.Sprintf(" (the new one %s, %s)", expiry.DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
+	}
+	fmt.Fprintln(o.Stdout, line)
+	return nil
 }

@@ -123,7 +123,7 @@ func TestLoginRefusals(t *testing.T) {
 		{"checksum", mutated, nil, "git-credential-pat: login: token refused: GitHub classic personal access token has a wrong checksum (its last 6 characters): a character was changed or lost while copying; copy it again; nothing was stored\n"},
 		{"token as an argument", "", []string{token}, "git-credential-pat: login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login\n"},
 		{"empty pipe", "", nil, "git-credential-pat: login: no token on stdin; pipe one (gh auth token | git-credential-pat login) or run git-credential-pat login in a terminal to paste it\n"},
-		{"GitLab token for GitHub", "glpat-" + strings.Repeat("a", 20), nil, "git-credential-pat: login: token refused: this is a GitLab personal access token (glpat-...), but the host is github.com; use --host with the GitLab host; nothing was stored\n"},
+		{"GitLab token for GitHub", "glpat-" + strings.Repeat("a", 20), nil, "git-credential-pat: login: token refused: this is a GitLab personal access token (glpat-...), but the host is github.com; use --host with the GitLab host (github.com tokens start with github_pat_ or ghp_); nothing was stored\n"},
 		{"past expiry", token, []string{"--expires", "2001-01-01"}, "git-credential-pat: login: --expires \"2001-01-01\" is not in the future; git never uses an expired token, so it is not stored\n"},
 	}
 	for _, tc := range tests {
@@ -217,13 +217,13 @@ func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
 	for _, en := range listJSON(t, e) {
 		left = append(left, fmt.Sprint(en["username"], "@", en["host"]))
 	}
-	if strings.Join(left, " ") != "carol@example.org x-access-token@gitlab.com bob@github.com" {
+	if strings.Join(left, " ") != "carol@example.org oauth2@gitlab.com bob@github.com" {
 		t.Fatalf("left after logout --username alice: %v", left)
 	}
 	cmdsRun(t, e, e.Home, "", "logout", "--username", "alice").want(t,
 		"Nothing to remove: no token for github.com, username alice in store file; it holds tokens for example.org, github.com, gitlab.com (see them with git-credential-pat list).\n", "", 0)
 	cmdsRun(t, e, e.Home, "", "logout", "--host", "gitlab.com", "--all").want(t,
-		"Removed https://x-access-token@gitlab.com (glpat-****gl42) from store file\n", "", 0)
+		"Removed https://oauth2@gitlab.com (glpat-****gl42) from store file\n", "", 0)
 	if out := credential(t, e, nil, "fill", "protocol=https", "host=github.com"); !strings.Contains(out, "password="+bob) {
 		t.Fatalf("bob's token is gone: %q", out)
 	}

@@ -14,14 +14,22 @@ const (
 	AnyUsername    = "token"          // every other host
 )
 
-// Of names the forge for the two hosts whose token formats are certain;
-// "" for every other host (self-hosted forges, proxies, ...).
+// Of names the forge of the hosts whose forge is certain from the name
+// alone (github.com, gitlab.com, codeberg.org, bitbucket.org, Azure
+// DevOps); "" for every other host (self-hosted forges, proxies, ...).
 func Of(host string) string {
 	switch strings.ToLower(credential.HostName(host)) {
 	case "github.com":
-		return "GitHub"
+		return KindGitHub
 	case "gitlab.com":
-		return "GitLab"
+		return KindGitLab
+	case "codeberg.org": // Forgejo: https://docs.codeberg.org/advanced/access-token/
+		return KindGitea
+	case "bitbucket.org":
+		return KindBitbucket
+	}
+	if IsAzureDevOps(host) {
+		return KindAzure
 	}
 	return ""
 }
@@ -59,17 +67,24 @@ func NewTokenURL(host string) string {
 	case h == "gitlab.com" || strings.HasPrefix(h, "gitlab."):
 		return "https://" + host + "/-/user_settings/personal_access_tokens"
 	case h == "bitbucket.org":
-		return "https://bitbucket.org/account/settings/app-passwords/"
-	case h == "codeberg.org" || strings.HasPrefix(h, "gitea."):
+		// App passwords are replaced by API tokens, created in the Atlassian
+		// account: https://support.atlassian.com/bitbucket-cloud/docs/create-an-api-token/
+		return "https://id.atlassian.com/manage-profile/security/api-tokens"
+	case h == "codeberg.org" || strings.HasPrefix(h, "gitea.") || strings.HasPrefix(h, "forgejo."):
+		// https://docs.codeberg.org/advanced/access-token/
 		return "https://" + host + "/user/settings/applications"
+	case IsAzureDevOps(h):
+		// https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate
+		return "https://" + host + "/ORG/_usersSettings/tokens"
 	}
 	return "https://" + host + " (your account's token settings)"
 }
 
-// NeedsUsername reports whether host checks the username that goes with a
-// token (Bitbucket does; the others accept any).
-func NeedsUsername(host string) bool {
-	return strings.EqualFold(credential.HostName(host), "bitbucket.org")
+// NeedsUsername reports whether host checks the username that goes with
+// token (Bitbucket does, and its API and access tokens have a fixed one,
+// see DefaultUsername; the other forges accept any).
+func NeedsUsername(host, token string) bool {
+	return strings.EqualFold(credential.HostName(host), "bitbucket.org") && DefaultUsername(KindBitbucket, token) == ""
 }
 
 // SSHHostAliases are the SSH-over-port-443 hosts of the big forges; their

@@ -30,3 +30,35 @@ func TestHosts(t *testing.T) {
 		t.Error("IsGitHubHost compares host[:443] with GH_HOST")
 	}
 }
+
+func TestForgeKinds(t *testing.T) {
+	for _, tc := range []struct {
+		host, remembered, token string
+		kind, user              string
+		needsUser               bool
+	}{
+		{"github.com", "", "ghp_x", KindGitHub, "", false},
+		{"github.acme.example", "", "", KindGitHub, "", false},
+		{"gitlab.com", "", "glpat-x", KindGitLab, GitLabUsername, false},
+		{"git.acme.example", "", "acme-glpat-xyz", KindGitLab, GitLabUsername, false},
+		{"git.acme.example", KindGitea, "0123abcd", KindGitea, "", false},
+		{"codeberg.org", "", "", KindGitea, "", false},
+		{"bitbucket.org", "", "ATATT3xFfGF0abc", KindBitbucket, BitbucketAPITokenUsername, false},
+		{"bitbucket.org", "", "ATCTT3xFfGN0abc", KindBitbucket, BitbucketAccessTokenUsername, false},
+		{"bitbucket.org", "", "something-else", KindBitbucket, "", true},
+		{"dev.azure.com", "", "x", KindAzure, "", false},
+		{"acme.visualstudio.com", "", "x", KindAzure, "", false},
+		{"example.com", "", "0123", "", "", false},
+	} {
+		kind := Kind(tc.host, tc.remembered, tc.token)
+		if kind != tc.kind {
+			t.Errorf("Kind(%q, %q) = %q, want %q", tc.host, tc.remembered, kind, tc.kind)
+		}
+		if got := DefaultUsername(kind, tc.token); got != tc.user {
+			t.Errorf("DefaultUsername(%q, %q) = %q, want %q", kind, tc.token, got, tc.user)
+		}
+		if got := NeedsUsername(tc.host, tc.token); got != tc.needsUser {
+			t.Errorf("NeedsUsername(%q, %q) = %v", tc.host, tc.token, got)
+		}
+	}
+}

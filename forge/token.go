@@ -36,6 +36,29 @@ var tokenFormats = []tokenFormat{
 	{"ghs_", "GitHub App installation token", "GitHub"},
 	{"ghr_", "GitHub refresh token", "GitHub"},
 	{"glpat-", "GitLab personal access token", "GitLab"},
+	{"glcbt-", "GitLab CI/CD job token", "GitLab"},
+	{BitbucketAPITokenPrefix, "Bitbucket API token", "Bitbucket"},
+	{BitbucketAccessTokenPrefix, "Bitbucket access token", "Bitbucket"},
+	{BitbucketAppPasswordPrefix, "Bitbucket app password", "Bitbucket"},
+}
+
+// Shape says what a forge's tokens look like, for messages that name the
+// right one.
+func Shape(kind string) string {
+	switch kind {
+	case KindGitHub:
+		return "github.com tokens start with github_pat_ or ghp_"
+	case KindGitLab:
+		// https://docs.gitlab.com/security/tokens/#token-prefixes
+		return "GitLab personal access tokens start with glpat-"
+	case KindBitbucket:
+		return "Bitbucket API tokens start with ATATT, access tokens with ATCTT"
+	case KindGitea:
+		// Gitea/Forgejo access tokens are 40 lowercase hex characters
+		// (Gitea's models/auth/access_token.go); the docs do not say so.
+		return "Gitea and Forgejo tokens are 40 hex characters"
+	}
+	return ""
 }
 
 const (
@@ -124,7 +147,14 @@ func CheckToken(host, token string) (TokenInfo, error) {
 	}
 	info := TokenInfo{Kind: f.kind, Prefix: f.prefix, Forge: f.forge}
 	if hostForge != "" && hostForge != f.forge {
-		return info, &TokenError{fmt.Sprintf("this is a %s (%s...), but the host is %s; use --host with the %s host", f.kind, f.prefix, host, f.forge)}
+		msg := fmt.Sprintf("this is a %s (%s...), but the host is %s; use --host with the %s host", f.kind, f.prefix, host, f.forge)
+		if shape := Shape(hostForge); shape != "" {
+			msg += " (" + shape + ")"
+		}
+		return info, &TokenError{msg}
+	}
+	if f.prefix == BitbucketAppPasswordPrefix && hostForge == KindBitbucket {
+		return info, &TokenError{BitbucketAppPasswordAdvice}
 	}
 	body := token[len(f.prefix):]
 	switch f.prefix {
@@ -143,6 +173,8 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		if len(body) < glMinBody {
 			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, glMinBody)}
 		}
+	case "glcbt-", BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix:
+		// No published length or alphabet: accepted as they are.
 	default: // ghp_ gho_ ghu_ ghs_ ghr_
 		if i := firstBad(body, func(c byte) bool { return isAlnum(c) }); i >= 0 {
 			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters and digits); copy it again", f.kind, len(f.prefix)+i+1)}

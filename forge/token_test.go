@@ -74,7 +74,13 @@ func TestCheckToken(t *testing.T) {
 		{"GitLab routable", "gitlab.com", routable, "", "GitLab", ""},
 		{"GitLab self-managed", "gitlab.example.org:8443", "glpat-" + strings.Repeat("x", 20), "", "GitLab", ""},
 		{"unknown format elsewhere", "gitea.example.org", "0123456789abcdef0123456789abcdef01234567", "", "", ""},
-		{"Bitbucket app password", "bitbucket.org", "ATBBxyz123", "", "", ""},
+		{"Bitbucket app password elsewhere", "bitbucket.example.org", "ATBBxyz123", "", "app password", ""},
+		{"Bitbucket API token", "bitbucket.org", "ATATT3xFfGF0" + strings.Repeat("k", 40), "", "Bitbucket API token", ""},
+		{"Bitbucket access token", "bitbucket.org", "ATCTT3xFfGN0" + strings.Repeat("k", 40), "", "Bitbucket access token", ""},
+		{"Codeberg token", "codeberg.org", "0123456789abcdef0123456789abcdef01234567", "", "", ""},
+		{"Azure DevOps PAT", "dev.azure.com", strings.Repeat("a", 52), "", "", ""},
+		{"GitLab custom prefix on self-managed", "git.acme.example", "acme-glpat-" + strings.Repeat("x", 20), "", "", ""},
+		{"GitLab job token", "gitlab.com", "glcbt-64_" + strings.Repeat("x", 20), "", "job token", ""},
 		{"GitLab deploy token", "gitlab.com", "gldt-" + strings.Repeat("q", 20), "", "", ""},
 		{"old GitHub format", "github.com", strings.Repeat("0123456789abcdef", 3)[:40], "", "old format", "old-format"},
 
@@ -96,7 +102,10 @@ func TestCheckToken(t *testing.T) {
 		{"short GitLab", "gitlab.com", "glpat-abc", "too short", "", ""},
 		{"GitLab with a slash", "gitlab.com", "glpat-" + strings.Repeat("a", 20) + "/", "unexpected character", "", ""},
 		{"GitLab token for github.com", "github.com", "glpat-" + strings.Repeat("a", 20), "but the host is github.com", "", ""},
-		{"GitHub token for gitlab.com", "gitlab.com", classic, "but the host is gitlab.com", "", ""},
+		{"GitHub token for gitlab.com", "gitlab.com", classic, "but the host is gitlab.com; use --host with the GitHub host (GitLab personal access tokens start with glpat-)", "", ""},
+		{"Bitbucket app password", "bitbucket.org", "ATBBxyz123", "app passwords (ATBB...) are switched off; create an API token", "", ""},
+		{"GitHub token for codeberg.org", "codeberg.org", classic, "(Gitea and Forgejo tokens are 40 hex characters)", "", ""},
+		{"GitLab token for bitbucket.org", "bitbucket.org", "glpat-" + strings.Repeat("a", 20), "(Bitbucket API tokens start with ATATT", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -44,6 +44,9 @@ func helperAction(action string) func() command {
 				if err != nil {
 					return err
 				}
+				if action == "erase" {
+					store = checkBeforeErase(store, c.stderr)
+				}
 				if isTerminal(c.stdin) {
 					fmt.Fprintf(c.stderr, "git-credential-pat %s: reading a credential as git sends it: key=value lines (protocol=https, host=github.com), ending with an empty line\n", action)
 				}

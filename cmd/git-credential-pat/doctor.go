@@ -14,7 +14,7 @@ func doctorCmd() command {
 		summary: "check git config, the store, token expiry and remotes; exit 1 if a check fails",
 		flags: func(fs *pflag.FlagSet) {
 			fs.BoolVar(&o.JSON, "json", false, "print JSON for scripts")
-			fs.BoolVar(&o.Online, "online", false, "also check every stored GitHub token against the API (valid, revoked, SSO needed)")
+			fs.BoolVar(&o.Online, "online", false, "also check every stored GitHub, GitLab and Gitea/Forgejo token against its API (valid, revoked, insufficient, SSO needed)")
 		},
 		run: func(c *call) error {
 			ref, err := storeRef(c)

@@ -58,15 +58,15 @@ func storeRefFor(c *call, url string, sayDefault bool) (cli.StoreRef, error) {
 func filePath(c *call) string { return backends.FilePath(c.g.store, c.g.opts) }
 
 func loginCmd() command {
-	return tokenCmd(cli.Login, "store a token: typed without echo, or piped (gh auth token | git-credential-pat login)")
+	return tokenCmd(cli.Login, "store a token: typed without echo, or piped (gh auth token | git-credential-pat login)", false)
 }
 
 func rotateCmd() command {
-	return tokenCmd(cli.Rotate, "replace a stored token with a new one, keeping its username and owner")
+	return tokenCmd(cli.Rotate, "replace a stored token with a new one, keeping its username and owner", true)
 }
 
 // tokenCmd is login and rotate: both read a token and take the same flags.
-func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string) command {
+func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, rotate bool) command {
 	var o cli.LoginOptions
 	return command{
 		summary: summary,
@@ -78,6 +78,9 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string) 
 			fs.StringVar(&o.Expires, "expires", "", "when the token expires: 2025-12-31, an RFC 3339 time, or a duration (30d, 12h)")
 			fs.StringVar(&o.Path, "path", "", "repository path (owner/repo.git) when the token is for one repository; needs credential.useHttpPath")
 			fs.StringVar(&o.Protocol, "protocol", "https", "protocol of the remote URLs")
+			if rotate {
+				fs.BoolVar(&o.ViaAPI, "via-api", false, "GitLab: have GitLab issue the new token (self-rotation; the token needs the api or self_rotate scope) instead of reading one")
+			}
 			fs.StringVar(&o.Ref, "ref", "", "store this secret reference instead of a token, and read nothing from stdin: op://VAULT/ITEM/FIELD, or ref:NAME with --resolver")
 		},
 		run: func(c *call) error {

@@ -23,6 +23,8 @@ type Verification struct {
 	Login   string    // the account the token belongs to
 	Expires time.Time // zero when the token does not expire (or the forge does not say)
 	Scopes  string    // classic tokens' OAuth scopes, as the forge lists them
+	Name    string    // the token's name, where the forge says (GitLab)
+	Missing string    // scopes git needs that the token lacks, where the forge says
 }
 
 // Reasons a verification fails. ErrUnreachable means "could not ask": the
@@ -107,6 +109,19 @@ func VerifyGitHub(ctx context.Context, client *http.Client, api, token string) (
 		return Verification{}, fmt.Errorf("%w (%s sent unreadable JSON)", ErrUnreachable, api)
 	}
 	v := Verification{Login: user.Login, Scopes: resp.Header.Get("X-OAuth-Scopes")}
+	// Classic tokens list their scopes; git needs repo (or public_repo for
+	// public repositories) to push:
+	// https://docs.github.com/apps/oauth-apps/building-oauth-apps/scopes-for-oauth-apps
+	// Fine-grained tokens send no X-OAuth-Scopes and are not judged.
+	if _, classic := resp.Header["X-Oauth-Scopes"]; classic {
+		has := map[string]bool{}
+		for _, s := range strings.Split(v.Scopes, ",") {
+			has[strings.TrimSpace(s)] = true
+		}
+		if !has["repo"] && !has["public_repo"] {
+			v.Missing = "repo"
+		}
+	}
 	if exp := resp.Header.Get("GitHub-Authentication-Token-Expiration"); exp != "" {
 		t, err := parseGitHubExpiry(exp)
 		if err != nil {

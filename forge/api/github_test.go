@@ -24,6 +24,9 @@ func fakeGitHub(t *testing.T) *httptest.Server {
 		case "Bearer ghp_CLASSIC":
 			w.Header().Set("X-OAuth-Scopes", "repo, workflow")
 			w.Write([]byte(`{"login":"bob"}`))
+		case "Bearer ghp_READONLY":
+			w.Header().Set("X-OAuth-Scopes", "read:org, gist")
+			w.Write([]byte(`{"login":"bob"}`))
 		case "Bearer github_pat_SSO":
 			w.Header().Set("X-GitHub-SSO", "required; url=https://github.com/orgs/acme/sso?authorization_request=x")
 			w.WriteHeader(http.StatusForbidden)
@@ -45,6 +48,7 @@ func TestVerifyGitHub(t *testing.T) {
 	}{
 		{"github_pat_FINE", Verification{Login: "alice", Expires: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)}, nil},
 		{"ghp_CLASSIC", Verification{Login: "bob", Scopes: "repo, workflow"}, nil},
+		{"ghp_READONLY", Verification{Login: "bob", Scopes: "read:org, gist", Missing: "repo"}, nil},
 		{"github_pat_SSO", Verification{}, ErrSSORequired},
 		{"ghp_REVOKED", Verification{}, ErrTokenRejected},
 	}
@@ -57,7 +61,7 @@ func TestVerifyGitHub(t *testing.T) {
 			if err != nil && strings.Contains(err.Error(), tc.token) {
 				t.Fatalf("error leaks the token: %v", err)
 			}
-			if !got.Expires.Equal(tc.want.Expires) || got.Login != tc.want.Login || got.Scopes != tc.want.Scopes {
+			if !got.Expires.Equal(tc.want.Expires) || got.Login != tc.want.Login || got.Scopes != tc.want.Scopes || got.Missing != tc.want.Missing {
 				t.Fatalf("got %+v, want %+v", got, tc.want)
 			}
 		})

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/credential"
+	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
+)
+
+// checkBeforeErase puts the forge check in front of store for git's erase
+// (see forgeapi.KeepOnErase): a token the forge's API still calls valid is
+// kept, and stderr says in one line why the request was refused and what
+// to do. It is the one place the erase check is wired in, so a leaner
+// helper binary can call it too. With GIT_CREDENTIAL_PAT_VERIFY=0 (no
+// network checks) the store is returned as it is and erase behaves as
+// before.
+func checkBeforeErase(store credential.Store, stderr io.Writer) credential.Store {
+	if cli.VerifyDisabled() {
+		return store
+	}
+	return &eraseGuard{inner: store, stderr: stderr}
+}
+
+type eraseGuard struct {
+	inner  credential.Store
+	stderr io.Writer
+}
+
+func (g *eraseGuard) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	return g.inner.Get(ctx, q)
+}
+
+func (g *eraseGuard) Store(ctx context.Context, c credential.Credential) error {
+	return g.inner.Store(ctx, c)
+}
+
+// Erase keeps the token when its forge says it is valid, else erases.
+func (g *eraseGuard) Erase(ctx context.Context, q credential.Credential) error {
+	if keep, why := forgeapi.KeepOnErase(ctx, nil, q); keep {
+		fmt.Fprintln(g.stderr, "git-credential-pat: "+why)
+		return nil
+	}
+	return g.inner.Erase(ctx, q)
+}
+
+// Unwrap lets backends.As find the store behind the check.
+func (g *eraseGuard) Unwrap() credential.Store { return g.inner }

@@ -1,0 +1,305 @@
+package e2e
+
+import (
+	"encoding/json"
+	"encoding/pem"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// forgeAPI is a GitLab- and Gitea-like API on a TLS test server. Its host
+// (127.0.0.1:PORT) is the forge host the tokens are stored for, so the
+// binary verifies against it under the rule it applies to every user: a
+// token only goes to the host it is stored for. tokens says how each token
+// answers: "valid", "readonly" (lacks write_repository) or "revoked";
+// gitea says whether /api/v1/version answers.
+type forgeAPI struct {
+	srv    *httptest.Server
+	host   string
+	mu     sync.Mutex
+	asked  int
+	tokens map[string]string
+}
+
+func (f *forgeAPI) requests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.asked
+}
+
+func newForgeAPI(t *testing.T, e *gittest.Env, gitea bool, tokens map[string]string) *forgeAPI {
+	f := &forgeAPI{tokens: tokens}
+	f.srv = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.asked++
+		f.mu.Unlock()
+		tok := r.Header.Get("PRIVATE-TOKEN")
+		if a := r.Header.Get("Authorization"); strings.HasPrefix(a, "token ") {
+			tok = strings.TrimPrefix(a, "token ")
+		}
+		f.mu.Lock()
+		state := f.tokens[tok]
+		f.mu.Unlock()
+		switch {
+		case r.URL.Path == "/api/v1/version" && gitea:
+			w.Write([]byte(`{"version":"9.0.3+gitea-1.22.0"}`))
+		case state == "" || state == "revoked":
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"message":"401 Unauthorized"}`))
+		case r.URL.Path == "/api/v4/personal_access_tokens/self" && !gitea:
+			scopes := []string{"read_repository", "write_repository"}
+			if state == "readonly" {
+				scopes = scopes[:1]
+			}
+			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": scopes, "expires_at": "2099-06-01"})
+		case r.URL.Path == "/api/v4/personal_access_tokens/self/rotate" && r.Method == http.MethodPost && !gitea:
+			f.mu.Lock()
+			f.tokens[tok] = "revoked"
+			f.tokens[glRotated] = "valid"
+			f.mu.Unlock()
+			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": []string{"api"}, "expires_at": r.URL.Query().Get("expires_at"), "token": glRotated})
+		case r.URL.Path == "/api/v1/user" && gitea:
+			w.Write([]byte(`{"login":"carol"}`))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(f.srv.Close)
+	f.host = strings.TrimPrefix(f.srv.URL, "https://")
+	pemFile := filepath.Join(t.TempDir(), "forge.pem")
+	if err := os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: f.srv.Certificate().Raw}), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.Setenv("SSL_CERT_FILE", pemFile)
+	e.Setenv("GIT_CREDENTIAL_PAT_VERIFY", "1")
+	return f
+}
+
+const (
+	glGood     = "glpat-GoodToken000000000000"
+	glReadOnly = "glpat-ReadOnly0000000000000"
+	glRevoked  = "glpat-Revoked00000000000000"
+	glRotated  = "glpat-RotatedByGitLab000000"
+	giteaGood  = "0123456789abcdef0123456789abcdef01234567"
+)
+
+// login verifies against a self-managed GitLab (recognised by its token)
+// and a Gitea/Forgejo (recognised by asking /api/v1/version, then
+// remembered), and doctor --online reports valid, insufficient and revoked.
+func TestForgeLoginVerifiesAndDoctorReports(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+
+	gl := newForgeAPI(t, e, false, map[string]string{glGood: "valid", glReadOnly: "readonly"})
+	tr := cmdsRun(t, e, e.Home, glGood, append(store, "login", "--host", gl.host)...)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Verified with https://"+gl.host+"/api/v4: the token \"laptop\" is active; scopes: read_repository, write_repository") ||
+		!strings.Contains(tr.stdout, "GitLab personal access token glpat-****0000 for https://oauth2@"+gl.host+" in store file (expires in") {
+		t.Fatalf("GitLab login: %+v", tr)
+	}
+	tr = cmdsRun(t, e, e.Home, glRevoked, append(store, "login", "--host", gl.host, "--owner", "other")...)
+	if tr.code != 1 || !strings.Contains(tr.stderr, "the forge rejected the token (401 401 Unauthorized)") {
+		t.Fatalf("GitLab revoked: %+v", tr)
+	}
+	tr = cmdsRun(t, e, e.Home, glReadOnly, append(store, "login", "--host", gl.host, "--owner", "acme")...)
+	if tr.code != 0 || !strings.Contains(tr.stderr, "the token lacks write_repository, which git needs to push (GitLab needs read_repository and write_repository); add it at https://"+gl.host+"/-/user_settings/personal_access_tokens") {
+		t.Fatalf("GitLab read-only: %+v", tr)
+	}
+
+	tr = cmdsRun(t, e, e.Home, "", append(store, "doctor", "--online")...)
+	for _, want := range []string{
+		"token glpat-****0000 for https://oauth2@" + gl.host + " is valid (token laptop), expires in",
+		"token glpat-****0000 for https://oauth2@" + gl.host + "/acme is valid but insufficient: it lacks write_repository",
+	} {
+		if !strings.Contains(tr.stdout, want) {
+			t.Errorf("doctor --online lacks %q:\n%s", want, tr.stdout)
+		}
+	}
+	// The GitLab token is revoked afterwards: doctor says so.
+	gl.mu.Lock()
+	gl.tokens[glGood] = "revoked"
+	gl.mu.Unlock()
+	tr = cmdsRun(t, e, e.Home, "", append(store, "doctor", "--online")...)
+	if tr.code != 1 || !strings.Contains(tr.stdout, "token glpat-****0000 for https://oauth2@"+gl.host+": the forge rejected the token") {
+		t.Fatalf("doctor after revocation: %+v", tr)
+	}
+	if strings.Contains(tr.stdout+tr.stderr, glGood) || strings.Contains(tr.stdout+tr.stderr, glReadOnly) {
+		t.Fatal("doctor printed a token")
+	}
+
+	// Gitea/Forgejo: the host is asked what it runs, and the answer kept.
+	e2 := gittest.NewEnv(t)
+	gt := newForgeAPI(t, e2, true, map[string]string{giteaGood: "valid"})
+	tr = cmdsRun(t, e2, e2.Home, giteaGood, append(store, "login", "--host", gt.host)...)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Verified with https://"+gt.host+"/api/v1: the token belongs to carol") ||
+		!strings.Contains(tr.stdout, "Stored Gitea/Forgejo token ****4567 for https://carol@"+gt.host+" in store file") {
+		t.Fatalf("Gitea login: %+v", tr)
+	}
+	state, err := os.ReadFile(filepath.Join(e2.Home, ".local", "state", "git-credential-pat", "forges"))
+	if err != nil || string(state) != gt.host+"\tGitea/Forgejo\n" {
+		t.Fatalf("remembered forges: %q %v", state, err)
+	}
+	if fi, err := os.Stat(filepath.Join(e2.Home, ".local", "state", "git-credential-pat", "forges")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("forges file mode: %v %v", fi.Mode(), err)
+	}
+	tr = cmdsRun(t, e2, e2.Home, "", append(store, "doctor", "--online")...)
+	if !strings.Contains(tr.stdout, "for https://carol@"+gt.host+" is valid (account carol)") {
+		t.Fatalf("Gitea doctor: %+v", tr)
+	}
+}
+
+// Offline forge rules: Bitbucket app passwords are refused with what
+// replaced them, API tokens get their fixed username, Azure DevOps asks for
+// the organization, and doctor flags what is stored already.
+func TestForgeLoginOffline(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	tr := cmdsRun(t, e, e.Home, "ATBBfakeAppPassword0000", append(store, "login", "--host", "bitbucket.org", "--username", "carol")...)
+	if tr.code != 1 || !strings.Contains(tr.stderr, "app passwords (ATBB...) are switched off; create an API token") || !strings.Contains(tr.stderr, "https://id.atlassian.com/manage-profile/security/api-tokens") {
+		t.Fatalf("app password: %+v", tr)
+	}
+	tr = cmdsRun(t, e, e.Home, "ATATT3xFfGF0fakeApiToken0000", append(store, "login", "--host", "bitbucket.org")...)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Bitbucket API token ATATT****0000 for https://x-bitbucket-api-token-auth@bitbucket.org in store file") {
+		t.Fatalf("Bitbucket API token: %+v", tr)
+	}
+	tr = cmdsRun(t, e, e.Home, strings.Repeat("a", 52), append(store, "login", "--host", "dev.azure.com")...)
+	if tr.code != 0 || !strings.Contains(tr.stderr, "Azure DevOps tokens belong to an organization") {
+		t.Fatalf("Azure without --owner: %+v", tr)
+	}
+	// An app password stored by an older version: doctor flags it.
+	credential(t, e, store, "approve", "url=https://bitbucket.org", "username=carol", "password=ATBBoldAppPassword000000")
+	tr = cmdsRun(t, e, e.Home, "", append(store, "doctor")...)
+	if tr.code != 1 || !strings.Contains(tr.stdout, "for https://carol@bitbucket.org is a Bitbucket app password") ||
+		!strings.Contains(tr.stdout, "global (all accessible organizations) PAT") {
+		t.Fatalf("doctor: %+v", tr)
+	}
+}
+
+// git's erase after a refused request: a token the forge still calls valid
+// is kept (with one line saying why); a revoked one, an unreachable forge, a
+// host that is no known forge, and GIT_CREDENTIAL_PAT_VERIFY=0 erase as
+// before.
+func TestEraseAsksTheForgeFirst(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		token    string
+		host     func(f *forgeAPI) string
+		verify   string
+		kept     bool
+		stderr   string
+		askedAPI bool
+	}{
+		{"valid: kept", glGood, func(f *forgeAPI) string { return f.host }, "1", true, "kept the token for HOST: GitLab's API says it is still valid", true},
+		{"revoked: erased", glRevoked, func(f *forgeAPI) string { return f.host }, "1", false, "", true},
+		{"API unreachable: erased", glGood, func(*forgeAPI) string { return "127.0.0.1:1" }, "1", false, "", false},
+		{"not a known forge: erased", "plain-token", func(f *forgeAPI) string { return f.host }, "1", false, "", false},
+		{"verification off: erased", glGood, func(f *forgeAPI) string { return f.host }, "0", false, "", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			f := newForgeAPI(t, e, false, map[string]string{glGood: "valid", "plain-token": "valid"})
+			e.Setenv("GIT_CREDENTIAL_PAT_VERIFY", tc.verify)
+			host := tc.host(f)
+			file := filepath.Join(e.Home, "creds")
+			store := []string{"--file", file}
+			credential(t, e, store, "approve", "url=https://"+host+"/acme/app.git", "username=oauth2", "password="+tc.token)
+			_, stderr, code := runBin(t, e, "protocol=https\nhost="+host+"\npath=acme/app.git\nusername=oauth2\npassword="+tc.token+"\n", append(store, "erase")...)
+			if code != 0 {
+				t.Fatalf("erase exit %d: %s", code, stderr)
+			}
+			want := 0
+			if tc.kept {
+				want = 1
+			}
+			assertEntries(t, file, want)
+			if wantErr := strings.ReplaceAll(tc.stderr, "HOST", host); !strings.Contains(stderr, wantErr) || (wantErr == "" && stderr != "") || strings.Contains(stderr, tc.token) {
+				t.Fatalf("stderr %q, want %q", stderr, wantErr)
+			}
+			if got := f.requests() > 0; got != tc.askedAPI {
+				t.Fatalf("asked the API: %v, want %v", got, tc.askedAPI)
+			}
+		})
+	}
+}
+
+// A push through real git to an HTTPS server that checks each forge's
+// username convention, with the token stored the way login stores it.
+func TestPushWithEachForgesUsername(t *testing.T) {
+	for _, tc := range []struct {
+		forge, token, username string
+		loginArgs              []string // besides --host
+		repo                   string
+	}{
+		{"GitHub", fineGrained("PUSH"), "x-access-token", nil, "project"},
+		{"GitLab PAT", glGood, "oauth2", nil, "project"},
+		{"GitLab CI job token", "glcbt-64_JobToken00000000", "gitlab-ci-token", []string{"--username", "gitlab-ci-token"}, "project"},
+		{"Gitea/Forgejo", giteaGood, "carol", []string{"--username", "carol"}, "project"},
+		{"Bitbucket API token", "ATATT3xFfGF0ApiToken", "x-bitbucket-api-token-auth", []string{"--username", "x-bitbucket-api-token-auth"}, "project"},
+		{"Bitbucket access token", "ATCTT3xFfGN0AccessToken", "x-token-auth", []string{"--username", "x-token-auth", "--owner", "acme"}, "acme/project"},
+		{"Azure DevOps", strings.Repeat("a", 52), "azure", []string{"--username", "azure", "--owner", "acme"}, "acme/project"},
+	} {
+		t.Run(tc.forge, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			srv := gittest.StartServer(t)
+			srv.Use(e)
+			srv.AddUser(tc.username, tc.token)
+			repo := srv.NewRepo(t, tc.repo)
+			file := filepath.Join(e.Home, "creds")
+			store := []string{"--file", file}
+			host := strings.TrimPrefix(srv.URL, "https://")
+			if tr := cmdsRun(t, e, e.Home, tc.token, append(append(store, "login", "--host", host), tc.loginArgs...)...); tr.code != 0 ||
+				!strings.Contains(tr.stdout, "https://"+tc.username+"@"+host) {
+				t.Fatalf("login: %+v", tr)
+			}
+			h := helperArgs(store...)
+			work := filepath.Join(e.Home, "work")
+			e.MustGit(t, "", "", append(h, "clone", repo, work)...)
+			if err := os.WriteFile(filepath.Join(work, "hello.txt"), []byte("hi\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			e.MustGit(t, work, "", "add", "hello.txt")
+			e.MustGit(t, work, "", "commit", "-m", "hello")
+			e.MustGit(t, work, "", append(h, "push", "origin", "HEAD:main")...)
+			if calls := e.AskpassCalls(); len(calls) != 0 {
+				t.Fatalf("git prompted: %q", calls)
+			}
+		})
+	}
+}
+
+// rotate --via-api: GitLab issues the new token and revokes the old one;
+// the store holds the new one, and only GitLab hosts are rotated this way.
+func TestRotateThroughGitLab(t *testing.T) {
+	e := gittest.NewEnv(t)
+	gl := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	if tr := cmdsRun(t, e, e.Home, glGood, append(store, "login", "--host", gl.host, "--owner", "acme")...); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	tr := cmdsRun(t, e, e.Home, "", append(store, "rotate", "--host", gl.host, "--via-api", "--expires", "2099-03-01")...)
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Rotated GitLab personal access token through https://"+gl.host+"/api/v4: stored glpat-****0000 for https://oauth2@"+gl.host+"/acme in store file; the old token is revoked (the new one expires in") ||
+		!strings.Contains(tr.stdout, "2099-03-01") || strings.Contains(tr.stdout+tr.stderr, glRotated) {
+		t.Fatalf("rotate --via-api: %+v", tr)
+	}
+	out, _, _ := runBin(t, e, "protocol=https\nhost="+gl.host+"\npath=acme/app.git\n", append(store, "get")...)
+	if !strings.Contains(out, "username=oauth2\npassword="+glRotated+"\n") {
+		t.Fatalf("get after rotate: %q", out)
+	}
+	assertEntries(t, file, 1)
+
+	// Another forge: refused, with what to do instead.
+	credential(t, e, store, "approve", "url=https://bitbucket.org", "username=x-bitbucket-api-token-auth", "password=ATATT3xFfGF0token")
+	tr = cmdsRun(t, e, e.Home, "", append(store, "rotate", "--host", "bitbucket.org", "--via-api")...)
+	if tr.code != 1 || !strings.Contains(tr.stderr, "only GitLab rotates a token through its API") {
+		t.Fatalf("rotate --via-api on Bitbucket: %+v", tr)
+	}
+}

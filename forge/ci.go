@@ -1,0 +1,70 @@
+package forge
+
+import (
+	"net/url"
+	"strings"
+)
+
+// CIToken is a token a CI platform hands a job in an environment variable,
+// with the one host it belongs to and the username that goes with it.
+type CIToken struct {
+	Var, Host, Username string
+}
+
+// CITokens lists the job tokens getenv holds, each with the host its CI
+// platform names for it; a variable whose host cannot be told is left
+// out, so a token never goes to another host:
+//
+//   - GitLab CI/CD: CI_JOB_TOKEN, for CI_SERVER_FQDN (host[:port], GitLab
+//     16.10+) or else CI_SERVER_HOST and CI_SERVER_PORT, https only
+//     (CI_SERVER_PROTOCOL); username gitlab-ci-token.
+//     https://docs.gitlab.com/ci/variables/predefined_variables/ ,
+//     https://docs.gitlab.com/ci/jobs/ci_job_token/
+//   - Azure Pipelines: SYSTEM_ACCESSTOKEN (the job maps System.AccessToken
+//     into it), for the host of SYSTEM_COLLECTIONURI (or
+//     SYSTEM_TEAMFOUNDATIONCOLLECTIONURI), https only. Any non-empty
+//     username goes with it (not stated on the page; the example there puts
+//     the token in the URL).
+//     https://learn.microsoft.com/azure/devops/pipelines/build/variables
+//
+// Not included, and why: Gitea and Forgejo Actions document the job token
+// (GITEA_TOKEN, https://docs.gitea.com/usage/actions) as a secret a
+// workflow must map itself, with no variable that names the server's host;
+// Bitbucket Pipelines documents no job token for git. There, map the token
+// into GIT_CREDENTIAL_PAT_TOKEN.
+func CITokens(getenv func(string) string) []CIToken {
+	var out []CIToken
+	if getenv("CI_JOB_TOKEN") != "" && (getenv("CI_SERVER_PROTOCOL") == "" || getenv("CI_SERVER_PROTOCOL") == "https") {
+		host := getenv("CI_SERVER_FQDN")
+		if host == "" && getenv("CI_SERVER_HOST") != "" {
+			host = getenv("CI_SERVER_HOST")
+			if p := getenv("CI_SERVER_PORT"); p != "" && p != "443" {
+				host += ":" + p
+			}
+		}
+		if validHost(host) {
+			out = append(out, CIToken{"CI_JOB_TOKEN", host, GitLabCIUsername})
+		}
+	}
+	if getenv("SYSTEM_ACCESSTOKEN") != "" {
+		uri := getenv("SYSTEM_COLLECTIONURI")
+		if uri == "" {
+			uri = getenv("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI")
+		}
+		if u, err := url.Parse(uri); err == nil && u.Scheme == "https" && u.User == nil && validHost(u.Host) {
+			out = append(out, CIToken{"SYSTEM_ACCESSTOKEN", u.Host, AnyUsername})
+		}
+	}
+	return out
+}
+
+func validHost(h string) bool {
+	return h != "" && !strings.ContainsAny(h, "/@ \t\r\n")
+}
+
+// SameHost reports whether a and b (host[:port]) name the same HTTPS host:
+// case-insensitive, with :443 the same as no port.
+func SameHost(a, b string) bool {
+	a, b = strings.ToLower(strings.TrimSuffix(a, ":443")), strings.ToLower(strings.TrimSuffix(b, ":443"))
+	return a == b
+}

@@ -1,0 +1,139 @@
+package forge
+
+import (
+	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// The forges the helper knows, as Of and Kind name them.
+const (
+	KindGitHub    = "GitHub"
+	KindGitLab    = "GitLab"
+	KindGitea     = "Gitea/Forgejo"
+	KindBitbucket = "Bitbucket"
+	KindAzure     = "Azure DevOps"
+)
+
+// Usernames that go with a token on the forges whose documentation names one.
+const (
+	// GitLab's CI job token goes with gitlab-ci-token; a personal access
+	// token with any non-blank username; an OAuth token with oauth2.
+	// https://docs.gitlab.com/user/profile/personal_access_tokens/ ,
+	// https://docs.gitlab.com/ci/jobs/ci_job_token/
+	GitLabCIUsername = "gitlab-ci-token"
+	// Bitbucket Cloud API tokens (ATATT...) go with the Bitbucket username or
+	// this fixed one: https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/
+	BitbucketAPITokenUsername = "x-bitbucket-api-token-auth"
+	// Bitbucket repository, project and workspace access tokens (ATCTT...)
+	// go with x-token-auth:
+	// https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
+	BitbucketAccessTokenUsername = "x-token-auth"
+)
+
+// Bitbucket token prefixes. Atlassian staff confirmed them in
+// https://community.atlassian.com/forums/Bitbucket-questions/Can-we-confirm-BitBucket-s-token-prefixes/qaq-p/3093481
+// (API token ATAT, app password ATBB, access tokens ATCT); Atlassian's
+// support pages do not list them, so only the app password prefix makes
+// login refuse a token, and only on bitbucket.org.
+const (
+	BitbucketAPITokenPrefix    = "ATATT"
+	BitbucketAccessTokenPrefix = "ATCTT"
+	BitbucketAppPasswordPrefix = "ATBB"
+)
+
+// BitbucketAppPasswordAdvice says what replaced app passwords and where to
+// create one. App passwords can no longer be created since 2025-09-09 and
+// stop working on 2026-07-28 (brownouts from 2026-06-09):
+// https://community.atlassian.com/forums/Bitbucket-articles/Bitbucket-Cloud-enters-phase-2-of-app-password-deprecation/ba-p/3106901
+const BitbucketAppPasswordAdvice = "Bitbucket app passwords (ATBB...) are switched off; create an API token with the scopes read:repository:bitbucket and write:repository:bitbucket at https://id.atlassian.com/manage-profile/security/api-tokens and log in with it (username " + BitbucketAPITokenUsername + ")"
+
+// AzureGlobalPATAdvice is what doctor says about a host-wide Azure DevOps
+// token: global ("all accessible organizations") PATs stop working on
+// 2026-12-01:
+// https://devblogs.microsoft.com/devops/retirement-of-global-personal-access-tokens-in-azure-devops
+const AzureGlobalPATAdvice = "a token stored for all of dev.azure.com is usually a global (all accessible organizations) PAT, which Microsoft retires on 2026-12-01; create one for the organization and store it with login --host dev.azure.com --owner ORG"
+
+// IsAzureDevOps reports whether host is Azure DevOps Services
+// (dev.azure.com or ORG.visualstudio.com). The organization is the first
+// path segment on dev.azure.com:
+// https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate
+func IsAzureDevOps(host string) bool {
+	name := strings.ToLower(credential.HostName(host))
+	return name == "dev.azure.com" || strings.HasSuffix(name, ".visualstudio.com")
+}
+
+// Kind names the forge of host: Of for the hosts whose forge is certain;
+// else remembered (what login learned from the host's API, see
+// forge/api.Remembered); else GitHub for names that say GitHub Enterprise;
+// else GitLab when the token carries GitLab's glpat- (self-managed
+// instances may put their own prefix before it: acme-glpat-, see
+// https://docs.gitlab.com/administration/settings/account_and_limit_settings/#instance-token-prefix);
+// else "".
+func Kind(host, remembered, token string) string {
+	if k := Of(host); k != "" {
+		return k
+	}
+	if remembered != "" {
+		return remembered
+	}
+	if LooksLikeGitHubEnterprise(host) {
+		return KindGitHub
+	}
+	if strings.Contains(token, "glpat-") {
+		return KindGitLab
+	}
+	return ""
+}
+
+// DefaultUsername is the username stored with token for a forge when the
+// user gives none: "" when the forge documents none (the caller's default).
+func DefaultUsername(kind, token string) string {
+	switch kind {
+	case KindGitLab:
+		return GitLabUsername // any non-blank value works with a PAT, and oauth2 also with OAuth tokens
+	case KindBitbucket:
+		switch {
+		case strings.HasPrefix(token, BitbucketAPITokenPrefix):
+			return BitbucketAPITokenUsername
+		case strings.HasPrefix(token, BitbucketAccessTokenPrefix):
+			return BitbucketAccessTokenUsername
+		}
+	}
+	return ""
+}
+
+// Scopes is what a token needs for git to clone and push, per forge.
+func Scopes(kind string) string {
+	switch kind {
+	case KindGitHub:
+		return "Contents: read and write (fine-grained) or repo (classic)"
+	case KindGitLab:
+		// https://docs.gitlab.com/user/profile/personal_access_tokens/#personal-access-token-scopes
+		return "read_repository and write_repository"
+	case KindGitea:
+		// https://docs.gitea.com/development/oauth2-provider#scopes (repository scope)
+		return "write:repository"
+	case KindBitbucket:
+		return "read:repository:bitbucket and write:repository:bitbucket"
+	case KindAzure:
+		// https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes
+		return "Code (Read & write)"
+	}
+	return ""
+}
+
+// TokenPage is where a person creates a token for host (host[:port]) on a
+// forge of kind: the forge's own page when the kind is known (a
+// self-managed GitLab or a Gitea/Forgejo found by login), else NewTokenURL.
+func TokenPage(host, kind string) string {
+	switch kind {
+	case KindGitLab:
+		// https://docs.gitlab.com/user/profile/personal_access_tokens/#create-a-personal-access-token
+		return "https://" + host + "/-/user_settings/personal_access_tokens"
+	case KindGitea:
+		// https://docs.codeberg.org/advanced/access-token/
+		return "https://" + host + "/user/settings/applications"
+	}
+	return NewTokenURL(credential.HostName(host))
+}
