@@ -68,10 +68,14 @@ const (
 	ghRandomLen   = 30
 	ghChecksumLen = 6
 	ghBodyLen     = ghRandomLen + ghChecksumLen
-	// Fine-grained tokens are github_pat_ + 22 + "_" + 59 characters today;
-	// only the length below that is refused, so a longer format still works.
-	ghFineMinBody = 82
-	glMinBody     = 20
+	// GitHub documents no length for fine-grained tokens, and says its
+	// tokens may grow to 255 characters: "integrators should plan to support
+	// tokens up to 255 characters"
+	// (https://github.blog/changelog/2021-03-31-authentication-token-format-updates-are-generally-available).
+	// So only the 40 characters of today's prefixed tokens are a minimum,
+	// and 255 the maximum of any GitHub token.
+	ghMaxLen  = 255
+	glMinBody = 20
 )
 
 // GitHubChecksum returns the 6-character base62 CRC32 checksum GitHub
@@ -162,8 +166,11 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		if i := firstBad(body, func(c byte) bool { return isAlnum(c) || c == '_' }); i >= 0 {
 			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters, digits and _); copy it again", f.kind, len(f.prefix)+i+1)}
 		}
-		if len(body) < ghFineMinBody {
-			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, ghFineMinBody)}
+		if len(body) == 0 {
+			return info, &TokenError{fmt.Sprintf("%s is empty after the prefix (cut off while copying?)", f.kind)}
+		}
+		if len(token) > ghMaxLen {
+			return info, &TokenError{fmt.Sprintf("%s is too long: %d characters, GitHub tokens have at most %d (two tokens pasted together?)", f.kind, len(token), ghMaxLen)}
 		}
 	case "glpat-":
 		// Routable GitLab tokens (17.x and later) add ".01.<checksum>".
@@ -182,13 +189,14 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		switch {
 		case len(body) < ghBodyLen:
 			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, %d expected (cut off while copying?)", f.kind, len(body), f.prefix, ghBodyLen)}
-		case len(body) > ghBodyLen && f.prefix == "ghp_":
-			return info, &TokenError{fmt.Sprintf("%s is too long: %d characters after %s, %d expected (two tokens pasted together?)", f.kind, len(body), f.prefix, ghBodyLen)}
+		case len(token) > ghMaxLen:
+			return info, &TokenError{fmt.Sprintf("%s is too long: %d characters, GitHub tokens have at most %d (two tokens pasted together?)", f.kind, len(token), ghMaxLen)}
 		case len(body) == ghBodyLen && GitHubChecksum(body[:ghRandomLen]) != body[ghRandomLen:]:
 			return info, &TokenError{fmt.Sprintf("%s has a wrong checksum (its last 6 characters): a character was changed or lost while copying; copy it again", f.kind)}
 		}
-		// Longer gho_/ghu_/ghs_/ghr_ tokens exist (refresh tokens are); GitHub
-		// documents no checksum for them, so they are accepted as they are.
+		// Longer tokens exist (refresh tokens are) and GitHub may lengthen
+		// the others; it documents no checksum for them, so they are
+		// accepted as they are.
 	}
 	if f.prefix == "ghp_" {
 		info.Advice = "ghp_ is a classic token with access to all your repositories; fine-grained tokens (github_pat_) can be limited to chosen repositories and permissions: https://github.com/settings/personal-access-tokens/new"
