@@ -146,7 +146,7 @@ func TestLoginUsesConfiguredCacheTimeout(t *testing.T) {
 		t.Fatalf("login: %+v", tr)
 	}
 	out, _, _ := runBin(t, e, "", "cache", "status", "--socket", socket)
-	if !strings.Contains(out, "entries: 1\n") || !strings.Contains(out, "next expiry: in 7 hours") {
+	if !strings.Contains(out, "entries: 1\n") || !strings.Contains(out, "next expiry: in 8 hours") {
 		t.Fatalf("cache status after login (want the entry to live 8 hours):\n%s", out)
 	}
 	if got := e.MustGit(t, "", "url=https://github.com/a/b.git\n\n", "credential", "fill"); !strings.Contains(got, "password="+token) {
