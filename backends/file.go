@@ -231,7 +231,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	}
 	defer fh.Close()
 	var b strings.Builder
-	bufSize := 256 << 10
+	bufSize := scanBufSize
 	if st, err := fh.Stat(); err == nil {
 		bufSize = int(min(st.Size()+1, int64(bufSize)))
 		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {

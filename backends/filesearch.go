@@ -12,7 +12,21 @@ import "strings"
 // same loop, so the processor overlaps their memory loads.
 type finder struct {
 	needle string
-	skip   *[1 << 16]uint8 // shift for the byte pair ending the window; nil: strings.Index
+	skip   *[pairSlots]uint8 // shift for the byte pair ending the window, by pairSlot; nil: strings.Index
+}
+
+// pairSlots is the size of a finder's shift table: byte pairs share slots
+// (each slot keeps the smallest shift of its pairs, which stays correct),
+// so the table fits the processor's fastest cache.
+const pairSlots = 1 << 12
+
+func pairSlot(a, b byte) int { return (int(a)<<5 ^ int(b)) & (pairSlots - 1) }
+
+// setShift lowers the shift of the pair a, b to k.
+func (f *finder) setShift(a, b byte, k int) {
+	if i := pairSlot(a, b); int(f.skip[i]) > k {
+		f.skip[i] = uint8(k)
+	}
 }
 
 func newFinder(needle string) *finder {
@@ -21,19 +35,19 @@ func newFinder(needle string) *finder {
 	if m < 3 || m > 255 {
 		return f
 	}
-	f.skip = new([1 << 16]uint8)
+	f.skip = new([pairSlots]uint8)
 	for i := range f.skip {
 		f.skip[i] = uint8(m)
 	}
 	// After a shift of m-1 only the window's last byte overlaps the name:
 	// it must be the name's first.
 	for b := range 256 {
-		f.skip[b<<8|int(needle[0])] = uint8(m - 1)
+		f.setShift(byte(b), needle[0], m-1)
 	}
 	// A shift of k puts the pair at positions m-2-k, m-1-k of the name;
 	// the smallest such k wins.
 	for k := m - 2; k >= 1; k-- {
-		f.skip[int(needle[m-2-k])<<8|int(needle[m-1-k])] = uint8(k)
+		f.setShift(needle[m-2-k], needle[m-1-k], k)
 	}
 	return f
 }
@@ -69,18 +83,23 @@ func (f *finder) all(s string, out []int) []int {
 		if b1 == l1 && b0 == l0 && s[eb-m+1:eb+1] == n {
 			second = append(second, eb-m+1)
 		}
-		ea += int(skip[uint16(a0)<<8|uint16(a1)])
-		eb += int(skip[uint16(b0)<<8|uint16(b1)])
+		ea += int(skip[pairSlot(a0, a1)])
+		eb += int(skip[pairSlot(b0, b1)])
 	}
-	for ; ea < endA; ea += int(skip[uint16(s[ea-1])<<8|uint16(s[ea])]) {
+	for ; ea < endA; ea += int(skip[pairSlot(s[ea-1], s[ea])]) {
 		if s[ea-m+1:ea+1] == n {
 			out = append(out, ea-m+1)
 		}
 	}
-	for ; eb < endB; eb += int(skip[uint16(s[eb-1])<<8|uint16(s[eb])]) {
+	for ; eb < endB; eb += int(skip[pairSlot(s[eb-1], s[eb])]) {
 		if s[eb-m+1:eb+1] == n {
 			second = append(second, eb-m+1)
 		}
 	}
 	return append(out, second...)
 }
+
+// scanBufSize is how much of the file a search holds at once: enough that
+// the reads cost little next to the search, small enough to keep the peak
+// memory of git's get near that of an empty Go program.
+const scanBufSize = 64 << 10
