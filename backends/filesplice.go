@@ -34,6 +34,11 @@ func (f *FileStore) updateSpliced(path string, lock *os.File, lockPath, host str
 	if host == "" {
 		return splicedNotApplicable, nil
 	}
+	// Only a regular file: opening a FIFO (or a device) could block, and
+	// what it gives cannot be read twice.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+		return splicedNotApplicable, nil
+	}
 	old, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return splicedNotApplicable, nil
