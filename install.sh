@@ -3,7 +3,7 @@
 # git use it. Safe to run again.
 #   ./install.sh [--prefix DIR] [--store NAME] [--no-setup]
 #   ./install.sh --uninstall [--prefix DIR] [--purge [--yes]]
-# Installs DIR/bin/git-credential-pat, its man page in DIR/share/man/man1 and
+# Installs DIR/bin/git-credential-pat and git-credential-pat-cli, the man page in DIR/share/man/man1 and
 # bash, zsh and fish completions in DIR/share. --uninstall undoes the git
 # config change (git-credential-pat unconfigure) and removes those files but
 # keeps stored tokens; --purge also deletes ~/.config/git-credential-pat
@@ -93,7 +93,7 @@ if [ "$uninstall" = 1 ]; then
 			echo "Note: git config --global still runs $exe; remove that credential.helper line with: git config --global --edit"
 		fi
 	fi
-	for f in "$exe" "$man1dir/git-credential-pat.1" "$bash_completion" "$zsh_completion" "$fish_completion"; do
+	for f in "$exe" "$bindir/git-credential-pat-cli" "$man1dir/git-credential-pat.1" "$bash_completion" "$zsh_completion" "$fish_completion"; do
 		if [ -e "$f" ] || [ -L "$f" ]; then
 			rm -f "$f"
 			echo "Removed $f"
@@ -131,15 +131,21 @@ cd "$(dirname "$0")"
 echo "Building git-credential-pat with $(go env GOVERSION) (the first build downloads its modules and compiles them: about a minute)..."
 mkdir -p "$bindir"
 tmp="$bindir/.git-credential-pat.$$"
-trap 'rm -f "$tmp"' EXIT
-# Record the commit in the binary when this is a git checkout; fall back
-# quietly when git refuses (for example a checkout owned by another user).
-# CGO_ENABLED=0: a static binary starts faster (git runs it on every
-# request) and no store needs cgo.
-CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o "$tmp" ./cmd/git-credential-pat 2>/dev/null ||
-	CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$tmp" ./cmd/git-credential-pat
-chmod 755 "$tmp"
-mv -f "$tmp" "$bindir/git-credential-pat"
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp"
+# Two programs, side by side: git-credential-pat (what git runs: get and
+# store, linking only the stores) and git-credential-pat-cli (every other
+# command, which git-credential-pat hands over to). Record the commit in the
+# binaries when this is a git checkout; fall back quietly when git refuses
+# (for example a checkout owned by another user). CGO_ENABLED=0: a static
+# binary starts faster (git runs it on every request) and no store needs cgo.
+CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o "$tmp/" ./cmd/... 2>/dev/null ||
+	CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$tmp/" ./cmd/...
+chmod 755 "$tmp/git-credential-pat" "$tmp/git-credential-pat-cli"
+# The command binary first: a new git-credential-pat must find its sibling.
+mv -f "$tmp/git-credential-pat-cli" "$bindir/git-credential-pat-cli"
+mv -f "$tmp/git-credential-pat" "$bindir/git-credential-pat"
+rmdir "$tmp"
 trap - EXIT
 echo "Installed $bindir/git-credential-pat ($("$bindir/git-credential-pat" version))"
 

@@ -127,7 +127,12 @@ func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
 		return fmt.Errorf("file store: %w", err)
 	}
-	return f.update(c.Host, func(lines []line) ([]line, bool) {
+	return f.update(c.Host, storeChange(c))
+}
+
+// storeChange puts c first, in place of the entry with the same key.
+func storeChange(c credential.Credential) func([]line) ([]line, bool) {
+	return func(lines []line) ([]line, bool) {
 		for _, l := range lines {
 			if l.entry != nil && credential.SameKey(*l.entry, c) && credential.SamePersistent(*l.entry, c) {
 				return lines, false
@@ -140,12 +145,17 @@ func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
 			}
 		}
 		return out, true
-	})
+	}
 }
 
 // Erase removes every entry matching q (password included when q has one).
 func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
-	return f.update(q.Host, func(lines []line) ([]line, bool) {
+	return f.update(q.Host, eraseChange(q))
+}
+
+// eraseChange removes every entry q may erase.
+func eraseChange(q credential.Credential) func([]line) ([]line, bool) {
+	return func(lines []line) ([]line, bool) {
 		out := lines[:0:0]
 		for _, l := range lines {
 			if l.entry == nil || !credential.Erasable(q, *l.entry) {
@@ -153,7 +163,7 @@ func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
 			}
 		}
 		return out, len(out) != len(lines)
-	})
+	}
 }
 
 // List returns every entry in file order.
@@ -221,7 +231,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	}
 	defer fh.Close()
 	var b strings.Builder
-	bufSize := 256 << 10
+	bufSize := scanBufSize
 	if st, err := fh.Stat(); err == nil {
 		bufSize = int(min(st.Size()+1, int64(bufSize)))
 		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
@@ -270,16 +280,25 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 			dropLock(fh, lock)
 		}
 	}()
-	data, err := f.readAt(path, "")
+	written, err := f.updateSpliced(path, fh, lock, host, change)
 	if err != nil {
 		return err
 	}
-	lines, changed := change(parse(data, host, true))
-	if !changed {
+	switch written {
+	case splicedNoChange:
 		return nil
-	}
-	if _, err := fh.WriteString(render(lines)); err != nil {
-		return fmt.Errorf("file store: writing %s: %w", lock, err)
+	case splicedNotApplicable:
+		data, err := f.readAt(path, "")
+		if err != nil {
+			return err
+		}
+		lines, changed := change(parse(data, host, true))
+		if !changed {
+			return nil
+		}
+		if _, err := fh.WriteString(render(lines)); err != nil {
+			return fmt.Errorf("file store: writing %s: %w", lock, err)
+		}
 	}
 	// The final mode before the sync, so that the sync makes it durable.
 	if err := finishLock(fh); err != nil {

@@ -36,8 +36,20 @@ type meta struct {
 // scanCandidates copies to out the lines of r that can name host, in
 // order, reading through a reused buffer.
 func scanCandidates(r io.Reader, host string, bufSize int, out *strings.Builder) error {
+	return scanSpans(r, host, bufSize, out, nil)
+}
+
+// span is where a line lies in a file: its offset and length, its newline
+// included when it has one.
+type span struct{ off, n int64 }
+
+// scanSpans is scanCandidates that also appends each line's span in r to
+// spans (when not nil).
+func scanSpans(r io.Reader, host string, bufSize int, out *strings.Builder, spans *[]span) error {
 	buf := make([]byte, max(bufSize, 512))
+	needles := hostFinders(host)
 	have := 0
+	var base int64 // offset in r of buf[0]
 	for {
 		n, err := r.Read(buf[have:])
 		have += n
@@ -53,14 +65,19 @@ func scanCandidates(r io.Reader, host string, bufSize int, out *strings.Builder)
 			// The chunk is only read while buf holds it; matching lines are
 			// copied out before buf is reused.
 			chunk := unsafe.String(&buf[0], end)
-			for _, start := range candidates(chunk, host) {
+			for _, start := range needles.candidates(chunk) {
 				line := chunk[start:]
+				n := len(line)
 				if i := strings.IndexByte(line, '\n'); i >= 0 {
-					line = line[:i]
+					line, n = line[:i], i+1
 				}
 				out.WriteString(line)
 				out.WriteByte('\n')
+				if spans != nil {
+					*spans = append(*spans, span{base + int64(start), int64(n)})
+				}
 			}
+			base += int64(end)
 			have = copy(buf, buf[end:have])
 		}
 		if eof {
@@ -161,29 +178,32 @@ func candidates(data, host string) []int {
 	if host == "" {
 		return nil
 	}
-	needles := []string{host, "%", "*"}
+	return hostFinders(host).candidates(data)
+}
+
+// finders are the searches candidates makes for one host.
+type finders []*finder
+
+func hostFinders(host string) finders {
+	needles := finders{newFinder(host), newFinder("%"), newFinder("*")}
 	if esc := credential.EscapeHostPath(host); esc != host {
-		needles = append(needles, esc)
+		needles = append(needles, newFinder(esc))
 	}
+	return needles
+}
+
+func (needles finders) candidates(data string) []int {
 	seen := map[int]bool{}
 	starts := []int{}
+	var at []int
 	for _, n := range needles {
-		for from := 0; ; {
-			i := strings.Index(data[from:], n)
-			if i < 0 {
-				break
-			}
-			i += from
+		at = n.all(data, at[:0])
+		for _, i := range at {
 			start := strings.LastIndexByte(data[:i], '\n') + 1
 			if !seen[start] {
 				seen[start] = true
 				starts = append(starts, start)
 			}
-			next := strings.IndexByte(data[i:], '\n')
-			if next < 0 {
-				break
-			}
-			from = i + next + 1
 		}
 	}
 	slices.Sort(starts)

@@ -381,9 +381,9 @@ if [ -n "${PAT:-}" ]; then
 fi
 if [ -z "${PAT:-}" ]; then
 	[ "$HAVE_GO" = 1 ] || die "git-credential-pat is not on PATH and Go is not installed to build it"
-	say "  CGO_ENABLED=0 go build ./cmd/git-credential-pat (as install.sh builds it)"
-	(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/bin/git-credential-pat" ./cmd/git-credential-pat) >>"$LOG" 2>&1 ||
-		die "go build ./cmd/git-credential-pat failed; see $LOG"
+	say "  CGO_ENABLED=0 go build ./cmd/... (both programs, side by side, as install.sh builds them)"
+	(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/bin/" ./cmd/...) >>"$LOG" 2>&1 ||
+		die "go build ./cmd/... failed; see $LOG"
 	PAT=$WORK/bin/git-credential-pat
 	PAT_FROM="built from $ROOT"
 fi
@@ -481,6 +481,10 @@ section_file() {
 		compare "store (file, new token)" "$n" "$runs" "git credential-store" "$ours store < $d/store.in" "$peer store < $d/store.in" "$reset"
 		if [ "$n" = 100000 ]; then
 			compare "store (file, same token)" "$n" "$runs" "git credential-store" "$ours store < $d/restore.in" "$peer store < $d/restore.in" "$reset"
+			# The floor of any durable rewrite: copy the file and fsync the copy.
+			compare "copy the file and fsync it (dd conv=fsync)" "$n" "$runs" "git credential-store" \
+				"dd if=$d/pristine of=$d/copy bs=64k conv=fsync status=none" "$peer store < $d/store.in" "$reset"
+			rm -f "$d/copy"
 		fi
 		$reset
 	done
@@ -723,7 +727,7 @@ profile() {
 	fi
 }
 
-# 1. get at 1 entry within 1.3x an empty Go binary.
+# 1. get at 1 entry within 1.25x an empty Go binary.
 o=$(get ours time "get (file, hit)" 1 "empty Go binary")
 p=$(get peer time "get (file, hit)" 1 "empty Go binary")
 r=$(ratio "$o" "$p")
@@ -734,41 +738,67 @@ if num "$r"; then
 	linked="statically linked"
 	LC_ALL=C grep -aq 'ld-linux' "$PAT" && linked="dynamically linked (cgo: the dynamic loader runs first)"
 	why="ours $(ms "$o") vs $(ms "$p"); ours initialises $npkg packages in ${init} ms (GODEBUG=inittrace=1), is ${size_ours} KiB against ${size_empty} KiB, and is $linked; the lookup itself is microseconds (BenchmarkFileGet/hit/1)"
-	target "\`get\` from the file store at 1 entry within 1.3x an empty Go binary: ${r}x" "$(verdict le "$r" 1.3)" "$why"
+	floor=$(get ours time "empty Go binary" - "/bin/true")
+	truep=$(get peer time "empty Go binary" - "/bin/true")
+	num "$floor" && why="$why. The floor: an empty Go binary takes $(ms "$floor") and /bin/true $(ms "$truep") (a Go program's start alone is $(ratio "$floor" "$truep")x /bin/true), so ours costs $(awk -v a="$o" -v b="$p" 'BEGIN { printf "%.2f ms", (a - b) * 1000 }') more than a Go program that does nothing"
+	target "\`get\` from the file store at 1 entry within 1.25x an empty Go binary: ${r}x" "$(verdict le "$r" 1.25)" "$why"
 else
-	target "\`get\` from the file store at 1 entry within 1.3x an empty Go binary" n/a "not measured"
+	target "\`get\` from the file store at 1 entry within 1.25x an empty Go binary" n/a "not measured"
 fi
 
-# 2. get at 100,000 entries at least 5x faster than git credential-store.
+# 1b. peak RSS of get at most 4 MB (4,096 KiB), any file size.
+worst=0 worst_at="" all=""
+for n in 1 1000 100000; do
+	for kind in hit miss; do
+		k=$(get ours_rss_kb time "get (file, $kind)" "$n" "git credential-store")
+		num "$k" || continue
+		all="$all, $kind at $n: $k KiB"
+		if [ "$k" -gt "$worst" ]; then worst=$k worst_at="$kind at $n entries"; fi
+	done
+done
+if [ "$worst" -gt 0 ]; then
+	gitk=$(get peer_rss_kb time "get (file, hit)" 100000 "git credential-store")
+	emptyk=$(get peer_rss_kb time "get (file, hit)" 1 "empty Go binary")
+	why="largest $worst KiB ($worst_at); GNU time's maximum resident set size, median of 3: ${all#, }. git credential-store: $gitk KiB at 100,000 entries; an empty Go binary: $emptyk KiB. Most of ours is the binary's own pages (the kernel maps 64 KiB around each page fault, so resident size follows binary size), then the Go heap's first arena; the file is read through 64 KiB"
+	target "peak RSS of \`get\` at most 4 MB (4,096 KiB) at any file size: $worst KiB" "$(verdict le "$worst" 4096)" "$why"
+else
+	target "peak RSS of \`get\` at most 4 MB" n/a "not measured"
+fi
+
+# 2. get at 100,000 entries at least 10x faster than git credential-store.
 miss2=0
 for kind in hit miss; do
 	o=$(get ours time "get (file, $kind)" 100000 "git credential-store")
 	p=$(get peer time "get (file, $kind)" 100000 "git credential-store")
 	s=$(ratio "$p" "$o")
-	why="ours $(ms "$o") vs git $(ms "$p"); ours reads the file and parses only lines that contain the host, git parses every line until a match"
-	if num "$s" && le 5 "$s"; then
-		target "\`get\` ($kind) at 100,000 entries at least 5x faster than git credential-store: ${s}x faster" met "$why"
+	why="ours $(ms "$o") vs git $(ms "$p"); ours reads the file (8 MB here) through 64 KiB and searches it for the host (byte-pair Horspool), parsing only lines that contain it; git parses every line until a match"
+	floor=$(get peer time "get (file, hit)" 1 "empty Go binary")
+	num "$floor" && why="$why. An empty Go binary alone takes $(ms "$floor") here, so 10x needs git's time / 10 = $(awk -v p="$p" 'BEGIN { printf "%.3g ms", p * 100 }') for start and search together"
+	if num "$s" && le 10 "$s"; then
+		target "\`get\` ($kind) at 100,000 entries at least 10x faster than git credential-store: ${s}x faster" met "$why"
 	elif num "$s"; then
-		target "\`get\` ($kind) at 100,000 entries at least 5x faster than git credential-store: ${s}x faster" missed "$why"
+		target "\`get\` ($kind) at 100,000 entries at least 10x faster than git credential-store: ${s}x faster" missed "$why"
 		miss2=1
 	else
-		target "\`get\` ($kind) at 100,000 entries at least 5x faster than git credential-store" n/a "not measured"
+		target "\`get\` ($kind) at 100,000 entries at least 10x faster than git credential-store" n/a "not measured"
 	fi
 done
 [ "$miss2" = 1 ] && profile '^BenchmarkFileGet$/^hit$/^100000$' 100
 
-# 3. store at 100,000 entries no slower than git credential-store.
+# 3. store of a new token at 100,000 entries at least 10x faster than git credential-store.
 o=$(get ours time "store (file, new token)" 100000 "git credential-store")
 p=$(get peer time "store (file, new token)" 100000 "git credential-store")
-r=$(ratio "$o" "$p")
-if num "$r" && le "$r" 1; then
-	target "\`store\` of a new token at 100,000 entries no slower than git credential-store: ${r}x its time" met "ours $(ms "$o") vs git $(ms "$p")"
-elif num "$r"; then
-	target "\`store\` of a new token at 100,000 entries no slower than git credential-store: ${r}x its time" missed \
-		"ours $(ms "$o") vs git $(ms "$p"). Both rewrite the whole file; ours parses every line into a credential and renders it again (profile below)"
+s=$(ratio "$p" "$o")
+why="ours $(ms "$o") vs git $(ms "$p"). Ours writes the new line, has the kernel copy the old file after it (copy_file_range), fsyncs and renames; git re-writes every line and does not fsync. The fsync of the 8 MB copy is most of ours (BenchmarkFileStore/100000)"
+c=$(get ours time "copy the file and fsync it (dd conv=fsync)" 100000 "git credential-store")
+num "$c" && why="$why: copying the file with dd and fsyncing the copy alone takes $(ms "$c") here, $(ratio "$p" "$c")x faster than git, the most any store that keeps the file durable (fsync before rename) can be"
+if num "$s" && le 10 "$s"; then
+	target "\`store\` of a new token at 100,000 entries at least 10x faster than git credential-store: ${s}x faster" met "$why"
+elif num "$s"; then
+	target "\`store\` of a new token at 100,000 entries at least 10x faster than git credential-store: ${s}x faster" missed "$why (profile below)"
 	profile '^BenchmarkFileStore$/^100000$' 10
 else
-	target "\`store\` at 100,000 entries no slower than git credential-store" n/a "not measured"
+	target "\`store\` of a new token at 100,000 entries at least 10x faster than git credential-store" n/a "not measured"
 fi
 
 # 4. 0 entries lost of 1,000 concurrent stores.
@@ -791,17 +821,18 @@ for label in "default lock timeout (1 s for both)" "lock timeout 60 s for both";
 	fi
 done
 
-# 5. cache get no slower than git credential-cache.
+# 5. cache get within 1.1x git credential-cache.
 for n in 1 10000; do
 	o=$(get ours time "get (cache, hit)" "$n" "git credential-cache")
 	p=$(get peer time "get (cache, hit)" "$n" "git credential-cache")
 	r=$(ratio "$o" "$p")
-	what="cache \`get\` with $([ "$n" = 1 ] && echo "1 entry" || echo "10,000 entries") cached no slower than git credential-cache"
+	what="cache \`get\` with $([ "$n" = 1 ] && echo "1 entry" || echo "10,000 entries") cached within 1.1x git credential-cache"
 	if num "$r"; then
 		floor=$(get peer time "get (file, hit)" 1 "empty Go binary")
 		why="ours $(ms "$o") vs git $(ms "$p"); both are one process start plus one unix-socket round trip"
-		num "$floor" && why="$why, and an empty Go binary alone takes $(ms "$floor") here (see the floor rows)"
-		target "$what: ${r}x its time" "$(verdict le "$r" 1)" "$why"
+		truep=$(get peer time "empty Go binary" - "/bin/true")
+		num "$floor" && why="$why, and an empty Go binary alone takes $(ms "$floor") here, /bin/true $(ms "$truep") (see the floor rows): git's C client starts like /bin/true, so a Go client's start alone is $(awk -v f="$floor" -v p="$p" 'BEGIN { if (p + 0 > 0) printf "%.2f", f / p }')x git's whole get"
+		target "$what: ${r}x its time" "$(verdict le "$r" 1.1)" "$why"
 	else
 		target "$what" n/a "$CACHE_WHY"
 	fi

@@ -72,7 +72,7 @@ func IsOurHelper(v string) bool {
 		firsts = append(firsts, strings.Trim(f[0], `'"`))
 	}
 	for _, w := range firsts {
-		if w == "pat" || strings.TrimSuffix(filepath.Base(w), ".exe") == binaryName {
+		if b := strings.TrimSuffix(filepath.Base(w), ".exe"); w == "pat" || b == binaryName || b == binaryName+"-cli" {
 			return true
 		}
 	}
@@ -238,7 +238,29 @@ func (o SetupOptions) exe() (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("setup: cannot find this program's path: %w", err)
 	}
-	return filepath.EvalSymlinks(exe)
+	if exe, err = filepath.EvalSymlinks(exe); err != nil {
+		return "", err
+	}
+	return leanHelper(exe), nil
+}
+
+// leanHelper is the program git should run when this one is exe: the lean
+// git-credential-pat next to git-credential-pat-cli (which runs this code
+// for every command but git's get and store), or exe itself.
+func leanHelper(exe string) string {
+	dir, base := filepath.Split(exe)
+	ext := filepath.Ext(base)
+	if ext != ".exe" {
+		ext = ""
+	}
+	if strings.TrimSuffix(base, ext) != binaryName+"-cli" {
+		return exe
+	}
+	lean := filepath.Join(dir, binaryName+ext)
+	if fi, err := os.Stat(lean); err == nil && fi.Mode().IsRegular() {
+		return lean
+	}
+	return exe
 }
 
 // helpers lists credential.helper values in the scope, in order.

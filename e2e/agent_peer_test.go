@@ -87,13 +87,7 @@ func TestAgentPeerUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	exe := filepath.Join(shared, "git-credential-pat")
-	data, err := os.ReadFile(bin)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(exe, data, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	copyBins(t, exe)
 
 	for i, tc := range []struct {
 		name              string

@@ -23,10 +23,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	bin = filepath.Join(dir, "git-credential-pat")
-	build := exec.Command("go", "build", "-o", bin, "../cmd/git-credential-pat")
+	// Both programs, side by side as install.sh puts them: git runs the
+	// lean git-credential-pat, which hands every command but get and store
+	// to git-credential-pat-cli next to it.
+	build := exec.Command("go", "build", "-o", dir+string(os.PathSeparator), "../cmd/...")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "building git-credential-pat:", err)
+		fmt.Fprintln(os.Stderr, "building git-credential-pat and git-credential-pat-cli:", err)
 		os.Exit(1)
 	}
 	// Whatever an earlier ./install.sh put on PATH, every program the tests
@@ -36,6 +39,25 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// cliBin is git-credential-pat-cli, which bin hands every command but
+// git's get and store to.
+func cliBin() string { return bin + "-cli" }
+
+// copyBins copies bin to exe and git-credential-pat-cli next to it (mode
+// 0755), as install.sh installs them.
+func copyBins(t *testing.T, exe string) {
+	t.Helper()
+	for src, dst := range map[string]string{bin: exe, cliBin(): exe + "-cli"} {
+		data, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(dst, data, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
 
 // helperLine is the credential.helper value that runs our binary with flags.

@@ -318,6 +318,9 @@ func readmeSetup(env *testscript.Env) error {
 	if err := os.Mkdir(runtime, 0o700); err != nil {
 		return err
 	}
+	if err := linkOrCopy(cliBin(), filepath.Join(localBin, "git-credential-pat-cli")); err != nil {
+		return err
+	}
 	if err := linkOrCopy(bin, filepath.Join(localBin, "git-credential-pat")); err != nil {
 		return err
 	}

@@ -46,10 +46,7 @@ func TestSetupKeepsTheConfiguredLine(t *testing.T) {
 			if tc.args[0] == "OTHER" {
 				// install.sh into another prefix: git runs the new copy, same flags.
 				other := filepath.Join(t.TempDir(), "git-credential-pat")
-				data, err := os.ReadFile(bin)
-				if err != nil || os.WriteFile(other, data, 0o755) != nil {
-					t.Fatal(err)
-				}
+				copyBins(t, other)
 				tc.want = strings.ReplaceAll(tc.want, "OTHER", other)
 				tr, err := runExe(e, other, "", tc.args[1:]...)
 				if err != nil {

@@ -1,222 +1,196 @@
-// Command git-credential-pat is a git credential helper for personal access
-// tokens. git runs it as credential.helper; people run its commands.
-// This package only parses flags and dispatches into cli, credential and
-// backends.
+// Command git-credential-pat is the program git runs as its credential
+// helper. It serves git's get and store (and capability) itself, linking
+// only the stores; every other command (login, setup, doctor, help, erase,
+// ...) it hands to git-credential-pat-cli next to it, with the same
+// arguments, standard streams and exit status. So what git runs on every
+// HTTPS request starts like a small Go program, and people's commands keep
+// everything they need.
 package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
-	"sort"
+	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 
-	"github.com/spf13/pflag"
-
 	"github.com/git-credential-pat/git-credential-pat/backends"
-	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
-	"github.com/git-credential-pat/git-credential-pat/internal/help"
+	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
+// cliName is the sibling binary that runs every other command.
+const cliName = "git-credential-pat-cli"
+
 func main() {
-	cli.RestrictUmask()
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	restrictUmask()
+	args := os.Args[1:]
+	action, g, ok := parse(args)
+	if !ok || !servesHere(action) || action != "capability" && isCharDevice(os.Stdin) {
+		os.Exit(handOff(args))
+	}
+	os.Exit(serve(action, g, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// globals are the flags every command accepts: which store, and its
-// options (each store declares its own: backends.Flags, stores.Flags).
+// servesHere reports whether this binary answers action itself. erase is
+// not among them: git runs it only after a server refused a credential,
+// so it is rare and not worth keeping cheap, and the full binary may check
+// more before it forgets a token (its helper action is the one place for
+// such checks).
+func servesHere(action string) bool {
+	return action == "get" || action == "store" || action == "capability"
+}
+
+// globals are the flags every command accepts (as git-credential-pat-cli
+// defines them: --store, --allow-http and each store's own flags).
 type globals struct {
 	store     string
 	opts      backends.Options
 	allowHTTP bool
 }
 
-func (g *globals) register(fs *pflag.FlagSet) {
-	fs.StringVar(&g.store, "store", "file", "where tokens live: "+strings.Join(backends.Names(), ", ")+"; a comma list (env,keychain) tries each in order")
-	fs.BoolVar(&g.allowHTTP, "allow-http", false, "also answer for plain http:// remotes on other hosts than localhost (sends the token unencrypted)")
+// parse reads the command line as git writes it into a helper line:
+// --name=value or --name value for the store flags, --allow-http[=bool],
+// and the action. Anything else (-h, --help, --, a flag it does not know,
+// a value its flag refuses) is not ok: the full binary parses it, so its
+// answers and error messages stay the same.
+func parse(args []string) (action string, g globals, ok bool) {
+	g.store = "file"
+	values := map[string]backends.Value{}
 	for _, f := range stores.Flags(&g.opts) {
-		fl := fs.VarPF(f.Value, f.Name, "", f.Usage)
-		if fl.DefValue == "0s" {
-			fl.DefValue = "0" // pflag knows "0s" as zero only for its own duration type
-		}
+		values[f.Name] = f.Value
 	}
-}
-
-// openStore opens the store the global flags name.
-func (g *globals) openStore() (credential.Store, error) {
-	if g.opts.Warn == nil {
-		g.opts.Warn = warn
-	}
-	return stores.Open(g.store, g.opts)
-}
-
-// warn is the one path a store's warnings take to the user: standard
-// error, as git shows it, marked as ours.
-func warn(msg string) { fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+msg) }
-
-// call is what a command gets to run with.
-type call struct {
-	ctx    context.Context
-	g      *globals
-	fs     *pflag.FlagSet
-	gfs    *pflag.FlagSet // the global flags in effect when not fs (see resolveStore)
-	args   []string       // positional arguments after the command name
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-}
-
-// command is one subcommand: its one-line summary, its own flags (bound to
-// variables its constructor closes over) and what it does.
-type command struct {
-	summary string
-	hidden  bool
-	flags   func(fs *pflag.FlagSet)
-	run     func(c *call) error
-}
-
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var g globals
-	// First pass: find the command name, tolerating flags we do not know yet.
-	pre := pflag.NewFlagSet("git-credential-pat", pflag.ContinueOnError)
-	pre.SetOutput(io.Discard)
-	pre.ParseErrorsAllowlist.UnknownFlags = true
-	g.register(pre)
-	askedHelp := pre.BoolP("help", "h", false, "")
-	_ = pre.Parse(args)
-	name := pre.Arg(0)
-	if _, ok := commands[name]; !ok && name != "help" {
-		// pflag skips the word after an unknown flag as its value; look for
-		// the command among the words so the strict parse can name the flag.
-		for _, a := range args {
-			if _, ok := commands[a]; ok {
-				name = a
-				break
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if len(a) < 2 || a[0] != '-' { // a word ("-" alone is one too)
+			if action == "" {
+				action = a
 			}
+			continue
 		}
-	}
-	if *askedHelp && name == "" || name == "help" {
-		if topic := pre.Arg(1); name == "help" && topic != "" && topic != "help" {
-			if _, ok := helpDoc().Command(topic); !ok {
-				fmt.Fprintln(stderr, "git-credential-pat: help: "+unknownCommand(topic, "help "))
-				return 1
+		if a[1] != '-' || a == "--" {
+			return "", g, false
+		}
+		name, val, hasVal := strings.Cut(a[2:], "=")
+		if name == "allow-http" {
+			if !hasVal {
+				val = "true"
 			}
+			b, err := strconv.ParseBool(val)
+			if err != nil {
+				return "", g, false
+			}
+			g.allowHTTP = b
+			continue
 		}
-		fmt.Fprint(stdout, usage(pre.Arg(1)))
+		var v backends.Value
+		if name == "store" {
+			v = (*stringValue)(&g.store)
+		} else if v = values[name]; v == nil {
+			return "", g, false
+		}
+		if !hasVal {
+			if i+1 >= len(args) {
+				return "", g, false
+			}
+			i++
+			val = args[i]
+		}
+		if v.Set(val) != nil {
+			return "", g, false
+		}
+	}
+	return action, g, true
+}
+
+type stringValue string
+
+func (s *stringValue) Set(v string) error { *s = stringValue(v); return nil }
+func (s *stringValue) String() string     { return string(*s) }
+func (s *stringValue) Type() string       { return "string" }
+
+// serve answers git: capability, or get and store through credential.Serve
+// (what git-credential-pat-cli's helper actions do, without the hint for a
+// person at a terminal: that case goes to the full binary).
+func serve(action string, g globals, stdin io.Reader, stdout, stderr io.Writer) int {
+	if action == "capability" {
+		if _, err := fmt.Fprintf(stdout, "version 0\ncapability %s\ncapability %s\n", credential.CapAuthType, credential.CapState); err != nil {
+			return fail(stderr, err)
+		}
 		return 0
 	}
-	newCmd, ok := commands[name]
-	if !ok {
-		if name == "" {
-			fmt.Fprint(stderr, usage(""))
-			return 1
-		}
-		if isTerminal(stdin) {
-			// Not git (it pipes the credential in): a person's typo.
-			fmt.Fprintln(stderr, "git-credential-pat: "+unknownCommand(name, ""))
-			return 1
-		}
-		// git's protocol: a helper ignores actions it does not know.
-		return 0
+	g.opts.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+msg) }
+	store, err := stores.Open(g.store, g.opts)
+	if err != nil {
+		return fail(stderr, err)
 	}
-	cmd := newCmd()
-	fs := pflag.NewFlagSet("git-credential-pat "+name, pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	g = globals{}
-	g.register(fs)
-	fs.BoolP("help", "h", false, "show help for this command")
-	if cmd.flags != nil {
-		cmd.flags(fs)
+	warner := &expiry.ExpiryWarner{W: stderr, StateDir: expiry.DefaultStateDir()}
+	srv := &credential.Server{Store: store, AllowHTTP: g.allowHTTP, Returning: warner.Check}
+	if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
+		srv.Debug = stderr
 	}
-	if err := fs.Parse(args); err != nil {
-		fmt.Fprintf(stderr, "git-credential-pat: %v (see git-credential-pat help %s)\n", err, name)
-		return 1
-	}
-	if *askedHelp {
-		fmt.Fprint(stdout, usage(name))
-		return 0
-	}
-	c := &call{ctx: context.Background(), g: &g, fs: fs, args: fs.Args()[1:], stdin: stdin, stdout: stdout, stderr: stderr}
-	if err := cmd.run(c); err != nil {
-		var exit exitError
-		if errors.As(err, &exit) {
-			return int(exit)
-		}
-		fmt.Fprintln(stderr, "git-credential-pat: "+strings.ReplaceAll(err.Error(), "\n", " "))
-		return 1
+	if err := srv.Serve(context.Background(), action, stdin, stdout); err != nil {
+		return fail(stderr, err)
 	}
 	return 0
 }
 
-// exitError ends a command with a status and no further message (the
-// command has already said what went wrong).
-type exitError int
-
-func (e exitError) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
-
-// usage is the help text: overall, or for one command with its flags.
-func usage(name string) string { return help.Usage(helpDoc(), name) }
-
-// helpDoc gathers what help, man and completion print from the command
-// table and the flag definitions, so the three cannot drift apart.
-func helpDoc() help.Help {
-	h := help.Help{Program: "git-credential-pat", Intro: intro}
-	all := pflag.NewFlagSet("", pflag.ContinueOnError)
-	var g globals
-	g.register(all)
-	h.Globals, h.GlobalUsages = helpFlags(all, nil), all.FlagUsages()
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		cmd := commands[n]()
-		fs := pflag.NewFlagSet(n, pflag.ContinueOnError)
-		var g globals
-		g.register(fs)
-		if cmd.flags != nil {
-			cmd.flags(fs)
-		}
-		h.Commands = append(h.Commands, help.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Usages: fs.FlagUsages()})
-	}
-	for _, n := range backends.Names() {
-		h.Stores = append(h.Stores, help.HelpStore{Name: n, Summary: backends.Help(n)})
-	}
-	return h
+func fail(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "git-credential-pat: "+strings.ReplaceAll(err.Error(), "\n", " "))
+	return 1
 }
 
-// helpFlags describes the flags in fs that are not in skip, as help shows
-// them (pflag's rules for the value name and the default).
-func helpFlags(fs, skip *pflag.FlagSet) []help.HelpFlag {
-	var out []help.HelpFlag
-	fs.VisitAll(func(f *pflag.Flag) {
-		if f.Hidden || skip != nil && skip.Lookup(f.Name) != nil {
-			return
-		}
-		arg, text := pflag.UnquoteUsage(f)
-		def := f.DefValue
-		switch {
-		case f.Value.Type() == "string" && def != "":
-			def = fmt.Sprintf("%q", def)
-		case def == "false" || def == "0" || def == "0s" || def == "[]" || def == "<nil>":
-			def = ""
-		}
-		out = append(out, help.HelpFlag{Name: f.Name, Shorthand: f.Shorthand, Arg: arg, Default: def, Usage: text})
-	})
-	return out
+// isCharDevice reports whether f is a terminal or another character device:
+// not git, which pipes the credential in. The full binary tells a person
+// at a terminal what to type.
+func isCharDevice(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-const intro = `git-credential-pat: a git credential helper for personal access tokens.
+// sibling is git-credential-pat-cli in this program's directory, or in the
+// directory of the file a symbolic link to this program points at.
+func sibling() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	name := cliName
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+	}
+	p := filepath.Join(filepath.Dir(exe), name)
+	if _, err := os.Stat(p); err == nil {
+		return p, nil
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		if q := filepath.Join(filepath.Dir(real), name); q != p {
+			if _, err := os.Stat(q); err == nil {
+				return q, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("%s is not next to %s", name, exe)
+}
 
-Set it up once (writes ~/.gitconfig; an empty credential.helper line first
-resets helpers inherited from wider config):
-  git-credential-pat setup [--store NAME] [--local|--system]
-
-git then runs it as "git-credential-pat [flags] get|store|erase", with a
-credential as key=value lines on stdin (see git help credential).
-`
+// handOff runs git-credential-pat-cli with args and returns its exit
+// status (on Unix it replaces this process and does not return).
+func handOff(args []string) int {
+	p, err := sibling()
+	if err == nil {
+		err = run(p, args)
+	}
+	what := "this command"
+	if len(args) > 0 {
+		what = strings.Join(args, " ")
+		if len(what) > 60 {
+			what = what[:60] + "..."
+		}
+	}
+	fmt.Fprintf(os.Stderr, "git-credential-pat: %q is run by %s, which cannot start: %v (install both programs with ./install.sh or go install ./cmd/...)\n", what, cliName, err)
+	return 1
+}

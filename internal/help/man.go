@@ -1,5 +1,5 @@
 // Package help renders what help, the man page and shell completion say,
-// from one model that cmd/git-credential-pat builds out of its command
+// from one model that cmd/git-credential-pat-cli builds out of its command
 // table and flag definitions, so the three cannot drift apart.
 package help
 
@@ -11,7 +11,7 @@ import (
 
 // Help is what the help text, the man page and the shell completions say,
 // gathered in one place from the command table and the flag definitions
-// (cmd/git-credential-pat builds it), so the three cannot drift apart.
+// (cmd/git-credential-pat-cli builds it), so the three cannot drift apart.
 type Help struct {
 	Program      string        // "git-credential-pat"
 	Intro        string        // the overview printed before the command list
