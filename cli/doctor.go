@@ -490,7 +490,8 @@ func (d *doctor) checkTokens() {
 }
 
 // checkOnline asks the API of each stored token's forge (GitHub, GitLab,
-// Gitea/Forgejo) about it: valid, rejected (revoked or expired),
+// Gitea/Forgejo, Azure DevOps per organization, Bitbucket access tokens
+// per repository) about it: valid, rejected (revoked or expired),
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
@@ -501,12 +502,16 @@ func (d *doctor) checkOnline() {
 			continue
 		}
 		kind := forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password)
-		api, err := forgeapi.Base(c.Host, kind)
+		api, err := forgeapi.BaseFor(c, kind)
 		if err != nil && overrideErr == nil {
 			overrideErr = err
 			d.add("online", StatusFail, "unset "+forgeapi.APIEnv, "%v", err)
 		}
 		if api == "" {
+			if why := forgeapi.NotVerified(c, kind); why != "" {
+				asked++
+				d.add("online", StatusWarn, "", "token %s for %s not checked: %s", maskedSecret(c), c.URL(), why)
+			}
 			continue
 		}
 		asked++
@@ -535,7 +540,7 @@ func (d *doctor) checkOnline() {
 		}
 	}
 	if asked == 0 && overrideErr == nil {
-		d.add("online", StatusOK, "", "no GitHub, GitLab or Gitea/Forgejo tokens to check online")
+		d.add("online", StatusOK, "", "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps or Bitbucket tokens to check online")
 	}
 }
 

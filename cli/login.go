@@ -231,11 +231,16 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	if o.verifyOff() {
 		return nil
 	}
-	api, err := forgeapi.Base(c.Host, kind)
+	withToken := *c
+	withToken.SetPassword(token)
+	api, err := forgeapi.BaseFor(withToken, kind)
 	if err != nil {
 		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
 	}
 	if api == "" {
+		if why := forgeapi.NotVerified(withToken, kind); why != "" && kind != forge.KindAzure { // Azure's note is above
+			fmt.Fprintf(o.Stderr, "git-credential-pat: note: not verified: %s\n", why)
+		}
 		return nil
 	}
 	v, err := forgeapi.Verify(ctx, o.HTTP, kind, api, token)
@@ -267,7 +272,12 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	if v.Scopes != "" {
 		line += "; scopes: " + v.Scopes
 	}
-	if v.Expires.IsZero() {
+	switch {
+	case !v.Expires.IsZero():
+	case kind == forge.KindAzure || kind == forge.KindBitbucket:
+		// Neither API tells a token's expiry (see forgeapi.VerifyAzure).
+		line += "; " + kind + " does not say when it expires (record it with --expires)"
+	default:
 		line += "; it does not expire"
 	}
 	fmt.Fprintln(o.Stdout, line)

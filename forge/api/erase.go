@@ -28,7 +28,7 @@ func KeepOnErase(ctx context.Context, client *http.Client, c credential.Credenti
 		return false, ""
 	}
 	kind := forge.Kind(c.Host, Remembered(c.Host), c.Password)
-	api, err := Base(c.Host, kind)
+	api, err := BaseFor(c, kind)
 	if err != nil || api == "" {
 		return false, ""
 	}

@@ -21,11 +21,8 @@ import (
 // kind, or "" when this program cannot verify tokens there. The API is
 // always on the host the token is stored for (api.github.com, or the
 // APIEnv override, for github.com only), so a token never goes anywhere
-// else. Bitbucket and Azure DevOps are not verified: Bitbucket's REST API
-// wants the Atlassian e-mail with an API token, not the username git uses
-// (https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/),
-// and Azure DevOps has no documented "who am I" call for a PAT that this
-// program could confirm.
+// else. Bitbucket and Azure DevOps tokens are checked against their
+// organization or repository, which Base does not know: see BaseFor.
 func Base(host, kind string) (string, error) {
 	switch kind {
 	case forge.KindGitHub:
@@ -39,13 +36,19 @@ func Base(host, kind string) (string, error) {
 }
 
 // Verify asks the API of host's forge about token: GitHub's GET /user,
-// GitLab's GET /personal_access_tokens/self, Gitea's GET /user.
+// GitLab's GET /personal_access_tokens/self, Gitea's GET /user, Azure
+// DevOps' organization repositories, Bitbucket's repository (api from
+// BaseFor).
 func Verify(ctx context.Context, client *http.Client, kind, api, token string) (Verification, error) {
 	switch kind {
 	case forge.KindGitLab:
 		return VerifyGitLab(ctx, client, api, token)
 	case forge.KindGitea:
 		return VerifyGitea(ctx, client, api, token)
+	case forge.KindAzure:
+		return VerifyAzure(ctx, client, api, token)
+	case forge.KindBitbucket:
+		return VerifyBitbucket(ctx, client, api, token)
 	}
 	return VerifyGitHub(ctx, client, api, token)
 }

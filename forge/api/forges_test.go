@@ -90,7 +90,8 @@ func TestForgeVerify(t *testing.T) {
 	if _, ok := ProbeGitea(ctx, srv.Client(), "127.0.0.1:1"); ok {
 		t.Error("ProbeGitea on a closed port said Gitea")
 	}
-	// Bitbucket and Azure DevOps are not verified: no API base.
+	// Base alone has no API for Bitbucket and Azure DevOps: their tokens
+	// are checked per repository or organization (BaseFor, cloud_test.go).
 	for _, k := range []string{forge.KindBitbucket, forge.KindAzure, ""} {
 		if api, _ := Base("bitbucket.org", k); api != "" {
 			t.Errorf("Base for %q = %q", k, api)
