@@ -129,7 +129,7 @@ func isBitbucketAccessToken(c credential.Credential) bool {
 // any other host, path or token. Access tokens are sent to the API "as a
 // bearer token in an HTTP Authorization header", shown against this very
 // repository endpoint in
-// https://support.atlassian.com/bitbucket-cloud/docs/using-repository-access-tokens/
+// https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
 // (and likewise for project and workspace access tokens,
 // https://support.atlassian.com/bitbucket-cloud/docs/using-project-access-tokens/).
 // API tokens (ATATT...) are not verified: Bitbucket's API takes them with
