@@ -198,3 +198,57 @@ func TestForgeCloudVerify(t *testing.T) {
 		t.Logf("doctor --online:\n%s\n%s", tr.stdout, tr.stderr)
 	}
 }
+
+// git's erase on Azure DevOps and Bitbucket: a token the API still calls
+// valid is kept with one line saying why; a rejected one, and one that
+// cannot be checked (a Bitbucket API token, an Azure token without an
+// organization), are erased as git expects.
+func TestEraseAsksAzureAndBitbucket(t *testing.T) {
+	exe := fakeCloudBinary(t)
+	for _, tc := range []struct {
+		name, host, path, user, token, state string
+		kept                                 bool
+		stderr                               string
+	}{
+		{"Azure valid: kept", "dev.azure.com", "acme/web/_git/web", "azure", "azkeep0", "valid", true, "kept the token for dev.azure.com: Azure DevOps's API says it is still valid"},
+		{"Azure 203 sign-in: erased", "dev.azure.com", "acme/web/_git/web", "azure", "azsignin0", "signin", false, ""},
+		{"Azure revoked: erased", "dev.azure.com", "acme/web/_git/web", "azure", "azdead0", "revoked", false, ""},
+		{"Azure without organization: erased", "dev.azure.com", "", "azure", "azkeep0", "valid", false, ""},
+		{"Bitbucket access token valid: kept", "bitbucket.org", "acme/app.git", "x-token-auth", "ATCTTkeep0", "valid", true, "kept the token for bitbucket.org: Bitbucket's API says it is still valid"},
+		{"Bitbucket access token revoked: erased", "bitbucket.org", "acme/app.git", "x-token-auth", "ATCTTdead0", "revoked", false, ""},
+		{"Bitbucket API token: erased, never sent", "bitbucket.org", "acme/app.git", "x-bitbucket-api-token-auth", "ATATTkeep0", "valid", false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			api := newFakeCloudAPI(t, e, map[string]string{tc.token: tc.state})
+			file := filepath.Join(e.Home, "creds")
+			in := "protocol=https\nhost=" + tc.host + "\n"
+			if tc.path != "" {
+				in += "path=" + tc.path + "\n"
+			}
+			in += "username=" + tc.user + "\npassword=" + tc.token + "\n"
+			if tr := cloudRun(t, e, exe, in, "--file", file, "store"); tr.code != 0 {
+				t.Fatalf("store: %+v", tr)
+			}
+			assertEntries(t, file, 1)
+			tr := cloudRun(t, e, exe, in, "--file", file, "erase")
+			if tr.code != 0 {
+				t.Fatalf("erase: %+v", tr)
+			}
+			want := 0
+			if tc.kept {
+				want = 1
+			}
+			assertEntries(t, file, want)
+			if !strings.Contains(tr.stderr, tc.stderr) || (tc.stderr == "") != (tr.stderr == "") || strings.Contains(tr.stderr, tc.token) {
+				t.Fatalf("stderr %q, want %q", tr.stderr, tc.stderr)
+			}
+			api.mu.Lock()
+			asked := len(api.asked)
+			api.mu.Unlock()
+			if wantAsked := tc.user != "x-bitbucket-api-token-auth" && tc.path != ""; (asked > 0) != wantAsked {
+				t.Fatalf("asked the API %d times, want asked=%v", asked, wantAsked)
+			}
+		})
+	}
+}
