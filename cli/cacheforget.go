@@ -8,6 +8,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 // forgetTimeout bounds what forgetCached may add to a command when a cache
@@ -26,12 +27,13 @@ const forgetTimeout = 2 * time.Second
 // Best effort and silent: no daemon means nothing to forget, and none is
 // started.
 func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
-	own := forgetFlag(s.Flags, "socket")
+	parsed, _ := stores.ParseArgs(s.Flags)
+	own := parsed.Options.Socket
 	sockets := []string{"", own}
 	if all, err := configHelpers(ctx, ""); err == nil {
 		for _, h := range all {
 			if IsOurHelper(h.Value) {
-				sockets = append(sockets, forgetFlag(splitWords(strings.TrimPrefix(h.Value, "!")), "socket"))
+				sockets = append(sockets, ourHelperArgs(h.Value).Options.Socket)
 			}
 		}
 	}
@@ -69,6 +71,3 @@ func forgetSocket(v string) string {
 	}
 	return p
 }
-
-// forgetFlag returns the value of --name in words (the last one given), or "".
-func forgetFlag(words []string, name string) string { return flagValues(words, name)[name] }

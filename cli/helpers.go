@@ -5,9 +5,12 @@ import (
 	"errors"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 // helperSetting is one credential.helper (or credential.<url>.helper)
@@ -126,58 +129,57 @@ func helperExecutable(ctx context.Context, value string) (string, error) {
 	return exec.LookPath(name)
 }
 
-// storeIdentityFlags are the flags that choose which tokens a helper sees.
-var storeIdentityFlags = []string{"store", "file", "socket"}
-
-// storeIdentity extracts those flags from a helper value or an argument
-// list; the default store is "file".
-func storeIdentity(words []string) map[string]string {
-	id := flagValues(words, storeIdentityFlags...)
-	if _, ok := id["store"]; !ok {
-		id["store"] = "file"
-	}
-	return id
-}
-
-// flagValues returns the values of the --NAME flags in words (helper line
-// or argument words), the last one given of each: "--NAME=V" or
-// "--NAME V". It is the one reader of flags in helper lines outside the
-// command line's own parser.
-func flagValues(words []string, names ...string) map[string]string {
-	vals := map[string]string{}
-	for i := 0; i < len(words); i++ {
-		w := words[i]
-		for _, f := range names {
-			if v, ok := strings.CutPrefix(w, "--"+f+"="); ok {
-				vals[f] = v
-			} else if w == "--"+f && i+1 < len(words) {
-				vals[f] = words[i+1]
-				i++
-			}
-		}
-	}
-	return vals
-}
-
-// sameStore reports whether the helper value reads the store the given
-// flags name; when not, it returns the helper's store flags for a message.
-func sameStore(helperValue string, storeArgs []string) (bool, string) {
+// ourHelperArgs parses the flags of a helper value of ours (its words
+// after the program) as the helper itself does (stores.ParseArgs).
+func ourHelperArgs(helperValue string) stores.Args {
 	words := splitWords(strings.TrimPrefix(helperValue, "!"))
 	if len(words) > 0 {
 		words = words[1:]
 	}
-	theirs, ours := storeIdentity(words), storeIdentity(storeArgs)
+	a, _ := stores.ParseArgs(words) // what cannot be parsed is reported by doctor's helpers check
+	return a
+}
+
+// sameStore reports whether the helper value reads the store the given
+// flags name: the same store list, each store's identity (file, resolver)
+// and the same cache socket. When not, it returns the helper's flags, one
+// "--name value" each, for a message and a command to run.
+func sameStore(helperValue string, storeArgs []string) (bool, string) {
+	theirs := ourHelperArgs(helperValue)
+	ours, _ := stores.ParseArgs(storeArgs)
+	same := theirs.Store == ours.Store && theirs.Options.Socket == ours.Options.Socket &&
+		listIdentity(theirs) == listIdentity(ours)
+	words := splitWords(strings.TrimPrefix(helperValue, "!"))
 	var desc []string
-	same := true
-	for _, f := range storeIdentityFlags {
-		if theirs[f] != ours[f] {
-			same = false
+	if !slices.ContainsFunc(words, func(w string) bool { return w == "--store" || strings.HasPrefix(w, "--store=") }) {
+		desc = append(desc, "--store "+shellQuote(theirs.Store))
+	}
+	for i := 1; i < len(words); i++ {
+		name, val, hasVal := strings.Cut(words[i], "=")
+		if !hasVal && strings.HasPrefix(name, "--") && name != "--allow-http" && i+1 < len(words) {
+			i++
+			val, hasVal = words[i], true
 		}
-		if theirs[f] != "" {
-			desc = append(desc, "--"+f+" "+shellQuote(theirs[f]))
+		if hasVal {
+			desc = append(desc, name+" "+shellQuote(val))
+		} else {
+			desc = append(desc, name)
 		}
 	}
 	return same, strings.Join(desc, " ")
+}
+
+// listIdentity is backends.StoreIdentity of each store of a's list.
+func listIdentity(a stores.Args) string {
+	var ids []string
+	for _, name := range strings.Split(a.Store, ",") {
+		id, err := backends.StoreIdentity(strings.TrimSpace(name), a.Options)
+		if err != nil {
+			id = "unknown " + name
+		}
+		ids = append(ids, id)
+	}
+	return strings.Join(ids, "\n")
 }
 
 // HostURL is the URL git matches credential.<url>.helper settings against

@@ -60,6 +60,9 @@ func TestSameStore(t *testing.T) {
 		{"/bin/git-credential-pat --store=keychain", []string{"--store", "keychain"}, true, "--store keychain"},
 		{"/bin/git-credential-pat --file /x", []string{"--file", "/y"}, false, "--store file --file /x"},
 		{"!git-credential-pat --store cache --socket /s", []string{"--store", "cache", "--socket", "/s", "--lock-timeout", "2s"}, true, "--store cache --socket /s"},
+		// The store's identity: another resolver gives other answers.
+		{"/bin/git-credential-pat --resolver 'pass show'", nil, false, "--store file --resolver 'pass show'"},
+		{"/bin/git-credential-pat --cache-for=1h", []string{"--store", "file"}, true, "--store file --cache-for 1h"},
 	}
 	for _, tc := range tests {
 		same, theirs := sameStore(tc.helper, tc.ours)

@@ -14,10 +14,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 
-	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
@@ -29,11 +27,11 @@ const cliName = "git-credential-pat-cli"
 func main() {
 	restrictUmask()
 	args := os.Args[1:]
-	action, g, ok := parse(args)
-	if !ok || !servesHere(action) || action != "capability" && isCharDevice(os.Stdin) {
-		os.Exit(handOff(args))
+	a, ok := stores.ParseArgs(args)
+	if !ok || !servesHere(a.Action) || a.Action != "capability" && isCharDevice(os.Stdin) {
+		os.Exit(handOff(args)) // the full binary parses what this one does not, with the same messages
 	}
-	os.Exit(serve(action, g, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(serve(a, os.Stdin, os.Stdout, os.Stderr))
 }
 
 // servesHere reports whether this binary answers action itself. erase is
@@ -45,95 +43,27 @@ func servesHere(action string) bool {
 	return action == "get" || action == "store" || action == "capability"
 }
 
-// globals are the flags every command accepts (as git-credential-pat-cli
-// defines them: --store, --allow-http and each store's own flags).
-type globals struct {
-	store     string
-	opts      backends.Options
-	allowHTTP bool
-}
-
-// parse reads the command line as git writes it into a helper line:
-// --name=value or --name value for the store flags, --allow-http[=bool],
-// and the action. Anything else (-h, --help, --, a flag it does not know,
-// a value its flag refuses) is not ok: the full binary parses it, so its
-// answers and error messages stay the same.
-func parse(args []string) (action string, g globals, ok bool) {
-	g.store = "file"
-	values := map[string]backends.Value{}
-	for _, f := range stores.Flags(&g.opts) {
-		values[f.Name] = f.Value
-	}
-	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if len(a) < 2 || a[0] != '-' { // a word ("-" alone is one too)
-			if action == "" {
-				action = a
-			}
-			continue
-		}
-		if a[1] != '-' || a == "--" {
-			return "", g, false
-		}
-		name, val, hasVal := strings.Cut(a[2:], "=")
-		if name == "allow-http" {
-			if !hasVal {
-				val = "true"
-			}
-			b, err := strconv.ParseBool(val)
-			if err != nil {
-				return "", g, false
-			}
-			g.allowHTTP = b
-			continue
-		}
-		var v backends.Value
-		if name == "store" {
-			v = (*stringValue)(&g.store)
-		} else if v = values[name]; v == nil {
-			return "", g, false
-		}
-		if !hasVal {
-			if i+1 >= len(args) {
-				return "", g, false
-			}
-			i++
-			val = args[i]
-		}
-		if v.Set(val) != nil {
-			return "", g, false
-		}
-	}
-	return action, g, true
-}
-
-type stringValue string
-
-func (s *stringValue) Set(v string) error { *s = stringValue(v); return nil }
-func (s *stringValue) String() string     { return string(*s) }
-func (s *stringValue) Type() string       { return "string" }
-
 // serve answers git: capability, or get and store through credential.Serve
 // (what git-credential-pat-cli's helper actions do, without the hint for a
 // person at a terminal: that case goes to the full binary).
-func serve(action string, g globals, stdin io.Reader, stdout, stderr io.Writer) int {
-	if action == "capability" {
+func serve(a stores.Args, stdin io.Reader, stdout, stderr io.Writer) int {
+	if a.Action == "capability" {
 		if _, err := fmt.Fprintf(stdout, "version 0\ncapability %s\ncapability %s\n", credential.CapAuthType, credential.CapState); err != nil {
 			return fail(stderr, err)
 		}
 		return 0
 	}
-	g.opts.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+msg) }
-	store, err := stores.Open(g.store, g.opts)
+	a.Options.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+msg) }
+	store, err := stores.Open(a.Store, a.Options)
 	if err != nil {
 		return fail(stderr, err)
 	}
 	warner := &expiry.ExpiryWarner{W: stderr, StateDir: expiry.DefaultStateDir()}
-	srv := &credential.Server{Store: store, AllowHTTP: g.allowHTTP, Returning: warner.Check}
+	srv := &credential.Server{Store: store, AllowHTTP: a.AllowHTTP, Returning: warner.Check}
 	if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
 		srv.Debug = stderr
 	}
-	if err := srv.Serve(context.Background(), action, stdin, stdout); err != nil {
+	if err := srv.Serve(context.Background(), a.Action, stdin, stdout); err != nil {
 		return fail(stderr, err)
 	}
 	return 0
