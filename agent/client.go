@@ -109,11 +109,11 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
 	conn.SetDeadline(deadline)
-	if err := send(conn, request{Action: action, Cred: b}); err != nil {
+	if err := sendRequest(conn, request{Action: action, Cred: b}); err != nil {
 		return reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
 	}
 	var r reply
-	if err := receive(conn, maxReply, &r); err != nil {
+	if err := receiveReply(conn, maxReply, &r); err != nil {
 		return reply{}, unreachableOr(err, "reading the reply to "+action+" from", c.Socket)
 	}
 	if r.Status == stError {

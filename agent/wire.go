@@ -3,11 +3,13 @@ package agent
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/jsonwire"
 )
 
 // One request and one reply per connection, each a JSON object, as the
@@ -86,6 +88,57 @@ func decodeCred(b []byte) (credential.Credential, error) {
 }
 
 func send(conn net.Conn, v any) error { return json.NewEncoder(conn).Encode(v) }
+
+// The client's side of get, store and erase, without encoding/json (see
+// internal/jsonwire): sendRequest writes what send(conn, req) writes, byte
+// for byte, and receiveReply reads what receive(conn, limit, &r) reads but
+// Info, which those replies do not carry (list, which has it, uses
+// receive).
+
+func sendRequest(conn net.Conn, req request) error {
+	_, err := conn.Write(appendRequest(nil, req))
+	return err
+}
+
+func appendRequest(b []byte, req request) []byte {
+	b = append(b, `{"action":`...)
+	b = jsonwire.AppendString(b, req.Action)
+	if len(req.Cred) > 0 {
+		b = append(b, `,"cred":`...)
+		b = jsonwire.AppendBytes(b, req.Cred)
+	}
+	return append(b, "}\n"...)
+}
+
+func receiveReply(conn net.Conn, limit int64, r *reply) error {
+	data, err := jsonwire.ReadValue(io.LimitReader(conn, limit))
+	if err != nil {
+		return err
+	}
+	return parseReply(data, r)
+}
+
+var replyFields = []string{"status", "error", "cred", "info"}
+
+// parseReply leaves r.Info nil: a reply that has one is refused (the
+// client's calls never get one).
+func parseReply(data []byte, r *reply) error {
+	return jsonwire.Object(data, replyFields, func(name string, v []byte) (err error) {
+		switch name {
+		case "status":
+			r.Status, err = jsonwire.String(v)
+		case "error":
+			r.Error, err = jsonwire.String(v)
+		case "cred":
+			r.Cred, err = jsonwire.Bytes(v)
+		case "info":
+			if !jsonwire.IsNull(v) {
+				err = errors.New("agent: a reply to get, store or erase with info")
+			}
+		}
+		return err
+	})
+}
 
 func receive(conn net.Conn, limit int64, v any) error {
 	return json.NewDecoder(io.LimitReader(conn, limit)).Decode(v)

@@ -6,6 +6,7 @@ package cache
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -239,10 +240,14 @@ func Status(o Options) (StatusInfo, error) {
 	if err != nil {
 		return StatusInfo{}, err
 	}
-	if r.Info == nil {
+	if r.info == nil {
 		return StatusInfo{}, errors.New("cache: daemon sent no status")
 	}
-	return *r.Info, nil
+	var info StatusInfo
+	if err := json.Unmarshal(r.info, &info); err != nil {
+		return StatusInfo{}, fmt.Errorf("cache: reading the daemon's status from %s: %w", o.Socket, err)
+	}
+	return info, nil
 }
 
 // Forget makes the daemon at o.Socket, if one runs, forget every answer it
@@ -322,11 +327,11 @@ func (c *Client) call(ctx context.Context, req request) (reply, error) {
 	conn.SetDeadline(deadline)
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	if err := send(conn, req); err != nil {
+	if err := sendRequest(conn, req); err != nil {
 		return reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
 	}
 	var r reply
-	if err := receive(conn, maxReply, &r); err != nil {
+	if err := receiveReply(conn, maxReply, &r); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 			return reply{}, errNoDaemon
 		}

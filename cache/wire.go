@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/jsonwire"
 )
 
 // The client and the daemon exchange one request and one reply per
@@ -61,6 +62,10 @@ type reply struct {
 	Error  string      `json:"error,omitempty"`
 	Creds  [][]byte    `json:"creds,omitempty"`
 	Info   *StatusInfo `json:"info,omitempty"`
+
+	// info is the raw JSON of Info as a client read it (receiveReply does
+	// not decode it: only Status needs it, and it uses encoding/json).
+	info []byte
 }
 
 // Bounds on what either side reads: a request holds one credential, a
@@ -93,6 +98,69 @@ func decodeCred(b []byte) (credential.Credential, error) {
 }
 
 func send(conn net.Conn, v any) error { return json.NewEncoder(conn).Encode(v) }
+
+// The client's side of the wire, without encoding/json (see
+// internal/jsonwire): sendRequest writes what send(conn, req) writes, byte
+// for byte, and receiveReply reads what receive(conn, limit, &r) reads,
+// except Info, which it keeps as raw JSON in r.info.
+
+func sendRequest(conn net.Conn, req request) error {
+	_, err := conn.Write(appendRequest(nil, req))
+	return err
+}
+
+func appendRequest(b []byte, req request) []byte {
+	b = append(b, `{"action":`...)
+	b = jsonwire.AppendString(b, req.Action)
+	if len(req.Cred) > 0 {
+		b = append(b, `,"cred":`...)
+		b = jsonwire.AppendBytes(b, req.Cred)
+	}
+	if len(req.Answer) > 0 {
+		b = append(b, `,"answer":`...)
+		b = jsonwire.AppendBytes(b, req.Answer)
+	}
+	if req.Timeout != 0 {
+		b = append(b, `,"timeout":`...)
+		b = jsonwire.AppendInt(b, int64(req.Timeout))
+	}
+	if req.Space != "" {
+		b = append(b, `,"space":`...)
+		b = jsonwire.AppendString(b, req.Space)
+	}
+	if req.Entries {
+		b = append(b, `,"entries":true`...)
+	}
+	return append(b, "}\n"...)
+}
+
+func receiveReply(conn net.Conn, limit int64, r *reply) error {
+	data, err := jsonwire.ReadValue(io.LimitReader(conn, limit))
+	if err != nil {
+		return err
+	}
+	return parseReply(data, r)
+}
+
+var replyFields = []string{"status", "error", "creds", "info"}
+
+func parseReply(data []byte, r *reply) error {
+	return jsonwire.Object(data, replyFields, func(name string, v []byte) (err error) {
+		switch name {
+		case "status":
+			r.Status, err = jsonwire.String(v)
+		case "error":
+			r.Error, err = jsonwire.String(v)
+		case "creds":
+			r.Creds, err = jsonwire.BytesList(v)
+		case "info":
+			if !jsonwire.IsNull(v) {
+				r.info = v
+			}
+		}
+		return err
+	})
+}
 
 func receive(conn net.Conn, limit int64, v any) error {
 	return json.NewDecoder(io.LimitReader(conn, limit)).Decode(v)

@@ -2,7 +2,6 @@ package forge
 
 import (
 	"fmt"
-	"hash/crc32"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -81,7 +80,7 @@ const (
 // GitHubChecksum returns the 6-character base62 CRC32 checksum GitHub
 // appends to the 30 random characters of a prefixed token.
 func GitHubChecksum(random string) string {
-	n := crc32.ChecksumIEEE([]byte(random))
+	n := crc32IEEE(random)
 	var buf [ghChecksumLen]byte
 	for i := range buf {
 		buf[i] = '0'
@@ -91,6 +90,21 @@ func GitHubChecksum(random string) string {
 		n /= 62
 	}
 	return string(buf[:])
+}
+
+// crc32IEEE is hash/crc32's ChecksumIEEE, bit by bit: it checks a
+// token's 30 characters, not bulk data, and hash/crc32 would be linked
+// into the lean helper only for this, with a package init that builds its
+// table on every start (TestCRC32IEEE and FuzzCRC32IEEE compare the two).
+func crc32IEEE(s string) uint32 {
+	crc := ^uint32(0)
+	for i := 0; i < len(s); i++ {
+		crc ^= uint32(s[i])
+		for range 8 {
+			crc = crc>>1 ^ 0xedb88320&-(crc&1)
+		}
+	}
+	return ^crc
 }
 
 // firstBad returns the index of the first byte of s that keep rejects, or -1.

@@ -154,3 +154,27 @@ func TestMaskToken(t *testing.T) {
 		}
 	}
 }
+
+func TestCRC32IEEE(t *testing.T) {
+	for _, s := range []string{"", "a", "123456789", "zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ", "\x00\xff\x80", strings.Repeat("ghp_", 100)} {
+		if got, want := crc32IEEE(s), crc32.ChecksumIEEE([]byte(s)); got != want {
+			t.Errorf("crc32IEEE(%q) = %#x, want %#x (hash/crc32)", s, got, want)
+		}
+	}
+}
+
+func FuzzCRC32IEEE(f *testing.F) {
+	f.Add("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := crc32IEEE(s), crc32.ChecksumIEEE([]byte(s)); got != want {
+			t.Errorf("crc32IEEE(%q) = %#x, want %#x (hash/crc32)", s, got, want)
+		}
+	})
+}
+
+func BenchmarkGitHubChecksum(b *testing.B) {
+	for b.Loop() {
+		GitHubChecksum("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ")
+	}
+}
