@@ -54,9 +54,6 @@ func Verify(ctx context.Context, client *http.Client, kind, api, token string) (
 }
 
 func do(ctx context.Context, client *http.Client, method, url string, body []byte, header map[string]string) (*http.Response, []byte, error) {
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
 	req, err := http.NewRequestWithContext(ctx, method, url, bytes.NewReader(body))
 	if err != nil {
 		return nil, nil, fmt.Errorf("verify: %w", err)
@@ -66,11 +63,30 @@ func do(ctx context.Context, client *http.Client, method, url string, body []byt
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := client.Do(req)
+	return send(client, req)
+}
+
+// send makes one request to a forge's API and reads the answer. It never
+// follows a redirect: Go's client keeps the Authorization header on a
+// redirect to the same host over plain http, and any other header (GitLab's
+// PRIVATE-TOKEN) on a redirect anywhere, so a token would go where only the
+// API's answer, not the user, chose. A redirect is reported as an API that
+// could not be asked (ErrUnreachable).
+func send(client *http.Client, req *http.Request) (*http.Response, []byte, error) {
+	c := http.Client{Timeout: 10 * time.Second}
+	if client != nil {
+		c = *client
+	}
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	url := req.URL.Redacted()
+	resp, err := c.Do(req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%w (%s): %v", ErrUnreachable, url, redactURLError(err))
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		return nil, nil, fmt.Errorf("%w (%s answered %s with a redirect, which is not followed: a token goes only to the API it was sent to)", ErrUnreachable, url, resp.Status)
+	}
 	b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	return resp, b, nil
 }

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -77,22 +76,13 @@ func apiOverride(v string) (string, error) {
 // expires (GitHub's GitHub-Authentication-Token-Expiration header). The
 // token travels only in the Authorization header.
 func VerifyGitHub(ctx context.Context, client *http.Client, api, token string) (Verification, error) {
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, api+"/user", nil)
+	resp, body, err := do(ctx, client, http.MethodGet, api+"/user", nil, map[string]string{
+		"Authorization": "Bearer " + token,
+		"Accept":        "application/vnd.github+json",
+	})
 	if err != nil {
-		return Verification{}, fmt.Errorf("verify: %w", err)
+		return Verification{}, err
 	}
-	req.Header.Set("Authorization", "Bearer "+token)
-	req.Header.Set("Accept", "application/vnd.github+json")
-	req.Header.Set("User-Agent", "git-credential-pat")
-	resp, err := client.Do(req)
-	if err != nil {
-		return Verification{}, fmt.Errorf("%w (%s): %v", ErrUnreachable, api, redactURLError(err))
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	switch {
 	case resp.StatusCode == http.StatusUnauthorized:
 		return Verification{}, fmt.Errorf("%w (401 %s): it is revoked, expired or mistyped", ErrTokenRejected, apiMessage(body))
