@@ -426,9 +426,13 @@ func (d *doctor) checkReferences() {
 		if c.SecretRef || !c.HasPassword || !backends.LooksLikeReference(c.Password) {
 			continue
 		}
-		d.add("references", StatusWarn, d.refFix(c),
-			"the password stored for %s looks like a secret reference (%s) but was not stored with login --ref, so git sends it as it is and it is never resolved; if you created it, mark it with the fix; if not, remove it: %s",
-			c.URL(), c.Password, d.logoutCommand(c))
+		// The fix removes it: git's store takes any password a server
+		// accepted, so a server can plant one, and marking a planted
+		// reference would send the secret it names to that server. Marking
+		// is offered only in words, for a reference the user made.
+		d.add("references", StatusWarn, d.logoutCommand(c),
+			"the password stored for %s looks like a secret reference but was not stored with login --ref, so git sends it as it is and it is never resolved. It came through git's store, where a server you used can put any password (one in a URL); the fix removes it. Only if you made this reference for %s yourself, mark it instead (git will then send the secret it names to %s): %s",
+			c.URL(), c.Host, c.Host, d.refFix(c))
 	}
 }
 

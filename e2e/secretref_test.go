@@ -172,8 +172,10 @@ func TestLoginRefRefusals(t *testing.T) {
 	}
 }
 
-// doctor lists a reference-looking password that git stored, with the
-// login --ref command that marks it; after running it, git gets the secret.
+// doctor lists a reference-looking password that git stored. Its fix
+// removes it (a server can plant one; marking a planted reference would send
+// the secret it names to that server); the login --ref command that marks
+// it is in the message, with that warning, and works when run.
 func TestDoctorListsUnmarkedReferences(t *testing.T) {
 	e := gittest.NewEnv(t)
 	fakeManagers(t, e)
@@ -182,24 +184,26 @@ func TestDoctorListsUnmarkedReferences(t *testing.T) {
 	credential(t, e, nil, "approve", "protocol=https", "host=git.example.com", "username=alice", "password="+ref)
 
 	_, checks := doctorJSON(t, e, e.Home)
-	var fixes []string
+	var found []map[string]string
 	for _, c := range checks {
 		if c["check"] == "references" {
-			fixes = append(fixes, c["fix"])
+			found = append(found, c)
 		}
 	}
-	want := "git-credential-pat login --ref 'op://Private/GitHub PAT/token' --host git.example.com --username alice"
-	if len(fixes) != 1 || fixes[0] != want {
-		t.Fatalf("references fixes %q, want [%q]", fixes, want)
+	mark := "git-credential-pat login --ref 'op://Private/GitHub PAT/token' --host git.example.com --username alice"
+	if len(found) != 1 || found[0]["fix"] != "git-credential-pat logout --host git.example.com --username alice" ||
+		!strings.Contains(found[0]["message"], "Only if you made this reference for git.example.com yourself") ||
+		!strings.HasSuffix(found[0]["message"], mark) {
+		t.Fatalf("references checks %q; want the logout fix and %q in the message", found, mark)
 	}
 	if got := credential(t, e, nil, "fill", "protocol=https", "host=git.example.com"); !strings.Contains(got, "password="+ref+"\n") {
 		t.Fatalf("before marking: %q", got)
 	}
 
-	cmd := exec.Command("sh", "-c", fixes[0])
+	cmd := exec.Command("sh", "-c", mark)
 	cmd.Env, cmd.Dir = e.Vars, e.Home
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("fix %q: %v\n%s", fixes[0], err, out)
+		t.Fatalf("%q: %v\n%s", mark, err, out)
 	}
 	_, checks = doctorJSON(t, e, e.Home)
 	for _, c := range checks {
