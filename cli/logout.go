@@ -88,9 +88,12 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		// The exact entry, token included, so others stay (git 2.42 rule).
 		q := c.Persistent()
 		q.PasswordExpiryUTC, q.OAuthRefreshToken = 0, ""
-		if erasesOthers(q, before, o) {
+		if q.Path != "" && erasesOthers(q, before, o) {
 			// git's reject also erases an owner or host-wide entry holding
 			// the rejected token; logout --path removes that path's only.
+			// Without a path the password must stay: a query without both
+			// would match every entry of the host and user, whatever its
+			// path or token.
 			q.Password, q.HasPassword = "", false
 		}
 		if err := o.Store.Erase(ctx, q); err != nil {

@@ -233,6 +233,29 @@ func TestLogoutRemovesExactlyTheMatches(t *testing.T) {
 	cmdsRun(t, e, e.Home, "", "list").want(t, "No tokens in store file. Add one with: git-credential-pat login\n", "", 0)
 }
 
+// logout of a host-wide token never removes an entry that holds another
+// token: the query for it keeps its token, since without one and without a
+// path it would match every path of that host and user.
+func TestLogoutHostWideKeepsOtherTokens(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	t1, u2 := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
+	lines := "https://x:" + t1 + "@github.com/org\nhttps://x:" + u2 + "@github.com/other\nhttps://x:" + t1 + "@github.com\n"
+	if err := os.WriteFile(file, []byte(lines), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := runBin(t, e, "", "--store", "file", "--file", file, "logout", "--host", "github.com", "--username", "x", "--path", ""); code != 0 {
+		t.Fatalf("logout: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil || !strings.Contains(string(data), u2+"@github.com/other") {
+		t.Fatalf("logout of the host-wide token removed github.com/other, which holds another token:\n%s", data)
+	}
+	if strings.Contains(string(data), t1+"@github.com\n") {
+		t.Fatalf("the host-wide token is still there:\n%s", data)
+	}
+}
+
 // logout with no match (often the default host, github.com) names the
 // hosts the store does hold, so the retry is obvious.
 func TestLogoutNothingToRemoveNamesStoredHosts(t *testing.T) {
