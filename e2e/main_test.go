@@ -125,3 +125,34 @@ func assertEntries(t *testing.T, file string, want int) {
 		t.Fatalf("file has %d entries, want %d:\n%s", got, want, data)
 	}
 }
+
+// Without its sibling, the lean helper says which program is missing and
+// names the command, never the rest of what was typed (a token put on the
+// command line by mistake).
+func TestLeanHelperWithoutSiblingShowsNoToken(t *testing.T) {
+	e := gittest.NewEnv(t)
+	alone := filepath.Join(t.TempDir(), "git-credential-pat")
+	data, err := os.ReadFile(bin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(alone, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	token := "ghp_" + strings.Repeat("S3cret", 6)
+	for _, tc := range []struct {
+		args []string
+		what string
+	}{
+		{[]string{"login", "--username", token}, `"login"`},
+		{[]string{token}, `"this command"`},
+		{[]string{"abc" + token[:10]}, `"this command"`},
+	} {
+		cmd := exec.Command(alone, tc.args...)
+		cmd.Env, cmd.Dir = e.Vars, e.Home
+		out, err := cmd.CombinedOutput()
+		if err == nil || !strings.Contains(string(out), tc.what+" is run by git-credential-pat-cli, which cannot start") || strings.Contains(string(out), token[:10]) {
+			t.Errorf("%q: %v\n%s", tc.args, err, out)
+		}
+	}
+}

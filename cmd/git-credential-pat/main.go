@@ -107,6 +107,21 @@ func sibling() (string, error) {
 	return "", fmt.Errorf("%s is not next to %s", name, exe)
 }
 
+// isCommandWord reports whether w looks like one of our command names (a
+// few lowercase letters and dashes), so naming it in a message can never
+// show a token.
+func isCommandWord(w string) bool {
+	if w == "" || len(w) > 20 || w[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if (w[i] < 'a' || w[i] > 'z') && w[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
 // handOff runs git-credential-pat-cli with args and returns its exit
 // status (on Unix it replaces this process and does not return).
 func handOff(args []string) int {
@@ -114,12 +129,11 @@ func handOff(args []string) int {
 	if err == nil {
 		err = run(p, args)
 	}
+	// Only the first word (the command) is named: the rest is whatever
+	// was typed, which may be a token put on the command line by mistake.
 	what := "this command"
-	if len(args) > 0 {
-		what = strings.Join(args, " ")
-		if len(what) > 60 {
-			what = what[:60] + "..."
-		}
+	if len(args) > 0 && isCommandWord(args[0]) {
+		what = args[0]
 	}
 	fmt.Fprintf(os.Stderr, "git-credential-pat: %q is run by %s, which cannot start: %v (install both programs with ./install.sh or go install ./cmd/...)\n", what, cliName, err)
 	return 1
