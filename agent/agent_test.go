@@ -39,6 +39,12 @@ func TestRules(t *testing.T) {
 		{"gitlab.example.com:8443/Team/", q("https", "gitlab.example.com:8443", "Team/sub/app.git"), true},
 		{"http://localhost:3000", q("http", "localhost:3000", "x.git"), true},
 		{"http://localhost:3000", q("https", "localhost:3000", "x.git"), false},
+		// dot segments would leave the rule's path on the server
+		{"github.com/my-org", q("https", "github.com", "my-org/../other/repo.git"), false},
+		{"github.com/my-org", q("https", "github.com", "my-org/%2e%2e/other/repo.git"), false},
+		{"github.com/my-org", q("https", "github.com", "my-org/./app.git"), false},
+		{"github.com/my-org", q("https", "github.com", "my-org/a..b.git"), true},
+		{"github.com", q("https", "github.com", "my-org/../other/repo.git"), true}, // host-wide: any path is within
 	} {
 		r, err := ParseRule(tc.rule)
 		if err != nil {

@@ -51,13 +51,17 @@ func (r Rule) String() string {
 
 // Allows reports whether q is within the rule: same protocol and host, and
 // a path at or below the rule's path. A rule with a path needs the path
-// from the far side (git sends it only with credential.useHttpPath).
+// from the far side (git sends it only with credential.useHttpPath), and
+// one without "." or ".." segments.
 func (r Rule) Allows(q credential.Credential) bool {
 	if !strings.EqualFold(q.Protocol, r.Protocol) || !strings.EqualFold(q.Host, r.Host) {
 		return false
 	}
 	if r.Path == "" {
 		return true
+	}
+	if credential.HasDotSegment(q.Path) { // org/../other would leave the rule's path
+		return false
 	}
 	want, have := r.Path, cleanPath(q.Path)
 	if credential.PathsIgnoreCase(r.Host) { // GitHub owners and repositories ignore case

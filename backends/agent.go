@@ -9,7 +9,7 @@ import (
 
 func init() {
 	Register(Descriptor{Name: "agent", Help: "read-only: asks the git-credential-pat agent at $GIT_CREDENTIAL_PAT_AGENT (or --socket), forwarded by ssh -R or a bind mount",
-		Open: openAgent})
+		Open: openAgent, ReadOnly: true})
 }
 
 // openAgent is the far side of git-credential-pat agent: it asks the agent

@@ -48,7 +48,7 @@ type EnvStore struct {
 
 func init() {
 	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, SYSTEM_ACCESSTOKEN from the environment (CI)",
-		Open: openEnv})
+		Open: openEnv, ReadOnly: true})
 }
 
 func openEnv(o Options) (credential.Store, error) {

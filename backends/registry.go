@@ -54,6 +54,11 @@ type Descriptor struct {
 	// must not be served them from the shared daemon.
 	Cacheable bool
 
+	// ReadOnly says commands (login, logout, rotate, cache) cannot change
+	// the store: it only answers git's get (env, agent). Commands that pick
+	// a helper line to act on pass over lines of such stores only.
+	ReadOnly bool
+
 	// Identity, when set, renders what besides the name and the secret
 	// resolver decides the store's answers (the file store: its absolute
 	// path); see StoreIdentity.
@@ -148,6 +153,17 @@ func Names() []string {
 	}
 	sort.Strings(names)
 	return names
+}
+
+// ReadOnly reports whether every store of a --store list ("env,agent")
+// is read-only for commands; false when one can be changed or is unknown.
+func ReadOnly(list string) bool {
+	for _, n := range strings.Split(list, ",") {
+		if d, ok := registry[strings.TrimSpace(n)]; !ok || !d.ReadOnly {
+			return false
+		}
+	}
+	return true
 }
 
 // Help describes a store in one line.

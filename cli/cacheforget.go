@@ -22,18 +22,28 @@ const forgetTimeout = 2 * time.Second
 // --cache-for, and the cache store's own entries (a --store cache helper
 // line that git fed the old token). The daemons are those at the default
 // socket, at this command's --socket and at the --socket of each of our
-// helper lines in git config. A daemon this command's own store is (--store
-// cache) keeps its entries: the command has just changed them itself.
+// helper lines in git config, where those use a cache daemon (the cache
+// store or --cache-for; --socket also names the agent's socket). A daemon
+// this command's own store is (--store cache) keeps its entries: the command has just changed them itself.
 // Best effort and silent: no daemon means nothing to forget, and none is
 // started.
 func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
 	parsed, _ := stores.ParseArgs(s.Flags)
-	own := parsed.Options.Socket
-	sockets := []string{"", own}
+	if s.Name != "" {
+		parsed.Store = s.Name
+	}
+	sockets := []string{""}
+	own, ownUsesCache := cacheSocket(parsed)
+	if ownUsesCache {
+		sockets = append(sockets, own)
+	}
 	if all, err := configHelpers(ctx, ""); err == nil {
 		for _, h := range all {
-			if IsOurHelper(h.Value) {
-				sockets = append(sockets, ourHelperArgs(h.Value).Options.Socket)
+			if !IsOurHelper(h.Value) {
+				continue
+			}
+			if sock, ok := cacheSocket(ourHelperArgs(h.Value)); ok {
+				sockets = append(sockets, sock)
 			}
 		}
 	}

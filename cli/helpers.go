@@ -45,6 +45,34 @@ func OurHelpers(ctx context.Context, dir, url string) ([]gitconfig.Helper, error
 	return ours, nil
 }
 
+// WritableHelpers drops from ours (OurHelpers' answer) the lines whose
+// stores are all read-only for commands (--store agent, env): login,
+// logout and rotate act on the first line that remains. skipped counts
+// the lines dropped, for a note.
+func WritableHelpers(ours []gitconfig.Helper) (writable []gitconfig.Helper, skipped int) {
+	for _, h := range ours {
+		if backends.ReadOnly(ourHelperArgs(h.Value).Store) {
+			skipped++
+			continue
+		}
+		writable = append(writable, h)
+	}
+	return writable, skipped
+}
+
+// cacheSocket returns the cache daemon socket flags name ("" for the
+// default one) and whether they use a cache daemon at all: the cache
+// store is in their --store list, or --cache-for puts the daemon in front
+// of the others. The agent store's --socket is not a cache's.
+func cacheSocket(a stores.Args) (string, bool) {
+	for _, n := range strings.Split(a.Store, ",") {
+		if strings.TrimSpace(n) == "cache" {
+			return a.Options.Socket, true
+		}
+	}
+	return a.Options.Socket, a.Options.CacheFor > 0
+}
+
 // HelperArgs returns the words git passes to the program of a helper line
 // of ours, before the action: its flags.
 func HelperArgs(value string) []string {

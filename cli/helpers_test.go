@@ -107,3 +107,32 @@ func TestCurrentOursAndHostURL(t *testing.T) {
 		t.Errorf("HelperArgs = %q", got)
 	}
 }
+
+// Only lines that use a cache daemon name one with --socket: the agent
+// store's --socket is the agent's. WritableHelpers drops lines of
+// read-only stores alone.
+func TestCacheSocketAndWritableHelpers(t *testing.T) {
+	for _, tc := range []struct {
+		line     string
+		socket   string
+		cache    bool
+		readOnly bool
+	}{
+		{"pat --store cache --socket /s", "/s", true, false},
+		{"pat --store file,cache --socket /s", "/s", true, false},
+		{"pat --store keychain --cache-for 1h --socket /s", "/s", true, false},
+		{"pat --store agent --socket /a", "/a", false, true},
+		{"pat --store agent,env --socket /a", "/a", false, true},
+		{"pat --store agent,file --socket /a", "/a", false, false},
+		{"pat --file /f", "", false, false},
+	} {
+		sock, cache := cacheSocket(ourHelperArgs(tc.line))
+		if sock != tc.socket || cache != tc.cache {
+			t.Errorf("cacheSocket(%q) = %q, %v; want %q, %v", tc.line, sock, cache, tc.socket, tc.cache)
+		}
+		w, skipped := WritableHelpers([]helperSetting{{Value: tc.line}})
+		if got := skipped == 1 && len(w) == 0; got != tc.readOnly {
+			t.Errorf("WritableHelpers(%q): %d kept, %d skipped; read-only want %v", tc.line, len(w), skipped, tc.readOnly)
+		}
+	}
+}

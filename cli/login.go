@@ -393,7 +393,11 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: "+format+"\n", args...)
 	}
 	// The first of our lines git runs for the token's URL answers for it.
-	if ours, err := OurHelpers(ctx, o.Dir, HostURL(c.Protocol, c.Host, c.Path)); err == nil {
+	if all, err := OurHelpers(ctx, o.Dir, HostURL(c.Protocol, c.Host, c.Path)); err == nil {
+		ours, _ := WritableHelpers(all) // an agent or env line first only reads
+		if len(ours) == 0 {
+			ours = all
+		}
 		switch {
 		case len(ours) == 0:
 			warn("git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat %ssetup", o.flagPrefix())

@@ -186,22 +186,27 @@ func TestForgeLoginOffline(t *testing.T) {
 // git's erase after a refused request: a token the forge still calls valid
 // is kept (with one line saying why); a revoked one, an unreachable forge, a
 // host that is no known forge, and GIT_CREDENTIAL_PAT_VERIFY=0 erase as
-// before.
+// before. A token our store does not hold is not sent to the forge.
 func TestEraseAsksTheForgeFirst(t *testing.T) {
 	for _, tc := range []struct {
 		name     string
-		token    string
+		token    string // the token git erases
+		stored   string // the token our store holds for the host ("" none)
 		host     func(f *forgeAPI) string
 		verify   string
-		kept     bool
+		entries  int // left in our store
 		stderr   string
 		askedAPI bool
 	}{
-		{"valid: kept", glGood, func(f *forgeAPI) string { return f.host }, "1", true, "kept the token for HOST: GitLab's API says it is still valid", true},
-		{"revoked: erased", glRevoked, func(f *forgeAPI) string { return f.host }, "1", false, "", true},
-		{"API unreachable: erased", glGood, func(*forgeAPI) string { return "127.0.0.1:1" }, "1", false, "", false},
-		{"not a known forge: erased", "plain-token", func(f *forgeAPI) string { return f.host }, "1", false, "", false},
-		{"verification off: erased", glGood, func(f *forgeAPI) string { return f.host }, "0", false, "", false},
+		{"valid: kept", glGood, glGood, func(f *forgeAPI) string { return f.host }, "1", 1, "kept the token for HOST: GitLab's API says it is still valid", true},
+		{"revoked: erased", glRevoked, glRevoked, func(f *forgeAPI) string { return f.host }, "1", 0, "", true},
+		{"API unreachable: erased", glGood, glGood, func(*forgeAPI) string { return "127.0.0.1:1" }, "1", 0, "", false},
+		{"not a known forge: erased", "plain-token", "plain-token", func(f *forgeAPI) string { return f.host }, "1", 0, "", false},
+		{"verification off: erased", glGood, glGood, func(f *forgeAPI) string { return f.host }, "0", 0, "", false},
+		// git sends erase to every helper: a token another helper (GCM, gh)
+		// supplied is not ours to check, keep or mention.
+		{"not in our store: not asked", glGood, "", func(f *forgeAPI) string { return f.host }, "1", 0, "", false},
+		{"we hold another token: not asked", glGood, glReadOnly, func(f *forgeAPI) string { return f.host }, "1", 1, "", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := gittest.NewEnv(t)
@@ -210,16 +215,16 @@ func TestEraseAsksTheForgeFirst(t *testing.T) {
 			host := tc.host(f)
 			file := filepath.Join(e.Home, "creds")
 			store := []string{"--file", file}
-			credential(t, e, store, "approve", "url=https://"+host+"/acme/app.git", "username=oauth2", "password="+tc.token)
+			if tc.stored != "" {
+				credential(t, e, store, "approve", "url=https://"+host+"/acme/app.git", "username=oauth2", "password="+tc.stored)
+			} else if err := os.WriteFile(file, nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
 			_, stderr, code := runBin(t, e, "protocol=https\nhost="+host+"\npath=acme/app.git\nusername=oauth2\npassword="+tc.token+"\n", append(store, "erase")...)
 			if code != 0 {
 				t.Fatalf("erase exit %d: %s", code, stderr)
 			}
-			want := 0
-			if tc.kept {
-				want = 1
-			}
-			assertEntries(t, file, want)
+			assertEntries(t, file, tc.entries)
 			if wantErr := strings.ReplaceAll(tc.stderr, "HOST", host); !strings.Contains(stderr, wantErr) || (wantErr == "" && stderr != "") || strings.Contains(stderr, tc.token) {
 				t.Fatalf("stderr %q, want %q", stderr, wantErr)
 			}

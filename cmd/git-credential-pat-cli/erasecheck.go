@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 
@@ -38,7 +39,13 @@ func (g *eraseGuard) Store(ctx context.Context, c credential.Credential) error {
 }
 
 // Erase keeps the token when its forge says it is valid, else erases.
+// git sends erase to every helper, so the forge is asked only when the
+// store holds an entry the erase would remove: a token another helper
+// supplied is none of ours to check or keep.
 func (g *eraseGuard) Erase(ctx context.Context, q credential.Credential) error {
+	if !g.holds(ctx, q) {
+		return g.inner.Erase(ctx, q)
+	}
 	if keep, why := forgeapi.KeepOnErase(ctx, nil, q); keep {
 		fmt.Fprintln(g.stderr, "git-credential-pat: "+why)
 		return nil
@@ -48,3 +55,37 @@ func (g *eraseGuard) Erase(ctx context.Context, q credential.Credential) error {
 
 // Unwrap lets backends.As find the store behind the check.
 func (g *eraseGuard) Unwrap() credential.Store { return g.inner }
+
+// holds reports whether the store has an entry Erasable for q, looking
+// without running anything (a secret reference counts as the token it
+// stands for when the rest matches: its secret is not read to compare).
+func (g *eraseGuard) holds(ctx context.Context, q credential.Credential) bool {
+	selects := func(e credential.Credential) bool {
+		if e.SecretRef {
+			e.Password, q.Password = "", ""
+		}
+		return credential.Erasable(q, e)
+	}
+	if l, ok := g.inner.(credential.Lister); ok {
+		all, err := l.List(ctx)
+		if err != nil {
+			return true // unsure: ask the forge as before
+		}
+		for _, e := range all {
+			if selects(e) {
+				return true
+			}
+		}
+		return false
+	}
+	ask := q
+	ask.Password, ask.HasPassword = "", false
+	have, err := g.inner.Get(credential.Peeking(ctx), ask)
+	if errors.Is(err, credential.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		return true
+	}
+	return have.Password != "" && selects(have)
+}

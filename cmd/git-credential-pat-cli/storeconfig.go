@@ -22,7 +22,9 @@ func newGlobalFlags(g *globals) *pflag.FlagSet {
 
 // resolveStore makes the command work on the store git uses for url
 // (scheme://host[/path]; "" for a host no credential.<url>.helper names):
-// the flags of the first git-credential-pat line git runs for it, with the
+// the flags of the first git-credential-pat line git runs for it whose
+// store a command can change (lines of read-only stores, agent and env, are
+// passed over with a note), with the
 // global flags given on the command line on top. With no such line the
 // command-line flags (or the defaults) stay, and with sayDefault a note
 // says so when no store flags were given (login warns in its own words,
@@ -36,14 +38,23 @@ func resolveStore(c *call, url string, sayDefault bool) error {
 	if err != nil {
 		return fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", forWhat, err)
 	}
+	all := len(ours)
+	ours, readOnly := cli.WritableHelpers(ours)
 	if len(ours) == 0 {
-		if sayDefault && len(storeFlags(c)) == 0 { // flags given: the user chose
+		switch {
+		case len(storeFlags(c)) > 0: // flags given: the user chose
+		case readOnly > 0:
+			fmt.Fprintf(c.stderr, "git-credential-pat: note: the git-credential-pat helper lines git runs for %s only read tokens (--store agent or env), so this uses the default store %s (choose another with --store)\n", forWhat, c.g.store)
+		case sayDefault:
 			fmt.Fprintf(c.stderr, "git-credential-pat: note: git runs no git-credential-pat helper for %s, so this uses the default store %s (make git use it with: git-credential-pat setup)\n", forWhat, c.g.store)
 		}
 		return nil
 	}
 	line := ours[0]
-	if len(ours) > 1 {
+	switch {
+	case readOnly > 0:
+		fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the first one whose store a command can change (%d only read, --store agent or env): %s (%s)\n", all, forWhat, readOnly, line.Value, line.Where())
+	case len(ours) > 1:
 		fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the one git runs first: %s (%s)\n", len(ours), forWhat, line.Value, line.Where())
 	}
 	var g globals

@@ -1,0 +1,68 @@
+package e2e
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+)
+
+// A helper line of a read-only store (--store agent, env) that git runs
+// first is not the one commands act on: login and logout use the next line
+// of ours, and say so. The agent's --socket is not a cache daemon's, so
+// logout sends the agent nothing: no forget, no erase, no get.
+func TestCommandsPassOverReadOnlyLines(t *testing.T) {
+	token := cmdsToken("ghp_", rand1)
+	for _, tc := range []struct {
+		name  string
+		first []string // the read-only line git runs first
+	}{
+		{"agent line first", []string{"--store", "agent", "--socket", "SOCKET"}},
+		{"agent,env line first", []string{"--store", "agent,env", "--socket", "SOCKET"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			dir := t.TempDir()
+			agentCreds, file := filepath.Join(dir, "agent.creds"), filepath.Join(dir, "file.creds")
+			socket := filepath.Join(dir, "agent", "sock")
+			// The agent holds a token of its own for the host, so a get
+			// through it would be answered (and logged).
+			credential(t, e, []string{"--file", agentCreds}, "approve", "url=https://github.com", "username=x-access-token", "password="+cmdsToken("ghp_", rand2))
+			if tr := cmdsRun(t, e, dir, "", "agent", "--detach", "--file", agentCreds, "--socket", socket, "--allow", "github.com", "--ttl", "1h"); tr.code != 0 {
+				t.Fatalf("agent --detach: %+v", tr)
+			}
+			t.Cleanup(func() { cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket) })
+
+			first := helperLine(strings.Split(strings.ReplaceAll(strings.Join(tc.first, "\x00"), "SOCKET", socket), "\x00")...)
+			writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(first)+
+				"\n\thelper = "+quoteConfig(helperLine("--file", file))+"\n")
+
+			tr := cmdsRun(t, e, dir, token, "login", "--host", "github.com", "--no-verify")
+			note := "this uses the first one whose store a command can change (1 only read, --store agent or env): " + helperLine("--file", file)
+			if tr.code != 0 || !strings.Contains(tr.stderr, note) {
+				t.Fatalf("login: %+v; want the note %q", tr, note)
+			}
+			assertEntries(t, file, 1)
+			tr = cmdsRun(t, e, dir, "", "logout", "--host", "github.com")
+			if tr.code != 0 || !strings.Contains(tr.stdout, "Removed https://x-access-token@github.com") || !strings.Contains(tr.stderr, note) {
+				t.Fatalf("logout: %+v", tr)
+			}
+			assertEntries(t, file, 0)
+
+			if tr := cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket); tr.code != 0 {
+				t.Fatalf("agent --stop: %+v", tr)
+			}
+			log, err := os.ReadFile(socket + ".log")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+				if !strings.Contains(l, "agent pid ") { // only its start and stop
+					t.Errorf("the agent was asked something: %s\nlog:\n%s", l, log)
+				}
+			}
+		})
+	}
+}
