@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
@@ -123,15 +122,14 @@ func As[T credential.Store](s credential.Store) (T, bool) {
 // list ("env,keychain"), each store resolving secret references (see
 // Resolving).
 func openList(name string, o Options, wrap Wrapper) (credential.Store, error) {
-	names := strings.Split(name, ",")
+	names := ListNames(name)
 	stores := make([]credential.Store, 0, len(names))
 	for i, n := range names {
-		n = strings.TrimSpace(n)
 		if n == "" {
 			return nil, fmt.Errorf("store list %q has an empty name: separate store names with single commas (for example --store env,keychain)", name)
 		}
 		for _, prev := range names[:i] {
-			if strings.TrimSpace(prev) == n {
+			if prev == n {
 				return nil, fmt.Errorf("store list %q names %q twice", name, n)
 			}
 		}

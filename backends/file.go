@@ -54,17 +54,14 @@ func init() {
 // keeps tokens in: o.File, or the default, when the list names the file
 // store; "" when it does not.
 func FilePath(name string, o Options) string {
-	for _, n := range strings.Split(name, ",") {
-		if strings.TrimSpace(n) != "file" {
-			continue
-		}
-		if o.File != "" {
-			return o.File
-		}
-		p, _ := DefaultFilePath()
-		return p
+	if !ListHas(name, "file") {
+		return ""
 	}
-	return ""
+	if o.File != "" {
+		return o.File
+	}
+	p, _ := DefaultFilePath()
+	return p
 }
 
 // fileIdentity is the file store's part of StoreIdentity: its absolute

@@ -158,13 +158,26 @@ func Names() []string {
 // ReadOnly reports whether every store of a --store list ("env,agent")
 // is read-only for commands; false when one can be changed or is unknown.
 func ReadOnly(list string) bool {
-	for _, n := range strings.Split(list, ",") {
-		if d, ok := registry[strings.TrimSpace(n)]; !ok || !d.ReadOnly {
+	for _, n := range ListNames(list) {
+		if d, ok := registry[n]; !ok || !d.ReadOnly {
 			return false
 		}
 	}
 	return true
 }
+
+// ListNames splits a --store value ("env,keychain") into its store names,
+// spaces trimmed, in order ("" for an empty element, which Open refuses).
+func ListNames(list string) []string {
+	names := strings.Split(list, ",")
+	for i, n := range names {
+		names[i] = strings.TrimSpace(n)
+	}
+	return names
+}
+
+// ListHas reports whether the --store value list names the store name.
+func ListHas(list, name string) bool { return slices.Contains(ListNames(list), name) }
 
 // Help describes a store in one line.
 func Help(name string) string { return registry[name].Help }

@@ -3,6 +3,7 @@ package backends
 import (
 	"path/filepath"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -104,6 +105,27 @@ func TestFilePath(t *testing.T) {
 	} {
 		if got := FilePath(tc.name, tc.o); got != tc.want {
 			t.Errorf("FilePath(%q, %+v) = %q, want %q", tc.name, tc.o, got, tc.want)
+		}
+	}
+}
+
+func TestListNames(t *testing.T) {
+	for _, tc := range []struct {
+		list     string
+		names    []string
+		hasFile  bool
+		hasCache bool
+	}{
+		{"file", []string{"file"}, true, false},
+		{" env , cache", []string{"env", "cache"}, false, true},
+		{"env,,file", []string{"env", "", "file"}, true, false},
+		{"files", []string{"files"}, false, false},
+	} {
+		if got := ListNames(tc.list); !slices.Equal(got, tc.names) {
+			t.Errorf("ListNames(%q) = %q, want %q", tc.list, got, tc.names)
+		}
+		if ListHas(tc.list, "file") != tc.hasFile || ListHas(tc.list, "cache") != tc.hasCache {
+			t.Errorf("ListHas(%q): file %v cache %v", tc.list, ListHas(tc.list, "file"), ListHas(tc.list, "cache"))
 		}
 	}
 }

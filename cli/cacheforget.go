@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"path/filepath"
-	"strings"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
@@ -47,10 +47,7 @@ func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
 			}
 		}
 	}
-	ownIsCache := false
-	for _, n := range strings.Split(s.Name, ",") {
-		ownIsCache = ownIsCache || strings.TrimSpace(n) == "cache"
-	}
+	ownIsCache := backends.ListHas(s.Name, "cache")
 	ownPath := forgetSocket(own)
 	seen := map[string]bool{}
 	for _, sock := range sockets {

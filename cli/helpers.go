@@ -65,12 +65,7 @@ func WritableHelpers(ours []gitconfig.Helper) (writable []gitconfig.Helper, skip
 // store is in their --store list, or --cache-for puts the daemon in front
 // of the others. The agent store's --socket is not a cache's.
 func cacheSocket(a stores.Args) (string, bool) {
-	for _, n := range strings.Split(a.Store, ",") {
-		if strings.TrimSpace(n) == "cache" {
-			return a.Options.Socket, true
-		}
-	}
-	return a.Options.Socket, a.Options.CacheFor > 0
+	return a.Options.Socket, backends.ListHas(a.Store, "cache") || a.Options.CacheFor > 0
 }
 
 // HelperArgs returns the words git passes to the program of a helper line
@@ -200,8 +195,8 @@ func sameStore(helperValue string, storeArgs []string) (bool, string) {
 // listIdentity is backends.StoreIdentity of each store of a's list.
 func listIdentity(a stores.Args) string {
 	var ids []string
-	for _, name := range strings.Split(a.Store, ",") {
-		id, err := backends.StoreIdentity(strings.TrimSpace(name), a.Options)
+	for _, name := range backends.ListNames(a.Store) {
+		id, err := backends.StoreIdentity(name, a.Options)
 		if err != nil {
 			id = "unknown " + name
 		}
