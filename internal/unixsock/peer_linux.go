@@ -2,14 +2,15 @@ package unixsock
 
 import (
 	"fmt"
-	"net"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
-// PeerOf returns the user and process on the other end of conn, from the
-// kernel (SO_PEERCRED): a client cannot claim to be someone else.
-func PeerOf(conn *net.UnixConn) (Peer, error) {
+// PeerOf returns the user and process on the other end of conn (a
+// *net.UnixConn, or a Conn from Dial), from the kernel (SO_PEERCRED): a
+// client cannot claim to be someone else.
+func PeerOf(conn syscall.Conn) (Peer, error) {
 	raw, err := conn.SyscallConn()
 	if err != nil {
 		return Peer{}, fmt.Errorf("checking peer: %w", err)
