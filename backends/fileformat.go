@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -236,16 +235,16 @@ func parseMeta(s string) (*meta, bool) {
 	if err != nil || key.HasPassword {
 		return nil, false
 	}
-	v, err := url.ParseQuery(attrs)
-	if err != nil {
+	v, ok := parseAttrs(attrs)
+	if !ok {
 		return nil, false
 	}
-	m := &meta{key: key, pwHash: v.Get("pw")}
-	m.extra.PasswordExpiryUTC, _ = strconv.ParseInt(v.Get("expiry"), 10, 64)
-	m.extra.OAuthRefreshToken = v.Get("refresh")
-	m.extra.AuthType = v.Get("authtype")
-	m.extra.Credential = v.Get("credential")
-	m.extra.SecretRef = v.Get("ref") == "1"
+	m := &meta{key: key, pwHash: v["pw"]}
+	m.extra.PasswordExpiryUTC, _ = strconv.ParseInt(v["expiry"], 10, 64)
+	m.extra.OAuthRefreshToken = v["refresh"]
+	m.extra.AuthType = v["authtype"]
+	m.extra.Credential = v["credential"]
+	m.extra.SecretRef = v["ref"] == "1"
 	return m, true
 }
 
@@ -302,28 +301,28 @@ func render(lines []line) string {
 }
 
 func writeEntry(b *strings.Builder, c credential.Credential) {
-	v := url.Values{}
+	v := attrs{}
 	if c.PasswordExpiryUTC != 0 {
-		v.Set("expiry", strconv.FormatInt(c.PasswordExpiryUTC, 10))
+		v.set("expiry", strconv.FormatInt(c.PasswordExpiryUTC, 10))
 	}
 	if c.OAuthRefreshToken != "" {
-		v.Set("refresh", c.OAuthRefreshToken)
+		v.set("refresh", c.OAuthRefreshToken)
 	}
 	if c.AuthType != "" {
-		v.Set("authtype", c.AuthType)
-		v.Set("credential", c.Credential)
+		v.set("authtype", c.AuthType)
+		v.set("credential", c.Credential)
 	}
 	if c.SecretRef && c.HasPassword {
-		v.Set("ref", "1")
+		v.set("ref", "1")
 	}
 	if len(v) > 0 {
 		if h := passwordHash(c); h != "" {
-			v.Set("pw", h)
+			v.set("pw", h)
 		}
 		b.WriteString(metaPrefix)
 		b.WriteString(keyURL(c))
 		b.WriteByte(' ')
-		b.WriteString(v.Encode())
+		b.WriteString(v.encode())
 		b.WriteByte('\n')
 	}
 	if !c.HasPassword {

@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -59,11 +58,12 @@ func readIndex(protocol, host string) ([]indexKey, error) {
 	}
 	var keys []indexKey
 	for _, line := range strings.Split(s, "\n") {
-		v, err := url.ParseQuery(line)
-		if err != nil || line == "" {
+		v, ok := parseAttrs(line)
+		if !ok || line == "" {
 			continue
 		}
-		keys = append(keys, indexKey{path: v.Get("path"), user: v.Get("user"), hasUser: v.Has("user"), secretRef: v.Get("ref") == "1"})
+		_, hasUser := v["user"]
+		keys = append(keys, indexKey{path: v["path"], user: v["user"], hasUser: hasUser, secretRef: v["ref"] == "1"})
 	}
 	return keys, nil
 }
@@ -81,15 +81,14 @@ func writeIndex(protocol, host string, keys []indexKey) error {
 	lines := make([]string, 0, len(keys))
 	size := 0
 	for _, k := range keys {
-		v := url.Values{}
-		v.Set("path", k.path)
+		v := attrs{"path": k.path}
 		if k.hasUser {
-			v.Set("user", k.user)
+			v.set("user", k.user)
 		}
 		if k.secretRef {
-			v.Set("ref", "1")
+			v.set("ref", "1")
 		}
-		line := v.Encode()
+		line := v.encode()
 		if size+len(line)+1 > maxSecretBytes {
 			break
 		}

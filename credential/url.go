@@ -111,3 +111,42 @@ func EscapeUserinfo(s string) string { return escape(s, unreserved) }
 // EscapeHostPath percent-encodes what is neither reserved nor unreserved,
 // as git-credential-store does for hosts and paths.
 func EscapeHostPath(s string) string { return escape(s, reservedOrUnreserved) }
+
+// EscapeQuery encodes s for a query component as net/url's QueryEscape
+// does: unreserved characters stay, a space becomes '+', every other byte
+// is %XX. It is here, with the other encodings, so the helper git runs
+// need not link net/url (whose net/netip start-up it would pay each call).
+func EscapeQuery(s string) string {
+	return strings.ReplaceAll(escape(s, func(c byte) bool { return unreserved(c) || c == ' ' }), " ", "+")
+}
+
+// UnescapeQuery decodes what EscapeQuery writes, as net/url's
+// QueryUnescape does: '+' is a space, and a malformed %-escape is an
+// error (false), not kept literally as in URLs git reads.
+func UnescapeQuery(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, true
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '%':
+			if i+2 >= len(s) {
+				return "", false
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return "", false
+			}
+			b.WriteByte(hi<<4 | lo)
+			i += 2
+		case '+':
+			b.WriteByte(' ')
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return b.String(), true
+}

@@ -1,7 +1,6 @@
 package forge
 
 import (
-	"net/url"
 	"strings"
 )
 
@@ -51,11 +50,28 @@ func CITokens(getenv func(string) string) []CIToken {
 		if uri == "" {
 			uri = getenv("SYSTEM_TEAMFOUNDATIONCOLLECTIONURI")
 		}
-		if u, err := url.Parse(uri); err == nil && u.Scheme == "https" && u.User == nil && validHost(u.Host) {
-			out = append(out, CIToken{"SYSTEM_ACCESSTOKEN", u.Host, AnyUsername})
+		if host, ok := httpsHost(uri); ok {
+			out = append(out, CIToken{"SYSTEM_ACCESSTOKEN", host, AnyUsername})
 		}
 	}
 	return out
+}
+
+// httpsHost returns the host[:port] of an https:// URL without userinfo,
+// as url.Parse would give it (the scheme is case-insensitive). It does not
+// use net/url so that the helper git runs need not link it.
+func httpsHost(uri string) (string, bool) {
+	if len(uri) < len("https://") || !strings.EqualFold(uri[:len("https://")], "https://") {
+		return "", false
+	}
+	host := uri[len("https://"):]
+	if end := strings.IndexAny(host, "/?#"); end >= 0 {
+		host = host[:end]
+	}
+	if strings.ContainsAny(host, "%") {
+		return "", false // url.Parse would unescape or refuse it; no CI names its server so
+	}
+	return host, validHost(host)
 }
 
 func validHost(h string) bool {

@@ -2,7 +2,6 @@ package forge
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -240,9 +239,23 @@ func MaskToken(token string) string {
 func PrefixPattern() string {
 	q := make([]string, len(tokenFormats))
 	for i, f := range tokenFormats {
-		q[i] = regexp.QuoteMeta(f.prefix)
+		q[i] = quoteMeta(f.prefix)
 	}
 	return strings.Join(q, "|")
+}
+
+// quoteMeta escapes regular-expression metacharacters as
+// regexp.QuoteMeta does; forge does not link regexp, which the helper git
+// runs would otherwise initialise on every call.
+func quoteMeta(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(`\.+*?()|[]{}^$`, s[i]) >= 0 {
+			b.WriteByte('\\')
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // KindOf names the kind of a token in a known format ("GitHub classic
