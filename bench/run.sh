@@ -393,12 +393,17 @@ say "  helper: $PAT ($PAT_FROM; $PAT_VERSION)"
 
 EMPTY=""
 CHART=""
+MINGET=""
+GOCACHECLIENT=""
 if [ "$HAVE_GO" = 1 ]; then
 	mkdir -p "$WORK/empty"
 	printf 'package main\n\nfunc main() {}\n' >"$WORK/empty/main.go"
 	(cd "$WORK/empty" && GOFLAGS='' GO111MODULE=on go build -trimpath -o "$WORK/bin/empty-go" main.go) >>"$LOG" 2>&1 &&
 		EMPTY=$WORK/bin/empty-go
 	(cd "$ROOT" && go build -o "$WORK/bin/chart" ./bench/chart) >>"$LOG" 2>&1 && CHART=$WORK/bin/chart
+	# The floor programs: the least a Go get and a Go cache client can be.
+	(cd "$ROOT" && CGO_ENABLED=0 go build -trimpath -o "$WORK/bin/" ./bench/floor/...) >>"$LOG" 2>&1 &&
+		MINGET=$WORK/bin/minget GOCACHECLIENT=$WORK/bin/gitcacheclient
 	# Keep the Go caches of the real HOME for the profiling step below.
 	GOCACHE=$(go env GOCACHE) GOMODCACHE=$(go env GOMODCACHE) GOPATH=$(go env GOPATH)
 	export GOCACHE GOMODCACHE GOPATH
@@ -501,6 +506,11 @@ section_floor() {
 	fi
 	compare "get (file, hit)" 1 "$RUNS_FLOOR" "empty Go binary" "$FLOOR_CMD" "$(q "$EMPTY") < $WORK/file-1/hit.in"
 	compare "empty Go binary" - "$RUNS_FLOOR" "/bin/true" "$(q "$EMPTY") < $WORK/file-1/hit.in" "/bin/true < $WORK/file-1/hit.in"
+	# What any Go get costs: bench/floor/minget reads the same file with
+	# package os alone and none of a helper's checks.
+	[ -n "$MINGET" ] && compare "minimal Go get (bench/floor/minget)" 1 "$RUNS_FLOOR" "empty Go binary" \
+		"$(q "$MINGET") $WORK/file-1/credentials get < $WORK/file-1/hit.in" "$(q "$EMPTY") < $WORK/file-1/hit.in"
+	return 0
 }
 
 section_fill() {
@@ -609,6 +619,12 @@ section_cache() {
 	else
 		na "get (cache, hit)" 1 "git credential-cache" "$CACHE_WHY"
 		na "store (cache)" 1 "git credential-cache" "$CACHE_WHY"
+	fi
+	# What any Go cache client costs: git's client protocol in Go with
+	# package syscall only (bench/floor/gitcacheclient), against git's daemon.
+	if [ -n "$GOCACHECLIENT" ]; then
+		compare "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "$RUNS_CACHE" "git credential-cache" \
+			"export FLOOR_SOCKET=$SG FLOOR_ACTION=get; exec $(q "$GOCACHECLIENT") < $WORK/cache-hit1.in" "$gcc_cmd get < $WORK/cache-hit1.in"
 	fi
 
 	# Fill both daemons to 10,000 entries (two writers each, to save time).
@@ -741,6 +757,9 @@ if num "$r"; then
 	floor=$(get ours time "empty Go binary" - "/bin/true")
 	truep=$(get peer time "empty Go binary" - "/bin/true")
 	num "$floor" && why="$why. The floor: an empty Go binary takes $(ms "$floor") and /bin/true $(ms "$truep") (a Go program's start alone is $(ratio "$floor" "$truep")x /bin/true), so ours costs $(awk -v a="$o" -v b="$p" 'BEGIN { printf "%.2f ms", (a - b) * 1000 }') more than a Go program that does nothing"
+	mo=$(get ours time "minimal Go get (bench/floor/minget)" 1 "empty Go binary")
+	mp=$(get peer time "minimal Go get (bench/floor/minget)" 1 "empty Go binary")
+	num "$mo" && why="$why. A minimal Go get (bench/floor/minget: package os alone, none of a helper's checks) takes $(ms "$mo") against $(ms "$mp"), $(ratio "$mo" "$mp")x the empty Go binary: what is left of the 1.25x for everything a real helper does"
 	target "\`get\` from the file store at 1 entry within 1.25x an empty Go binary: ${r}x" "$(verdict le "$r" 1.25)" "$why"
 else
 	target "\`get\` from the file store at 1 entry within 1.25x an empty Go binary" n/a "not measured"
@@ -831,7 +850,10 @@ for n in 1 10000; do
 		floor=$(get peer time "get (file, hit)" 1 "empty Go binary")
 		why="ours $(ms "$o") vs git $(ms "$p"); both are one process start plus one unix-socket round trip"
 		truep=$(get peer time "empty Go binary" - "/bin/true")
-		num "$floor" && why="$why, and an empty Go binary alone takes $(ms "$floor") here, /bin/true $(ms "$truep") (see the floor rows): git's C client starts like /bin/true, so a Go client's start alone is $(awk -v f="$floor" -v p="$p" 'BEGIN { if (p + 0 > 0) printf "%.2f", f / p }')x git's whole get"
+		num "$floor" && why="$why, and an empty Go binary alone takes $(ms "$floor") here, /bin/true $(ms "$truep") (see the floor rows): so a Go program's start alone is $(awk -v f="$floor" -v p="$p" 'BEGIN { if (p + 0 > 0) printf "%.2f", f / p }')x git's whole get"
+		mo=$(get ours time "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "git credential-cache")
+		mp=$(get peer time "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "git credential-cache")
+		num "$mo" && why="$why. The least a Go client can be: git's own client protocol written in Go with package syscall only (bench/floor/gitcacheclient), against git's own daemon, takes $(ms "$mo") against git's $(ms "$mp"), $(ratio "$mo" "$mp")x"
 		target "$what: ${r}x its time" "$(verdict le "$r" 1.1)" "$why"
 	else
 		target "$what" n/a "$CACHE_WHY"
