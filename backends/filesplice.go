@@ -60,7 +60,7 @@ func (f *FileStore) updateSpliced(path string, lock *os.File, lockPath, host str
 	}
 	var text strings.Builder
 	var spans []span
-	if err := scanSpans(old, host, int(min(st.Size()+1, scanBufSize)), &text, &spans); err != nil {
+	if err := scanSpansAt(old, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &text, &spans); err != nil {
 		return 0, fmt.Errorf("file store: reading %s: %w", path, err)
 	}
 	lines := parse(text.String(), host, true)
