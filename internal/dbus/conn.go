@@ -119,10 +119,10 @@ func (c *Conn) handshake(ctx context.Context) error {
 		}
 		body, err := c.reply(c.serial)
 		if err != nil {
-			return fmt.Errorf("Hello: %w", err)
+			return fmt.Errorf("registering with the bus (Hello): %w", err)
 		}
 		if err := Store(body, &c.name); err != nil {
-			return fmt.Errorf("Hello: %w", err)
+			return fmt.Errorf("registering with the bus (Hello): %w", err)
 		}
 		return nil
 	})

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // maxMessage is the largest message we send or accept: 16 MiB. The
@@ -119,7 +120,9 @@ func encodeCall(serial uint32, dest string, path ObjectPath, iface, member strin
 }
 
 // readMessage reads one message from r. The size is checked against
-// maxMessage from the fixed header, before anything is allocated for it.
+// maxMessage from the fixed header, before anything is allocated for it,
+// and the buffer grows with the bytes that actually arrive: a header
+// claiming 16 MiB followed by nothing costs little.
 func readMessage(r *bufio.Reader) (*message, error) {
 	var fixed [fixedHeader]byte
 	if _, err := io.ReadFull(r, fixed[:]); err != nil {
@@ -129,13 +132,18 @@ func readMessage(r *bufio.Reader) (*message, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := make([]byte, total)
+	buf := make([]byte, fixedHeader, min(total, 4096))
 	copy(buf, fixed[:])
-	if _, err := io.ReadFull(r, buf[fixedHeader:]); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+	for len(buf) < total {
+		n := min(total-len(buf), max(len(buf), 4096)) // at most doubles
+		buf = slices.Grow(buf, n)
+		if _, err := io.ReadFull(r, buf[len(buf):len(buf)+n]); err != nil {
+			if err == io.EOF {
+				err = io.ErrUnexpectedEOF
+			}
+			return nil, err
 		}
-		return nil, err
+		buf = buf[:len(buf)+n]
 	}
 	return decodeMessage(buf)
 }
