@@ -182,9 +182,10 @@ func (c *Conn) reply(serial uint32) ([]any, error) {
 			return nil, err
 		}
 		if m.typ == typeError {
-			e := &Error{Name: m.errorName}
+			e := &Error{Name: oneLine(m.errorName)}
 			if len(body) > 0 {
-				e.Message, _ = body[0].(string)
+				msg, _ := body[0].(string)
+				e.Message = oneLine(msg)
 			}
 			return nil, e
 		}
@@ -234,4 +235,15 @@ func (c *Conn) withContext(ctx context.Context, f func() error) error {
 	}
 	c.broken = fmt.Errorf("dbus: connection unusable after an earlier failure: %w", err)
 	return err
+}
+
+// oneLine replaces control characters (newlines included) with spaces:
+// the bus's error text ends up in one-line error messages.
+func oneLine(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
 }

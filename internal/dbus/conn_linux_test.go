@@ -290,6 +290,13 @@ func TestBrokenBus(t *testing.T) {
 				_, _ = conn.Write(buildMessage(t, typeMethodReturn, 1, []Struct{field(fieldReplySerial, uint32(1))}, uint32(7)))
 			}
 		}, "registering with the bus (Hello): dbus: reply value of type uint32 does not fit a *string"},
+		{"error reply on several lines", func(t *testing.T, conn net.Conn, r *bufio.Reader) {
+			if authOK(t, conn, r) {
+				helloReply(t, conn, r)
+				_, _ = readMessage(r)
+				_, _ = conn.Write(buildMessage(t, typeError, 2, []Struct{field(fieldReplySerial, uint32(2)), field(fieldErrorName, "x.Err")}, "line one\nline two\x1b[2J"))
+			}
+		}, "x.Err: line one line two [2J"},
 		{"reply cut short", func(t *testing.T, conn net.Conn, r *bufio.Reader) {
 			if authOK(t, conn, r) {
 				helloReply(t, conn, r)
