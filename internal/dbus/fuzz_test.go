@@ -24,6 +24,8 @@ func FuzzDecodeMessage(f *testing.F) {
 	f.Add(buildMessage(f, typeMethodReturn, 9, []Struct{reply, field(fieldSignature, Signature("a{o(oayays)}"))}))
 	f.Add(buildMessage(f, typeMethodReturn, 9, []Struct{reply}, map[string]Variant{"Modified": MakeVariant(uint64(1)), "Locked": MakeVariant(true)}))
 
+	f.Add(deepMessage(f))
+
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
@@ -38,4 +40,24 @@ func FuzzDecodeMessage(f *testing.F) {
 			t.Fatalf("decoding %d bytes allocated %d", len(data), used)
 		}
 	})
+}
+
+// deepMessage is a reply of 64 nested variants, the deepest allowed.
+func deepMessage(tb testing.TB) []byte {
+	body := nestedVariants(64)
+	m := buildMessage(tb, typeMethodReturn, 9, []Struct{field(fieldReplySerial, uint32(3)), field(fieldSignature, Signature("v"))})
+	m[4] = byte(len(body)) // body length, under 256
+	return append(m, body...)
+}
+
+// TestDeepMessage: the deepest seed is a valid message, so the fuzzer
+// starts from an input that reaches the nesting limit.
+func TestDeepMessage(t *testing.T) {
+	m, err := decodeMessage(deepMessage(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.body(); err != nil {
+		t.Fatal(err)
+	}
 }
