@@ -105,7 +105,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 			if len(reply) > 100 {
 				reply = reply[:100] + "..."
 			}
-			return fmt.Errorf("the bus refused EXTERNAL authentication as uid %s (it answered %q)", uid, reply)
+			return fmt.Errorf("the bus refused EXTERNAL authentication as uid %s (it answered %q): is it another user's bus?", uid, reply)
 		}
 		// BEGIN and Hello go out in one write: the bus reads messages
 		// right after BEGIN.
