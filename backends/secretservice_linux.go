@@ -13,9 +13,8 @@ import (
 	"strings"
 	"time"
 
-	dbus "github.com/godbus/dbus/v5"
-
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/dbus"
 )
 
 // A client of the freedesktop Secret Service over D-Bus: sessions, search,
@@ -33,14 +32,6 @@ const (
 	noPrompt     = dbus.ObjectPath("/")
 )
 
-// ssSecret is the Secret Service's Secret struct (oayays).
-type ssSecret struct {
-	Session     dbus.ObjectPath
-	Parameters  []byte
-	Value       []byte
-	ContentType string
-}
-
 // ssItemInfo is one item: its identity from the attributes and, once
 // loadSecrets ran, its secret parts.
 type ssItemInfo struct {
@@ -50,9 +41,9 @@ type ssItemInfo struct {
 	order  int64 // nanoseconds; larger is more recent
 }
 
-// sessionBusAddress finds the session bus without ever starting one: godbus
-// would otherwise fall back to running dbus-launch, which leaves a stray
-// dbus-daemon behind every git command.
+// sessionBusAddress finds the session bus without ever starting one
+// (autolaunch: would run dbus-launch, which leaves a stray dbus-daemon
+// behind every git command).
 func sessionBusAddress() (string, error) {
 	if a := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); a != "" && !strings.HasPrefix(a, "autolaunch:") {
 		return a, nil
@@ -60,40 +51,47 @@ func sessionBusAddress() (string, error) {
 	if dir := os.Getenv("XDG_RUNTIME_DIR"); dir != "" {
 		p := filepath.Join(dir, "bus")
 		if fi, err := os.Stat(p); err == nil && fi.Mode().Type() == fs.ModeSocket {
-			return "unix:path=" + dbus.EscapeBusAddressValue(p), nil
+			return "unix:path=" + dbus.EscapeValue(p), nil
 		}
 	}
 	return "", unavailable(nil, "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset and $XDG_RUNTIME_DIR/bus does not exist): start one by logging in to a desktop session or running under dbus-run-session")
 }
 
-// ssClient is one private connection to the Secret Service. Private, not
-// dbus.SessionBus: that is cached per process, bound to the first address
-// it saw, and must not be closed when a deadline passes.
+// ssClient is one private connection to the Secret Service, used under
+// one context: each call gives up when ctx ends, which unblocks a call
+// still waiting for a stuck keyring.
 type ssClient struct {
+	ctx     context.Context
 	conn    *dbus.Conn
 	session dbus.ObjectPath // opened on first need
 }
 
-// dialSecretService connects to addr; ctx ending closes the connection,
-// which unblocks any call still waiting for a stuck keyring.
+// dialSecretService connects to addr for the calls made under ctx.
 func dialSecretService(ctx context.Context, addr string) (*ssClient, error) {
-	conn, err := dbus.Connect(addr, dbus.WithContext(ctx))
+	conn, err := dbus.Dial(ctx, addr)
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
 		return nil, unavailable(err, "cannot connect to the D-Bus session bus (%v): check DBUS_SESSION_BUS_ADDRESS or log in to a desktop session", err)
 	}
-	return &ssClient{conn: conn}, nil
+	return &ssClient{ctx: ctx, conn: conn}, nil
 }
 
-func (s *ssClient) call(path dbus.ObjectPath, method string, args ...any) *dbus.Call {
-	return s.conn.Object(ssName, path).Call(method, 0, args...)
+// call calls method ("interface.Member") on the service's object at path
+// and stores the reply's values into out (see dbus.As).
+func (s *ssClient) call(path dbus.ObjectPath, method string, args []any, out ...any) error {
+	dot := strings.LastIndexByte(method, '.')
+	body, err := s.conn.Call(s.ctx, ssName, path, method[:dot], method[dot+1:], args...)
+	if err != nil || len(out) == 0 {
+		return err
+	}
+	return dbus.Store(body, out...)
 }
 
 // ssErr turns the Secret Service's failures into advice where there is one.
 func ssErr(op string, err error) error {
-	var de dbus.Error
+	var de *dbus.Error
 	if errors.As(err, &de) {
 		switch de.Name {
 		case ssIsLocked:
@@ -108,7 +106,7 @@ func ssErr(op string, err error) error {
 // search returns the items whose attributes include attrs, in any
 // collection, split into unlocked and locked ones.
 func (s *ssClient) search(attrs map[string]string) (unlocked, locked []dbus.ObjectPath, err error) {
-	if err := s.call(ssPath, ssService+".SearchItems", attrs).Store(&unlocked, &locked); err != nil {
+	if err := s.call(ssPath, ssService+".SearchItems", []any{attrs}, &unlocked, &locked); err != nil {
 		return nil, nil, ssErr("search", err)
 	}
 	return unlocked, locked, nil
@@ -120,10 +118,11 @@ func (s *ssClient) describe(paths []dbus.ObjectPath, keep func(ssItemInfo) bool)
 	var items []ssItemInfo
 	for _, p := range paths {
 		var props map[string]dbus.Variant
-		if err := s.call(p, "org.freedesktop.DBus.Properties.GetAll", ssItem).Store(&props); err != nil {
+		if err := s.call(p, "org.freedesktop.DBus.Properties.GetAll", []any{ssItem}, &props); err != nil {
 			return nil, ssErr("reading item", err)
 		}
-		attrs, _ := props["Attributes"].Value().(map[string]string)
+		var attrs map[string]string
+		_ = dbus.As(props["Attributes"].Value, &attrs) // not a{ss}: no attributes
 		it := ssItemInfo{path: p, cred: identityOf(attrs)}
 		switch schema := attrs["xdg:schema"]; schema {
 		case schemaPat, schemaGit, schemaNetwork:
@@ -133,7 +132,7 @@ func (s *ssClient) describe(paths []dbus.ObjectPath, keep func(ssItemInfo) bool)
 		it.cred.SecretRef = it.schema == schemaPat && attrs[attrSecretRef] == "1"
 		if v, err := strconv.ParseInt(attrs[attrStored], 10, 64); err == nil && it.schema == schemaPat {
 			it.order = v
-		} else if mod, ok := props["Modified"].Value().(uint64); ok {
+		} else if mod, ok := props["Modified"].Value.(uint64); ok {
 			it.order = int64(mod) * int64(time.Second)
 		}
 		if keep(it) {
@@ -150,7 +149,7 @@ func (s *ssClient) openSession() (dbus.ObjectPath, error) {
 	}
 	// "plain": the secret crosses only the local bus, as with go-keyring.
 	var ignored dbus.Variant
-	if err := s.call(ssPath, ssService+".OpenSession", "plain", dbus.MakeVariant("")).Store(&ignored, &s.session); err != nil {
+	if err := s.call(ssPath, ssService+".OpenSession", []any{"plain", dbus.MakeVariant("")}, &ignored, &s.session); err != nil {
 		return "", ssErr("opening a session", err)
 	}
 	return s.session, nil
@@ -171,13 +170,23 @@ func (s *ssClient) loadSecrets(items []ssItemInfo) error {
 	for i, it := range items {
 		paths[i] = it.path
 	}
-	var secrets map[dbus.ObjectPath]ssSecret
-	if err := s.call(ssPath, ssService+".GetSecrets", paths, session).Store(&secrets); err != nil {
+	// a{o(oayays)}: item path to Secret struct.
+	var secrets dbus.Dict
+	if err := s.call(ssPath, ssService+".GetSecrets", []any{paths, session}, &secrets); err != nil {
 		return ssErr("reading secrets", err)
 	}
+	values := make(map[dbus.ObjectPath][]byte, len(secrets))
+	for _, e := range secrets {
+		path, _ := e.Key.(dbus.ObjectPath)
+		if sec, ok := e.Value.(dbus.Struct); ok && len(sec) == 4 {
+			if v, ok := sec[2].([]byte); ok {
+				values[path] = v
+			}
+		}
+	}
 	for i := range items {
-		if sec, ok := secrets[items[i].path]; ok {
-			decodeSecret(&items[i].cred, string(sec.Value))
+		if v, ok := values[items[i].path]; ok {
+			decodeSecret(&items[i].cred, string(v))
 		}
 	}
 	return nil
@@ -187,17 +196,17 @@ func (s *ssClient) loadSecrets(items []ssItemInfo) error {
 // locked one up front rather than triggering an unlock prompt.
 func (s *ssClient) defaultCollection() (dbus.ObjectPath, error) {
 	var coll dbus.ObjectPath
-	if err := s.call(ssPath, ssService+".ReadAlias", "default").Store(&coll); err != nil {
+	if err := s.call(ssPath, ssService+".ReadAlias", []any{"default"}, &coll); err != nil {
 		return "", ssErr("finding the default keyring", err)
 	}
 	if coll == noPrompt {
 		return "", unavailable(nil, "the Secret Service has no default keyring: create one (for example in Passwords and Keys)")
 	}
-	v, err := s.conn.Object(ssName, coll).GetProperty(ssCollection + ".Locked")
-	if err != nil {
+	var v dbus.Variant
+	if err := s.call(coll, "org.freedesktop.DBus.Properties.Get", []any{ssCollection, "Locked"}, &v); err != nil {
 		return "", ssErr("checking the default keyring", err)
 	}
-	if locked, _ := v.Value().(bool); locked {
+	if locked, _ := v.Value.(bool); locked {
 		return "", unavailable(nil, lockedAdvice)
 	}
 	return coll, nil
@@ -212,9 +221,10 @@ func (s *ssClient) create(coll dbus.ObjectPath, c credential.Credential, secret 
 		ssItem + ".Label":      dbus.MakeVariant("git:" + c.URL()),
 		ssItem + ".Attributes": dbus.MakeVariant(itemAttrs(c)),
 	}
-	value := ssSecret{session, []byte{}, []byte(secret), "text/plain; charset=utf8"}
+	// The Secret struct (oayays): session, parameters, value, content type.
+	value := dbus.Struct{session, []byte{}, []byte(secret), "text/plain; charset=utf8"}
 	var item, prompt dbus.ObjectPath
-	if err := s.call(coll, ssCollection+".CreateItem", props, value, false).Store(&item, &prompt); err != nil {
+	if err := s.call(coll, ssCollection+".CreateItem", []any{props, value, false}, &item, &prompt); err != nil {
 		return ssErr("store", err)
 	}
 	return s.refusePrompt(prompt)
@@ -222,7 +232,7 @@ func (s *ssClient) create(coll dbus.ObjectPath, c credential.Credential, secret 
 
 func (s *ssClient) delete(item dbus.ObjectPath) error {
 	var prompt dbus.ObjectPath
-	if err := s.call(item, ssItem+".Delete").Store(&prompt); err != nil {
+	if err := s.call(item, ssItem+".Delete", nil, &prompt); err != nil {
 		return ssErr("deleting an item", err)
 	}
 	return s.refusePrompt(prompt)
@@ -234,6 +244,6 @@ func (s *ssClient) refusePrompt(prompt dbus.ObjectPath) error {
 	if prompt == "" || prompt == noPrompt {
 		return nil
 	}
-	_ = s.call(prompt, ssPrompt+".Dismiss").Err // best effort; the error below says it all
+	_ = s.call(prompt, ssPrompt+".Dismiss", nil) // best effort; the error below says it all
 	return unavailable(nil, lockedAdvice)
 }
