@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixserve"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
@@ -133,7 +134,7 @@ func MakeSocketDir(socket string) error {
 
 // bind listens on path, replacing a stale socket a dead agent left.
 func bind(path string) (*net.UnixListener, error) {
-	ln, err := unixsock.Listen(path)
+	ln, err := unixserve.Listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
@@ -197,7 +198,7 @@ func (s *Server) accept(ctx context.Context, ln *net.UnixListener, handle func(c
 		case <-ctx.Done():
 		}
 	}()
-	unixsock.Accept(ln, &s.handlers, func(conn *net.UnixConn) {
+	unixserve.Accept(ln, &s.handlers, func(conn *net.UnixConn) {
 		defer conn.Close()
 		handle(ctx, conn)
 	})

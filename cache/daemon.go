@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixserve"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
@@ -109,7 +110,7 @@ func listen(socket string, cfg config) (*daemon, error) {
 		conn.Close()
 		return nil, errRunning
 	}
-	ln, err := unixsock.Listen(socket)
+	ln, err := unixserve.Listen(socket)
 	if err != nil {
 		return nil, fmt.Errorf("cache daemon: %w", err)
 	}
@@ -194,7 +195,7 @@ func (d *daemon) close(idle bool) bool {
 }
 
 func (d *daemon) accept() {
-	unixsock.Accept(d.ln, &d.handlers, d.handle)
+	unixserve.Accept(d.ln, &d.handlers, d.handle)
 }
 
 func (d *daemon) handle(conn *net.UnixConn) {
