@@ -6,12 +6,13 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"syscall"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/agent/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // SocketEnv names the variable that tells the far side where the agent
@@ -41,17 +42,17 @@ func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.C
 	}
 	key := q.Persistent()
 	key.Capabilities = q.Capabilities
-	r, err := c.call(ctx, actGet, key)
+	r, err := c.call(ctx, wire.ActGet, key)
 	if errors.Is(err, errUnreachable) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
 	if err != nil {
 		return credential.Credential{}, err
 	}
-	if r.Status != stOK {
+	if r.Status != wire.StOK {
 		return credential.Credential{}, credential.ErrNotFound
 	}
-	a, err := decodeCred(r.Cred)
+	a, err := wire.DecodeCred(r.Cred)
 	if err != nil {
 		return credential.Credential{}, fmt.Errorf("agent: reading the agent's answer: %w", err)
 	}
@@ -64,13 +65,13 @@ func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.C
 
 // Store tells the agent; it changes nothing there. No secret is sent.
 func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
-	return c.tell(ctx, actStore, cred)
+	return c.tell(ctx, wire.ActStore, cred)
 }
 
 // Erase tells the agent that the server rejected the token; the agent
 // reports it in its log and erases nothing. No secret is sent.
 func (c *Client) Erase(ctx context.Context, q credential.Credential) error {
-	return c.tell(ctx, actErase, q)
+	return c.tell(ctx, wire.ActErase, q)
 }
 
 func (c *Client) tell(ctx context.Context, action string, cred credential.Credential) error {
@@ -84,39 +85,40 @@ func (c *Client) tell(ctx context.Context, action string, cred credential.Creden
 
 // call sends one request and reads the reply. A refusal is not an error:
 // the far side then has no token, and the agent's log says why.
-func (c *Client) call(ctx context.Context, action string, cred credential.Credential) (reply, error) {
+func (c *Client) call(ctx context.Context, action string, cred credential.Credential) (wire.Reply, error) {
 	if c.Socket == "" {
-		return reply{}, errUnreachable
+		return wire.Reply{}, errUnreachable
 	}
 	if err := checkSocket(c.Socket); err != nil {
-		return reply{}, err
+		return wire.Reply{}, err
 	}
-	b, err := encodeCred(cred)
+	b, err := wire.EncodeCred(cred)
 	if err != nil {
-		return reply{}, fmt.Errorf("agent: %w", err)
+		return wire.Reply{}, fmt.Errorf("agent: %w", err)
 	}
 	// The agent may wait for its owner's confirmation.
-	ctx, cancel := context.WithTimeout(ctx, ConfirmTimeout+2*ioTimeout)
+	ctx, cancel := context.WithTimeout(ctx, wire.ConfirmTimeout+2*wire.IOTimeout)
 	defer cancel()
-	d := net.Dialer{Timeout: dialTimeout}
-	conn, err := d.DialContext(ctx, "unix", c.Socket)
+	dialCtx, cancelDial := context.WithTimeout(ctx, dialTimeout)
+	conn, err := unixsock.Dial(dialCtx, c.Socket)
+	cancelDial()
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
-			return reply{}, errUnreachable
+			return wire.Reply{}, errUnreachable
 		}
-		return reply{}, fmt.Errorf("agent: connecting to %s (%s): %w", c.Socket, SocketEnv, err)
+		return wire.Reply{}, fmt.Errorf("agent: connecting to %s (%s): %w", c.Socket, SocketEnv, err)
 	}
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
 	conn.SetDeadline(deadline)
-	if err := sendRequest(conn, request{Action: action, Cred: b}); err != nil {
-		return reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
+	if err := wire.SendRequest(conn, wire.Request{Action: action, Cred: b}); err != nil {
+		return wire.Reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
 	}
-	var r reply
-	if err := receiveReply(conn, maxReply, &r); err != nil {
-		return reply{}, unreachableOr(err, "reading the reply to "+action+" from", c.Socket)
+	var r wire.Reply
+	if err := wire.ReceiveReply(conn, wire.MaxReply, &r); err != nil {
+		return wire.Reply{}, unreachableOr(err, "reading the reply to "+action+" from", c.Socket)
 	}
-	if r.Status == stError {
+	if r.Status == wire.StError {
 		return r, fmt.Errorf("agent at %s: %s", c.Socket, r.Error)
 	}
 	return r, nil

@@ -1,17 +1,18 @@
 // Package cache keeps credentials in the memory of a small daemon that
 // forgets each one after a timeout, like git's credential-cache. A Client
 // talks to the daemon over a unix socket and starts it on the first store;
-// Layer puts the cache in front of any other store.
+// Layer puts the cache in front of any other store. The daemon itself is
+// in cache/daemon: this package is linked by the lean helper git runs on
+// every request, and does not import package net, encoding/json or
+// os/signal (issue 17).
 package cache
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 
@@ -45,10 +47,6 @@ const (
 	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
 	maxSocketPath = 103
 )
-
-// readyEnv names the inherited file descriptor on which a daemon started
-// by a client reports "ok" once it listens, or why it could not.
-const readyEnv = "GIT_CREDENTIAL_PAT_CACHE_READY_FD"
 
 // errNoDaemon means nothing is listening on the socket.
 var errNoDaemon = errors.New("no cache daemon is running")
@@ -92,9 +90,6 @@ func (o Options) withDefaults() (Options, error) {
 // Client is a credential.Store and credential.Lister backed by the daemon.
 type Client struct {
 	o Options
-	// skipDirCheck is set only by tests that exercise the daemon's own
-	// peer check, which the client's directory check would pre-empt.
-	skipDirCheck bool
 }
 
 // Open returns a client for the daemon at o.Socket. It does not connect:
@@ -109,22 +104,22 @@ func Open(o Options) (*Client, error) {
 
 // Get asks the daemon; with no daemon running it is ErrNotFound.
 func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
-	return c.lookup(ctx, request{Action: actGet}, q)
+	return c.lookup(ctx, wire.Request{Action: wire.ActGet}, q)
 }
 
 // lookup sends a get or a recall (req without its Cred) for q.
-func (c *Client) lookup(ctx context.Context, req request, q credential.Credential) (credential.Credential, error) {
+func (c *Client) lookup(ctx context.Context, req wire.Request, q credential.Credential) (credential.Credential, error) {
 	action := req.Action
 	// Only what matching needs: wwwauth[] and state[] stay with the caller.
 	key := q.Persistent()
 	key.Capabilities = q.Capabilities
-	b, err := encodeCred(key)
+	b, err := wire.EncodeCred(key)
 	if err != nil {
 		return credential.Credential{}, fmt.Errorf("cache: %w", err)
 	}
 	req.Cred = b
 	r, err := c.call(ctx, req)
-	if errors.Is(err, errNoDaemon) || err == nil && r.Status == stNotFound {
+	if errors.Is(err, errNoDaemon) || err == nil && r.Status == wire.StNotFound {
 		return credential.Credential{}, credential.ErrNotFound
 	}
 	if err != nil {
@@ -133,7 +128,7 @@ func (c *Client) lookup(ctx context.Context, req request, q credential.Credentia
 	if len(r.Creds) != 1 {
 		return credential.Credential{}, fmt.Errorf("cache: daemon answered %s with %d credentials", action, len(r.Creds))
 	}
-	found, err := decodeCred(r.Creds[0])
+	found, err := wire.DecodeCred(r.Creds[0])
 	if err != nil {
 		return credential.Credential{}, fmt.Errorf("cache: reading daemon's answer: %w", err)
 	}
@@ -142,28 +137,28 @@ func (c *Client) lookup(ctx context.Context, req request, q credential.Credentia
 
 // Store keeps c for the client's Timeout, starting the daemon if needed.
 func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
-	b, err := encodeCred(cred.Persistent())
+	b, err := wire.EncodeCred(cred.Persistent())
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	return c.keep(ctx, request{Action: actStore, Cred: b, Timeout: c.o.Timeout})
+	return c.keep(ctx, wire.Request{Action: wire.ActStore, Cred: b, Timeout: c.o.Timeout})
 }
 
 // remember keeps answer as the reply to q of the store called space (see Layer).
 func (c *Client) remember(ctx context.Context, space string, q, answer credential.Credential) error {
-	qb, err := encodeCred(answerKey(q))
+	qb, err := wire.EncodeCred(wire.AnswerKey(q))
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	ab, err := encodeCred(answer.Persistent())
+	ab, err := wire.EncodeCred(answer.Persistent())
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	return c.keep(ctx, request{Action: actRemember, Cred: qb, Answer: ab, Timeout: c.o.Timeout, Space: space})
+	return c.keep(ctx, wire.Request{Action: wire.ActRemember, Cred: qb, Answer: ab, Timeout: c.o.Timeout, Space: space})
 }
 
 // keep sends a request that adds to the cache, starting the daemon if needed.
-func (c *Client) keep(ctx context.Context, req request) error {
+func (c *Client) keep(ctx context.Context, req wire.Request) error {
 	r, err := c.call(ctx, req)
 	// Twice at most: once for no daemon, once more if the one we reached was
 	// exiting when our request arrived.
@@ -179,18 +174,18 @@ func (c *Client) keep(ctx context.Context, req request) error {
 	return err
 }
 
-func needsDaemon(r reply, err error) bool {
-	return errors.Is(err, errNoDaemon) || err == nil && r.Status == stClosing
+func needsDaemon(r wire.Reply, err error) bool {
+	return errors.Is(err, errNoDaemon) || err == nil && r.Status == wire.StClosing
 }
 
 // Erase removes what q matches; with no daemon there is nothing to remove.
 func (c *Client) Erase(ctx context.Context, q credential.Credential) error {
-	return c.tell(ctx, actErase, q.Persistent())
+	return c.tell(ctx, wire.ActErase, q.Persistent())
 }
 
 // stored tells the daemon that another store has stored cred (see Layer).
 func (c *Client) stored(ctx context.Context, cred credential.Credential) error {
-	return c.tell(ctx, actStored, cred.Persistent())
+	return c.tell(ctx, wire.ActStored, cred.Persistent())
 }
 
 // tell sends an action that only removes, so no daemon means nothing to do.
@@ -204,7 +199,7 @@ func (c *Client) tell(ctx context.Context, action string, cred credential.Creden
 
 // List returns the cached entries, most recent first.
 func (c *Client) List(ctx context.Context) ([]credential.Credential, error) {
-	r, err := c.call(ctx, request{Action: actList})
+	r, err := c.call(ctx, wire.Request{Action: wire.ActList})
 	if errors.Is(err, errNoDaemon) {
 		return nil, nil
 	}
@@ -213,7 +208,7 @@ func (c *Client) List(ctx context.Context) ([]credential.Credential, error) {
 	}
 	out := make([]credential.Credential, 0, len(r.Creds))
 	for _, b := range r.Creds {
-		cred, err := decodeCred(b)
+		cred, err := wire.DecodeCred(b)
 		if err != nil {
 			return nil, fmt.Errorf("cache: reading daemon's list: %w", err)
 		}
@@ -223,28 +218,22 @@ func (c *Client) List(ctx context.Context) ([]credential.Credential, error) {
 }
 
 // StatusInfo describes a daemon without revealing any secret.
-type StatusInfo struct {
-	Running    bool      `json:"running"`
-	PID        int       `json:"pid,omitempty"`
-	Entries    int       `json:"entries"`
-	NextExpiry time.Time `json:"next_expiry,omitzero"` // zero when empty
-	RSS        int64     `json:"rss,omitempty"`        // resident memory in bytes; 0 where unknown
-}
+type StatusInfo = wire.StatusInfo
 
 // Status reports on the daemon at o.Socket; Running is false when there is none.
 func Status(o Options) (StatusInfo, error) {
-	r, err := adminCall(o, actStatus)
+	r, err := adminCall(o, wire.ActStatus)
 	if errors.Is(err, errNoDaemon) {
 		return StatusInfo{}, nil
 	}
 	if err != nil {
 		return StatusInfo{}, err
 	}
-	if r.info == nil {
+	if r.InfoJSON == nil {
 		return StatusInfo{}, errors.New("cache: daemon sent no status")
 	}
 	var info StatusInfo
-	if err := json.Unmarshal(r.info, &info); err != nil {
+	if err := wire.ParseStatus(r.InfoJSON, &info); err != nil {
 		return StatusInfo{}, fmt.Errorf("cache: reading the daemon's status from %s: %w", o.Socket, err)
 	}
 	return info, nil
@@ -263,81 +252,80 @@ func Forget(ctx context.Context, o Options, q credential.Credential, entries boo
 		return err
 	}
 	key := credential.Credential{Protocol: q.Protocol, Host: q.Host}
-	b, err := encodeCred(key)
+	b, err := wire.EncodeCred(key)
 	if err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
-	return ignoreNoDaemon(c.call(ctx, request{Action: actForget, Cred: b, Entries: entries}))
+	return ignoreNoDaemon(c.call(ctx, wire.Request{Action: wire.ActForget, Cred: b, Entries: entries}))
 }
 
 // Clear makes the daemon forget every entry.
-func Clear(o Options) error { return ignoreNoDaemon(adminCall(o, actClear)) }
+func Clear(o Options) error { return ignoreNoDaemon(adminCall(o, wire.ActClear)) }
 
 // Exit stops the daemon; its entries are lost.
-func Exit(o Options) error { return ignoreNoDaemon(adminCall(o, actExit)) }
+func Exit(o Options) error { return ignoreNoDaemon(adminCall(o, wire.ActExit)) }
 
-func ignoreNoDaemon(_ reply, err error) error {
+func ignoreNoDaemon(_ wire.Reply, err error) error {
 	if errors.Is(err, errNoDaemon) {
 		return nil
 	}
 	return err
 }
 
-func adminCall(o Options, action string) (reply, error) {
+func adminCall(o Options, action string) (wire.Reply, error) {
 	c, err := Open(o)
 	if err != nil {
-		return reply{}, err
+		return wire.Reply{}, err
 	}
-	return c.call(context.Background(), request{Action: action})
+	return c.call(context.Background(), wire.Request{Action: action})
 }
 
-func (c *Client) callCred(ctx context.Context, action string, cred credential.Credential) (reply, error) {
-	b, err := encodeCred(cred)
+func (c *Client) callCred(ctx context.Context, action string, cred credential.Credential) (wire.Reply, error) {
+	b, err := wire.EncodeCred(cred)
 	if err != nil {
-		return reply{}, fmt.Errorf("cache: %w", err)
+		return wire.Reply{}, fmt.Errorf("cache: %w", err)
 	}
-	return c.call(ctx, request{Action: action, Cred: b})
+	return c.call(ctx, wire.Request{Action: action, Cred: b})
 }
 
 // call sends one request. It returns errNoDaemon when nothing listens, or
 // when the daemon closed the connection without answering (it was exiting).
-func (c *Client) call(ctx context.Context, req request) (reply, error) {
+func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error) {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
 	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
-		return reply{}, errNoDaemon
+		return wire.Reply{}, errNoDaemon
 	}
-	carriesSecrets := req.Action != actStatus && req.Action != actClear && req.Action != actExit
-	if err := checkPrivateDir(dir); err != nil && carriesSecrets && !c.skipDirCheck {
-		return reply{}, fmt.Errorf("cache: %w", err)
+	carriesSecrets := req.Action != wire.ActStatus && req.Action != wire.ActClear && req.Action != wire.ActExit
+	if err := checkPrivateDir(dir); err != nil && carriesSecrets {
+		return wire.Reply{}, fmt.Errorf("cache: %w", err)
 	}
-	var d net.Dialer
-	conn, err := d.DialContext(ctx, "unix", c.o.Socket)
+	conn, err := unixsock.Dial(ctx, c.o.Socket)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
-			return reply{}, errNoDaemon
+			return wire.Reply{}, errNoDaemon
 		}
-		return reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
+		return wire.Reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
 	}
 	defer conn.Close()
 	deadline, _ := ctx.Deadline()
 	conn.SetDeadline(deadline)
 	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
 	defer stop()
-	if err := sendRequest(conn, req); err != nil {
-		return reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
+	if err := wire.SendRequest(conn, req); err != nil {
+		return wire.Reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
 	}
-	var r reply
-	if err := receiveReply(conn, maxReply, &r); err != nil {
+	var r wire.Reply
+	if err := wire.ReceiveReply(conn, wire.MaxReply, &r); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
-			return reply{}, errNoDaemon
+			return wire.Reply{}, errNoDaemon
 		}
-		return reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)
+		return wire.Reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)
 	}
-	if r.Status == stError {
+	if r.Status == wire.StError {
 		return r, fmt.Errorf("cache daemon at %s: %s", c.o.Socket, r.Error)
 	}
 	return r, nil
@@ -351,7 +339,7 @@ var startMu sync.Mutex
 func (c *Client) start(ctx context.Context) error {
 	startMu.Lock()
 	defer startMu.Unlock()
-	if r, err := c.call(ctx, request{Action: actPing}); err == nil && r.Status == stOK {
+	if r, err := c.call(ctx, wire.Request{Action: wire.ActPing}); err == nil && r.Status == wire.StOK {
 		return nil // started by another goroutine meanwhile
 	}
 	return spawn(ctx, c.o)
@@ -361,8 +349,8 @@ func (c *Client) start(ctx context.Context) error {
 // and waits for its ready report on an inherited pipe. A daemon that finds
 // another one already listening reports ready too and exits.
 func spawn(ctx context.Context, o Options) error {
-	if os.Getenv(readyEnv) != "" {
-		// We were started to be a daemon and are not one (RunDaemon unsets
+	if os.Getenv(wire.ReadyEnv) != "" {
+		// We were started to be a daemon and are not one (daemon.Run unsets
 		// it): Exe is the wrong program, say a test binary, and starting it
 		// again would recurse.
 		return fmt.Errorf("cache: not starting a daemon from a process started as one; %s %s is not a cache daemon", os.Args[0], strings.Join(o.DaemonArgs, " "))
@@ -378,7 +366,7 @@ func spawn(ctx context.Context, o Options) error {
 	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
 		deadline = d
 	}
-	msg, _, err := unixsock.Spawn(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), readyEnv, deadline)
+	msg, _, err := unixsock.Spawn(exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), wire.ReadyEnv, deadline)
 	switch {
 	case err != nil:
 		return fmt.Errorf("cache: daemon: %w", err)

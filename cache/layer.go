@@ -3,6 +3,7 @@ package cache
 import (
 	"context"
 
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
@@ -40,7 +41,7 @@ type layer struct {
 func (l *layer) Unwrap() credential.Store { return l.inner }
 
 func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
-	if c, err := l.cache.lookup(ctx, request{Action: actRecall, Space: l.space}, q); err == nil {
+	if c, err := l.cache.lookup(ctx, wire.Request{Action: wire.ActRecall, Space: l.space}, q); err == nil {
 		return c, nil
 	}
 	c, err := l.inner.Get(ctx, q)

@@ -15,13 +15,14 @@ import (
 	"golang.org/x/term"
 
 	"github.com/git-credential-pat/git-credential-pat/agent"
+	"github.com/git-credential-pat/git-credential-pat/agent/server"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // AgentOptions are the agent command's flags.
 type AgentOptions struct {
-	Socket  string   // --socket; "" = agent.DefaultSocket (for --list/--stop: $GIT_CREDENTIAL_PAT_AGENT first)
+	Socket  string   // --socket; "" = server.DefaultSocket (for --list/--stop: $GIT_CREDENTIAL_PAT_AGENT first)
 	Allow   []string // --allow HOST[/PATH], repeatable
 	TTL     time.Duration
 	Confirm bool
@@ -55,15 +56,15 @@ func Agent(ctx context.Context, o AgentOptions) error {
 		if err != nil {
 			return err
 		}
-		if err := agent.Stop(socket); err != nil {
+		if err := server.Stop(socket); err != nil {
 			return err
 		}
 		fmt.Fprintf(o.Stdout, "agent on %s stopped\n", socket)
 		return nil
 	}
-	rules := make([]agent.Rule, 0, len(o.Allow))
+	rules := make([]server.Rule, 0, len(o.Allow))
 	for _, a := range o.Allow {
-		r, err := agent.ParseRule(a)
+		r, err := server.ParseRule(a)
 		if err != nil {
 			return fmt.Errorf("agent: %w", err)
 		}
@@ -94,11 +95,11 @@ func agentSocket(o AgentOptions, running bool) (string, error) {
 	if v := os.Getenv(agent.SocketEnv); running && v != "" {
 		return v, nil
 	}
-	return agent.DefaultSocket()
+	return server.DefaultSocket()
 }
 
 // agentServe runs the agent in this process until it stops.
-func agentServe(ctx context.Context, o AgentOptions, socket string, rules []agent.Rule) error {
+func agentServe(ctx context.Context, o AgentOptions, socket string, rules []server.Rule) error {
 	ready := unixsock.ReadyPipe(agentReadyEnv) // set when started by --detach
 	fail := func(err error) error {
 		if ready != nil {
@@ -111,18 +112,18 @@ func agentServe(ctx context.Context, o AgentOptions, socket string, rules []agen
 	if err != nil {
 		return fail(err)
 	}
-	cfg := agent.Config{Socket: socket, Allow: rules, TTL: o.TTL, Store: store, Log: o.Stderr}
+	cfg := server.Config{Socket: socket, Allow: rules, TTL: o.TTL, Store: store, Log: o.Stderr}
 	if o.Confirm {
 		in, out, closeTTY, err := agentTerminal(o)
 		if err != nil {
 			return fail(err)
 		}
 		defer closeTTY()
-		cfg.Confirm = agent.TerminalConfirm(in, out)
+		cfg.Confirm = server.TerminalConfirm(in, out)
 	}
 	if o.LogFile != "" {
 		// Once the socket directory exists: the default log lives there.
-		if err := agent.MakeSocketDir(socket); err != nil {
+		if err := server.MakeSocketDir(socket); err != nil {
 			return fail(err)
 		}
 		f, err := os.OpenFile(o.LogFile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
@@ -132,7 +133,7 @@ func agentServe(ctx context.Context, o AgentOptions, socket string, rules []agen
 		defer f.Close()
 		cfg.Log = f
 	}
-	srv, err := agent.Listen(cfg)
+	srv, err := server.Listen(cfg)
 	if err != nil {
 		return fail(err)
 	}
@@ -215,7 +216,7 @@ func agentList(o AgentOptions) error {
 	if err != nil {
 		return err
 	}
-	in, err := agent.List(socket)
+	in, err := server.List(socket)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -193,18 +192,22 @@ func CheckProtocol(p string) error {
 	return nil
 }
 
-// IsLoopback reports whether host (with an optional :port) is this machine.
+// IsLoopback reports whether host (with an optional :port) is this machine:
+// localhost (any case) or a loopback address (127.0.0.0/8, ::1, or
+// ::ffff:127.x.y.z). It answers as net.SplitHostPort, net.ParseIP and
+// IP.IsLoopback did before it (loopback_test.go compares them), without
+// package net, which the lean helper does not link (issue 17).
 func IsLoopback(host string) bool {
 	h := host
-	if hh, _, err := net.SplitHostPort(host); err == nil {
-		h = hh
+	if splitsHostPort(host) {
+		h = HostName(host)
 	}
 	h = strings.Trim(h, "[]")
 	if strings.EqualFold(h, "localhost") {
 		return true
 	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
+	ip, ok := parseIP(h)
+	return ok && isLoopbackIP(ip)
 }
 
 // alreadyAnswers reports whether have, the entry a get for q returns,

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/daemon"
 	"github.com/git-credential-pat/git-credential-pat/cli"
 )
 
@@ -24,7 +25,7 @@ func cacheDaemonCmd() command {
 			if err != nil {
 				return err
 			}
-			return cache.RunDaemon(ctx, socket)
+			return daemon.Run(ctx, socket)
 		},
 	}
 }

@@ -237,6 +237,33 @@ func String(value []byte) (string, error) {
 	return s, err
 }
 
+// Bool decodes a JSON boolean (null gives false, as encoding/json leaves a
+// bool field unchanged).
+func Bool(value []byte) (bool, error) {
+	switch string(value) {
+	case "true":
+		return true, nil
+	case "false", "null":
+		return false, nil
+	}
+	return false, errors.New("jsonwire: want a boolean")
+}
+
+// Int decodes a JSON number into an integer of bitSize bits as
+// encoding/json does for an int field: an integer literal (no fraction or
+// exponent) in range; null gives 0, as encoding/json leaves the field
+// unchanged. value must be a JSON value, as Object hands it over.
+func Int(value []byte, bitSize int) (int64, error) {
+	if IsNull(value) {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(string(value), 10, bitSize)
+	if err != nil {
+		return 0, errors.New("jsonwire: want an integer in range")
+	}
+	return n, nil
+}
+
 // Bytes decodes a []byte as encoding/json does: standard base64 in a
 // string (null gives nil).
 func Bytes(value []byte) ([]byte, error) {

@@ -1,4 +1,4 @@
-package agent
+package server
 
 import (
 	"bufio"
@@ -10,11 +10,18 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/agent"
+	"github.com/git-credential-pat/git-credential-pat/agent/internal/wire"
 )
+
+// dialTimeout bounds connecting to the control socket, as the client
+// (package agent) bounds connecting to the answer socket.
+const dialTimeout = 2 * time.Second
 
 // List asks the agent on socket what it allows and what it was asked.
 func List(socket string) (*Info, error) {
-	r, err := controlCall(socket, actList)
+	r, err := controlCall(socket, wire.ActList)
 	if err != nil {
 		return nil, err
 	}
@@ -26,26 +33,26 @@ func List(socket string) (*Info, error) {
 
 // Stop asks the agent on socket to exit.
 func Stop(socket string) error {
-	_, err := controlCall(socket, actStop)
+	_, err := controlCall(socket, wire.ActStop)
 	return err
 }
 
-func controlCall(socket, action string) (reply, error) {
+func controlCall(socket, action string) (wire.Reply, error) {
 	ctl := ControlSocket(socket)
 	conn, err := net.DialTimeout("unix", ctl, dialTimeout)
 	if err != nil {
-		return reply{}, fmt.Errorf("agent: no agent to ask at %s (%v); agent --list and --stop work on the machine that runs the agent, with its --socket or %s", ctl, err, SocketEnv)
+		return wire.Reply{}, fmt.Errorf("agent: no agent to ask at %s (%v); agent --list and --stop work on the machine that runs the agent, with its --socket or %s", ctl, err, agent.SocketEnv)
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(2 * ioTimeout))
-	if err := send(conn, request{Action: action}); err != nil {
-		return reply{}, fmt.Errorf("agent: sending %s: %w", action, err)
+	if err := send(conn, wire.Request{Action: action}); err != nil {
+		return wire.Reply{}, fmt.Errorf("agent: sending %s: %w", action, err)
 	}
-	var r reply
-	if err := receive(conn, maxReply, &r); err != nil {
-		return reply{}, fmt.Errorf("agent: reading the reply to %s: %w", action, err)
+	var r wire.Reply
+	if err := receive(conn, wire.MaxReply, &r); err != nil {
+		return wire.Reply{}, fmt.Errorf("agent: reading the reply to %s: %w", action, err)
 	}
-	if r.Status != stOK {
+	if r.Status != wire.StOK {
 		return r, fmt.Errorf("agent at %s: %s", socket, r.Error)
 	}
 	return r, nil

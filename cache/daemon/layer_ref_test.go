@@ -1,6 +1,6 @@
 //go:build unix
 
-package cache_test
+package daemon_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
-	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/daemon"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
@@ -19,12 +19,12 @@ import (
 // reference itself; the cache in front must not keep that as the answer,
 // or the next get would hand git the reference instead of the secret.
 func TestLayerDoesNotRememberPeeks(t *testing.T) {
-	resolvers, err := filepath.Abs(filepath.Join("..", "testdata", "resolvers"))
+	resolvers, err := filepath.Abs(filepath.Join("..", "..", "testdata", "resolvers"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Setenv("PATH", resolvers+string(os.PathListSeparator)+os.Getenv("PATH"))
-	o := cache.NewTestOptions(t)
+	o := daemon.NewTestOptions(t)
 	s, err := stores.Open("file", backends.Options{
 		File: filepath.Join(t.TempDir(), "credentials"), Socket: o.Socket, CacheFor: time.Minute,
 	})

@@ -1,4 +1,4 @@
-package cache
+package daemon
 
 import (
 	"maps"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
@@ -32,21 +33,9 @@ type answer struct {
 	deadline    time.Time
 }
 
-// answerKey is the part of a query the answer depends on.
-func answerKey(q credential.Credential) credential.Credential {
-	k := credential.Credential{Protocol: q.Protocol, Host: q.Host, HasHost: q.Persistent().HasHost, Path: q.Path}
-	if q.Persistent().HasUsername {
-		k.SetUsername(q.Username)
-	}
-	if q.HasCapability(credential.CapAuthType) {
-		k.Capabilities = []string{credential.CapAuthType}
-	}
-	return k
-}
-
 // spaceKey is where the answer to q from the store called space is kept.
 func spaceKey(space string, q credential.Credential) string {
-	b, _ := encodeCred(answerKey(q)) // cannot fail: q was itself decoded
+	b, _ := wire.EncodeCred(wire.AnswerKey(q)) // cannot fail: q was itself decoded
 	return space + "\x00" + string(b)
 }
 
@@ -98,7 +87,7 @@ func (s *store) remember(space string, q, cred credential.Credential, deadline t
 	if s.answers == nil {
 		s.answers = map[string]answer{}
 	}
-	s.answers[spaceKey(space, q)] = answer{answerKey(q), cred, deadlineFor(cred, deadline)}
+	s.answers[spaceKey(space, q)] = answer{wire.AnswerKey(q), cred, deadlineFor(cred, deadline)}
 	s.setNext()
 }
 

@@ -1,4 +1,10 @@
-package cache
+// Package daemon is the cache daemon the cache client (package cache)
+// starts: it keeps credentials in memory, forgets each one after its
+// timeout, and serves them on a unix socket to its own user only. It is
+// linked by git-credential-pat-cli (its hidden cache-daemon command), not
+// by the lean helper git runs: it uses package net, encoding/json and
+// os/signal, which that helper must not link (issue 17).
+package daemon
 
 import (
 	"context"
@@ -13,7 +19,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixserve"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
@@ -29,10 +37,10 @@ var defaultConfig = config{grace: 30 * time.Second, ioTimeout: 5 * time.Second, 
 // errRunning means another daemon already listens on the socket.
 var errRunning = errors.New("a cache daemon is already running")
 
-// RunDaemon serves the cache on socket until ctx ends, the exit action
-// arrives, or it has had no entries for 30 seconds. It returns nil at once
-// if another daemon already listens there.
-func RunDaemon(ctx context.Context, socket string) error {
+// Run serves the cache on socket until ctx ends, the exit action arrives,
+// or it has had no entries for 30 seconds. It returns nil at once if
+// another daemon already listens there.
+func Run(ctx context.Context, socket string) error {
 	// A soft memory limit makes the GC work harder before the heap grows:
 	// the daemon's tens of thousands of small entries fit well within it.
 	debug.SetMemoryLimit(12 << 20)
@@ -51,7 +59,7 @@ func runDaemon(ctx context.Context, socket string, cfg config) error {
 }
 
 // readyPipe returns the pipe a starting client waits on, if there is one.
-func readyPipe() *os.File { return unixsock.ReadyPipe(readyEnv) }
+func readyPipe() *os.File { return unixsock.ReadyPipe(wire.ReadyEnv) }
 
 // run listens on socket, reports the outcome on ready, and serves.
 func run(ctx context.Context, socket string, cfg config, ready *os.File) error {
@@ -109,7 +117,7 @@ func listen(socket string, cfg config) (*daemon, error) {
 		conn.Close()
 		return nil, errRunning
 	}
-	ln, err := unixsock.Listen(socket)
+	ln, err := unixserve.Listen(socket)
 	if err != nil {
 		return nil, fmt.Errorf("cache daemon: %w", err)
 	}
@@ -194,7 +202,7 @@ func (d *daemon) close(idle bool) bool {
 }
 
 func (d *daemon) accept() {
-	unixsock.Accept(d.ln, &d.handlers, d.handle)
+	unixserve.Accept(d.ln, &d.handlers, d.handle)
 }
 
 func (d *daemon) handle(conn *net.UnixConn) {
@@ -202,97 +210,97 @@ func (d *daemon) handle(conn *net.UnixConn) {
 	conn.SetDeadline(time.Now().Add(d.cfg.ioTimeout))
 	// Read before checking the peer: closing with its request unread would
 	// reset the connection and lose our answer.
-	var req request
-	if err := receive(conn, maxRequest, &req); err != nil {
+	var req wire.Request
+	if err := receive(conn, wire.MaxRequest, &req); err != nil {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	if err := checkPeer(conn); err != nil {
-		send(conn, reply{Status: stError, Error: err.Error()})
+		send(conn, wire.Reply{Status: wire.StError, Error: err.Error()})
 		return
 	}
 	send(conn, d.do(req))
 }
 
-func (d *daemon) do(req request) reply {
-	q, err := decodeCred(req.Cred) // an absent one decodes as empty
+func (d *daemon) do(req wire.Request) wire.Reply {
+	q, err := wire.DecodeCred(req.Cred) // an absent one decodes as empty
 	var a credential.Credential
 	if err == nil {
-		a, err = decodeCred(req.Answer)
+		a, err = wire.DecodeCred(req.Answer)
 	}
 	if err != nil {
-		return reply{Status: stError, Error: err.Error()}
+		return wire.Reply{Status: wire.StError, Error: err.Error()}
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	now := d.cfg.now()
 	switch req.Action {
-	case actGet:
+	case wire.ActGet:
 		return credReply(d.store.find(q, now))
-	case actRecall:
+	case wire.ActRecall:
 		return credReply(d.store.recall(req.Space, q, now))
-	case actStore, actRemember:
+	case wire.ActStore, wire.ActRemember:
 		if d.closing {
-			return reply{Status: stClosing}
+			return wire.Reply{Status: wire.StClosing}
 		}
 		if req.Timeout <= 0 {
-			return reply{Status: stError, Error: req.Action + ": timeout must be positive"}
+			return wire.Reply{Status: wire.StError, Error: req.Action + ": timeout must be positive"}
 		}
-		if req.Action == actStore {
+		if req.Action == wire.ActStore {
 			d.store.put(q.Persistent(), now.Add(req.Timeout))
 		} else {
 			d.store.remember(req.Space, q, a.Persistent(), now.Add(req.Timeout))
 		}
 		d.poke()
-	case actErase:
+	case wire.ActErase:
 		d.store.remove(q)
 		d.poke()
-	case actStored:
+	case wire.ActStored:
 		d.store.stored(q)
 		d.poke()
-	case actForget:
+	case wire.ActForget:
 		d.store.forget(q, req.Entries)
 		d.poke()
-	case actList:
-		var r reply
+	case wire.ActList:
+		var r wire.Reply
 		for _, c := range d.store.list(now) {
-			b, err := encodeCred(c)
+			b, err := wire.EncodeCred(c)
 			if err != nil {
-				return reply{Status: stError, Error: err.Error()}
+				return wire.Reply{Status: wire.StError, Error: err.Error()}
 			}
 			r.Creds = append(r.Creds, b)
 		}
-		r.Status = stOK
+		r.Status = wire.StOK
 		return r
-	case actPing:
+	case wire.ActPing:
 		if d.closing {
-			return reply{Status: stClosing}
+			return wire.Reply{Status: wire.StClosing}
 		}
-	case actStatus:
+	case wire.ActStatus:
 		d.store.expire(now)
-		return reply{Status: stOK, Info: &StatusInfo{
+		return wire.Reply{Status: wire.StOK, Info: &wire.StatusInfo{
 			Running: true, PID: os.Getpid(), Entries: d.store.len(),
 			NextExpiry: d.store.next, RSS: rss(),
 		}}
-	case actClear:
+	case wire.ActClear:
 		d.store.clear()
 		d.poke()
-	case actExit:
+	case wire.ActExit:
 		d.quitOnce.Do(func() { close(d.quit) })
 	default:
-		return reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)}
+		return wire.Reply{Status: wire.StError, Error: fmt.Sprintf("unknown action %q", req.Action)}
 	}
-	return reply{Status: stOK}
+	return wire.Reply{Status: wire.StOK}
 }
 
-func credReply(c credential.Credential, ok bool) reply {
+func credReply(c credential.Credential, ok bool) wire.Reply {
 	if !ok {
-		return reply{Status: stNotFound}
+		return wire.Reply{Status: wire.StNotFound}
 	}
-	b, err := encodeCred(c)
+	b, err := wire.EncodeCred(c)
 	if err != nil {
-		return reply{Status: stError, Error: err.Error()}
+		return wire.Reply{Status: wire.StError, Error: err.Error()}
 	}
-	return reply{Status: stOK, Creds: [][]byte{b}}
+	return wire.Reply{Status: wire.StOK, Creds: [][]byte{b}}
 }
 
 // poke wakes serve; one pending wake is enough.

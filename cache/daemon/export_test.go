@@ -1,6 +1,6 @@
 //go:build unix
 
-package cache
+package daemon
 
 // NewTestOptions lets the external tests use testOptions.
 var NewTestOptions = testOptions

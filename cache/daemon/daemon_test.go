@@ -1,6 +1,6 @@
 //go:build unix
 
-package cache
+package daemon
 
 import (
 	"context"
@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -28,7 +29,7 @@ func TestClientConformance(t *testing.T) {
 }
 
 func TestLayerMemoryConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) credential.Store { return Layer(&storetest.Memory{}, testOptions(t), "") })
+	storetest.Run(t, func(t *testing.T) credential.Store { return cache.Layer(&storetest.Memory{}, testOptions(t), "") })
 }
 
 // Every persistent attribute survives the trip through the daemon,
@@ -102,7 +103,7 @@ func TestExpiryInDaemon(t *testing.T) {
 			if err := c.Store(ctxT(t), in); err != nil {
 				t.Fatal(err)
 			}
-			st, err := Status(o)
+			st, err := cache.Status(o)
 			if err != nil || st.Entries != 1 {
 				t.Fatalf("status = %+v, %v; want 1 entry", st, err)
 			}
@@ -127,7 +128,7 @@ func TestDaemonKilled(t *testing.T) {
 	if err := c.Store(ctxT(t), cred("a.tld", "pa")); err != nil {
 		t.Fatal(err)
 	}
-	before, err := Status(o)
+	before, err := cache.Status(o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +147,7 @@ func TestDaemonKilled(t *testing.T) {
 	if err := c.Store(ctxT(t), cred("b.tld", "pb")); err != nil {
 		t.Fatalf("store after a crash: %v", err)
 	}
-	after, err := Status(o)
+	after, err := cache.Status(o)
 	if err != nil || !after.Running || after.PID == before.PID {
 		t.Fatalf("status after restart = %+v, %v; want a new daemon", after, err)
 	}
@@ -187,7 +188,7 @@ func TestPerClientTimeout(t *testing.T) {
 	long := short
 	long.Timeout = time.Hour
 	for _, c := range []struct {
-		o    Options
+		o    cache.Options
 		host string
 	}{{short, "short.tld"}, {long, "long.tld"}} {
 		if err := mustOpen(t, c.o).Store(ctxT(t), cred(c.host, "pw")); err != nil {
@@ -241,7 +242,7 @@ func TestStoreWhileDaemonExits(t *testing.T) {
 	if got := mustGet(t, mustOpen(t, o), "a.tld"); got != "pa" {
 		t.Errorf("get = %q, want pa from the new daemon (the old one must not remove its socket)", got)
 	}
-	if st, err := Status(o); err != nil || st.PID == os.Getpid() {
+	if st, err := cache.Status(o); err != nil || st.PID == os.Getpid() {
 		t.Errorf("status = %+v, %v; want a new daemon process", st, err)
 	}
 }
@@ -251,21 +252,21 @@ func TestStoreWhileDaemonExits(t *testing.T) {
 func TestRaceToStart(t *testing.T) {
 	tests := []struct {
 		name  string
-		store func(o Options, host string) error
+		store func(o cache.Options, host string) error
 	}{
-		{"two client processes", func(o Options, host string) error {
+		{"two client processes", func(o cache.Options, host string) error {
 			out, err := exec.Command(os.Args[0], "cache-client", o.Socket, "store", host).CombinedOutput()
 			if err != nil {
 				return fmt.Errorf("%v: %s", err, out)
 			}
 			return nil
 		}},
-		{"two daemons started at once", func(o Options, host string) error {
+		{"two daemons started at once", func(o cache.Options, host string) error {
 			// Past the client's in-process lock, straight to the daemons'.
-			if err := spawn(ctxT(t), o); err != nil {
+			if err := spawnDaemon(o); err != nil {
 				return err
 			}
-			c, err := Open(o)
+			c, err := cache.Open(o)
 			if err != nil {
 				return err
 			}
@@ -274,7 +275,7 @@ func TestRaceToStart(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			o, _ := testOptions(t).withDefaults()
+			o := testOptions(t)
 			hosts := []string{"one.tld", "two.tld"}
 			var wg sync.WaitGroup
 			for _, h := range hosts {
@@ -479,13 +480,13 @@ func TestSilentClient(t *testing.T) {
 
 func TestStatusClearExit(t *testing.T) {
 	o := testOptions(t)
-	if st, err := Status(o); err != nil || st.Running {
+	if st, err := cache.Status(o); err != nil || st.Running {
 		t.Fatalf("status with no daemon = %+v, %v", st, err)
 	}
-	if err := Clear(o); err != nil {
+	if err := cache.Clear(o); err != nil {
 		t.Errorf("clear with no daemon: %v", err)
 	}
-	if err := Exit(o); err != nil {
+	if err := cache.Exit(o); err != nil {
 		t.Errorf("exit with no daemon: %v", err)
 	}
 	c := mustOpen(t, o)
@@ -500,7 +501,7 @@ func TestStatusClearExit(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	st, err := Status(o)
+	st, err := cache.Status(o)
 	if err != nil || !st.Running || st.Entries != 2 || st.PID <= 0 || st.NextExpiry.IsZero() || st.RSS <= 0 {
 		t.Fatalf("status = %+v, %v", st, err)
 	}
@@ -509,16 +510,16 @@ func TestStatusClearExit(t *testing.T) {
 		t.Errorf("daemon may dump core:\n%s", limits)
 	}
 	syscall.Kill(st.PID, syscall.SIGHUP) // a closing terminal must not stop it
-	if again, err := Status(o); err != nil || again.PID != st.PID || again.Entries != 2 {
+	if again, err := cache.Status(o); err != nil || again.PID != st.PID || again.Entries != 2 {
 		t.Errorf("status after SIGHUP = %+v, %v; want the same daemon", again, err)
 	}
-	if err := Clear(o); err != nil {
+	if err := cache.Clear(o); err != nil {
 		t.Fatal(err)
 	}
-	if st, err := Status(o); err != nil || st.Entries != 0 {
+	if st, err := cache.Status(o); err != nil || st.Entries != 0 {
 		t.Errorf("status after clear = %+v, %v", st, err)
 	}
-	if err := Exit(o); err != nil {
+	if err := cache.Exit(o); err != nil {
 		t.Fatal(err)
 	}
 	if err := waitNoDaemon(o.Socket, 10*time.Second); err != nil {
@@ -541,7 +542,7 @@ func BenchmarkDaemonGet(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		st, err := Status(o)
+		st, err := cache.Status(o)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -1,6 +1,6 @@
 //go:build unix
 
-package cache_test
+package daemon_test
 
 import (
 	"path/filepath"
@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
-	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/daemon"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
@@ -18,7 +18,7 @@ import (
 // stores.Open with CacheFor, starting this test binary as the daemon.
 func TestLayerFileConformance(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) credential.Store {
-		o := cache.NewTestOptions(t)
+		o := daemon.NewTestOptions(t)
 		s, err := stores.Open("file", backends.Options{
 			File: filepath.Join(t.TempDir(), "credentials"), Socket: o.Socket, CacheFor: time.Minute,
 		})

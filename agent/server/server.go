@@ -1,4 +1,11 @@
-package agent
+// Package server is the git-credential-pat agent (see package agent): a
+// Server answers credential gets from the far side on a unix socket,
+// within the limits its owner sets, and List and Stop are the control
+// client of agent --list and --stop. It is linked by
+// git-credential-pat-cli only: it uses package net and encoding/json,
+// which the lean helper git runs (and package agent, its client) must not
+// link (issue 17).
+package server
 
 import (
 	"bytes"
@@ -13,7 +20,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/agent/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixserve"
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
@@ -37,10 +46,10 @@ type Config struct {
 const (
 	// ioTimeout bounds reading a request and writing a reply, so a silent
 	// client is dropped.
-	ioTimeout = 5 * time.Second
+	ioTimeout = wire.IOTimeout
 	// ConfirmTimeout is how long --confirm waits for the owner's answer
 	// before refusing.
-	ConfirmTimeout = 60 * time.Second
+	ConfirmTimeout = wire.ConfirmTimeout
 	// maxEvents is how many requests agent --list remembers.
 	maxEvents = 100
 	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
@@ -133,7 +142,7 @@ func MakeSocketDir(socket string) error {
 
 // bind listens on path, replacing a stale socket a dead agent left.
 func bind(path string) (*net.UnixListener, error) {
-	ln, err := unixsock.Listen(path)
+	ln, err := unixserve.Listen(path)
 	if err != nil {
 		return nil, fmt.Errorf("agent: %w", err)
 	}
@@ -197,7 +206,7 @@ func (s *Server) accept(ctx context.Context, ln *net.UnixListener, handle func(c
 		case <-ctx.Done():
 		}
 	}()
-	unixsock.Accept(ln, &s.handlers, func(conn *net.UnixConn) {
+	unixserve.Accept(ln, &s.handlers, func(conn *net.UnixConn) {
 		defer conn.Close()
 		handle(ctx, conn)
 	})
@@ -208,39 +217,39 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 	conn.SetDeadline(time.Now().Add(ioTimeout))
 	// Read before checking the peer: closing with its request unread would
 	// reset the connection and lose our answer.
-	var req request
-	if err := receive(conn, maxRequest, &req); err != nil {
+	var req wire.Request
+	if err := receive(conn, wire.MaxRequest, &req); err != nil {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	peer, perr := unixsock.PeerOf(conn)
 	ev := Event{Time: s.cfg.Now().UTC(), Action: req.Action, Peer: describe(peer)}
-	q, err := decodeCred(req.Cred)
+	q, err := wire.DecodeCred(req.Cred)
 	if err != nil {
 		ev.Result, ev.Reason = "refused", "unreadable request: "+err.Error()
 		s.record(ev)
-		send(conn, reply{Status: stError, Error: ev.Reason})
+		send(conn, wire.Reply{Status: wire.StError, Error: ev.Reason})
 		return
 	}
 	ev.URL = urlOf(q)
 	if why := refusePeer(peer, perr); why != "" {
 		ev.Result, ev.Reason = "refused", why
 		s.record(ev)
-		send(conn, reply{Status: stRefused, Error: why})
+		send(conn, wire.Reply{Status: wire.StRefused, Error: why})
 		return
 	}
-	var rep reply
+	var rep wire.Reply
 	switch req.Action {
-	case actGet:
+	case wire.ActGet:
 		rep = s.get(ctx, conn, q, peer, &ev)
-	case actStore:
+	case wire.ActStore:
 		ev.Result, ev.Reason = "ignored", "a store from the far side changes nothing here"
-		rep = reply{Status: stOK}
-	case actErase:
+		rep = wire.Reply{Status: wire.StOK}
+	case wire.ActErase:
 		ev.Result, ev.Reason = "reported", "the server rejected the token on the far side; nothing erased here; check it with: git-credential-pat list"
-		rep = reply{Status: stOK}
+		rep = wire.Reply{Status: wire.StOK}
 	default:
 		ev.Result, ev.Reason = "refused", "unknown action"
-		rep = reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)}
+		rep = wire.Reply{Status: wire.StError, Error: fmt.Sprintf("unknown action %q", req.Action)}
 	}
 	// Log before replying, so the line is there once the far side has its answer.
 	s.record(ev)
@@ -260,14 +269,14 @@ func refusePeer(peer unixsock.Peer, err error) string {
 	return ""
 }
 
-func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Credential, peer unixsock.Peer, ev *Event) reply {
+func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Credential, peer unixsock.Peer, ev *Event) wire.Reply {
 	rule, ok := allowed(s.cfg.Allow, q)
 	if !ok {
 		ev.Result, ev.Reason = "refused", "not on the allow list"
 		if q.Path == "" && s.hostHasPathRules(q) {
 			ev.Reason += " (the far side sent no path; its git needs: git config --global credential.useHttpPath true)"
 		}
-		return reply{Status: stRefused, Error: ev.Reason}
+		return wire.Reply{Status: wire.StRefused, Error: ev.Reason}
 	}
 	if s.cfg.Confirm != nil {
 		conn.SetDeadline(time.Now().Add(ConfirmTimeout + ioTimeout))
@@ -278,31 +287,31 @@ func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Crede
 		conn.SetDeadline(time.Now().Add(ioTimeout))
 		if !yes {
 			ev.Result, ev.Reason = "refused", "not confirmed at the agent's terminal"
-			return reply{Status: stRefused, Error: ev.Reason}
+			return wire.Reply{Status: wire.StRefused, Error: ev.Reason}
 		}
 	}
 	// The home side of the protocol is credential.Server's get: the same
 	// matching, expiry and http rules as a local git gets.
-	in, err := encodeCred(q)
+	in, err := wire.EncodeCred(q)
 	if err != nil {
 		ev.Result, ev.Reason = "refused", err.Error()
-		return reply{Status: stError, Error: err.Error()}
+		return wire.Reply{Status: wire.StError, Error: err.Error()}
 	}
 	var out bytes.Buffer
 	srv := credential.Server{Store: s.cfg.Store, Now: s.cfg.Now, AllowHTTP: rule.Protocol == "http"}
-	if err := srv.Serve(ctx, actGet, bytes.NewReader(in), &out); err != nil {
+	if err := srv.Serve(ctx, wire.ActGet, bytes.NewReader(in), &out); err != nil {
 		ev.Result, ev.Reason = "error", err.Error()
-		return reply{Status: stError, Error: "the agent's store failed; its log says why"}
+		return wire.Reply{Status: wire.StError, Error: "the agent's store failed; its log says why"}
 	}
 	if out.Len() == 0 {
 		ev.Result, ev.Reason = "not found", "no token for it in the store here"
-		return reply{Status: stNotFound}
+		return wire.Reply{Status: wire.StNotFound}
 	}
 	ev.Result = "answered"
-	if a, err := decodeCred(out.Bytes()); err == nil && a.PasswordExpiryUTC != 0 {
+	if a, err := wire.DecodeCred(out.Bytes()); err == nil && a.PasswordExpiryUTC != 0 {
 		ev.Reason = "token expires " + time.Unix(a.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
 	}
-	return reply{Status: stOK, Cred: out.Bytes()}
+	return wire.Reply{Status: wire.StOK, Cred: out.Bytes()}
 }
 
 // hostHasPathRules reports whether a rule with a path names q's host.
@@ -318,8 +327,8 @@ func (s *Server) hostHasPathRules(q credential.Credential) bool {
 // control serves agent --list and --stop, for this user only.
 func (s *Server) control(_ context.Context, conn *net.UnixConn) {
 	conn.SetDeadline(time.Now().Add(ioTimeout))
-	var req request
-	if err := receive(conn, maxRequest, &req); err != nil {
+	var req wire.Request
+	if err := receive(conn, wire.MaxRequest, &req); err != nil {
 		return
 	}
 	peer, err := unixsock.PeerOf(conn)
@@ -327,17 +336,17 @@ func (s *Server) control(_ context.Context, conn *net.UnixConn) {
 		err = fmt.Errorf("uid %d is not the agent's uid %d", peer.UID, os.Geteuid())
 	}
 	if err != nil {
-		send(conn, reply{Status: stRefused, Error: err.Error()})
+		send(conn, wire.Reply{Status: wire.StRefused, Error: err.Error()})
 		return
 	}
 	switch req.Action {
-	case actList:
-		send(conn, reply{Status: stOK, Info: s.info()})
-	case actStop:
-		send(conn, reply{Status: stOK})
+	case wire.ActList:
+		send(conn, wire.Reply{Status: wire.StOK, Info: s.info()})
+	case wire.ActStop:
+		send(conn, wire.Reply{Status: wire.StOK})
 		s.stopOnce.Do(func() { close(s.stop) })
 	default:
-		send(conn, reply{Status: stError, Error: fmt.Sprintf("unknown action %q", req.Action)})
+		send(conn, wire.Reply{Status: wire.StError, Error: fmt.Sprintf("unknown action %q", req.Action)})
 	}
 }
 
@@ -363,7 +372,7 @@ func (s *Server) record(ev Event) {
 		s.events = s.events[len(s.events)-maxEvents:]
 	}
 	s.mu.Unlock()
-	s.logf("%s", ev.line())
+	s.logf("%s", eventLine(ev))
 }
 
 func (s *Server) logf(format string, args ...any) {
@@ -375,8 +384,8 @@ func (s *Server) logf(format string, args ...any) {
 	fmt.Fprintf(s.cfg.Log, "%s %s\n", s.cfg.Now().UTC().Format(time.RFC3339), fmt.Sprintf(format, args...))
 }
 
-// line is the event as the log shows it (after the timestamp).
-func (e Event) line() string {
+// eventLine is the event as the log shows it (after the timestamp).
+func eventLine(e Event) string {
 	s := fmt.Sprintf("%s %s from %s: %s", e.Action, e.URL, e.Peer, e.Result)
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"

@@ -1,6 +1,6 @@
 //go:build unix
 
-package cache
+package daemon
 
 import (
 	"context"
@@ -18,7 +18,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
 
 // The test binary doubles as the daemon and as a separate client process:
@@ -83,12 +86,18 @@ func clientMain(args []string) int {
 		fmt.Println("usage: cache-client SOCKET store|get HOST [raw]")
 		return 2
 	}
-	c, err := Open(Options{Socket: args[0], Exe: os.Args[0]})
-	if err != nil {
-		fmt.Println(err)
-		return 1
+	var c credential.Store
+	if len(args) == 4 && args[3] == "raw" {
+		c = rawClient{args[0]}
+	} else {
+		client, err := cache.Open(cache.Options{Socket: args[0], Exe: os.Args[0]})
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		c = client
 	}
-	c.skipDirCheck = len(args) == 4 && args[3] == "raw"
+	var err error
 	ctx := context.Background()
 	switch args[1] {
 	case "store":
@@ -110,6 +119,67 @@ func clientMain(args []string) int {
 	return 0
 }
 
+// rawClient asks the daemon as the client does, but without the client's
+// check of the socket directory, so that the daemon's own peer check is
+// what refuses another user.
+type rawClient struct{ socket string }
+
+func (r rawClient) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
+	rep, err := r.call(wire.ActGet, q)
+	if err != nil || rep.Status != wire.StOK || len(rep.Creds) != 1 {
+		return credential.Credential{}, fmt.Errorf("get: %+v, %w", rep, err)
+	}
+	return wire.DecodeCred(rep.Creds[0])
+}
+
+func (r rawClient) Store(_ context.Context, c credential.Credential) error {
+	_, err := r.call(wire.ActStore, c)
+	return err
+}
+
+func (r rawClient) Erase(_ context.Context, q credential.Credential) error {
+	_, err := r.call(wire.ActErase, q)
+	return err
+}
+
+func (r rawClient) call(action string, c credential.Credential) (wire.Reply, error) {
+	b, err := wire.EncodeCred(c)
+	if err != nil {
+		return wire.Reply{}, err
+	}
+	conn, err := unixsock.Dial(context.Background(), r.socket)
+	if err != nil {
+		return wire.Reply{}, err
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(time.Minute))
+	if err := wire.SendRequest(conn, wire.Request{Action: action, Cred: b, Timeout: time.Minute}); err != nil {
+		return wire.Reply{}, err
+	}
+	var rep wire.Reply
+	if err := wire.ReceiveReply(conn, wire.MaxReply, &rep); err != nil {
+		return wire.Reply{}, err
+	}
+	if rep.Status == wire.StError {
+		return rep, fmt.Errorf("cache daemon at %s: %s", r.socket, rep.Error)
+	}
+	return rep, nil
+}
+
+// spawnDaemon starts a daemon as the client does (unixsock.Spawn, waiting
+// for its report on the ready pipe), but without the client's in-process
+// lock.
+func spawnDaemon(o cache.Options) error {
+	msg, _, err := unixsock.Spawn(o.Exe, append(slices.Clone(o.DaemonArgs), "--socket", o.Socket), wire.ReadyEnv, time.Now().Add(time.Minute))
+	if err != nil {
+		return err
+	}
+	if msg != "ok\n" {
+		return fmt.Errorf("daemon reported %q, want ok", msg)
+	}
+	return nil
+}
+
 var sockets struct {
 	sync.Mutex
 	list []string
@@ -124,14 +194,14 @@ func usedSockets() []string {
 // testOptions gives a test its own socket in a fresh 0700 directory, and
 // stops whatever daemon serves it when the test ends. daemonArgs go to
 // the daemon after "cache-daemon".
-func testOptions(t testing.TB, daemonArgs ...string) Options {
+func testOptions(t testing.TB, daemonArgs ...string) cache.Options {
 	t.Helper()
 	// Not t.TempDir: its long names overflow the 104-byte socket path limit.
 	dir, err := os.MkdirTemp("", "gcp")
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := Options{
+	o := cache.Options{
 		Socket:     filepath.Join(dir, "socket"),
 		Exe:        os.Args[0],
 		DaemonArgs: append([]string{"cache-daemon"}, daemonArgs...),
@@ -147,9 +217,9 @@ func testOptions(t testing.TB, daemonArgs ...string) Options {
 }
 
 // stopDaemon asks the daemon to exit, then makes sure it has.
-func stopDaemon(t testing.TB, o Options) {
+func stopDaemon(t testing.TB, o cache.Options) {
 	t.Helper()
-	if err := Exit(o); err != nil {
+	if err := cache.Exit(o); err != nil {
 		t.Errorf("exit: %v", err)
 	}
 	if err := waitNoDaemon(o.Socket, 10*time.Second); err != nil {
@@ -218,7 +288,7 @@ func ctxT(t testing.TB) context.Context {
 }
 
 // mustGet returns host's password from c, or "" when it is not there.
-func mustGet(t testing.TB, c *Client, host string) string {
+func mustGet(t testing.TB, c *cache.Client, host string) string {
 	t.Helper()
 	found, err := c.Get(ctxT(t), cred(host, ""))
 	if errors.Is(err, credential.ErrNotFound) {
@@ -230,9 +300,9 @@ func mustGet(t testing.TB, c *Client, host string) string {
 	return found.Password
 }
 
-func mustOpen(t testing.TB, o Options) *Client {
+func mustOpen(t testing.TB, o cache.Options) *cache.Client {
 	t.Helper()
-	c, err := Open(o)
+	c, err := cache.Open(o)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,13 @@
 //go:build unix
 
-package cache
+package daemon
 
 import (
 	"context"
 	"errors"
 	"testing"
 
+	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -26,12 +27,12 @@ func TestLayer(t *testing.T) {
 	a := cred("a.tld", "pa")
 	tests := []struct {
 		name string
-		run  func(t *testing.T, o Options)
+		run  func(t *testing.T, o cache.Options)
 	}{
-		{"get remembers inner's answer", func(t *testing.T, o Options) {
+		{"get remembers inner's answer", func(t *testing.T, o cache.Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)
-			l := Layer(inner, o, "")
+			l := cache.Layer(inner, o, "")
 			if got, err := l.Get(ctxT(t), cred("a.tld", "")); err != nil || got.Password != "pa" {
 				t.Fatalf("get = %q, %v", got.Password, err)
 			}
@@ -40,9 +41,9 @@ func TestLayer(t *testing.T) {
 				t.Errorf("second get = %q, %v; want it from the cache", got.Password, err)
 			}
 		}},
-		{"store and erase keep the cache in step with inner", func(t *testing.T, o Options) {
+		{"store and erase keep the cache in step with inner", func(t *testing.T, o cache.Options) {
 			inner := &storetest.Memory{}
-			l := Layer(inner, o, "")
+			l := cache.Layer(inner, o, "")
 			get := func() string {
 				got, err := l.Get(ctxT(t), cred("a.tld", ""))
 				if err != nil && !errors.Is(err, credential.ErrNotFound) {
@@ -68,14 +69,14 @@ func TestLayer(t *testing.T) {
 					}
 				}
 			}
-			if st, err := Status(o); err != nil || !st.Running {
+			if st, err := cache.Status(o); err != nil || !st.Running {
 				t.Errorf("status = %+v, %v; want the daemon started by get", st, err)
 			}
 		}},
-		{"a broken cache fails nothing", func(t *testing.T, o Options) {
+		{"a broken cache fails nothing", func(t *testing.T, o cache.Options) {
 			o.Exe = "/nonexistent/git-credential-pat"
 			inner := &storetest.Memory{}
-			l := Layer(inner, o, "")
+			l := cache.Layer(inner, o, "")
 			if err := l.Store(ctxT(t), a); err != nil {
 				t.Errorf("store: %v", err)
 			}
@@ -86,8 +87,8 @@ func TestLayer(t *testing.T) {
 				t.Errorf("erase: %v", err)
 			}
 		}},
-		{"inner failures are errors and are not cached", func(t *testing.T, o Options) {
-			l := Layer(failing{}, o, "")
+		{"inner failures are errors and are not cached", func(t *testing.T, o cache.Options) {
+			l := cache.Layer(failing{}, o, "")
 			if err := l.Store(ctxT(t), a); !errors.Is(err, errDown) {
 				t.Errorf("store: %v, want %v", err, errDown)
 			}
@@ -98,21 +99,21 @@ func TestLayer(t *testing.T) {
 				t.Errorf("cache holds %q after inner refused the store", got)
 			}
 		}},
-		{"erase clears the cache even when inner fails", func(t *testing.T, o Options) {
+		{"erase clears the cache even when inner fails", func(t *testing.T, o cache.Options) {
 			if err := mustOpen(t, o).Store(ctxT(t), a); err != nil {
 				t.Fatal(err)
 			}
-			if err := Layer(failing{}, o, "").Erase(ctxT(t), cred("a.tld", "")); !errors.Is(err, errDown) {
+			if err := cache.Layer(failing{}, o, "").Erase(ctxT(t), cred("a.tld", "")); !errors.Is(err, errDown) {
 				t.Errorf("erase: %v, want %v", err, errDown)
 			}
 			if got := mustGet(t, mustOpen(t, o), "a.tld"); got != "" {
 				t.Errorf("cache still holds %q", got)
 			}
 		}},
-		{"an empty host is its own query, not a query without host", func(t *testing.T, o Options) {
+		{"an empty host is its own query, not a query without host", func(t *testing.T, o cache.Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)
-			l := Layer(inner, o, "")
+			l := cache.Layer(inner, o, "")
 			anyHost := credential.Credential{Protocol: "https"}
 			if got, err := l.Get(ctxT(t), anyHost); err != nil || got.Password != "pa" {
 				t.Fatalf("get without host = %q, %v", got.Password, err)
@@ -122,17 +123,17 @@ func TestLayer(t *testing.T) {
 				t.Errorf("get host= = %q, %v; want not found (the answer for a query without host was recalled)", got.Password, err)
 			}
 		}},
-		{"lists through to inner only when inner lists", func(t *testing.T, o Options) {
+		{"lists through to inner only when inner lists", func(t *testing.T, o cache.Options) {
 			inner := &storetest.Memory{}
 			inner.Store(ctxT(t), a)
-			l, ok := Layer(inner, o, "").(credential.Lister)
+			l, ok := cache.Layer(inner, o, "").(credential.Lister)
 			if !ok {
 				t.Fatal("Layer over a Lister is not a Lister")
 			}
 			if list, err := l.List(ctxT(t)); err != nil || len(list) != 1 {
 				t.Errorf("list = %v, %v", list, err)
 			}
-			if _, ok := Layer(failing{}, o, "").(credential.Lister); ok {
+			if _, ok := cache.Layer(failing{}, o, "").(credential.Lister); ok {
 				t.Error("Layer over a non-Lister claims to list")
 			}
 		}},

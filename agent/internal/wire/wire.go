@@ -1,11 +1,16 @@
-package agent
+// Package wire is what the agent's client (package agent, linked by the
+// lean helper for --store agent) and the agent itself (agent/server)
+// share about their exchange: the request and reply, their actions and
+// statuses, and how credentials travel. The client's side of the encoding
+// lives here, without encoding/json (see internal/jsonwire); the agent
+// encodes and decodes the same structs with encoding/json, which this
+// package does not import.
+package wire
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -18,31 +23,31 @@ import (
 
 // Actions on the answer socket (the one the far side reaches).
 const (
-	actGet   = "get"
-	actStore = "store" // reported in the log; changes nothing
-	actErase = "erase" // reported in the log; changes nothing
+	ActGet   = "get"
+	ActStore = "store" // reported in the log; changes nothing
+	ActErase = "erase" // reported in the log; changes nothing
 )
 
 // Actions on the control socket (never forwarded).
 const (
-	actList = "list"
-	actStop = "stop"
+	ActList = "list"
+	ActStop = "stop"
 )
 
 // Reply statuses.
 const (
-	stOK       = "ok"
-	stNotFound = "notfound" // allowed, but the store at home has no token for it
-	stRefused  = "refused"  // not allowed, not confirmed, or not a permitted user
-	stError    = "error"
+	StOK       = "ok"
+	StNotFound = "notfound" // allowed, but the store at home has no token for it
+	StRefused  = "refused"  // not allowed, not confirmed, or not a permitted user
+	StError    = "error"
 )
 
-type request struct {
+type Request struct {
 	Action string `json:"action"`
 	Cred   []byte `json:"cred,omitempty"`
 }
 
-type reply struct {
+type Reply struct {
 	Status string `json:"status"`
 	Error  string `json:"error,omitempty"`
 	Cred   []byte `json:"cred,omitempty"`
@@ -58,7 +63,7 @@ type Info struct {
 	Expires  time.Time `json:"expires,omitzero"` // zero: until stopped
 	Confirm  bool      `json:"confirm"`
 	Allow    []string  `json:"allow"`
-	Requests []Event   `json:"requests"` // oldest first, the most recent maxEvents
+	Requests []Event   `json:"requests"` // oldest first, the most recent the agent keeps
 }
 
 // Event is one request the agent saw, as its log line says it.
@@ -71,36 +76,44 @@ type Event struct {
 	Reason string    `json:"reason,omitempty"`
 }
 
-// Bounds on what either side reads.
+// Timeouts both sides know: the client waits as long as the agent may.
 const (
-	maxRequest = 2 * credential.MaxInputBytes
-	maxReply   = 16 << 20
+	// IOTimeout bounds reading a request and writing a reply, so a silent
+	// client is dropped.
+	IOTimeout = 5 * time.Second
+	// ConfirmTimeout is how long --confirm waits for the owner's answer
+	// before refusing.
+	ConfirmTimeout = 60 * time.Second
 )
 
-func encodeCred(c credential.Credential) ([]byte, error) {
+// Bounds on what either side reads.
+const (
+	MaxRequest = 2 * credential.MaxInputBytes
+	MaxReply   = 16 << 20
+)
+
+func EncodeCred(c credential.Credential) ([]byte, error) {
 	var b bytes.Buffer
 	err := credential.Write(&b, c)
 	return b.Bytes(), err
 }
 
-func decodeCred(b []byte) (credential.Credential, error) {
+func DecodeCred(b []byte) (credential.Credential, error) {
 	return credential.Read(bytes.NewReader(b))
 }
 
-func send(conn net.Conn, v any) error { return json.NewEncoder(conn).Encode(v) }
-
 // The client's side of get, store and erase, without encoding/json (see
-// internal/jsonwire): sendRequest writes what send(conn, req) writes, byte
-// for byte, and receiveReply reads what receive(conn, limit, &r) reads but
-// Info, which those replies do not carry (list, which has it, uses
-// receive).
+// internal/jsonwire): SendRequest writes what the agent's json.Encoder
+// writes for req, byte for byte, and ReceiveReply reads what its
+// json.Decoder reads but Info, which those replies do not carry (list,
+// which has it, decodes with encoding/json in agent/server).
 
-func sendRequest(conn net.Conn, req request) error {
-	_, err := conn.Write(appendRequest(nil, req))
+func SendRequest(conn io.Writer, req Request) error {
+	_, err := conn.Write(AppendRequest(nil, req))
 	return err
 }
 
-func appendRequest(b []byte, req request) []byte {
+func AppendRequest(b []byte, req Request) []byte {
 	b = append(b, `{"action":`...)
 	b = jsonwire.AppendString(b, req.Action)
 	if len(req.Cred) > 0 {
@@ -110,19 +123,19 @@ func appendRequest(b []byte, req request) []byte {
 	return append(b, "}\n"...)
 }
 
-func receiveReply(conn net.Conn, limit int64, r *reply) error {
+func ReceiveReply(conn io.Reader, limit int64, r *Reply) error {
 	data, err := jsonwire.ReadValue(io.LimitReader(conn, limit))
 	if err != nil {
 		return err
 	}
-	return parseReply(data, r)
+	return ParseReply(data, r)
 }
 
 var replyFields = []string{"status", "error", "cred", "info"}
 
-// parseReply leaves r.Info nil: a reply that has one is refused (the
+// ParseReply leaves r.Info nil: a reply that has one is refused (the
 // client's calls never get one).
-func parseReply(data []byte, r *reply) error {
+func ParseReply(data []byte, r *Reply) error {
 	return jsonwire.Object(data, replyFields, func(name string, v []byte) (err error) {
 		switch name {
 		case "status":
@@ -138,8 +151,4 @@ func parseReply(data []byte, r *reply) error {
 		}
 		return err
 	})
-}
-
-func receive(conn net.Conn, limit int64, v any) error {
-	return json.NewDecoder(io.LimitReader(conn, limit)).Decode(v)
 }

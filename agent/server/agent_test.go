@@ -1,4 +1,4 @@
-package agent
+package server
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/agent"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -119,7 +120,7 @@ func TestServerAnswersWithinLimits(t *testing.T) {
 		}
 	}
 	socket, log := startServer(t, mem, nil, "example.com/org", "expired.example", "http://plain.example")
-	client := &Client{Socket: socket}
+	client := &agent.Client{Socket: socket}
 
 	for _, tc := range []struct {
 		name       string
@@ -208,7 +209,7 @@ func TestConfirm(t *testing.T) {
 		questions <- q
 		return <-answers
 	}, "example.com")
-	client := &Client{Socket: socket}
+	client := &agent.Client{Socket: socket}
 	q := credential.Credential{Protocol: "https", Host: "example.com", Path: "org/app.git"}
 	for _, yes := range []bool{true, false} {
 		answers <- yes

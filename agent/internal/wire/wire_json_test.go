@@ -1,4 +1,4 @@
-package agent
+package wire
 
 import (
 	"bytes"
@@ -21,16 +21,16 @@ func jsonEncode(t testing.TB, v any) []byte {
 	return b.Bytes()
 }
 
-var wireRequests = []request{
-	{Action: actGet, Cred: []byte("protocol=https\nhost=example.com\n")},
-	{Action: actStore, Cred: []byte("password=<&>\xff\n")},
-	{Action: actList},
+var wireRequests = []Request{
+	{Action: ActGet, Cred: []byte("protocol=https\nhost=example.com\n")},
+	{Action: ActStore, Cred: []byte("password=<&>\xff\n")},
+	{Action: ActList},
 	{Action: "x\u2028\"", Cred: []byte{}},
 }
 
 func TestAppendRequestLikeEncodingJSON(t *testing.T) {
 	for _, req := range wireRequests {
-		if got, want := appendRequest(nil, req), jsonEncode(t, req); !bytes.Equal(got, want) {
+		if got, want := AppendRequest(nil, req), jsonEncode(t, req); !bytes.Equal(got, want) {
 			t.Errorf("appendRequest(%+v) =\n%s\nencoding/json:\n%s", req, got, want)
 		}
 	}
@@ -41,25 +41,25 @@ func FuzzAppendRequest(f *testing.F) {
 		f.Add(r.Action, r.Cred)
 	}
 	f.Fuzz(func(t *testing.T, action string, cred []byte) {
-		req := request{Action: action, Cred: cred}
-		if got, want := appendRequest(nil, req), jsonEncode(t, req); !bytes.Equal(got, want) {
+		req := Request{Action: action, Cred: cred}
+		if got, want := AppendRequest(nil, req), jsonEncode(t, req); !bytes.Equal(got, want) {
 			t.Errorf("appendRequest(%+v) =\n%s\nencoding/json:\n%s", req, got, want)
 		}
 	})
 }
 
-var wireReplies = []reply{
-	{Status: stOK, Cred: []byte("protocol=https\nhost=a\nusername=u\npassword=p\n")},
-	{Status: stNotFound},
-	{Status: stRefused, Error: "not confirmed <in time> & \xff"},
-	{Status: stError, Error: "x", Cred: []byte{}},
+var wireReplies = []Reply{
+	{Status: StOK, Cred: []byte("protocol=https\nhost=a\nusername=u\npassword=p\n")},
+	{Status: StNotFound},
+	{Status: StRefused, Error: "not confirmed <in time> & \xff"},
+	{Status: StError, Error: "x", Cred: []byte{}},
 }
 
 func TestParseReplyLikeEncodingJSON(t *testing.T) {
 	for _, r := range wireReplies {
 		data := jsonEncode(t, r)
-		var got, want reply
-		if err := parseReply(bytes.TrimSpace(data), &got); err != nil {
+		var got, want Reply
+		if err := ParseReply(bytes.TrimSpace(data), &got); err != nil {
 			t.Fatalf("parseReply(%s): %v", data, err)
 		}
 		if err := json.Unmarshal(data, &want); err != nil {
@@ -69,23 +69,23 @@ func TestParseReplyLikeEncodingJSON(t *testing.T) {
 			t.Errorf("parseReply(%s) = %+v, encoding/json %+v", data, got, want)
 		}
 	}
-	if err := parseReply([]byte(`{"status":"ok","info":{"pid":1}}`), new(reply)); err == nil {
+	if err := ParseReply([]byte(`{"status":"ok","info":{"pid":1}}`), new(Reply)); err == nil {
 		t.Error("parseReply took a reply with info to a get")
 	}
 }
 
-// FuzzParseReply: whatever parseReply accepts, encoding/json accepts too,
+// FuzzParseReply: whatever ParseReply accepts, encoding/json accepts too,
 // with the same values; and it never panics.
 func FuzzParseReply(f *testing.F) {
 	for _, r := range wireReplies {
 		f.Add(jsonEncode(f, r))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var got reply
-		if parseReply(data, &got) != nil {
+		var got Reply
+		if ParseReply(data, &got) != nil {
 			return
 		}
-		var want reply
+		var want Reply
 		if err := json.Unmarshal(data, &want); err != nil {
 			t.Fatalf("parseReply accepted %q, encoding/json did not: %v", data, err)
 		}
@@ -96,10 +96,10 @@ func FuzzParseReply(f *testing.F) {
 }
 
 func BenchmarkParseReply(b *testing.B) {
-	data, _ := json.Marshal(reply{Status: stOK, Cred: []byte("protocol=https\nhost=example.com\nusername=u\npassword=ghp_0123456789abcdefghijklmnopqrstuvwxyz\n")})
+	data, _ := json.Marshal(Reply{Status: StOK, Cred: []byte("protocol=https\nhost=example.com\nusername=u\npassword=ghp_0123456789abcdefghijklmnopqrstuvwxyz\n")})
 	for b.Loop() {
-		var r reply
-		if err := parseReply(data, &r); err != nil {
+		var r Reply
+		if err := ParseReply(data, &r); err != nil {
 			b.Fatal(err)
 		}
 	}
