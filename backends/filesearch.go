@@ -12,13 +12,18 @@ import "strings"
 // same loop, so the processor overlaps their memory loads.
 type finder struct {
 	needle string
-	skip   *[pairSlots]uint8 // shift for the byte pair ending the window, by pairSlot; nil: strings.Index
+	skip   *[pairSlots]uint8 // shift for the byte pair ending the window, by pairSlot; built on first need
 }
 
 // pairSlots is the size of a finder's shift table: byte pairs share slots
 // (each slot keeps the smallest shift of its pairs, which stays correct),
 // so the table fits the processor's fastest cache.
 const pairSlots = 1 << 12
+
+// horspoolMin is the smallest text the shift table is built for. On less,
+// strings.Index is as fast, and git's get on a small file (the common
+// case) does not pay for a 4 KiB table it would fill and barely use.
+const horspoolMin = 16 << 10
 
 func pairSlot(a, b byte) int { return (int(a)<<5 ^ int(b)) & (pairSlots - 1) }
 
@@ -29,12 +34,19 @@ func (f *finder) setShift(a, b byte, k int) {
 	}
 }
 
-func newFinder(needle string) *finder {
-	m := len(needle)
-	f := &finder{needle: needle}
-	if m < 3 || m > 255 {
-		return f
+func newFinder(needle string) *finder { return &finder{needle: needle} }
+
+// horspool reports whether to search s with the shift table, building it
+// the first time.
+func (f *finder) horspool(s string) bool {
+	m := len(f.needle)
+	if f.skip != nil {
+		return true
 	}
+	if m < 3 || m > 255 || len(s) < horspoolMin {
+		return false
+	}
+	needle := f.needle
 	f.skip = new([pairSlots]uint8)
 	for i := range f.skip {
 		f.skip[i] = uint8(m)
@@ -49,7 +61,7 @@ func newFinder(needle string) *finder {
 	for k := m - 2; k >= 1; k-- {
 		f.setShift(needle[m-2-k], needle[m-1-k], k)
 	}
-	return f
+	return true
 }
 
 // all appends to out the offset of every occurrence of the needle in s
@@ -57,7 +69,7 @@ func newFinder(needle string) *finder {
 func (f *finder) all(s string, out []int) []int {
 	n := f.needle
 	m := len(n)
-	if f.skip == nil {
+	if !f.horspool(s) {
 		for from := 0; ; {
 			i := strings.Index(s[from:], n)
 			if i < 0 {

@@ -12,7 +12,8 @@ import (
 )
 
 // finder finds exactly what strings.Index finds, overlapping matches
-// included, at both ends, in both halves and across the middle.
+// included, at both ends, in both halves and across the middle, on texts
+// short enough for strings.Index and long enough for the shift table.
 func TestFinderFindsWhatIndexFinds(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := "ab.c\n"
@@ -21,7 +22,11 @@ func TestFinderFindsWhatIndexFinds(t *testing.T) {
 		for j := range needle {
 			needle[j] = alphabet[r.IntN(len(alphabet))]
 		}
-		text := make([]byte, r.IntN(200))
+		size := r.IntN(200)
+		if i%2 == 1 {
+			size += horspoolMin
+		}
+		text := make([]byte, size)
 		for j := range text {
 			text[j] = alphabet[r.IntN(len(alphabet))]
 		}
@@ -35,7 +40,11 @@ func TestFinderFindsWhatIndexFinds(t *testing.T) {
 			want = append(want, from+k)
 			from += k + 1
 		}
-		got := newFinder(n).all(s, nil)
+		f := newFinder(n)
+		got := f.all(s, nil)
+		if wantTable := len(s) >= horspoolMin && len(n) >= 3; (f.skip != nil) != wantTable {
+			t.Fatalf("all(%d bytes, %q) built the shift table: %v, want %v", len(s), n, f.skip != nil, wantTable)
+		}
 		if len(got) != len(want) {
 			t.Fatalf("all(%q, %q) = %v, want %v", s, n, got, want)
 		}
