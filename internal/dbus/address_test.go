@@ -58,3 +58,20 @@ func TestEscapeValue(t *testing.T) {
 		t.Errorf("EscapeValue escaped a plain path: %q", got)
 	}
 }
+
+// A bus's error text is printed in one-line errors on a terminal: no
+// control character may survive, C1 (8-bit CSI) and bad UTF-8 included.
+func TestOneLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"Object does not exist":    "Object does not exist",
+		"line1\nline2\r\tx":        "line1 line2  x",
+		"esc\x1b[31mred\x7f":       "esc [31mred ",
+		"csi\u009b31mred\u0085nel": "csi 31mred nel",
+		"bad\xff\xfeutf8":          "bad  utf8",
+		"schlüssel ключ 鍵 — ok":    "schlüssel ключ 鍵 — ok",
+	} {
+		if got := oneLine(in); got != want {
+			t.Errorf("oneLine(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

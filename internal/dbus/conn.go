@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
@@ -237,11 +239,13 @@ func (c *Conn) withContext(ctx context.Context, f func() error) error {
 	return err
 }
 
-// oneLine replaces control characters (newlines included) with spaces:
-// the bus's error text ends up in one-line error messages.
+// oneLine replaces control characters (newlines included, and the C1
+// range, where U+009B is an 8-bit CSI to some terminals) and invalid
+// UTF-8 with spaces: the bus's error text ends up in one-line error
+// messages on a terminal.
 func oneLine(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) || r == utf8.RuneError {
 			return ' '
 		}
 		return r
