@@ -229,10 +229,12 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	defer fh.Close()
 	var b strings.Builder
 	bufSize := scanBufSize
-	size := int64(0)
+	size := int64(-1) // not a regular file: read it as a stream
 	if st, err := fh.Stat(); err == nil {
-		size = st.Size()
-		bufSize = int(min(st.Size()+1, int64(bufSize)))
+		if st.Mode().IsRegular() {
+			size = st.Size()
+			bufSize = int(min(st.Size()+1, int64(bufSize)))
+		}
 		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
 			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 		}
@@ -241,7 +243,11 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 		}
 	}
 	if host != "" {
-		err = scanSpansAt(fh, size, host, bufSize, &b, nil)
+		if size >= 0 {
+			err = scanSpansAt(fh, size, host, bufSize, &b, nil)
+		} else {
+			err = scanSpans(fh, host, bufSize, &b, nil)
+		}
 	} else {
 		_, err = io.Copy(&b, fh)
 	}

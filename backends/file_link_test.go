@@ -6,7 +6,9 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -77,5 +79,35 @@ func TestFileRefusesForeignSymlinkInStickyDir(t *testing.T) {
 				t.Fatalf("the link's target was written: %q", data)
 			}
 		})
+	}
+}
+
+// A credentials file that is not a regular file (a FIFO, process
+// substitution, /dev/stdin) is read as a stream: git's get from it must
+// answer, as it did before the split search (which reads with pread).
+func TestFileGetFromFIFO(t *testing.T) {
+	for _, size := range []int{1, 40000} { // one entry; about 3 MB, over the split size
+		path := filepath.Join(t.TempDir(), "creds")
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var content strings.Builder
+		for i := range size {
+			content.WriteString("https://u" + strconv.Itoa(i) + ":tok" + strconv.Itoa(i) + "@h" + strconv.Itoa(i) + ".example\n")
+		}
+		go func() {
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				return
+			}
+			defer f.Close()
+			f.WriteString(content.String())
+		}()
+		s := &FileStore{Path: path, LockTimeout: time.Second}
+		last := strconv.Itoa(size - 1)
+		got, err := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "h" + last + ".example", HasHost: true})
+		if err != nil || got.Password != "tok"+last {
+			t.Fatalf("%d entries: get from a FIFO = %q, %v; want tok%s", size, got.Password, err, last)
+		}
 	}
 }
