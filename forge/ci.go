@@ -58,20 +58,56 @@ func CITokens(getenv func(string) string) []CIToken {
 }
 
 // httpsHost returns the host[:port] of an https:// URL without userinfo,
-// as url.Parse would give it (the scheme is case-insensitive). It does not
-// use net/url so that the helper git runs need not link it.
+// as url.Parse would give it (the scheme is case-insensitive). It accepts
+// a subset of what url.Parse accepts: a host name of letters, digits and
+// "-._~" (no IP literal in brackets), an optional numeric port, and no
+// control character or malformed %-escape anywhere, so it never offers a
+// token for a host url.Parse would refuse. It does not use net/url so
+// that the helper git runs need not link it.
 func httpsHost(uri string) (string, bool) {
-	if len(uri) < len("https://") || !strings.EqualFold(uri[:len("https://")], "https://") {
+	const scheme = "https://"
+	if len(uri) < len(scheme) || !strings.EqualFold(uri[:len(scheme)], scheme) {
 		return "", false
 	}
-	host := uri[len("https://"):]
+	for i := 0; i < len(uri); i++ {
+		switch c := uri[i]; {
+		case c < 0x20 || c == 0x7f:
+			return "", false
+		case c == '%' && (i+2 >= len(uri) || !isHex(uri[i+1]) || !isHex(uri[i+2])):
+			return "", false
+		}
+	}
+	host := uri[len(scheme):]
 	if end := strings.IndexAny(host, "/?#"); end >= 0 {
 		host = host[:end]
 	}
-	if strings.ContainsAny(host, "%") {
-		return "", false // url.Parse would unescape or refuse it; no CI names its server so
+	name, port := host, ""
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
+		name, port = host[:i], host[i:]
+	}
+	if !allOf(name, func(c byte) bool {
+		return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0
+	}) {
+		return "", false
+	}
+	if port != "" && (port[0] != ':' || !allOf(port[1:], func(c byte) bool { return '0' <= c && c <= '9' })) {
+		return "", false
 	}
 	return host, validHost(host)
+}
+
+// allOf reports whether s is not empty and every byte of it is ok.
+func allOf(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 func validHost(h string) bool {
