@@ -478,6 +478,30 @@ func TestSilentClient(t *testing.T) {
 	}
 }
 
+// Silent clients beyond the daemon's workers hold up no one either, even
+// with a deadline far longer than the test.
+func TestSilentClientsBeyondWorkers(t *testing.T) {
+	o := testOptions(t, "--io-timeout", "1h")
+	c := mustOpen(t, o)
+	if err := c.Store(ctxT(t), cred("a.tld", "pa")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2*workers + 1 {
+		silent, err := net.Dial("unix", o.Socket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer silent.Close() // before the cleanup's exit, which waits for them
+		silent.Write([]byte(`{"action":"get"`)) // a request begun, never finished
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // catches a hang, measures nothing
+	defer cancel()
+	found, err := c.Get(ctx, cred("a.tld", ""))
+	if err != nil || found.Password != "pa" {
+		t.Errorf("get while %d clients are silent = %q, %v; want pa", 2*workers+1, found.Password, err)
+	}
+}
+
 func TestStatusClearExit(t *testing.T) {
 	o := testOptions(t)
 	if st, err := cache.Status(o); err != nil || st.Running {
