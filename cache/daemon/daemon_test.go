@@ -491,7 +491,7 @@ func TestSilentClientsBeyondWorkers(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer silent.Close() // before the cleanup's exit, which waits for them
+		defer silent.Close()                    // before the cleanup's exit, which waits for them
 		silent.Write([]byte(`{"action":"get"`)) // a request begun, never finished
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // catches a hang, measures nothing
