@@ -3,6 +3,7 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -579,5 +581,35 @@ func BenchmarkDaemonGet(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkDaemonRoundTrip is what git's credential-cache client does
+// per request, without our client's checks around it: connect, send one
+// get, read the reply, close.
+func BenchmarkDaemonRoundTrip(b *testing.B) {
+	o := testOptions(b)
+	if err := mustOpen(b, o).Store(ctxT(b), cred("h.example.com", "pw")); err != nil {
+		b.Fatal(err)
+	}
+	q, err := wire.EncodeCred(cred("h.example.com", ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := wire.AppendRequest(nil, wire.Request{Action: wire.ActGet, Cred: q})
+	buf := make([]byte, 4096)
+	for b.Loop() {
+		conn, err := net.Dial("unix", o.Socket)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		n, err := io.ReadAtLeast(conn, buf, 1)
+		if err != nil || !bytes.HasPrefix(buf[:n], []byte(`{"status":"ok"`)) {
+			b.Fatalf("reply %q, %v", buf[:n], err)
+		}
+		conn.Close()
 	}
 }
