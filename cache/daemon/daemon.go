@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"sync"
 	"syscall"
@@ -53,6 +54,9 @@ func runDaemon(ctx context.Context, socket string, cfg config) error {
 		return fmt.Errorf("cache daemon: socket path: %w", err)
 	}
 	harden()
+	// The daemon waits on sockets: one P serves it without waking a second
+	// thread for each connection, which costs more than the work.
+	runtime.GOMAXPROCS(1)
 	signal.Ignore(syscall.SIGHUP) // outlive the terminal git ran in
 	os.Chdir("/")                 // do not keep the repository's filesystem busy
 	return run(ctx, socket, cfg, readyPipe())
@@ -201,8 +205,15 @@ func (d *daemon) close(idle bool) bool {
 	return true
 }
 
+// workers serve connections on goroutines that outlive them (see
+// unixserve.AcceptWorkers). Git asks one request at a time; a few more
+// cover git processes running in parallel (fetch --jobs, submodules).
+// Beyond them a connection gets a goroutine of its own, so a silent
+// client delays no one.
+const workers = 4
+
 func (d *daemon) accept() {
-	unixserve.Accept(d.ln, &d.handlers, d.handle)
+	unixserve.AcceptWorkers(d.ln, workers, &d.handlers, d.handle)
 }
 
 func (d *daemon) handle(conn *net.UnixConn) {
@@ -211,7 +222,7 @@ func (d *daemon) handle(conn *net.UnixConn) {
 	// Read before checking the peer: closing with its request unread would
 	// reset the connection and lose our answer.
 	var req wire.Request
-	if err := receive(conn, wire.MaxRequest, &req); err != nil {
+	if err := wire.ReceiveRequest(conn, wire.MaxRequest, &req); err != nil {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	if err := checkPeer(conn); err != nil {

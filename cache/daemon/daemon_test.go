@@ -3,6 +3,7 @@
 package daemon
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/cache"
+	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -478,6 +480,30 @@ func TestSilentClient(t *testing.T) {
 	}
 }
 
+// Silent clients beyond the daemon's workers hold up no one either, even
+// with a deadline far longer than the test.
+func TestSilentClientsBeyondWorkers(t *testing.T) {
+	o := testOptions(t, "--io-timeout", "1h")
+	c := mustOpen(t, o)
+	if err := c.Store(ctxT(t), cred("a.tld", "pa")); err != nil {
+		t.Fatal(err)
+	}
+	for range 2*workers + 1 {
+		silent, err := net.Dial("unix", o.Socket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer silent.Close()                    // before the cleanup's exit, which waits for them
+		silent.Write([]byte(`{"action":"get"`)) // a request begun, never finished
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second) // catches a hang, measures nothing
+	defer cancel()
+	found, err := c.Get(ctx, cred("a.tld", ""))
+	if err != nil || found.Password != "pa" {
+		t.Errorf("get while %d clients are silent = %q, %v; want pa", 2*workers+1, found.Password, err)
+	}
+}
+
 func TestStatusClearExit(t *testing.T) {
 	o := testOptions(t)
 	if st, err := cache.Status(o); err != nil || st.Running {
@@ -555,5 +581,35 @@ func BenchmarkDaemonGet(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// BenchmarkDaemonRoundTrip is what git's credential-cache client does
+// per request, without our client's checks around it: connect, send one
+// get, read the reply, close.
+func BenchmarkDaemonRoundTrip(b *testing.B) {
+	o := testOptions(b)
+	if err := mustOpen(b, o).Store(ctxT(b), cred("h.example.com", "pw")); err != nil {
+		b.Fatal(err)
+	}
+	q, err := wire.EncodeCred(cred("h.example.com", ""))
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := wire.AppendRequest(nil, wire.Request{Action: wire.ActGet, Cred: q})
+	buf := make([]byte, 4096)
+	for b.Loop() {
+		conn, err := net.Dial("unix", o.Socket)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := conn.Write(req); err != nil {
+			b.Fatal(err)
+		}
+		n, err := io.ReadAtLeast(conn, buf, 1)
+		if err != nil || !bytes.HasPrefix(buf[:n], []byte(`{"status":"ok"`)) {
+			b.Fatalf("reply %q, %v", buf[:n], err)
+		}
+		conn.Close()
 	}
 }

@@ -228,3 +228,76 @@ func FuzzParseStatus(f *testing.F) {
 		}
 	})
 }
+
+// The daemon reads requests with ParseRequest; clients of every version
+// write them as encoding/json does.
+func TestParseRequestLikeEncodingJSON(t *testing.T) {
+	inputs := []string{
+		` {"action" : "get" , "cred" : "cHJvdG9jb2w9aHR0cHMK" , "unknown" : {"a":[1,2.5e3,true,false,null]} }`,
+		`{"action":"store","cred":null,"answer":null,"timeout":null,"space":null,"entries":null}`,
+		`{"action":"\u0067et","space":"\ud83d\ude00\/","cred":"cHJv\r\ndG9j","answer":""}`,
+		`{"action":"forget","entries":false,"timeout":-0}`,
+		`{"timeout":9223372036854775807}`,
+		`{}`,
+	}
+	for _, req := range wireRequests {
+		inputs = append(inputs, string(AppendRequest(nil, req)))
+	}
+	for _, in := range inputs {
+		var got, want Request
+		if err := ParseRequest([]byte(in), &got); err != nil {
+			t.Errorf("ParseRequest(%s): %v", in, err)
+			continue
+		}
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseRequest(%s) = %+v, encoding/json %+v", in, got, want)
+		}
+	}
+	// Malformed or ambiguous requests are refused, not guessed at.
+	for _, in := range []string{
+		``, `null`, `[]`, `"get"`, `{"action":"get"`, `{"action":"get",}`, `{"action":get}`,
+		`{"action":"get","action":"store"}`, `{"Action":"get"}`, `{"CRED":"eA=="}`,
+		`{"cred":"not base64!"}`, `{"cred":5}`, `{"timeout":1.5}`, `{"timeout":1e3}`, `{"timeout":"1s"}`,
+		`{"timeout":9223372036854775808}`, `{"entries":1}`, `{"space":"\ud800"}`, "{\"space\":\"\xff\"}",
+		`{"action":"get"} x`,
+	} {
+		var got Request
+		if err := ParseRequest([]byte(in), &got); err == nil {
+			t.Errorf("ParseRequest(%q) = %+v, want an error", in, got)
+		}
+	}
+}
+
+// FuzzParseRequest: whatever ParseRequest accepts, encoding/json accepts
+// too, with the same values; and it never panics.
+func FuzzParseRequest(f *testing.F) {
+	for _, r := range wireRequests {
+		f.Add(AppendRequest(nil, r))
+	}
+	f.Add([]byte(`{"action":"get","cred":"","x":{"y":[-0.1e-2]},"timeout":-5}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var got, want Request
+		if ParseRequest(data, &got) != nil {
+			return
+		}
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("ParseRequest accepted %q, encoding/json did not: %v", data, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("ParseRequest(%q) = %+v, encoding/json %+v", data, got, want)
+		}
+	})
+}
+
+func BenchmarkParseRequest(b *testing.B) {
+	data := AppendRequest(nil, wireRequests[0])
+	for b.Loop() {
+		var r Request
+		if err := ParseRequest(data, &r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package unixserve
+
+import (
+	"bufio"
+	"net"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Clients that connect and say nothing hold up no one, however many
+// workers they occupy, and closing the listener ends every worker once
+// their connections end.
+func TestSilentClientsHoldUpNoOne(t *testing.T) {
+	for _, tc := range []struct {
+		name            string
+		workers, silent int
+	}{
+		{"no workers", 0, 3},
+		{"one worker, one silent client", 1, 1},
+		{"one worker, more silent clients", 1, 3},
+		{"four workers, more silent clients", 4, 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, err := os.MkdirTemp("", "gcp-serve") // t.TempDir's names overflow the socket path limit
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			socket := filepath.Join(dir, "s")
+			ln, err := Listen(socket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			started := make(chan struct{}, tc.silent+1)
+			var wg sync.WaitGroup
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				AcceptWorkers(ln, tc.workers, &wg, func(conn *net.UnixConn) {
+					defer conn.Close()
+					started <- struct{}{}
+					// A generous deadline: the test ends the silent clients itself.
+					conn.SetDeadline(time.Now().Add(time.Minute))
+					line, err := bufio.NewReader(conn).ReadString('\n')
+					if err == nil {
+						conn.Write([]byte(line))
+					}
+				})
+			}()
+
+			var silent []net.Conn
+			for range tc.silent {
+				c, err := net.Dial("unix", socket)
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer c.Close()
+				silent = append(silent, c)
+				select { // wait until it is handled: a worker (if any) waits on it
+				case <-started:
+				case <-time.After(30 * time.Second): // catches a hang, measures nothing
+					t.Fatalf("silent client %d of %d not handled with %d workers busy", len(silent), tc.silent, tc.workers)
+				}
+			}
+			c, err := net.Dial("unix", socket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(30 * time.Second)) // catches a hang, measures nothing
+			if _, err := c.Write([]byte("ping\n")); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := bufio.NewReader(c).ReadString('\n'); err != nil || got != "ping\n" {
+				t.Fatalf("answer with %d silent clients and %d workers = %q, %v; want ping", tc.silent, tc.workers, got, err)
+			}
+
+			for _, s := range silent {
+				s.Close()
+			}
+			ln.Close()
+			ended := make(chan struct{})
+			go func() { <-done; wg.Wait(); close(ended) }()
+			select {
+			case <-ended:
+			case <-time.After(30 * time.Second):
+				t.Fatal("workers still running 30s after the listener and its clients closed")
+			}
+		})
+	}
+}
