@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command gitcacheclient is bench/run.sh's floor of a Go cache client:
 // what git credential-cache's client does (send "action=ACTION",
 // "timeout=900" and the credential read from stdin to the daemon's
