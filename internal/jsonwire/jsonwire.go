@@ -163,8 +163,11 @@ func ReadValue(r io.Reader) ([]byte, error) {
 // with its name and the raw bytes of its value, after checking that the
 // whole of data is one well-formed JSON value. A member whose name equals
 // one of known but for case is an error: encoding/json would match it to
-// that field, which this package does not try to do. So is a name given
-// twice (encoding/json would merge or replace).
+// that field, which this package does not try to do. So is a known name
+// given twice (encoding/json would merge or replace); other members are
+// ignored however often they come, as encoding/json ignores them. The
+// checks cost the same for every member, so a hostile object of many
+// members costs time in proportion to its size.
 func Object(data []byte, known []string, field func(name string, value []byte) error) error {
 	p := parser{data: data}
 	p.space()
@@ -172,7 +175,7 @@ func Object(data []byte, known []string, field func(name string, value []byte) e
 		return p.fail("an object")
 	}
 	p.space()
-	var seen []string
+	seen := make([]bool, len(known))
 	if !p.consume('}') {
 		for {
 			p.space()
@@ -180,17 +183,16 @@ func Object(data []byte, known []string, field func(name string, value []byte) e
 			if err != nil {
 				return err
 			}
-			for _, k := range known {
-				if name != k && strings.EqualFold(name, k) {
+			for i, k := range known {
+				switch {
+				case name == k && seen[i]:
+					return fmt.Errorf("jsonwire: member %q twice", name)
+				case name == k:
+					seen[i] = true
+				case strings.EqualFold(name, k):
 					return fmt.Errorf("jsonwire: member %q differs from %q only in case", name, k)
 				}
 			}
-			for _, k := range seen {
-				if name == k {
-					return fmt.Errorf("jsonwire: member %q twice", name)
-				}
-			}
-			seen = append(seen, name)
 			p.space()
 			if !p.consume(':') {
 				return p.fail("':'")
@@ -318,8 +320,10 @@ func BytesList(value []byte) ([][]byte, error) {
 	}
 }
 
-// maxDepth bounds nesting, as encoding/json does (10000).
-const maxDepth = 10000
+// maxDepth bounds nesting. The objects this package reads nest two or
+// three deep; encoding/json's bound (10000) would let a peer's request
+// grow a daemon worker's stack by megabytes, kept between requests.
+const maxDepth = 64
 
 type parser struct {
 	data []byte

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -70,6 +71,7 @@ func TestRefused(t *testing.T) {
 		``, `{`, `{"a"}`, `{"a":}`, `{"a":1,}`, `{"a":01}`, `{"a":1.}`, `{"a":-}`, `{"a":tru}`,
 		`{"a":"\x01"}`, `{"a":"\q"}`, `{"a":"\u12"}`, `{"a":"\ud800"}`, `{"a":"\udc00"}`, "{\"a\":\"\xff\"}",
 		`{"Status":"ok"}`, `{"status":"ok","status":"ok"}`, `{"a":[1,]}`, `{} x`, `[]`, `"s"`,
+		`{"a":` + strings.Repeat("[", 66) + strings.Repeat("]", 66) + `}`,
 	} {
 		err := Object([]byte(in), []string{"status"}, func(string, []byte) error { return nil })
 		if err == nil {
@@ -106,5 +108,38 @@ func BenchmarkAppendString(b *testing.B) {
 	buf := make([]byte, 0, 256)
 	for b.Loop() {
 		buf = AppendString(buf[:0], "/run/user/1000/git-credential-pat/cache.sock <&>")
+	}
+}
+
+// A peer's object of many tiny members (the cache daemon reads up to
+// 8 MiB from any client of its user) costs one pass: members it does not
+// know are not compared with each other. An earlier version compared each
+// name with every one before it, which took hours for this input.
+func TestObjectManyMembersOnePass(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`{"status":"ok"`)
+	for i := range 1 << 20 {
+		b.WriteString(`,"`)
+		b.WriteString(strconv.Itoa(i % 1000)) // repeats, as unknown members may
+		b.WriteString(`":0`)
+	}
+	b.WriteString(`}`)
+	members := 0
+	err := Object([]byte(b.String()), []string{"status"}, func(string, []byte) error { members++; return nil })
+	if err != nil || members != 1<<20+1 {
+		t.Fatalf("Object of %d bytes: %d members, %v", b.Len(), members, err)
+	}
+}
+
+func BenchmarkObjectManyMembers(b *testing.B) {
+	var s strings.Builder
+	s.WriteString(`{"action":"get"`)
+	for i := range 100000 {
+		s.WriteString(`,"m` + strconv.Itoa(i) + `":0`)
+	}
+	s.WriteString(`}`)
+	data := []byte(s.String())
+	for b.Loop() {
+		Object(data, []string{"action", "cred"}, func(string, []byte) error { return nil })
 	}
 }
