@@ -171,49 +171,25 @@ func ReadValue(r io.Reader) ([]byte, error) {
 func Object(data []byte, known []string, field func(name string, value []byte) error) error {
 	p := parser{data: data}
 	p.space()
-	if !p.consume('{') {
+	if p.i >= len(data) || data[p.i] != '{' {
 		return p.fail("an object")
 	}
-	p.space()
 	seen := make([]bool, len(known))
-	if !p.consume('}') {
-		for {
-			p.space()
-			name, err := p.str()
-			if err != nil {
-				return err
+	err := p.members(0, func(name string, value []byte) error {
+		for i, k := range known {
+			switch {
+			case name == k && seen[i]:
+				return fmt.Errorf("jsonwire: member %q twice", name)
+			case name == k:
+				seen[i] = true
+			case strings.EqualFold(name, k):
+				return fmt.Errorf("jsonwire: member %q differs from %q only in case", name, k)
 			}
-			for i, k := range known {
-				switch {
-				case name == k && seen[i]:
-					return fmt.Errorf("jsonwire: member %q twice", name)
-				case name == k:
-					seen[i] = true
-				case strings.EqualFold(name, k):
-					return fmt.Errorf("jsonwire: member %q differs from %q only in case", name, k)
-				}
-			}
-			p.space()
-			if !p.consume(':') {
-				return p.fail("':'")
-			}
-			p.space()
-			start := p.i
-			if err := p.value(0); err != nil {
-				return err
-			}
-			if err := field(name, data[start:p.i]); err != nil {
-				return err
-			}
-			p.space()
-			if p.consume(',') {
-				continue
-			}
-			if p.consume('}') {
-				break
-			}
-			return p.fail("',' or '}'")
 		}
+		return field(name, value)
+	})
+	if err != nil {
+		return err
 	}
 	p.space()
 	if p.i != len(data) {
@@ -290,34 +266,19 @@ func BytesList(value []byte) ([][]byte, error) {
 		return nil, nil
 	}
 	p := parser{data: value}
-	if !p.consume('[') {
+	if p.i >= len(value) || value[p.i] != '[' {
 		return nil, p.fail("an array")
 	}
 	out := [][]byte{}
-	p.space()
-	if p.consume(']') {
-		return out, p.end()
-	}
-	for {
-		p.space()
-		start := p.i
-		if err := p.value(0); err != nil {
-			return nil, err
-		}
-		b, err := Bytes(value[start:p.i])
-		if err != nil {
-			return nil, err
-		}
+	err := p.elements(0, func(v []byte) error {
+		b, err := Bytes(v)
 		out = append(out, b)
-		p.space()
-		if p.consume(',') {
-			continue
-		}
-		if p.consume(']') {
-			return out, p.end()
-		}
-		return nil, p.fail("',' or ']'")
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
+	return out, p.end()
 }
 
 // maxDepth bounds nesting. The objects this package reads nest two or
@@ -372,6 +333,76 @@ func (p *parser) literal(s string) bool {
 	return false
 }
 
+// members reads the object whose '{' is at p.i, whose member values
+// nest depth deep, calling member (when not nil) with each name and raw
+// value in order.
+func (p *parser) members(depth int, member func(name string, value []byte) error) error {
+	p.i++
+	p.space()
+	if p.consume('}') {
+		return nil
+	}
+	for {
+		p.space()
+		name, err := p.str()
+		if err != nil {
+			return err
+		}
+		p.space()
+		if !p.consume(':') {
+			return p.fail("':'")
+		}
+		p.space()
+		start := p.i
+		if err := p.value(depth); err != nil {
+			return err
+		}
+		if member != nil {
+			if err := member(name, p.data[start:p.i]); err != nil {
+				return err
+			}
+		}
+		p.space()
+		if p.consume(',') {
+			continue
+		}
+		if p.consume('}') {
+			return nil
+		}
+		return p.fail("',' or '}'")
+	}
+}
+
+// elements reads the array whose '[' is at p.i, whose elements nest depth
+// deep, calling element (when not nil) with each raw element in order.
+func (p *parser) elements(depth int, element func(value []byte) error) error {
+	p.i++
+	p.space()
+	if p.consume(']') {
+		return nil
+	}
+	for {
+		p.space()
+		start := p.i
+		if err := p.value(depth); err != nil {
+			return err
+		}
+		if element != nil {
+			if err := element(p.data[start:p.i]); err != nil {
+				return err
+			}
+		}
+		p.space()
+		if p.consume(',') {
+			continue
+		}
+		if p.consume(']') {
+			return nil
+		}
+		return p.fail("',' or ']'")
+	}
+}
+
 // value skips one JSON value, checking its syntax.
 func (p *parser) value(depth int) error {
 	if depth > maxDepth {
@@ -385,53 +416,9 @@ func (p *parser) value(depth int) error {
 		_, err := p.str()
 		return err
 	case c == '{':
-		p.i++
-		p.space()
-		if p.consume('}') {
-			return nil
-		}
-		for {
-			p.space()
-			if _, err := p.str(); err != nil {
-				return err
-			}
-			p.space()
-			if !p.consume(':') {
-				return p.fail("':'")
-			}
-			p.space()
-			if err := p.value(depth + 1); err != nil {
-				return err
-			}
-			p.space()
-			if p.consume(',') {
-				continue
-			}
-			if p.consume('}') {
-				return nil
-			}
-			return p.fail("',' or '}'")
-		}
+		return p.members(depth+1, nil)
 	case c == '[':
-		p.i++
-		p.space()
-		if p.consume(']') {
-			return nil
-		}
-		for {
-			p.space()
-			if err := p.value(depth + 1); err != nil {
-				return err
-			}
-			p.space()
-			if p.consume(',') {
-				continue
-			}
-			if p.consume(']') {
-				return nil
-			}
-			return p.fail("',' or ']'")
-		}
+		return p.elements(depth+1, nil)
 	case c == '-' || '0' <= c && c <= '9':
 		return p.number()
 	case p.literal("true"), p.literal("false"), p.literal("null"):
