@@ -296,11 +296,12 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
-	if _, err := os.Lstat(dir); errors.Is(err, fs.ErrNotExist) {
+	err := checkPrivateDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
 		return wire.Reply{}, errNoDaemon
 	}
 	carriesSecrets := req.Action != wire.ActStatus && req.Action != wire.ActClear && req.Action != wire.ActExit
-	if err := checkPrivateDir(dir); err != nil && carriesSecrets {
+	if err != nil && carriesSecrets {
 		return wire.Reply{}, fmt.Errorf("cache: %w", err)
 	}
 	conn, err := unixsock.Dial(ctx, c.o.Socket)

@@ -2,11 +2,21 @@
 
 package cache
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
 // The daemon needs flock and Unix file ownership; elsewhere it refuses to
 // start (cache/daemon) and the client reports why.
 
 var errUnsupported = errors.New("the cache daemon is not supported on this system")
 
-func checkPrivateDir(string) error { return errUnsupported }
+// checkPrivateDir reports a missing directory as the unix version does
+// (nothing listens there), and refuses any other.
+func checkPrivateDir(dir string) error {
+	if _, err := os.Lstat(dir); err != nil {
+		return err
+	}
+	return errUnsupported
+}
