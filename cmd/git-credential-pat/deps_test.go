@@ -27,22 +27,10 @@ var forbiddenInLean = []struct{ pkg, why string }{
 }
 
 func TestLeanImportGraph(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the go command is needed to list the lean helper's imports")
-		}
-		t.Skip("no go command")
-	}
-	cmd := exec.Command(goTool, "list", "-deps", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")
-	cmd.Env = append(os.Environ(), "GOOS=linux")
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("go list -deps: %v\n%s", err, exitStderr(err))
-	}
+	out := goListDeps(t, "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")
 	imports := map[string][]string{}
 	var root string
-	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		f := strings.Fields(line)
 		imports[f[0]] = f[1:]
 		root = f[0] // go list -deps prints the named package last
@@ -88,21 +76,8 @@ func TestLeanImportGraph(t *testing.T) {
 // Secret Service through internal/dbus, in the full program too (one
 // client, one set of behaviours).
 func TestLinuxHelpersDoNotLinkGodbus(t *testing.T) {
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the go command is needed to list the programs' imports")
-		}
-		t.Skip("no go command")
-	}
 	for _, cmd := range []string{".", "../git-credential-pat-cli"} {
-		c := exec.Command(goTool, "list", "-deps", cmd)
-		c.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
-		out, err := c.Output()
-		if err != nil {
-			t.Fatalf("go list -deps %s: %v\n%s", cmd, err, exitStderr(err))
-		}
-		for _, pkg := range strings.Fields(string(out)) {
+		for _, pkg := range strings.Fields(goListDeps(t, cmd)) {
 			if strings.HasPrefix(pkg, "github.com/godbus/") {
 				t.Errorf("%s links %s on Linux; the Secret Service client must use internal/dbus", cmd, pkg)
 			}
@@ -110,9 +85,26 @@ func TestLinuxHelpersDoNotLinkGodbus(t *testing.T) {
 	}
 }
 
-func exitStderr(err error) []byte {
-	if ee, ok := err.(*exec.ExitError); ok {
-		return ee.Stderr
+// goListDeps runs go list -deps with args for linux/amd64 built as
+// install.sh builds (CGO_ENABLED=0), and returns its output.
+func goListDeps(t *testing.T, args ...string) string {
+	t.Helper()
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the go command is needed to list the programs' imports")
+		}
+		t.Skip("no go command")
 	}
-	return nil
+	cmd := exec.Command(goTool, append([]string{"list", "-deps"}, args...)...)
+	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("go list -deps %s: %v\n%s", strings.Join(args, " "), err, stderr)
+	}
+	return string(out)
 }
