@@ -93,7 +93,7 @@ func httpsHost(uri string) (string, bool) {
 	if port != "" && (port[0] != ':' || !allOf(port[1:], func(c byte) bool { return '0' <= c && c <= '9' })) {
 		return "", false
 	}
-	return host, validHost(host)
+	return host, true
 }
 
 // allOf reports whether s is not empty and every byte of it is ok.
