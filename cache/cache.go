@@ -39,9 +39,6 @@ type Options struct {
 const (
 	// DefaultTimeout is git credential-cache's default.
 	DefaultTimeout = 900 * time.Second
-	// callTimeout bounds one exchange with the daemon, so a wedged daemon
-	// makes git's helper fail instead of hang.
-	callTimeout = 10 * time.Second
 	// startTimeout bounds how long a new daemon may take to listen.
 	startTimeout = 10 * time.Second
 	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
@@ -291,8 +288,10 @@ func (c *Client) callCred(ctx context.Context, action string, cred credential.Cr
 // call sends one request. It returns errNoDaemon when nothing listens, or
 // when the daemon closed the connection without answering (it was exiting).
 func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error) {
-	ctx, cancel := context.WithTimeout(ctx, callTimeout)
-	defer cancel()
+	deadline := time.Now().Add(callTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
@@ -304,7 +303,9 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 	if err != nil && carriesSecrets {
 		return wire.Reply{}, fmt.Errorf("cache: %w", err)
 	}
-	conn, err := unixsock.Dial(ctx, c.o.Socket)
+	// git's get and store (a context that is never cancelled) spare
+	// themselves the runtime's poller and timers: see DialSync.
+	conn, err := unixsock.DialSync(ctx, c.o.Socket, deadline)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errNoDaemon
@@ -312,10 +313,11 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		return wire.Reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
 	}
 	defer conn.Close()
-	deadline, _ := ctx.Deadline()
 	conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
+	if ctx.Done() != nil {
+		stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+		defer stop()
+	}
 	if err := wire.SendRequest(conn, req); err != nil {
 		return wire.Reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
 	}
@@ -331,6 +333,10 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 	}
 	return r, nil
 }
+
+// callTimeout bounds one exchange with the daemon, so a wedged daemon
+// makes git's helper fail instead of hang. A variable for tests.
+var callTimeout = 10 * time.Second
 
 // startMu keeps goroutines of one process from starting a daemon each;
 // between processes the daemon's own lock decides.

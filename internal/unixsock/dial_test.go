@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // echoServer listens on path (a file, or "@name" for an abstract socket)
@@ -40,108 +42,188 @@ func echoServer(t *testing.T, path string) *net.UnixListener {
 	return ln
 }
 
+// dialers are the two ways to connect: Dial (through the runtime's
+// poller) and DialSync (a blocking socket with kernel timeouts), which
+// every test below holds to the same behaviour.
+var dialers = []struct {
+	name string
+	dial func(ctx context.Context, path string) (Conn, error)
+}{
+	{"Dial", Dial},
+	{"DialSync", func(ctx context.Context, path string) (Conn, error) {
+		deadline := time.Now().Add(time.Minute)
+		if d, ok := ctx.Deadline(); ok {
+			deadline = d
+		}
+		return DialSync(ctx, path, deadline)
+	}},
+}
+
 func TestDialRoundTrip(t *testing.T) {
-	for _, tc := range []struct{ name, path string }{
-		{"file", filepath.Join(t.TempDir(), "s")},
-		{"abstract", "@git-credential-pat-test-" + strconv.Itoa(os.Getpid())},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			echoServer(t, tc.path)
-			c, err := Dial(context.Background(), tc.path)
+	for _, d := range dialers {
+		for _, tc := range []struct{ name, path string }{
+			{"file", filepath.Join(t.TempDir(), "s")},
+			{"abstract", "@git-credential-pat-test-" + strconv.Itoa(os.Getpid())},
+		} {
+			t.Run(d.name+"/"+tc.name, func(t *testing.T) {
+				testRoundTrip(t, d.dial, tc.path)
+			})
+		}
+	}
+}
+
+func testRoundTrip(t *testing.T, dial func(context.Context, string) (Conn, error), path string) {
+	echoServer(t, path)
+	c, err := dial(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if _, err := c.Write([]byte("ping\n")); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 5)
+	if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping\n" {
+		t.Fatalf("read %q, %v", buf, err)
+	}
+	peer, err := PeerOf(c.(syscall.Conn))
+	if err != nil || !peer.Known || peer.UID != os.Getuid() || peer.PID != os.Getpid() {
+		t.Fatalf("PeerOf = %+v, %v; want this process", peer, err)
+	}
+}
+
+// A server that accepts but never answers must not hang the client: the
+// deadline ends the read, and a write once it has passed.
+func TestDialDeadline(t *testing.T) {
+	for _, d := range dialers {
+		t.Run(d.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s")
+			ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer ln.Close()
+			c, err := d.dial(context.Background(), path)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			if _, err := c.Write([]byte("ping\n")); err != nil {
-				t.Fatal(err)
+			c.SetDeadline(time.Now().Add(50 * time.Millisecond))
+			if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("read from a silent server: %v, want a deadline error", err)
 			}
-			buf := make([]byte, 5)
-			if _, err := io.ReadFull(c, buf); err != nil || string(buf) != "ping\n" {
-				t.Fatalf("read %q, %v", buf, err)
-			}
-			peer, err := PeerOf(c.(syscall.Conn))
-			if err != nil || !peer.Known || peer.UID != os.Getuid() || peer.PID != os.Getpid() {
-				t.Fatalf("PeerOf = %+v, %v; want this process", peer, err)
+			if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("write after the deadline: %v, want a deadline error", err)
 			}
 		})
 	}
 }
 
-// A server that accepts but never answers must not hang the client: the
-// deadline ends the read.
-func TestDialDeadline(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s")
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
+func TestDialNothingListens(t *testing.T) {
+	for _, d := range dialers {
+		t.Run(d.name, func(t *testing.T) {
+			dir := t.TempDir()
+			if _, err := d.dial(context.Background(), filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("no socket file: %v, want fs.ErrNotExist", err)
+			}
+			// A socket file whose server is gone.
+			stale := filepath.Join(dir, "stale")
+			ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: stale, Net: "unix"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ln.SetUnlinkOnClose(false)
+			ln.Close()
+			if _, err := d.dial(context.Background(), stale); !errors.Is(err, syscall.ECONNREFUSED) {
+				t.Errorf("stale socket: %v, want ECONNREFUSED", err)
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			if _, err := d.dial(ctx, stale); !errors.Is(err, context.Canceled) {
+				t.Errorf("done context: %v, want context.Canceled", err)
+			}
+		})
 	}
-	defer ln.Close()
-	c, err := Dial(context.Background(), path)
+}
+
+// A listener whose backlog is full (a frozen server) makes a dial wait
+// for its deadline, not forever.
+func TestDialFullBacklogTimesOut(t *testing.T) {
+	for _, d := range dialers {
+		t.Run(d.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "s")
+			fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer syscall.Close(fd)
+			if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
+				t.Fatal(err)
+			}
+			if err := syscall.Listen(fd, 0); err != nil {
+				t.Fatal(err)
+			}
+			var conns []Conn
+			defer func() {
+				for _, c := range conns {
+					c.Close()
+				}
+			}()
+			for i := 0; i < 16; i++ { // backlog 0 still admits one or two
+				ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+				c, err := d.dial(ctx, path)
+				cancel()
+				if err != nil {
+					if !errors.Is(err, syscall.ETIMEDOUT) {
+						t.Fatalf("dial to a full backlog: %v, want ETIMEDOUT", err)
+					}
+					return
+				}
+				conns = append(conns, c)
+			}
+			t.Fatal("16 connections to a listener that never accepts all succeeded")
+		})
+	}
+}
+
+// DialSync with a context that cannot be cancelled keeps its socket
+// blocking, out of the runtime's poller: what spares git's get a poller
+// and a timer. The full backlog above shows its connect still times out.
+func TestDialSyncBlocking(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	echoServer(t, path)
+	nonblocking := func(c Conn) bool {
+		raw, err := c.(syscall.Conn).SyscallConn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var flags int
+		raw.Control(func(fd uintptr) { flags, _ = unix.FcntlInt(fd, unix.F_GETFL, 0) })
+		return flags&unix.O_NONBLOCK != 0
+	}
+	c, err := DialSync(context.Background(), path, time.Now().Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Close()
-	c.SetDeadline(time.Now().Add(50 * time.Millisecond))
-	if _, err := c.Read(make([]byte, 1)); !errors.Is(err, os.ErrDeadlineExceeded) {
-		t.Fatalf("read from a silent server: %v, want a deadline error", err)
+	if nonblocking(c) {
+		t.Error("DialSync(context.Background()) made a non-blocking socket")
 	}
-}
-
-func TestDialNothingListens(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := Dial(context.Background(), filepath.Join(dir, "none")); !errors.Is(err, fs.ErrNotExist) {
-		t.Errorf("no socket file: %v, want fs.ErrNotExist", err)
+	// A passed deadline fails the exchange at once (a kernel timeout of 0
+	// would mean none).
+	c.SetDeadline(time.Now().Add(-time.Second))
+	if _, err := c.Write([]byte("x")); !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("write past the deadline: %v, want a deadline error", err)
 	}
-	// A socket file whose server is gone.
-	stale := filepath.Join(dir, "stale")
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: stale, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln.SetUnlinkOnClose(false)
-	ln.Close()
-	if _, err := Dial(context.Background(), stale); !errors.Is(err, syscall.ECONNREFUSED) {
-		t.Errorf("stale socket: %v, want ECONNREFUSED", err)
-	}
+	// A context that can be cancelled gets the poller, which cancels.
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if _, err := Dial(ctx, stale); !errors.Is(err, context.Canceled) {
-		t.Errorf("done context: %v, want context.Canceled", err)
-	}
-}
-
-// A listener whose backlog is full (a frozen server) makes Dial wait for
-// its context, not forever.
-func TestDialFullBacklogTimesOut(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s")
-	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	defer cancel()
+	c2, err := DialSync(ctx, path, time.Now().Add(time.Minute))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer syscall.Close(fd)
-	if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
-		t.Fatal(err)
+	defer c2.Close()
+	if !nonblocking(c2) {
+		t.Error("DialSync with a cancellable context made a blocking socket")
 	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	var conns []Conn
-	defer func() {
-		for _, c := range conns {
-			c.Close()
-		}
-	}()
-	for i := 0; i < 16; i++ { // backlog 0 still admits one or two
-		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
-		c, err := Dial(ctx, path)
-		cancel()
-		if err != nil {
-			if !errors.Is(err, syscall.ETIMEDOUT) {
-				t.Fatalf("dial to a full backlog: %v, want ETIMEDOUT", err)
-			}
-			return
-		}
-		conns = append(conns, c)
-	}
-	t.Fatal("16 connections to a listener that never accepts all succeeded")
 }

@@ -4,6 +4,7 @@ package unixsock
 
 import (
 	"context"
+	"errors"
 	"os"
 	"syscall"
 	"time"
@@ -21,16 +22,9 @@ func Dial(ctx context.Context, path string) (Conn, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	// ForkLock keeps a concurrent fork from inheriting the descriptor
-	// before it is close-on-exec.
-	syscall.ForkLock.RLock()
-	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-	if err == nil {
-		syscall.CloseOnExec(fd)
-	}
-	syscall.ForkLock.RUnlock()
+	fd, err := socket()
 	if err != nil {
-		return nil, os.NewSyscallError("socket", err)
+		return nil, err
 	}
 	if err := syscall.SetNonblock(fd, true); err != nil {
 		syscall.Close(fd)
@@ -66,4 +60,113 @@ func connect(ctx context.Context, fd int, sa syscall.Sockaddr) error {
 			return os.NewSyscallError("connect", err)
 		}
 	}
+}
+
+// socket returns a new close-on-exec unix stream socket.
+func socket() (int, error) {
+	// ForkLock keeps a concurrent fork from inheriting the descriptor
+	// before it is close-on-exec.
+	syscall.ForkLock.RLock()
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err == nil {
+		syscall.CloseOnExec(fd)
+	}
+	syscall.ForkLock.RUnlock()
+	if err != nil {
+		return -1, os.NewSyscallError("socket", err)
+	}
+	return fd, nil
+}
+
+// DialSync is Dial for a client that makes one exchange and exits, as git's
+// helper does: with a context that cannot be cancelled, the socket stays
+// blocking and deadlines are the kernel's own send and receive timeouts
+// (SO_SNDTIMEO, SO_RCVTIMEO), so the process never starts the runtime's
+// poller or a timer for it. connect gives up at deadline too (a full
+// backlog waits at most that long). A context that can be cancelled gets
+// Dial, whose reads and connect end when it does.
+func DialSync(ctx context.Context, path string, deadline time.Time) (Conn, error) {
+	if ctx.Done() != nil {
+		ctx, cancel := context.WithDeadline(ctx, deadline)
+		defer cancel()
+		return Dial(ctx, path)
+	}
+	fd, err := socket()
+	if err != nil {
+		return nil, err
+	}
+	c := &syncConn{File: os.NewFile(uintptr(fd), path), fd: fd, deadline: deadline}
+	if err := c.arm(syscall.SO_SNDTIMEO); err != nil {
+		c.Close()
+		return nil, os.NewSyscallError("connect", syscall.ETIMEDOUT)
+	}
+	for {
+		err = syscall.Connect(fd, &syscall.SockaddrUnix{Name: path})
+		if err != syscall.EINTR {
+			break
+		}
+	}
+	switch err {
+	case nil:
+		return c, nil
+	case syscall.EAGAIN: // the timeout passed with the backlog still full
+		err = syscall.ETIMEDOUT
+	}
+	c.Close()
+	return nil, os.NewSyscallError("connect", err)
+}
+
+// syncConn is a blocking socket whose deadline is kept in its kernel
+// timeouts: each read or write first sets its timeout to what is left.
+type syncConn struct {
+	*os.File // not in the poller: NewFile of a blocking descriptor
+	fd       int
+	deadline time.Time
+}
+
+func (c *syncConn) SetDeadline(t time.Time) error {
+	c.deadline = t
+	return nil
+}
+
+func (c *syncConn) Read(b []byte) (int, error) {
+	if err := c.arm(syscall.SO_RCVTIMEO); err != nil {
+		return 0, &os.PathError{Op: "read", Path: c.Name(), Err: err}
+	}
+	n, err := c.File.Read(b)
+	return n, timedOut(err)
+}
+
+func (c *syncConn) Write(b []byte) (int, error) {
+	if err := c.arm(syscall.SO_SNDTIMEO); err != nil {
+		return 0, &os.PathError{Op: "write", Path: c.Name(), Err: err}
+	}
+	n, err := c.File.Write(b)
+	return n, timedOut(err)
+}
+
+// arm sets the socket's timeout opt to the time left until the deadline
+// (none for the zero time). The kernel's timeout is per call and 0 means
+// none, so a passed deadline fails here (NsecToTimeval rounds a
+// sub-microsecond rest up, not to 0).
+func (c *syncConn) arm(opt int) error {
+	var tv syscall.Timeval
+	if !c.deadline.IsZero() {
+		left := time.Until(c.deadline)
+		if left <= 0 {
+			return os.ErrDeadlineExceeded
+		}
+		tv = syscall.NsecToTimeval(left.Nanoseconds())
+	}
+	return syscall.SetsockoptTimeval(c.fd, syscall.SOL_SOCKET, opt, &tv)
+}
+
+// timedOut turns the EAGAIN of an expired kernel timeout into the error a
+// poller deadline gives.
+func timedOut(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) && pe.Err == syscall.EAGAIN {
+		pe.Err = os.ErrDeadlineExceeded
+	}
+	return err
 }
