@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	godbus "github.com/godbus/dbus/v5"
+
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 	"github.com/git-credential-pat/git-credential-pat/internal/keyringtest"
@@ -260,5 +262,46 @@ func init() {
 	storeOpeners["keychain"] = func(t *testing.T) credential.Store {
 		_, s := keychainFor(t, 0)
 		return s
+	}
+}
+
+// notReadyService is a Secret Service whose SearchItems fails the first
+// time, as gnome-keyring's does when a new connection's first call runs
+// before the service registered the caller.
+type notReadyService struct{ searches int }
+
+func (f *notReadyService) SearchItems(map[string]string) ([]godbus.ObjectPath, []godbus.ObjectPath, *godbus.Error) {
+	f.searches++
+	if f.searches == 1 {
+		return nil, nil, &godbus.Error{Name: "org.freedesktop.DBus.Error.UnknownMethod",
+			Body: []any{"Method SearchItems is not implemented on interface org.freedesktop.Secret.Service"}}
+	}
+	return []godbus.ObjectPath{}, []godbus.ObjectPath{}, nil
+}
+
+// A Secret Service that has not registered a new connection yet answers
+// its first call "not implemented" (gnome-keyring, now and then): the call
+// is made again, and a get finds nothing instead of failing.
+func TestKeychainRetriesCallerNotYetRegistered(t *testing.T) {
+	kr, s := keychainFor(t, 5*time.Second)
+	kr.StopKeyring()
+	conn, err := godbus.Connect(kr.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fake := &notReadyService{}
+	if err := conn.Export(fake, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service"); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName("org.freedesktop.secrets", godbus.NameFlagDoNotQueue); err != nil || reply != godbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("RequestName = %v, %v", reply, err)
+	}
+	_, err = s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "example.com"})
+	if !errors.Is(err, credential.ErrNotFound) {
+		t.Fatalf("get = %v, want not found after one retry", err)
+	}
+	if fake.searches < 2 {
+		t.Errorf("SearchItems called %d times, want the failed call made again", fake.searches)
 	}
 }

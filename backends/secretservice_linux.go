@@ -64,6 +64,7 @@ type ssClient struct {
 	ctx     context.Context
 	conn    *dbus.Conn
 	session dbus.ObjectPath // opened on first need
+	retried bool            // a call failed for a caller not yet registered (see call)
 }
 
 // dialSecretService connects to addr for the calls made under ctx.
@@ -83,10 +84,28 @@ func dialSecretService(ctx context.Context, addr string) (*ssClient, error) {
 func (s *ssClient) call(path dbus.ObjectPath, method string, args []any, out ...any) error {
 	dot := strings.LastIndexByte(method, '.')
 	body, err := s.conn.Call(s.ctx, ssName, path, method[:dot], method[dot+1:], args...)
+	if notReadyForCaller(err) && !s.retried {
+		// gnome-keyring registers a new connection in an idle callback
+		// that can run after that connection's first call, which then
+		// fails "not implemented" (and logs "assertion 'client'
+		// failed"). By the time it has answered, the caller is known:
+		// ask again, once per connection.
+		s.retried = true
+		body, err = s.conn.Call(s.ctx, ssName, path, method[:dot], method[dot+1:], args...)
+	}
 	if err != nil || len(out) == 0 {
 		return err
 	}
 	return dbus.Store(body, out...)
+}
+
+// notReadyForCaller reports the error a Secret Service method gives when
+// the service has not yet registered the connection that called it:
+// UnknownMethod, for a method every Secret Service has. Nothing was done,
+// so the call can be repeated.
+func notReadyForCaller(err error) bool {
+	var de *dbus.Error
+	return errors.As(err, &de) && de.Name == "org.freedesktop.DBus.Error.UnknownMethod"
 }
 
 // ssErr turns the Secret Service's failures into advice where there is one.
