@@ -28,6 +28,8 @@ type FileStore struct {
 	Path        string
 	LockTimeout time.Duration
 	Warn        func(string) // called for permission problems; nil = stderr
+
+	memo readMemo // the last search's lines, so a store reads a large file once
 }
 
 // DefaultFilePath is $XDG_CONFIG_HOME/git-credential-pat/credentials.
@@ -230,7 +232,8 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	var b strings.Builder
 	bufSize := scanBufSize
 	size := int64(-1) // not a regular file: read it as a stream
-	if st, err := fh.Stat(); err == nil {
+	st, err := fh.Stat()
+	if err == nil {
 		if st.Mode().IsRegular() {
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
@@ -244,7 +247,13 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	}
 	if host != "" {
 		if size >= 0 {
-			err = scanSpansAt(fh, size, host, bufSize, &b, nil)
+			if text, _, ok := f.memo.recall(path, host, st); ok {
+				return text, nil
+			}
+			var spans []span
+			if err = scanFile(fh, size, host, bufSize, &b, &spans); err == nil {
+				f.memo.remember(path, host, st, b.String(), spans)
+			}
 		} else {
 			err = scanSpans(fh, host, bufSize, &b, nil)
 		}

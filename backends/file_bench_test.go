@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -128,6 +129,30 @@ func BenchmarkFileStoreUnchanged(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
 				if err := s.Store(ctx, c); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkServedStore is git's store of a new token as the helper serves
+// it: the server's look (already stored?), the reference check and the
+// write, which read the file once between them (readMemo).
+func BenchmarkServedStore(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range benchSizes {
+		p := writeBenchFile(b, b.TempDir(), n)
+		store, err := Open("file", Options{File: p})
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &credential.Server{Store: store}
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; i < b.N; i++ {
+				in := "protocol=https\nhost=new.example.org\nusername=octocat\npassword=ghp_new" + strconv.Itoa(i) + "\n\n"
+				if err := srv.Serve(ctx, "store", strings.NewReader(in), io.Discard); err != nil {
 					b.Fatal(err)
 				}
 			}
