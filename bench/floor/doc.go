@@ -7,4 +7,8 @@
 //   - gitcacheclient: git credential-cache's client written in Go with
 //     package syscall only, talking to git's own daemon: the floor of a Go
 //     cache client, against the same daemon as git's C client.
+//   - minstore: a store of a new token that keeps the file durable (lock
+//     file, new line, kernel copy of the old file, fsync, rename, fsync of
+//     the directory) with no search and no checks: the floor of a durable
+//     Go store.
 package floor
