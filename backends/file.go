@@ -28,8 +28,6 @@ type FileStore struct {
 	Path        string
 	LockTimeout time.Duration
 	Warn        func(string) // called for permission problems; nil = stderr
-
-	memo readMemo // the last search's lines, so a store reads a large file once
 }
 
 // DefaultFilePath is $XDG_CONFIG_HOME/git-credential-pat/credentials.
@@ -100,12 +98,12 @@ func openFile(o Options) (credential.Store, error) {
 
 // Get returns the first eligible entry; new entries are written first, so
 // that is the most recent one.
-func (f *FileStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
+func (f *FileStore) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
 	path, err := f.target()
 	if err != nil {
 		return credential.Credential{}, err
 	}
-	data, err := f.readAt(path, q.Host)
+	data, err := f.look(ctx, path, q.Host)
 	if err != nil {
 		return credential.Credential{}, err
 	}
@@ -232,8 +230,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	var b strings.Builder
 	bufSize := scanBufSize
 	size := int64(-1) // not a regular file: read it as a stream
-	st, err := fh.Stat()
-	if err == nil {
+	if st, err := fh.Stat(); err == nil {
 		if st.Mode().IsRegular() {
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
@@ -247,13 +244,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	}
 	if host != "" {
 		if size >= 0 {
-			if text, _, ok := f.memo.recall(path, host, st); ok {
-				return text, nil
-			}
-			var spans []span
-			if err = scanFile(fh, size, host, bufSize, &b, &spans); err == nil {
-				f.memo.remember(path, host, st, b.String(), spans)
-			}
+			err = scanFile(fh, size, host, bufSize, &b, nil)
 		} else {
 			err = scanSpans(fh, host, bufSize, &b, nil)
 		}

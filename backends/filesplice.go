@@ -58,17 +58,12 @@ func (f *FileStore) updateSpliced(path string, lock *os.File, lockPath, host str
 	if _, err := old.ReadAt(last[:], st.Size()-1); err != nil || last[0] != '\n' {
 		return splicedNotApplicable, nil
 	}
-	// The lines a search before the lock found are those of this file if
-	// it still has the stamp it had then (see readMemo).
-	text, spans, ok := f.memo.recall(path, host, st)
-	if !ok {
-		var b strings.Builder
-		if err := scanFile(old, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &b, &spans); err != nil {
-			return 0, fmt.Errorf("file store: reading %s: %w", path, err)
-		}
-		text = b.String()
+	var text strings.Builder
+	var spans []span
+	if err := scanFile(old, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &text, &spans); err != nil {
+		return 0, fmt.Errorf("file store: reading %s: %w", path, err)
 	}
-	lines := parse(text, host, true)
+	lines := parse(text.String(), host, true)
 	if len(lines) != len(spans) {
 		return splicedNotApplicable, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,6 +49,55 @@ func Peeking(ctx context.Context) context.Context { return context.WithValue(ctx
 
 // IsPeeking reports whether ctx comes from Peeking.
 func IsPeeking(ctx context.Context) bool { return ctx.Value(peekKey{}) != nil }
+
+type looksKey struct{}
+
+// Looks keeps, for one request, what stores read while looking before they
+// write (see WithLooks).
+type Looks struct {
+	mu sync.Mutex
+	m  map[any]any
+}
+
+// WithLooks gives a request's ctx a place where stores keep what they read
+// without their lock, so that the looks one store request makes (Server's
+// "already stored?", a resolving store's "does a secret reference stand
+// for it?") read a store once. Neither look holds the lock, so the second
+// seeing the store as the first saw it is an answer it could have had
+// anyway; a write reads again under its lock. What is kept goes with the
+// request: a long-lived server never answers one request from another's
+// read.
+func WithLooks(ctx context.Context) context.Context {
+	return context.WithValue(ctx, looksKey{}, &Looks{m: map[any]any{}})
+}
+
+// LooksOf returns ctx's Looks, or nil (whose Load finds nothing and whose
+// Store keeps nothing).
+func LooksOf(ctx context.Context) *Looks {
+	l, _ := ctx.Value(looksKey{}).(*Looks)
+	return l
+}
+
+// Load returns what was kept under key in this request.
+func (l *Looks) Load(key any) (any, bool) {
+	if l == nil {
+		return nil, false
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	v, ok := l.m[key]
+	return v, ok
+}
+
+// Store keeps v under key for the rest of the request.
+func (l *Looks) Store(key, v any) {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.m[key] = v
+}
 
 // Capabilities this helper understands, in the order git lists them.
 const (
@@ -284,6 +334,7 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 }
 
 func (s *Server) store(ctx context.Context, q Credential) error {
+	ctx = WithLooks(ctx) // the looks below read a store once (see WithLooks)
 	if q.Ephemeral {
 		return nil // git's contract: an ephemeral credential is never persisted
 	}

@@ -278,3 +278,22 @@ func TestEmptyHostIsGiven(t *testing.T) {
 		}
 	}
 }
+
+// Looks keep values for the request they were made for, and a ctx
+// without them keeps nothing.
+func TestLooks(t *testing.T) {
+	ctx := context.Background()
+	none := credential.LooksOf(ctx)
+	none.Store("k", 1)
+	if _, ok := none.Load("k"); ok || none != nil {
+		t.Errorf("a ctx without WithLooks kept a value")
+	}
+	req := credential.WithLooks(ctx)
+	credential.LooksOf(req).Store("k", 1)
+	if v, ok := credential.LooksOf(credential.Peeking(req)).Load("k"); !ok || v != 1 {
+		t.Errorf("Load in the same request = %v, %v; want 1", v, ok)
+	}
+	if _, ok := credential.LooksOf(credential.WithLooks(ctx)).Load("k"); ok {
+		t.Errorf("another request saw this one's value")
+	}
+}
