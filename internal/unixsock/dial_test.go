@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"syscall"
 	"testing"
@@ -50,12 +51,18 @@ var dialers = []struct {
 	dial func(ctx context.Context, path string) (Conn, error)
 }{
 	{"Dial", Dial},
+	// DialSync's own path is the one for a context that cannot be
+	// cancelled: ctx's deadline becomes DialSync's (its fallback to Dial
+	// is tested in TestDialSyncBlocking).
 	{"DialSync", func(ctx context.Context, path string) (Conn, error) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		deadline := time.Now().Add(time.Minute)
 		if d, ok := ctx.Deadline(); ok {
 			deadline = d
 		}
-		return DialSync(ctx, path, deadline)
+		return DialSync(context.WithoutCancel(ctx), path, deadline)
 	}},
 }
 
@@ -189,6 +196,8 @@ func TestDialFullBacklogTimesOut(t *testing.T) {
 // DialSync with a context that cannot be cancelled keeps its socket
 // blocking, out of the runtime's poller: what spares git's get a poller
 // and a timer. The full backlog above shows its connect still times out.
+// With a context that can be cancelled it is Dial, with no deadline for
+// the zero time.
 func TestDialSyncBlocking(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "s")
 	echoServer(t, path)
@@ -225,5 +234,60 @@ func TestDialSyncBlocking(t *testing.T) {
 	defer c2.Close()
 	if !nonblocking(c2) {
 		t.Error("DialSync with a cancellable context made a blocking socket")
+	}
+	c3, err := DialSync(ctx, path, time.Time{})
+	if err != nil {
+		t.Fatalf("DialSync with a cancellable context and no deadline: %v", err)
+	}
+	c3.Close()
+	cancel()
+	if _, err := DialSync(ctx, path, time.Now().Add(time.Minute)); !errors.Is(err, context.Canceled) {
+		t.Errorf("DialSync with a cancelled context: %v, want context.Canceled", err)
+	}
+}
+
+// Signals during a blocked read (SIGWINCH from a resized terminal, SIGCHLD)
+// make the kernel return EINTR, and a retry with the same timeout would
+// start it over: the deadline must still end the read.
+func TestDialSyncDeadlineSurvivesSignals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "s")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := DialSync(context.Background(), path, time.Now().Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(300 * time.Millisecond))
+
+	tid := make(chan int)
+	done := make(chan error)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		tid <- syscall.Gettid()
+		_, err := c.Read(make([]byte, 1))
+		done <- err
+	}()
+	reader := <-tid
+	start := time.Now()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if !errors.Is(err, os.ErrDeadlineExceeded) {
+				t.Fatalf("read: %v, want a deadline error", err)
+			}
+			return
+		case <-tick.C:
+			if time.Since(start) > 5*time.Second {
+				t.Fatal("a read with a 300ms deadline still waits after 5s of signals")
+			}
+			syscall.Tgkill(os.Getpid(), reader, syscall.SIGURG)
+		}
 	}
 }

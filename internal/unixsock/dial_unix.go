@@ -4,7 +4,7 @@ package unixsock
 
 import (
 	"context"
-	"errors"
+	"io"
 	"os"
 	"syscall"
 	"time"
@@ -87,8 +87,11 @@ func socket() (int, error) {
 // Dial, whose reads and connect end when it does.
 func DialSync(ctx context.Context, path string, deadline time.Time) (Conn, error) {
 	if ctx.Done() != nil {
-		ctx, cancel := context.WithDeadline(ctx, deadline)
-		defer cancel()
+		if !deadline.IsZero() {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithDeadline(ctx, deadline)
+			defer cancel()
+		}
 		return Dial(ctx, path)
 	}
 	fd, err := socket()
@@ -96,13 +99,16 @@ func DialSync(ctx context.Context, path string, deadline time.Time) (Conn, error
 		return nil, err
 	}
 	c := &syncConn{File: os.NewFile(uintptr(fd), path), fd: fd, deadline: deadline}
-	if err := c.arm(syscall.SO_SNDTIMEO); err != nil {
-		c.Close()
-		return nil, os.NewSyscallError("connect", syscall.ETIMEDOUT)
-	}
+	sa := &syscall.SockaddrUnix{Name: path}
 	for {
-		err = syscall.Connect(fd, &syscall.SockaddrUnix{Name: path})
-		if err != syscall.EINTR {
+		// Each try waits only for what is left: the kernel answers a
+		// signal during a timed wait with EINTR, and a retry with the
+		// same timeout would start it over.
+		if c.arm(syscall.SO_SNDTIMEO) != nil {
+			err = syscall.ETIMEDOUT
+			break
+		}
+		if err = syscall.Connect(fd, sa); err != syscall.EINTR {
 			break
 		}
 	}
@@ -117,11 +123,13 @@ func DialSync(ctx context.Context, path string, deadline time.Time) (Conn, error
 }
 
 // syncConn is a blocking socket whose deadline is kept in its kernel
-// timeouts: each read or write first sets its timeout to what is left.
+// timeouts: each read or write, and each retry after a signal, first sets
+// its timeout to what is left. It is for one goroutine at a time.
 type syncConn struct {
-	*os.File // not in the poller: NewFile of a blocking descriptor
+	*os.File // Close and SyscallConn; not in the poller (NewFile of a blocking descriptor)
 	fd       int
 	deadline time.Time
+	closed   bool
 }
 
 func (c *syncConn) SetDeadline(t time.Time) error {
@@ -130,19 +138,44 @@ func (c *syncConn) SetDeadline(t time.Time) error {
 }
 
 func (c *syncConn) Read(b []byte) (int, error) {
-	if err := c.arm(syscall.SO_RCVTIMEO); err != nil {
-		return 0, &os.PathError{Op: "read", Path: c.Name(), Err: err}
+	for {
+		if err := c.arm(syscall.SO_RCVTIMEO); err != nil {
+			return 0, c.opError("read", err)
+		}
+		n, err := syscall.Read(c.fd, b)
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return 0, c.opError("read", err)
+		case n == 0 && len(b) > 0:
+			return 0, io.EOF
+		}
+		return n, nil
 	}
-	n, err := c.File.Read(b)
-	return n, timedOut(err)
 }
 
 func (c *syncConn) Write(b []byte) (int, error) {
-	if err := c.arm(syscall.SO_SNDTIMEO); err != nil {
-		return 0, &os.PathError{Op: "write", Path: c.Name(), Err: err}
+	done := 0
+	for done < len(b) {
+		if err := c.arm(syscall.SO_SNDTIMEO); err != nil {
+			return done, c.opError("write", err)
+		}
+		n, err := syscall.Write(c.fd, b[done:])
+		switch {
+		case err == syscall.EINTR:
+			continue
+		case err != nil:
+			return done, c.opError("write", err)
+		}
+		done += n
 	}
-	n, err := c.File.Write(b)
-	return n, timedOut(err)
+	return done, nil
+}
+
+func (c *syncConn) Close() error {
+	c.closed = true
+	return c.File.Close()
 }
 
 // arm sets the socket's timeout opt to the time left until the deadline
@@ -150,6 +183,9 @@ func (c *syncConn) Write(b []byte) (int, error) {
 // none, so a passed deadline fails here (NsecToTimeval rounds a
 // sub-microsecond rest up, not to 0).
 func (c *syncConn) arm(opt int) error {
+	if c.closed {
+		return os.ErrClosed // the descriptor number may be another file's by now
+	}
 	var tv syscall.Timeval
 	if !c.deadline.IsZero() {
 		left := time.Until(c.deadline)
@@ -161,12 +197,11 @@ func (c *syncConn) arm(opt int) error {
 	return syscall.SetsockoptTimeval(c.fd, syscall.SOL_SOCKET, opt, &tv)
 }
 
-// timedOut turns the EAGAIN of an expired kernel timeout into the error a
-// poller deadline gives.
-func timedOut(err error) error {
-	var pe *os.PathError
-	if errors.As(err, &pe) && pe.Err == syscall.EAGAIN {
-		pe.Err = os.ErrDeadlineExceeded
+// opError wraps err as package os does, with the EAGAIN of an expired
+// kernel timeout turned into the error a poller deadline gives.
+func (c *syncConn) opError(op string, err error) error {
+	if err == syscall.EAGAIN {
+		err = os.ErrDeadlineExceeded
 	}
-	return err
+	return &os.PathError{Op: op, Path: c.Name(), Err: err}
 }

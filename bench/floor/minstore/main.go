@@ -33,6 +33,7 @@ func main() {
 
 	lock, err := os.OpenFile(path+".lock", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	check(err)
+	lockPath = path + ".lock" // ours to remove if anything below fails
 	_, err = lock.WriteString(line)
 	check(err)
 	if old, err := os.Open(path); err == nil {
@@ -43,13 +44,20 @@ func main() {
 	check(lock.Sync())
 	check(lock.Close())
 	check(os.Rename(path+".lock", path))
+	lockPath = ""
 	dir, err := os.Open(filepath.Dir(path))
 	check(err)
 	check(dir.Sync())
 }
 
+// lockPath is the lock file this run created and has not renamed yet.
+var lockPath string
+
 func check(err error) {
 	if err != nil {
+		if lockPath != "" {
+			os.Remove(lockPath) // a failed run must not block the next
+		}
 		os.Stderr.WriteString("minstore: " + err.Error() + "\n")
 		os.Exit(1)
 	}
