@@ -246,48 +246,98 @@ func TestDialSyncBlocking(t *testing.T) {
 	}
 }
 
-// Signals during a blocked read (SIGWINCH from a resized terminal, SIGCHLD)
-// make the kernel return EINTR, and a retry with the same timeout would
-// start it over: the deadline must still end the read.
+// Signals during a blocked connect, read or write (SIGWINCH from a resized
+// terminal, SIGCHLD) make the kernel return EINTR, and a retry with the
+// same timeout would start it over: the deadline must still end the call.
 func TestDialSyncDeadlineSurvivesSignals(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "s")
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: path, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	c, err := DialSync(context.Background(), path, time.Now().Add(time.Minute))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	c.SetDeadline(time.Now().Add(300 * time.Millisecond))
-
-	tid := make(chan int)
-	done := make(chan error)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		tid <- syscall.Gettid()
-		_, err := c.Read(make([]byte, 1))
-		done <- err
-	}()
-	reader := <-tid
-	start := time.Now()
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case err := <-done:
-			if !errors.Is(err, os.ErrDeadlineExceeded) {
-				t.Fatalf("read: %v, want a deadline error", err)
-			}
-			return
-		case <-tick.C:
-			if time.Since(start) > 5*time.Second {
-				t.Fatal("a read with a 300ms deadline still waits after 5s of signals")
-			}
-			syscall.Tgkill(os.Getpid(), reader, syscall.SIGURG)
+	// listen returns a listener with backlog 0 that never accepts.
+	listen := func(t *testing.T) string {
+		path := filepath.Join(t.TempDir(), "s")
+		fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
 		}
+		t.Cleanup(func() { syscall.Close(fd) })
+		if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
+			t.Fatal(err)
+		}
+		if err := syscall.Listen(fd, 0); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// connected returns a connection whose peer never reads or writes.
+	connected := func(t *testing.T) Conn {
+		c, err := DialSync(context.Background(), listen(t), time.Now().Add(time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		c.SetDeadline(time.Now().Add(300 * time.Millisecond))
+		return c
+	}
+	for _, tc := range []struct {
+		name string
+		call func(t *testing.T) func() error
+		want error
+	}{
+		{"connect", func(t *testing.T) func() error {
+			path := listen(t)
+			var held []Conn // fill the backlog
+			t.Cleanup(func() {
+				for _, c := range held {
+					c.Close()
+				}
+			})
+			for i := 0; i < 16; i++ {
+				c, err := DialSync(context.Background(), path, time.Now().Add(100*time.Millisecond))
+				if err != nil {
+					break
+				}
+				held = append(held, c)
+			}
+			return func() error {
+				_, err := DialSync(context.Background(), path, time.Now().Add(300*time.Millisecond))
+				return err
+			}
+		}, syscall.ETIMEDOUT},
+		{"read", func(t *testing.T) func() error {
+			c := connected(t)
+			return func() error { _, err := c.Read(make([]byte, 1)); return err }
+		}, os.ErrDeadlineExceeded},
+		{"write", func(t *testing.T) func() error {
+			c := connected(t)
+			return func() error { _, err := c.Write(make([]byte, 64<<20)); return err }
+		}, os.ErrDeadlineExceeded},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			call := tc.call(t)
+			tid := make(chan int)
+			done := make(chan error, 1)
+			go func() {
+				runtime.LockOSThread()
+				defer runtime.UnlockOSThread()
+				tid <- syscall.Gettid()
+				done <- call()
+			}()
+			victim := <-tid
+			start := time.Now()
+			tick := time.NewTicker(20 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case err := <-done:
+					if !errors.Is(err, tc.want) {
+						t.Fatalf("%s: %v, want %v", tc.name, err, tc.want)
+					}
+					return
+				case <-tick.C:
+					if time.Since(start) > 5*time.Second {
+						t.Fatalf("a %s with a 300ms deadline still waits after 5s of signals", tc.name)
+					}
+					syscall.Tgkill(os.Getpid(), victim, syscall.SIGURG)
+				}
+			}
+		})
 	}
 }

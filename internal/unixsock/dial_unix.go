@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"runtime"
 	"syscall"
 	"time"
 )
@@ -104,18 +105,18 @@ func DialSync(ctx context.Context, path string, deadline time.Time) (Conn, error
 		// Each try waits only for what is left: the kernel answers a
 		// signal during a timed wait with EINTR, and a retry with the
 		// same timeout would start it over.
-		if c.arm(syscall.SO_SNDTIMEO) != nil {
-			err = syscall.ETIMEDOUT
+		if err = c.arm(syscall.SO_SNDTIMEO); err != nil {
 			break
 		}
 		if err = syscall.Connect(fd, sa); err != syscall.EINTR {
 			break
 		}
 	}
+	runtime.KeepAlive(c)
 	switch err {
 	case nil:
 		return c, nil
-	case syscall.EAGAIN: // the timeout passed with the backlog still full
+	case syscall.EAGAIN, os.ErrDeadlineExceeded: // the deadline passed with the backlog still full
 		err = syscall.ETIMEDOUT
 	}
 	c.Close()
@@ -143,6 +144,7 @@ func (c *syncConn) Read(b []byte) (int, error) {
 			return 0, c.opError("read", err)
 		}
 		n, err := syscall.Read(c.fd, b)
+		runtime.KeepAlive(c) // its finalizer must not close c.fd mid-call
 		switch {
 		case err == syscall.EINTR:
 			continue
@@ -162,6 +164,7 @@ func (c *syncConn) Write(b []byte) (int, error) {
 			return done, c.opError("write", err)
 		}
 		n, err := syscall.Write(c.fd, b[done:])
+		runtime.KeepAlive(c)
 		switch {
 		case err == syscall.EINTR:
 			continue
