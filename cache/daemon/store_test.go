@@ -2,6 +2,8 @@ package daemon
 
 import (
 	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 
@@ -176,8 +178,10 @@ func cred(host, password string) credential.Credential {
 func fill(n int, deadline time.Time) *store {
 	s := &store{}
 	for i := n - 1; i >= 0; i-- { // most recent first
-		s.entries = append(s.entries, cred(fmt.Sprintf("h%d.example.com", i), fmt.Sprintf("pw-%d", i)))
+		c := cred(fmt.Sprintf("h%d.example.com", i), fmt.Sprintf("pw-%d", i))
+		s.entries = append(s.entries, c)
 		s.deadlines = append(s.deadlines, deadline)
+		s.hosts = append(s.hosts, hostKey(c.Host))
 	}
 	s.setNext()
 	return s
@@ -203,5 +207,54 @@ func BenchmarkStorePut(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		s.put(c, now.Add(time.Hour))
+	}
+}
+
+// find, which looks only at entries whose host key can match, answers as
+// Entries.Find over every entry does, after any mix of puts, erases,
+// forgets and expiries; and each host key stays beside its entry.
+func TestStoreFindMatchesFullScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	hosts := []string{"a.example.com", "A.example.com", "b.example.com", "*.example.com", "x.*.com", "", "a.example.com:8443", "*"}
+	pick := func() credential.Credential {
+		c := credential.Credential{Protocol: []string{"https", "http"}[r.IntN(2)], Host: hosts[r.IntN(len(hosts))]}
+		if r.IntN(4) == 0 {
+			c.Path = []string{"org", "org/repo.git", "other"}[r.IntN(3)]
+		}
+		if r.IntN(3) == 0 {
+			c.SetUsername([]string{"u", "v"}[r.IntN(2)])
+		}
+		return c
+	}
+	now := time.Unix(1_000_000, 0)
+	s := &store{}
+	for step := 0; step < 5000; step++ {
+		switch op := r.IntN(10); {
+		case op < 6:
+			c := pick()
+			c.SetUsername([]string{"u", "v"}[r.IntN(2)])
+			c.SetPassword(fmt.Sprintf("pw-%d", step))
+			s.put(c, now.Add(time.Duration(1+r.IntN(100))*time.Second))
+		case op == 6:
+			s.remove(pick())
+		case op == 7:
+			s.forget(credential.Credential{Protocol: "https", Host: hosts[r.IntN(len(hosts))]}, r.IntN(2) == 0)
+		default:
+			now = now.Add(time.Duration(r.IntN(3)) * time.Second)
+		}
+		if len(s.hosts) != len(s.entries) {
+			t.Fatalf("step %d: %d host keys for %d entries", step, len(s.hosts), len(s.entries))
+		}
+		for i := range s.entries {
+			if s.hosts[i] != hostKey(s.entries[i].Host) {
+				t.Fatalf("step %d: host key %d is not its entry's (%q)", step, i, s.entries[i].Host)
+			}
+		}
+		q := pick()
+		got, gotOK := s.find(q, now)
+		want, wantOK := s.entries.Find(q, now)
+		if gotOK != wantOK || !reflect.DeepEqual(got, want) {
+			t.Fatalf("step %d: find(%+v) = %+v, %v; a full scan gives %+v, %v", step, q.Redacted(), got.Redacted(), gotOK, want.Redacted(), wantOK)
+		}
 	}
 }
