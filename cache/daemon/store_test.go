@@ -215,9 +215,25 @@ func BenchmarkStorePut(b *testing.B) {
 // forgets and expiries; and each host key stays beside its entry.
 func TestStoreFindMatchesFullScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 11))
-	hosts := []string{"a.example.com", "A.example.com", "b.example.com", "*.example.com", "x.*.com", "", "a.example.com:8443", "*"}
+	hosts := []string{"a.example.com", "A.example.com", "b.example.com", "*.example.com", "*.EXAMPLE.com",
+		"x.*.com", "x.y.com", "", "a.example.com:8443", "*.example.com:8443", "*", "q"}
+	// unfiltered is Find's rule with no shortcut for other hosts: the most
+	// specific eligible entry, the most recent among equals.
+	unfiltered := func(es credential.Entries, q credential.Credential, now time.Time) (credential.Credential, bool) {
+		best, rank := -1, -1
+		for i := range es {
+			if r := credential.Specificity(q, es[i]); r > rank && credential.Eligible(q, es[i], now) {
+				best, rank = i, r
+			}
+		}
+		if best < 0 {
+			return credential.Credential{}, false
+		}
+		return es[best], true
+	}
 	pick := func() credential.Credential {
 		c := credential.Credential{Protocol: []string{"https", "http"}[r.IntN(2)], Host: hosts[r.IntN(len(hosts))]}
+		c.HasHost = c.Host == "" && r.IntN(2) == 0 // an empty host given, not left out
 		if r.IntN(4) == 0 {
 			c.Path = []string{"org", "org/repo.git", "other"}[r.IntN(3)]
 		}
@@ -228,6 +244,7 @@ func TestStoreFindMatchesFullScan(t *testing.T) {
 	}
 	now := time.Unix(1_000_000, 0)
 	s := &store{}
+	found, otherHost := 0, 0
 	for step := 0; step < 5000; step++ {
 		switch op := r.IntN(10); {
 		case op < 6:
@@ -252,9 +269,21 @@ func TestStoreFindMatchesFullScan(t *testing.T) {
 		}
 		q := pick()
 		got, gotOK := s.find(q, now)
-		want, wantOK := s.entries.Find(q, now)
+		want, wantOK := unfiltered(s.entries, q, now)
 		if gotOK != wantOK || !reflect.DeepEqual(got, want) {
 			t.Fatalf("step %d: find(%+v) = %+v, %v; a full scan gives %+v, %v", step, q.Redacted(), got.Redacted(), gotOK, want.Redacted(), wantOK)
 		}
+		if gotOK {
+			found++
+			if got.Host != q.Host {
+				otherHost++
+			}
+		}
+		if r.IntN(500) == 0 {
+			s.clear()
+		}
+	}
+	if found < 500 || otherHost < 50 {
+		t.Errorf("only %d finds answered, %d by an entry for another host string: the test no longer exercises find", found, otherHost)
 	}
 }
