@@ -97,11 +97,18 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 		return wire.Reply{}, fmt.Errorf("agent: %w", err)
 	}
 	// The agent may wait for its owner's confirmation.
-	ctx, cancel := context.WithTimeout(ctx, wire.ConfirmTimeout+2*wire.IOTimeout)
-	defer cancel()
-	dialCtx, cancelDial := context.WithTimeout(ctx, dialTimeout)
-	conn, err := unixsock.Dial(dialCtx, c.Socket)
-	cancelDial()
+	now := time.Now()
+	deadline := now.Add(wire.ConfirmTimeout + 2*wire.IOTimeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	// git's get (a context that is never cancelled) spares itself the
+	// runtime's poller and timers: see DialSync.
+	dialDeadline := now.Add(dialTimeout)
+	if deadline.Before(dialDeadline) {
+		dialDeadline = deadline
+	}
+	conn, err := unixsock.DialSync(ctx, c.Socket, dialDeadline)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errUnreachable
@@ -109,7 +116,6 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 		return wire.Reply{}, fmt.Errorf("agent: connecting to %s (%s): %w", c.Socket, SocketEnv, err)
 	}
 	defer conn.Close()
-	deadline, _ := ctx.Deadline()
 	conn.SetDeadline(deadline)
 	if err := wire.SendRequest(conn, wire.Request{Action: action, Cred: b}); err != nil {
 		return wire.Reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
