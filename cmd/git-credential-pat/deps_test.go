@@ -27,7 +27,7 @@ var forbiddenInLean = []struct{ pkg, why string }{
 }
 
 func TestLeanImportGraph(t *testing.T) {
-	out := goListDeps(t, "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")
+	out := goList(t, "-deps", "-f", "{{.ImportPath}}{{range .Imports}} {{.}}{{end}}", ".")
 	imports := map[string][]string{}
 	var root string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
@@ -77,7 +77,7 @@ func TestLeanImportGraph(t *testing.T) {
 // client, one set of behaviours).
 func TestLinuxHelpersDoNotLinkGodbus(t *testing.T) {
 	for _, cmd := range []string{".", "../git-credential-pat-cli"} {
-		for _, pkg := range strings.Fields(goListDeps(t, cmd)) {
+		for _, pkg := range strings.Fields(goList(t, "-deps", cmd)) {
 			if strings.HasPrefix(pkg, "github.com/godbus/") {
 				t.Errorf("%s links %s on Linux; the Secret Service client must use internal/dbus", cmd, pkg)
 			}
@@ -85,9 +85,9 @@ func TestLinuxHelpersDoNotLinkGodbus(t *testing.T) {
 	}
 }
 
-// goListDeps runs go list -deps with args for linux/amd64 built as
+// goList runs go list with args for linux/amd64 built as
 // install.sh builds (CGO_ENABLED=0), and returns its output.
-func goListDeps(t *testing.T, args ...string) string {
+func goList(t *testing.T, args ...string) string {
 	t.Helper()
 	goTool, err := exec.LookPath("go")
 	if err != nil {
@@ -96,7 +96,7 @@ func goListDeps(t *testing.T, args ...string) string {
 		}
 		t.Skip("no go command")
 	}
-	cmd := exec.Command(goTool, append([]string{"list", "-deps"}, args...)...)
+	cmd := exec.Command(goTool, append([]string{"list"}, args...)...)
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
 	out, err := cmd.Output()
 	if err != nil {
@@ -104,7 +104,17 @@ func goListDeps(t *testing.T, args ...string) string {
 		if ee, ok := err.(*exec.ExitError); ok {
 			stderr = ee.Stderr
 		}
-		t.Fatalf("go list -deps %s: %v\n%s", strings.Join(args, " "), err, stderr)
+		t.Fatalf("go list %s: %v\n%s", strings.Join(args, " "), err, stderr)
 	}
 	return string(out)
+}
+
+// The helper lives for milliseconds: it must not start the runtime's
+// goroutine that keeps GOMAXPROCS in step with the cgroup (see the
+// //go:debug line in main.go).
+func TestLeanRuntimeSettings(t *testing.T) {
+	settings := strings.Split(strings.TrimSpace(goList(t, "-f", "{{.DefaultGODEBUG}}", ".")), ",")
+	if !slices.Contains(settings, "updatemaxprocs=0") {
+		t.Errorf("DefaultGODEBUG = %q, want updatemaxprocs=0 among them", settings)
+	}
 }

@@ -5,6 +5,12 @@
 // arguments, standard streams and exit status. So what git runs on every
 // HTTPS request starts like a small Go program, and people's commands keep
 // everything they need.
+
+// A process that lives for a few milliseconds has no use for the
+// goroutine and timer that keep GOMAXPROCS in step with its cgroup's CPU
+// limit while it runs (the limit read at start still applies).
+//
+//go:debug updatemaxprocs=0
 package main
 
 import (
