@@ -153,23 +153,31 @@ func TestDialNothingListens(t *testing.T) {
 	}
 }
 
+// frozenListener returns the path of a listener with backlog 0 that never
+// accepts (a frozen server), closed when the test ends.
+func frozenListener(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "s")
+	fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // A listener whose backlog is full (a frozen server) makes a dial wait
 // for its deadline, not forever.
 func TestDialFullBacklogTimesOut(t *testing.T) {
 	for _, d := range dialers {
 		t.Run(d.name, func(t *testing.T) {
-			path := filepath.Join(t.TempDir(), "s")
-			fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer syscall.Close(fd)
-			if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
-				t.Fatal(err)
-			}
-			if err := syscall.Listen(fd, 0); err != nil {
-				t.Fatal(err)
-			}
+			path := frozenListener(t)
 			var conns []Conn
 			defer func() {
 				for _, c := range conns {
@@ -250,25 +258,9 @@ func TestDialSyncBlocking(t *testing.T) {
 // terminal, SIGCHLD) make the kernel return EINTR, and a retry with the
 // same timeout would start it over: the deadline must still end the call.
 func TestDialSyncDeadlineSurvivesSignals(t *testing.T) {
-	// listen returns a listener with backlog 0 that never accepts.
-	listen := func(t *testing.T) string {
-		path := filepath.Join(t.TempDir(), "s")
-		fd, err := syscall.Socket(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { syscall.Close(fd) })
-		if err := syscall.Bind(fd, &syscall.SockaddrUnix{Name: path}); err != nil {
-			t.Fatal(err)
-		}
-		if err := syscall.Listen(fd, 0); err != nil {
-			t.Fatal(err)
-		}
-		return path
-	}
 	// connected returns a connection whose peer never reads or writes.
 	connected := func(t *testing.T) Conn {
-		c, err := DialSync(context.Background(), listen(t), time.Now().Add(time.Minute))
+		c, err := DialSync(context.Background(), frozenListener(t), time.Now().Add(time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -282,7 +274,7 @@ func TestDialSyncDeadlineSurvivesSignals(t *testing.T) {
 		want error
 	}{
 		{"connect", func(t *testing.T) func() error {
-			path := listen(t)
+			path := frozenListener(t)
 			var held []Conn // fill the backlog
 			t.Cleanup(func() {
 				for _, c := range held {
