@@ -97,18 +97,10 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 		return wire.Reply{}, fmt.Errorf("agent: %w", err)
 	}
 	// The agent may wait for its owner's confirmation.
-	now := time.Now()
-	deadline := now.Add(wire.ConfirmTimeout + 2*wire.IOTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
+	deadline := unixsock.Deadline(ctx, wire.ConfirmTimeout+2*wire.IOTimeout)
 	// git's get (a context that is never cancelled) spares itself the
 	// runtime's poller and timers: see DialSync.
-	dialDeadline := now.Add(dialTimeout)
-	if deadline.Before(dialDeadline) {
-		dialDeadline = deadline
-	}
-	conn, err := unixsock.DialSync(ctx, c.Socket, dialDeadline)
+	conn, err := unixsock.DialSync(ctx, c.Socket, unixsock.Deadline(ctx, dialTimeout))
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errUnreachable

@@ -288,10 +288,7 @@ func (c *Client) callCred(ctx context.Context, action string, cred credential.Cr
 // call sends one request. It returns errNoDaemon when nothing listens, or
 // when the daemon closed the connection without answering (it was exiting).
 func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error) {
-	deadline := time.Now().Add(callTimeout)
-	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
-		deadline = d
-	}
+	deadline := unixsock.Deadline(ctx, callTimeout)
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)

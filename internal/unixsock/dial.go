@@ -1,6 +1,7 @@
 package unixsock
 
 import (
+	"context"
 	"io"
 	"time"
 )
@@ -14,4 +15,15 @@ type Conn interface {
 	// SetDeadline makes blocked and future reads and writes fail once t
 	// has passed; the zero time means no deadline.
 	SetDeadline(t time.Time) error
+}
+
+// Deadline is the earlier of now+limit and ctx's deadline: what a client
+// passes to DialSync and SetDeadline for an exchange that may take at
+// most limit.
+func Deadline(ctx context.Context, limit time.Duration) time.Time {
+	d := time.Now().Add(limit)
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		return cd
+	}
+	return d
 }
