@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // 1,000 concurrent writers mixing store and erase end with exactly the
@@ -91,12 +92,7 @@ func TestFileSymlinks(t *testing.T) {
 		t.Fatalf("target not written: %q", data)
 	}
 
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs as root; the foreign-owner case needs chown")
-		}
-		t.Skip("changing a file's owner needs root")
-	}
+	testenv.Root(t, "changing a file's owner (the foreign-owner case)")
 	if err := os.Chown(real, 65534, 65534); err != nil {
 		t.Fatal(err)
 	}

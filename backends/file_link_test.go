@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // A symlink another user made in a shared sticky directory (/tmp) is not
@@ -20,12 +21,7 @@ import (
 // otherwise get a token line prepended to victim's .profile, bypassing the
 // kernel's protected_symlinks rule because we resolve the link ourselves.
 func TestFileRefusesForeignSymlinkInStickyDir(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs as root; making another user's symlink needs chown")
-		}
-		t.Skip("making another user's symlink needs root")
-	}
+	testenv.Root(t, "making another user's symlink")
 	tests := []struct {
 		name      string
 		dirMode   os.FileMode // applied with os.Chmod (ModeSticky sets the sticky bit)

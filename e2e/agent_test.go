@@ -11,32 +11,21 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // requireTool skips without the program, or fails under CI=true, where a
 // missing one means a broken CI image (.ci/run installs it).
 func requireTool(t *testing.T, name, pkg string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found (Debian package %s): %v", name, pkg, err)
-		}
-		t.Skipf("%s not found (Debian package %s)", name, pkg)
-	}
-	return p
+	return testenv.Tool(t, name, "Debian package "+pkg)
 }
 
 // requireRoot skips unless the test runs as root (setpriv and a second
 // user need it), or fails under CI=true, where the tests run as root.
 func requireRoot(t *testing.T) {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs the tests as root; this one needs root for setpriv")
-		}
-		t.Skip("needs root to run clients as other users (setpriv)")
-	}
+	testenv.Root(t, "running clients as other users (setpriv)")
 }
 
 // sshServer is a real OpenSSH sshd on 127.0.0.1 with a throwaway host key,

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // The cache daemon holds tokens in memory: it must not dump core, and other
@@ -19,12 +20,7 @@ import (
 // non-dumpable process has its /proc entries owned by root, which is what
 // this checks, running the daemon as an unprivileged user.
 func TestCacheDaemonNotDumpable(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs as root; this test needs setpriv to run the daemon as another user")
-		}
-		t.Skip("needs root to run the daemon as uid 65534")
-	}
+	testenv.Root(t, "running the daemon as another user (uid 65534, with setpriv)")
 	e := gittest.NewEnv(t)
 	home, err := os.MkdirTemp("", "gcp-nobody-")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // A stored host name is data: completing --host in bash, zsh or fish
@@ -55,7 +56,7 @@ func TestCompletionNeverRunsStoredHosts(t *testing.T) {
 		t.Helper()
 		p, err := exec.LookPath(name)
 		if err != nil {
-			if os.Getenv("CI") == "true" {
+			if testenv.CI() {
 				t.Fatalf("%s is not installed (.ci/run installs it)", name)
 			}
 			t.Logf("%s is not installed: not tested", name)

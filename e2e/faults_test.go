@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // seedFile writes n entries plus lines the store cannot parse.
@@ -134,18 +135,10 @@ func assertFailedWrite(t *testing.T, file, before, stderr string, err error, wan
 // mountTmpfs mounts a small tmpfs (root only; CI runs as root).
 func mountTmpfs(t *testing.T, opts string) string {
 	t.Helper()
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs as root and must be able to mount a tmpfs")
-		}
-		t.Skip("mounting a tmpfs needs root")
-	}
+	testenv.Root(t, "mounting a tmpfs")
 	dir := t.TempDir()
 	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", opts+",mode=0700", "tmpfs", dir).CombinedOutput(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("mount tmpfs: %v %s", err, out)
-		}
-		t.Skipf("mount tmpfs: %v %s", err, out)
+		testenv.Unavailable(t, "mount tmpfs: %v %s", err, out)
 	}
 	t.Cleanup(func() { exec.Command("umount", dir).Run() })
 	return dir

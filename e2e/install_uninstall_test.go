@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // installEnv is an isolated git environment that shares this process's Go
@@ -198,7 +199,7 @@ func TestInstallUninstall(t *testing.T) {
 		if got := e2.MustGit(t, "", "", "help", "credential-pat"); !strings.Contains(got, "git-credential-pat - a git credential helper") {
 			t.Errorf("git help credential-pat shows:\n%s", got)
 		}
-	} else if os.Getenv("CI") == "true" {
+	} else if testenv.CI() {
 		t.Error("man is not installed (.ci/run installs man-db)")
 	}
 
@@ -493,7 +494,7 @@ func TestCompletionScripts(t *testing.T) {
 	shell := func(name string) string {
 		p, err := exec.LookPath(name)
 		if err != nil {
-			if os.Getenv("CI") == "true" {
+			if testenv.CI() {
 				t.Fatalf("%s is not installed (.ci/run installs it)", name)
 			}
 			t.Logf("%s is not installed: not tested", name)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 	"github.com/git-credential-pat/git-credential-pat/internal/keyringtest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // matchStores gives each store a test runs against: its helper flags, in
@@ -182,12 +183,7 @@ func TestStoreRefusesHostThatIsNotAHost(t *testing.T) {
 // another user made in a sticky world-writable directory is refused, with
 // an error that says why (issue 13, item 9).
 func TestForeignSymlinkInStickyDirRefused(t *testing.T) {
-	if os.Geteuid() != 0 {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI runs as root and must be able to act as another user")
-		}
-		t.Skip("acting as another user needs root")
-	}
+	testenv.Root(t, "acting as another user")
 	setpriv, err := exec.LookPath("setpriv")
 	if err != nil {
 		t.Fatal("setpriv (util-linux) is needed: ", err)

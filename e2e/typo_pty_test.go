@@ -3,13 +3,13 @@
 package e2e
 
 import (
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // onTerminal runs our binary with a pseudo-terminal as its stdin, stdout
@@ -17,13 +17,7 @@ import (
 // showed and the exit status.
 func onTerminal(t *testing.T, e *gittest.Env, input string, args ...string) (string, int) {
 	t.Helper()
-	script, err := exec.LookPath("script")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("script (util-linux) not installed")
-		}
-		t.Skip("script (util-linux) not installed")
-	}
+	script := testenv.Tool(t, "script", "util-linux")
 	line := shQuote(bin)
 	for _, a := range args {
 		line += " " + shQuote(a)

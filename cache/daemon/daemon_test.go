@@ -24,6 +24,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 func TestClientConformance(t *testing.T) {
@@ -352,10 +353,7 @@ func TestSocketDirectory(t *testing.T) {
 			dir := filepath.Join(filepath.Dir(o.Socket), "sub")
 			o.Socket = filepath.Join(dir, "socket")
 			if err := tc.prepare(dir); errors.Is(err, errSkip) {
-				if os.Getenv("CI") == "true" {
-					t.Fatal("CI runs as root; this case needs it")
-				}
-				t.Skip("needs root")
+				testenv.Root(t, "this case")
 			} else if err != nil {
 				t.Fatal(err)
 			}
@@ -383,20 +381,8 @@ var errSkip = errors.New("skip")
 // A client running as another user is refused by the daemon itself, even
 // when the directory lets it reach the socket.
 func TestOtherUserRefused(t *testing.T) {
-	ci := os.Getenv("CI") == "true"
-	if os.Geteuid() != 0 {
-		if ci {
-			t.Fatal("CI must run this test as root: it runs a client as uid 65534")
-		}
-		t.Skip("needs root to run a client as another user")
-	}
-	setpriv, err := exec.LookPath("setpriv")
-	if err != nil {
-		if ci {
-			t.Fatal("setpriv (util-linux) is needed in CI")
-		}
-		t.Skip("setpriv not installed")
-	}
+	testenv.Root(t, "running a client as another user (uid 65534)")
+	setpriv := testenv.Tool(t, "setpriv", "util-linux")
 	o := testOptions(t)
 	if err := mustOpen(t, o).Store(ctxT(t), cred("victim.tld", "secret-pw")); err != nil {
 		t.Fatal(err)

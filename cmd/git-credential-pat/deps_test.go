@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // git runs this binary on every HTTPS request, and every package it links
@@ -89,13 +91,7 @@ func TestLinuxHelpersDoNotLinkGodbus(t *testing.T) {
 // install.sh builds (CGO_ENABLED=0), and returns its output.
 func goList(t *testing.T, args ...string) string {
 	t.Helper()
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the go command is needed to list the programs' imports")
-		}
-		t.Skip("no go command")
-	}
+	goTool := testenv.Tool(t, "go", "the go command lists the programs' imports")
 	cmd := exec.Command(goTool, append([]string{"list"}, args...)...)
 	cmd.Env = append(os.Environ(), "GOOS=linux", "GOARCH=amd64", "CGO_ENABLED=0")
 	out, err := cmd.Output()

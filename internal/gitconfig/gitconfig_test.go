@@ -8,18 +8,15 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // isolate points git at a temporary system and global config and hides
 // the machine's own.
 func isolate(t *testing.T, system, global string) string {
 	t.Helper()
-	if _, err := exec.LookPath("git"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip(err)
-	}
+	testenv.Tool(t, "git", "Debian package git")
 	dir := t.TempDir()
 	write := func(name, text string) string {
 		p := filepath.Join(dir, name)

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // gitTimeout bounds every git run so a stuck prompt or server cannot hang
@@ -30,10 +32,7 @@ type Env struct {
 func RequireGit(t testing.TB) {
 	t.Helper()
 	if _, err := backendPath(); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("gittest: %v", err)
-		}
-		t.Skipf("gittest: %v", err)
+		testenv.Unavailable(t, "gittest: %v", err)
 	}
 }
 

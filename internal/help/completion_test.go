@@ -6,20 +6,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // requireShell finds a shell, skipping the test when it is missing (CI
 // installs bash, zsh and fish, so there a missing one fails).
 func requireShell(t *testing.T, name string) string {
 	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s is not installed (.ci/run installs it)", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
+	return testenv.Tool(t, name, "Debian package "+name)
 }
 
 // completionFixture writes the scripts for testHelp and a fake

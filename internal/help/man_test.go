@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // testHelp is a small command table like the real one, with the awkward
@@ -132,12 +134,7 @@ func TestManSaysWhatHelpSays(t *testing.T) {
 // man itself renders the page without warnings and shows the flags as
 // typed (ASCII hyphens, so they can be copied).
 func TestManRenders(t *testing.T) {
-	if _, err := exec.LookPath("man"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("man is not installed (.ci/run installs man-db)")
-		}
-		t.Skip("man is not installed")
-	}
+	testenv.Tool(t, "man", "Debian package man-db")
 	p := filepath.Join(t.TempDir(), "git-credential-pat.1")
 	if err := os.WriteFile(p, []byte(Man(testHelp())), 0o644); err != nil {
 		t.Fatal(err)

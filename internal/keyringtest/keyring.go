@@ -21,6 +21,7 @@ import (
 	dbus "github.com/godbus/dbus/v5"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // Password unlocks the test keyring's login collection.
@@ -48,14 +49,7 @@ type Keyring struct {
 // missing, or failing it when CI=true (a broken CI image must not pass).
 func NeedTool(tb testing.TB, name string) string {
 	tb.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			tb.Fatalf("keyringtest: %s not installed: %v", name, err)
-		}
-		tb.Skipf("keyringtest: %s not installed (Debian: apt-get install dbus gnome-keyring libsecret-tools)", name)
-	}
-	return p
+	return testenv.Tool(tb, name, "Debian: apt-get install dbus gnome-keyring libsecret-tools")
 }
 
 // Start starts a keyring for one test and stops it in tb.Cleanup. Missing
