@@ -164,7 +164,9 @@ func (s *Server) Serve(ctx context.Context, action string, in io.Reader, out io.
 		s.trace(action, "input error: %v", err)
 		return err
 	}
-	s.trace(action, "request: %s", redactedWire(q))
+	if s.Debug != nil { // rendering costs a Write: only when someone reads it
+		s.trace(action, "request: %s", redactedWire(q))
+	}
 	switch action {
 	case "get":
 		err = s.get(ctx, q, out)
@@ -329,7 +331,9 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 		resp.Capabilities = append(resp.Capabilities, CapState)
 		resp.State = []string{stateMarker(back)}
 	}
-	s.trace("get", "response: %s", redactedWire(resp))
+	if s.Debug != nil {
+		s.trace("get", "response: %s", redactedWire(resp))
+	}
 	return Write(out, resp)
 }
 

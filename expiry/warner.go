@@ -23,10 +23,13 @@ const SoonWindow = 7 * 24 * time.Hour
 
 // ExpiryWarner warns on w, at most once a day per token, when a token git
 // is about to use expires within SoonWindow. The once-a-day stamps live in
-// stateDir; if they cannot be written the warning is simply shown.
+// the directory StateDir returns, asked only when a warning is due (nearly
+// every get has none, and finding the directory reads the environment);
+// if it is nil or says "", or the stamps cannot be written, the warning is
+// simply shown.
 type ExpiryWarner struct {
 	W        io.Writer
-	StateDir string
+	StateDir func() string
 	Now      func() time.Time
 }
 
@@ -62,15 +65,19 @@ func (x *ExpiryWarner) Check(c credential.Credential) {
 // warnedRecently records this warning and reports whether one was shown for
 // the same token in the last 24 hours.
 func (x *ExpiryWarner) warnedRecently(c credential.Credential, now time.Time) bool {
-	if x.StateDir == "" {
+	var dir string
+	if x.StateDir != nil {
+		dir = x.StateDir()
+	}
+	if dir == "" {
 		return false
 	}
 	sum := sha256.Sum256([]byte(c.URL() + "\x00" + c.Password))
-	stamp := filepath.Join(x.StateDir, "expiry-warned-"+hex.EncodeToString(sum[:8]))
+	stamp := filepath.Join(dir, "expiry-warned-"+hex.EncodeToString(sum[:8]))
 	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < 24*time.Hour {
 		return true
 	}
-	if err := os.MkdirAll(x.StateDir, 0o700); err == nil {
+	if err := os.MkdirAll(dir, 0o700); err == nil {
 		if err := os.WriteFile(stamp, nil, 0o600); err == nil {
 			os.Chtimes(stamp, now, now)
 		}

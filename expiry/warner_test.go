@@ -35,7 +35,9 @@ func TestExpiryWarner(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			var out bytes.Buffer
 			clock := now
-			x := &ExpiryWarner{W: &out, StateDir: t.TempDir(), Now: func() time.Time { return clock }}
+			dir, asked := t.TempDir(), 0
+			stateDir := func() string { asked++; return dir }
+			x := &ExpiryWarner{W: &out, StateDir: stateDir, Now: func() time.Time { return clock }}
 			x.Check(tc.c)
 			if tc.later > 0 {
 				clock = now.Add(tc.later)
@@ -43,6 +45,11 @@ func TestExpiryWarner(t *testing.T) {
 			}
 			if got := strings.Count(out.String(), "warning:"); got != tc.want {
 				t.Fatalf("%d warnings, want %d:\n%s", got, tc.want, out.String())
+			}
+			// The state directory (which reads the environment) is looked
+			// up only for a token that is due a warning.
+			if due := tc.later > 0 || tc.want > 0; (asked > 0) != due {
+				t.Fatalf("StateDir asked %d times; want it asked only when a warning is due", asked)
 			}
 			if tc.want > 0 && (!strings.Contains(out.String(), "expires in 3 days") || !strings.Contains(out.String(), "https://github.com/settings/personal-access-tokens")) {
 				t.Fatalf("warning text: %s", out.String())

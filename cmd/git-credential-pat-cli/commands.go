@@ -50,7 +50,7 @@ func helperAction(action string) func() command {
 				if isTerminal(c.stdin) {
 					fmt.Fprintf(c.stderr, "git-credential-pat %s: reading a credential as git sends it: key=value lines (protocol=https, host=github.com), ending with an empty line\n", action)
 				}
-				warner := &expiry.ExpiryWarner{W: c.stderr, StateDir: expiry.DefaultStateDir()}
+				warner := &expiry.ExpiryWarner{W: c.stderr, StateDir: expiry.DefaultStateDir}
 				srv := &credential.Server{Store: store, AllowHTTP: c.g.allowHTTP, Returning: warner.Check}
 				if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
 					srv.Debug = c.stderr

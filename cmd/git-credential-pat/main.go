@@ -64,7 +64,7 @@ func serve(a stores.Args, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, err)
 	}
-	warner := &expiry.ExpiryWarner{W: stderr, StateDir: expiry.DefaultStateDir()}
+	warner := &expiry.ExpiryWarner{W: stderr, StateDir: expiry.DefaultStateDir}
 	srv := &credential.Server{Store: store, AllowHTTP: a.AllowHTTP, Returning: warner.Check}
 	if os.Getenv("GIT_CREDENTIAL_PAT_DEBUG") == "1" {
 		srv.Debug = stderr
