@@ -205,11 +205,11 @@ func (d *daemon) close(idle bool) bool {
 	return true
 }
 
-// workers serve connections on goroutines that outlive them (see
-// unixserve.AcceptWorkers). Git asks one request at a time; a few more
-// cover git processes running in parallel (fetch --jobs, submodules).
-// Beyond them a connection gets a goroutine of its own, so a silent
-// client delays no one.
+// workers take turns to accept and answer on the goroutine that accepted
+// (see unixserve.AcceptWorkers). Git asks one request at a time; a few
+// more cover git processes running in parallel (fetch --jobs,
+// submodules). Beyond them a connection gets a goroutine of its own, so a
+// silent client delays no one.
 const workers = 4
 
 func (d *daemon) accept() {

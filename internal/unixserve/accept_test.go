@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -91,4 +92,64 @@ func TestSilentClientsHoldUpNoOne(t *testing.T) {
 			}
 		})
 	}
+}
+
+// After a burst of clients held at once, the goroutines that were started
+// so that accepting never waited end with their connections, down to the
+// workers; and every goroutine ends once the listener closes.
+func TestBurstShrinksBackToWorkers(t *testing.T) {
+	const workers, burst = 2, 7
+	dir, err := os.MkdirTemp("", "gcp-serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ln, err := Listen(filepath.Join(dir, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	started, release := make(chan struct{}, burst), make(chan struct{})
+	var wg sync.WaitGroup
+	done := make(chan struct{})
+	before := runtime.NumGoroutine()
+	go func() {
+		defer close(done)
+		AcceptWorkers(ln, workers, &wg, func(conn *net.UnixConn) {
+			defer conn.Close()
+			started <- struct{}{}
+			<-release
+		})
+	}()
+	var clients []net.Conn
+	for range burst {
+		c, err := net.Dial("unix", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		clients = append(clients, c)
+		select {
+		case <-started:
+		case <-time.After(30 * time.Second): // catches a hang, measures nothing
+			t.Fatalf("client %d of %d not handled while the others are held", len(clients), burst)
+		}
+	}
+	close(release)
+	// Held: burst handlers plus one accepting. Released: workers accepting,
+	// plus the goroutine that runs AcceptWorkers.
+	want := before + workers + 1
+	deadline := time.Now().Add(30 * time.Second) // catches a leak, measures nothing
+	for runtime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d goroutines after the burst; want %d (%d workers)", runtime.NumGoroutine(), want, workers)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	ln.Close()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("AcceptWorkers did not return after the listener closed")
+	}
+	wg.Wait()
 }
