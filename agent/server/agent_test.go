@@ -244,9 +244,12 @@ func TestTerminalConfirm(t *testing.T) {
 		{"y\n", true}, {"YES\n", true}, {"n\n", false}, {"\n", false}, {"maybe\n", false}, {"", false}, // "" = end of input
 	} {
 		r, w := io.Pipe()
-		var out strings.Builder
-		ask := terminalConfirm(r, &out, time.Hour)
+		// Type only once the question is shown: what arrives earlier is
+		// discarded on purpose, so typing at once made this test flaky.
+		out := &askedWriter{asked: make(chan struct{})}
+		ask := terminalConfirm(r, out, time.Hour)
 		go func() {
+			<-out.asked
 			io.WriteString(w, tc.typed)
 			w.Close()
 		}()
@@ -257,14 +260,38 @@ func TestTerminalConfirm(t *testing.T) {
 			t.Errorf("typed %q: the question was %q", tc.typed, out.String())
 		}
 	}
+	// Typed before the question: not an answer to it.
+	r, w := io.Pipe()
+	early := terminalConfirm(r, io.Discard, 50*time.Millisecond)
+	early(context.Background(), "warm up? ") // starts the reader; times out
+	// A pipe's write returns once read, and the reader reads on only after
+	// passing the line before on: so "y" is queued when the second returns.
+	io.WriteString(w, "y\n")
+	io.WriteString(w, "x\n")
+	if early(context.Background(), "answer? ") {
+		t.Error("a line typed before the question was taken as its answer")
+	}
+	w.Close()
 	// Nobody answers: the agent stops (or the timeout passes) and it is a no.
-	r, _ := io.Pipe()
+	r, _ = io.Pipe()
 	ask := terminalConfirm(r, io.Discard, time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if ask(ctx, "answer? ") {
 		t.Error("an unanswered question was taken as yes")
 	}
+}
+
+// askedWriter records what is written and closes asked on the first write.
+type askedWriter struct {
+	strings.Builder
+	asked chan struct{}
+	once  sync.Once
+}
+
+func (w *askedWriter) Write(p []byte) (int, error) {
+	defer w.once.Do(func() { close(w.asked) })
+	return w.Builder.Write(p)
 }
 
 func TestStop(t *testing.T) {
