@@ -143,7 +143,7 @@ func (d *daemon) serve(ctx context.Context) error {
 	accepting := make(chan struct{})
 	go func() { defer close(accepting); d.accept() }()
 	defer func() {
-		<-accepting // no handler is added after this
+		<-accepting // ln is closed: handlers still running are counted
 		d.handlers.Wait()
 	}()
 

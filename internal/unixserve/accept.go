@@ -58,8 +58,8 @@ func (p *acceptors) start() {
 	}()
 }
 
-// loop accepts and handles connections until ln is closed or more than
-// max goroutines are idle.
+// loop accepts and handles connections until ln is closed, or until max
+// other goroutines are idle when it finishes one.
 func (p *acceptors) loop() {
 	for {
 		conn, err := p.ln.AcceptUnix()
@@ -76,9 +76,25 @@ func (p *acceptors) loop() {
 			p.start()
 		}
 		p.handle(conn)
-		if p.idle.Add(1) > p.max {
-			p.idle.Add(-1)
+		if !p.backToAccept() {
 			return
+		}
+	}
+}
+
+// backToAccept counts a goroutine that finished a connection as idle
+// again, unless max already are: then it reports false and the goroutine
+// ends. Compare-and-swap, so the count never exceeds max even for a
+// moment: a goroutine taking a connection in that moment would see
+// others idle, start no replacement, and could leave no one accepting.
+func (p *acceptors) backToAccept() bool {
+	for {
+		n := p.idle.Load()
+		if n >= p.max {
+			return false
+		}
+		if p.idle.CompareAndSwap(n, n+1) {
+			return true
 		}
 	}
 }

@@ -2,6 +2,7 @@ package unixserve
 
 import (
 	"bufio"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -144,6 +145,151 @@ func TestBurstShrinksBackToWorkers(t *testing.T) {
 			t.Fatalf("%d goroutines after the burst; want %d (%d workers)", runtime.NumGoroutine(), want, workers)
 		}
 		time.Sleep(time.Millisecond)
+	}
+	ln.Close()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("AcceptWorkers did not return after the listener closed")
+	}
+	wg.Wait()
+}
+
+// Clients that come and go in parallel, quick and slower, are all
+// answered, and closing the listener ends AcceptWorkers: goroutines that
+// finish a connection while another is taken never leave no one
+// accepting (which hung this test with one worker, as the agent has,
+// within a few rounds).
+func TestBusyClientsNeverStopAccepting(t *testing.T) {
+	defer runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)) // handlers must overlap
+	for _, workers := range []int{1, 4} {
+		for round := range 20 {
+			dir, err := os.MkdirTemp("", "gcp-serve")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer os.RemoveAll(dir)
+			ln, err := Listen(filepath.Join(dir, "s"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				AcceptWorkers(ln, workers, &wg, func(conn *net.UnixConn) {
+					defer conn.Close()
+					line, err := bufio.NewReader(conn).ReadString('\n')
+					if line == "slow\n" {
+						time.Sleep(50 * time.Microsecond)
+					}
+					if err == nil {
+						conn.Write([]byte(line))
+					}
+				})
+			}()
+			var clients sync.WaitGroup
+			failed := make(chan string, 1)
+			for i := range 8 {
+				clients.Add(1)
+				go func() {
+					defer clients.Done()
+					msg := []string{"quick\n", "slow\n"}[i%2]
+					for range 25 {
+						c, err := net.Dial("unix", ln.Addr().String())
+						if err != nil {
+							continue // the backlog overflowed: not what this test is about
+						}
+						c.SetDeadline(time.Now().Add(30 * time.Second)) // catches a hang, measures nothing
+						c.Write([]byte(msg))
+						got, err := bufio.NewReader(c).ReadString('\n')
+						c.Close()
+						if got != msg {
+							select {
+							case failed <- fmt.Sprintf("%q answered %q, %v", msg, got, err):
+							default:
+							}
+							return
+						}
+					}
+				}()
+			}
+			clients.Wait()
+			select {
+			case f := <-failed:
+				t.Fatalf("%d workers, round %d: %s", workers, round, f)
+			default:
+			}
+			ln.Close()
+			select {
+			case <-done:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%d workers, round %d: AcceptWorkers did not return after the listener closed", workers, round)
+			}
+			wg.Wait()
+		}
+	}
+}
+
+// One goroutine finishing a connection while another takes a new one must
+// leave someone accepting: with one worker (the agent's Accept), a client
+// held by the second must not keep a third from its answer. Before the
+// finishing goroutine counted itself idle by compare-and-swap, the two
+// could each think the other would accept, and the third waited for the
+// held client (go test -race found it within a few hundred iterations in
+// two runs of five; without the race detector the window is too narrow).
+func TestFinishingWhileTakingKeepsAnAcceptor(t *testing.T) {
+	defer runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)) // the two must overlap
+	dir, err := os.MkdirTemp("", "gcp-serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	ln, err := Listen(filepath.Join(dir, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	held := make(chan chan struct{}, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		AcceptWorkers(ln, 1, &wg, func(conn *net.UnixConn) {
+			defer conn.Close()
+			line, _ := bufio.NewReader(conn).ReadString('\n')
+			if line == "hold\n" {
+				release := make(chan struct{})
+				held <- release
+				<-release
+				return
+			}
+			conn.Write([]byte(line))
+		})
+	}()
+	dial := func(msg string) net.Conn {
+		c, err := net.Dial("unix", ln.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(30 * time.Second)) // catches a hang, measures nothing
+		c.Write([]byte(msg))
+		return c
+	}
+	for i := range 3000 {
+		first := dial("hold\n")
+		release := <-held
+		go close(release) // its goroutine finishes ...
+		second := dial("hold\n")
+		releaseSecond := <-held // ... while another takes this one and holds it
+		third := dial("ping\n")
+		got, err := bufio.NewReader(third).ReadString('\n')
+		if got != "ping\n" {
+			t.Fatalf("iteration %d: a client got %q, %v while another was held: no one was accepting", i, got, err)
+		}
+		close(releaseSecond)
+		first.Close()
+		second.Close()
+		third.Close()
 	}
 	ln.Close()
 	select {
