@@ -20,10 +20,10 @@ func Accept(ln *net.UnixListener, wg *sync.WaitGroup, handle func(*net.UnixConn)
 // hands a connection handles it itself, and if it was the last one
 // accepting it first starts another, so accepting never waits for a
 // handler. So a request is answered on the goroutine that woke for it,
-// with no hand-over to another goroutine (which cost each request a
-// wake-up of a second thread: about 0.07 ms of a cache get, measured in
-// alternating runs); a worker's stack stays grown from one connection to
-// the next; and no client can keep another waiting, however many are
+// with no hand-over to another goroutine and the wake-up of a second
+// thread it took (the cache daemon answers 600 requests 2 ms apart in
+// 165-182 µs, median, against 183-188 µs before); a worker's stack stays
+// grown from one connection to the next; and no client can keep another waiting, however many are
 // silent. Extra goroutines end after their connection once workers are
 // idle. All of them are counted in wg and end once ln is closed, when
 // AcceptWorkers returns (handlers may still be running).
