@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-// Accept runs handle on each connection ln accepts, each in a goroutine
-// counted in wg (one accepting at a time), until ln is closed. A failed accept (out of file
-// descriptors, say) waits a little for some to close and tries again.
+// Accept runs handle on each connection ln accepts, on goroutines counted
+// in wg, until ln is closed: AcceptWorkers with one worker, so each
+// connection is handled while another goroutine accepts. A failed accept
+// (out of file descriptors, say) waits a little for some to close and
+// tries again.
 func Accept(ln *net.UnixListener, wg *sync.WaitGroup, handle func(*net.UnixConn)) {
 	AcceptWorkers(ln, 1, wg, handle)
 }
@@ -23,10 +25,11 @@ func Accept(ln *net.UnixListener, wg *sync.WaitGroup, handle func(*net.UnixConn)
 // with no hand-over to another goroutine and the wake-up of a second
 // thread it took (the cache daemon answers 600 requests 2 ms apart in
 // 165-182 µs, median, against 183-188 µs before); a worker's stack stays
-// grown from one connection to the next; and no client can keep another waiting, however many are
-// silent. Extra goroutines end after their connection once workers are
-// idle. All of them are counted in wg and end once ln is closed, when
-// AcceptWorkers returns (handlers may still be running).
+// grown from one connection to the next; and no client can keep another
+// waiting, however many are silent. Extra goroutines end after their
+// connection once workers are idle. All of them are counted in wg and end
+// once ln is closed, when AcceptWorkers returns (handlers may still be
+// running).
 func AcceptWorkers(ln *net.UnixListener, workers int, wg *sync.WaitGroup, handle func(*net.UnixConn)) {
 	p := &acceptors{ln: ln, max: int64(max(workers, 1)), wg: wg, handle: handle, closed: make(chan struct{})}
 	p.idle.Store(p.max)
