@@ -87,9 +87,12 @@ func (p *acceptors) loop() {
 
 // backToAccept counts a goroutine that finished a connection as idle
 // again, unless max already are: then it reports false and the goroutine
-// ends. Compare-and-swap, so the count never exceeds max even for a
-// moment: a goroutine taking a connection in that moment would see
-// others idle, start no replacement, and could leave no one accepting.
+// ends. Compare-and-swap, not add and undo: adding first ran the count
+// over max for a moment, and a goroutine taking a connection in that
+// moment saw others idle, started no replacement, and could leave no one
+// accepting. (The count can still run over while a goroutine that took
+// the last idle place starts its replacement; then one goroutine too many
+// accepts until its next connection, which is harmless.)
 func (p *acceptors) backToAccept() bool {
 	for {
 		n := p.idle.Load()

@@ -161,7 +161,7 @@ func TestBurstShrinksBackToWorkers(t *testing.T) {
 // accepting (which hung this test with one worker, as the agent has,
 // within a few rounds).
 func TestBusyClientsNeverStopAccepting(t *testing.T) {
-	defer runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)) // handlers must overlap
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4))) // handlers must overlap
 	for _, workers := range []int{1, 4} {
 		for round := range 20 {
 			dir, err := os.MkdirTemp("", "gcp-serve")
@@ -236,10 +236,11 @@ func TestBusyClientsNeverStopAccepting(t *testing.T) {
 // held by the second must not keep a third from its answer. Before the
 // finishing goroutine counted itself idle by compare-and-swap, the two
 // could each think the other would accept, and the third waited for the
-// held client (go test -race found it within a few hundred iterations in
-// two runs of five; without the race detector the window is too narrow).
+// held client (go test -race found it in each of three runs, at
+// iterations 321 to 2539; without the race detector the window is too
+// narrow).
 func TestFinishingWhileTakingKeepsAnAcceptor(t *testing.T) {
-	defer runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4)) // the two must overlap
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4))) // the two must overlap
 	dir, err := os.MkdirTemp("", "gcp-serve")
 	if err != nil {
 		t.Fatal(err)
@@ -275,12 +276,21 @@ func TestFinishingWhileTakingKeepsAnAcceptor(t *testing.T) {
 		c.Write([]byte(msg))
 		return c
 	}
+	heldNow := func(i int, which string) chan struct{} {
+		select {
+		case release := <-held:
+			return release
+		case <-time.After(30 * time.Second): // catches a hang, measures nothing
+			t.Fatalf("iteration %d: the %s client was never handled: no one was accepting", i, which)
+			return nil
+		}
+	}
 	for i := range 3000 {
 		first := dial("hold\n")
-		release := <-held
+		release := heldNow(i, "first")
 		go close(release) // its goroutine finishes ...
 		second := dial("hold\n")
-		releaseSecond := <-held // ... while another takes this one and holds it
+		releaseSecond := heldNow(i, "second") // ... while another takes this one and holds it
 		third := dial("ping\n")
 		got, err := bufio.NewReader(third).ReadString('\n')
 		if got != "ping\n" {
