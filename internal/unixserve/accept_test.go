@@ -26,16 +26,8 @@ func TestSilentClientsHoldUpNoOne(t *testing.T) {
 		{"four workers, more silent clients", 4, 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dir, err := os.MkdirTemp("", "gcp-serve") // t.TempDir's names overflow the socket path limit
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer os.RemoveAll(dir)
-			socket := filepath.Join(dir, "s")
-			ln, err := Listen(socket)
-			if err != nil {
-				t.Fatal(err)
-			}
+			ln := listenTemp(t)
+			socket := ln.Addr().String()
 			started := make(chan struct{}, tc.silent+1)
 			var wg sync.WaitGroup
 			done := make(chan struct{})
@@ -100,15 +92,7 @@ func TestSilentClientsHoldUpNoOne(t *testing.T) {
 // workers; and every goroutine ends once the listener closes.
 func TestBurstShrinksBackToWorkers(t *testing.T) {
 	const workers, burst = 2, 7
-	dir, err := os.MkdirTemp("", "gcp-serve")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	ln, err := Listen(filepath.Join(dir, "s"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listenTemp(t)
 	started, release := make(chan struct{}, burst), make(chan struct{})
 	var wg sync.WaitGroup
 	done := make(chan struct{})
@@ -146,13 +130,7 @@ func TestBurstShrinksBackToWorkers(t *testing.T) {
 		}
 		time.Sleep(time.Millisecond)
 	}
-	ln.Close()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("AcceptWorkers did not return after the listener closed")
-	}
-	wg.Wait()
+	closeAndWait(t, ln, done, &wg, "")
 }
 
 // Clients that come and go in parallel, quick and slower, are all
@@ -164,15 +142,7 @@ func TestBusyClientsNeverStopAccepting(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4))) // handlers must overlap
 	for _, workers := range []int{1, 4} {
 		for round := range 20 {
-			dir, err := os.MkdirTemp("", "gcp-serve")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer os.RemoveAll(dir)
-			ln, err := Listen(filepath.Join(dir, "s"))
-			if err != nil {
-				t.Fatal(err)
-			}
+			ln := listenTemp(t)
 			var wg sync.WaitGroup
 			done := make(chan struct{})
 			go func() {
@@ -220,13 +190,7 @@ func TestBusyClientsNeverStopAccepting(t *testing.T) {
 				t.Fatalf("%d workers, round %d: %s", workers, round, f)
 			default:
 			}
-			ln.Close()
-			select {
-			case <-done:
-			case <-time.After(30 * time.Second):
-				t.Fatalf("%d workers, round %d: AcceptWorkers did not return after the listener closed", workers, round)
-			}
-			wg.Wait()
+			closeAndWait(t, ln, done, &wg, fmt.Sprintf("%d workers, round %d: ", workers, round))
 		}
 	}
 }
@@ -241,15 +205,7 @@ func TestBusyClientsNeverStopAccepting(t *testing.T) {
 // narrow).
 func TestFinishingWhileTakingKeepsAnAcceptor(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(max(runtime.GOMAXPROCS(0), 4))) // the two must overlap
-	dir, err := os.MkdirTemp("", "gcp-serve")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	ln, err := Listen(filepath.Join(dir, "s"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := listenTemp(t)
 	var wg sync.WaitGroup
 	held := make(chan chan struct{}, 1)
 	done := make(chan struct{})
@@ -301,11 +257,34 @@ func TestFinishingWhileTakingKeepsAnAcceptor(t *testing.T) {
 		second.Close()
 		third.Close()
 	}
+	closeAndWait(t, ln, done, &wg, "")
+}
+
+// listenTemp listens on a socket in a new temporary directory, removed
+// when the test ends (t.TempDir's names overflow the socket path limit).
+func listenTemp(t *testing.T) *net.UnixListener {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "gcp-serve")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	ln, err := Listen(filepath.Join(dir, "s"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ln
+}
+
+// closeAndWait closes ln, expects AcceptWorkers (which closes done when
+// it returns) to return, and waits for its goroutines.
+func closeAndWait(t *testing.T, ln *net.UnixListener, done <-chan struct{}, wg *sync.WaitGroup, where string) {
+	t.Helper()
 	ln.Close()
 	select {
 	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatal("AcceptWorkers did not return after the listener closed")
+	case <-time.After(30 * time.Second): // catches a hang, measures nothing
+		t.Fatal(where + "AcceptWorkers did not return after the listener closed")
 	}
 	wg.Wait()
 }
