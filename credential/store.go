@@ -164,9 +164,7 @@ func (s *Server) Serve(ctx context.Context, action string, in io.Reader, out io.
 		s.trace(action, "input error: %v", err)
 		return err
 	}
-	if s.Debug != nil { // rendering costs a Write: only when someone reads it
-		s.trace(action, "request: %s", redactedWire(q))
-	}
+	s.traceWire(action, "request", q)
 	switch action {
 	case "get":
 		err = s.get(ctx, q, out)
@@ -184,6 +182,14 @@ func (s *Server) Serve(ctx context.Context, action string, in io.Reader, out io.
 func (s *Server) trace(action, format string, args ...any) {
 	if s.Debug != nil {
 		fmt.Fprintf(s.Debug, "git-credential-pat debug: %s: %s\n", action, fmt.Sprintf(format, args...))
+	}
+}
+
+// traceWire traces c as the wire has it, secrets masked. Rendering costs a
+// Write, so it happens only when someone reads the trace.
+func (s *Server) traceWire(action, what string, c Credential) {
+	if s.Debug != nil {
+		s.trace(action, what+": %s", redactedWire(c))
 	}
 }
 
@@ -331,9 +337,7 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 		resp.Capabilities = append(resp.Capabilities, CapState)
 		resp.State = []string{stateMarker(back)}
 	}
-	if s.Debug != nil {
-		s.trace("get", "response: %s", redactedWire(resp))
-	}
+	s.traceWire("get", "response", resp)
 	return Write(out, resp)
 }
 
