@@ -31,7 +31,6 @@ import (
 const cliName = "git-credential-pat-cli"
 
 func main() {
-	growStack(len(os.Args))
 	restrictUmask()
 	args := os.Args[1:]
 	a, ok := stores.ParseArgs(args)
@@ -60,6 +59,7 @@ func serve(a stores.Args, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return 0
 	}
+	growStack(len(a.Store)) // before the get or store that needs it; capability does not
 	a.Options.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+msg) }
 	store, err := stores.Open(a.Store, a.Options)
 	if err != nil {
