@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
-
+	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
@@ -219,7 +219,7 @@ func (f *FileStore) target() (string, error) {
 // can name it (see candidates), read in chunks so a large file is never
 // held in memory whole. A missing file is empty.
 func (f *FileStore) readAt(path, host string) (string, error) {
-	fh, err := os.Open(path)
+	fh, err := nopoll.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return "", nil
 	}
@@ -316,7 +316,7 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 		return fmt.Errorf("file store: replacing %s: %w", path, err)
 	}
 	committed = true
-	if d, err := os.Open(dir); err == nil {
+	if d, err := nopoll.Open(dir); err == nil {
 		d.Sync() // make the rename durable; failure here loses nothing
 		d.Close()
 	}

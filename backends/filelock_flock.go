@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
 )
 
 // Our writers hold an exclusive flock on the lock file from before it is
@@ -27,7 +29,7 @@ const (
 // wrapping fs.ErrExist when the lock exists or was broken as stale by a
 // waiter before we could lock it.
 func createLock(lock string) (*os.File, error) {
-	fh, err := os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, heldLockMode)
+	fh, err := nopoll.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, heldLockMode)
 	if err != nil {
 		return nil, err
 	}
@@ -82,7 +84,7 @@ func dropLock(fh *os.File, lock string) {
 // (whose lock it removes), or git (or an unknown writer), whose lock is
 // judged by time; info identifies that holder.
 func probeLock(lock string) (state lockState, info fs.FileInfo) {
-	fh, err := os.Open(lock)
+	fh, err := nopoll.Open(lock)
 	if errors.Is(err, fs.ErrNotExist) {
 		return lockGone, nil
 	}

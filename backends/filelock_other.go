@@ -6,12 +6,14 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
 )
 
 // Without flock every lock is judged by time, as git judges its own.
 
 func createLock(lock string) (*os.File, error) {
-	return os.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	return nopoll.OpenFile(lock, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
 func finishLock(*os.File) error { return nil }

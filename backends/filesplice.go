@@ -8,6 +8,8 @@ import (
 	"os"
 	"runtime"
 	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
 )
 
 // What updateSpliced did.
@@ -39,7 +41,7 @@ func (f *FileStore) updateSpliced(path string, lock *os.File, lockPath, host str
 	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 		return splicedNotApplicable, nil
 	}
-	old, err := os.Open(path)
+	old, err := nopoll.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return splicedNotApplicable, nil
 	}

@@ -1,8 +1,12 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -112,5 +116,52 @@ func TestLeanRuntimeSettings(t *testing.T) {
 	settings := strings.Split(strings.TrimSpace(goList(t, "-f", "{{.DefaultGODEBUG}}", ".")), ",")
 	if !slices.Contains(settings, "updatemaxprocs=0") {
 		t.Errorf("DefaultGODEBUG = %q, want updatemaxprocs=0 among them", settings)
+	}
+}
+
+// TestLeanOpensNoFileThroughThePoller: os.Open and its kin hand every
+// descriptor to the runtime's network poller, which the first time starts
+// an epoll instance, an eventfd and more system calls than the helper's
+// whole get (internal/nopoll). The helper's own packages open files with
+// internal/nopoll; the exceptions run rarely and are named here.
+func TestLeanOpensNoFileThroughThePoller(t *testing.T) {
+	polled := map[string]bool{"Open": true, "OpenFile": true, "ReadFile": true, "WriteFile": true, "Create": true, "CreateTemp": true, "OpenRoot": true}
+	rare := map[string]string{
+		"expiry/warner.go: os.WriteFile": "the once-a-day stamp of an expiry warning",
+	}
+	const module = "github.com/git-credential-pat/git-credential-pat/"
+	out := goList(t, "-deps", "-f", "{{.ImportPath}} {{.Dir}}{{range .GoFiles}} {{.}}{{end}}", ".")
+	fset := token.NewFileSet()
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		f := strings.Fields(line)
+		if !strings.HasPrefix(f[0], module) && f[0] != strings.TrimSuffix(module, "/") {
+			continue
+		}
+		for _, name := range f[2:] {
+			file, err := parser.ParseFile(fset, filepath.Join(f[1], name), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				sel, ok := n.(*ast.SelectorExpr)
+				if !ok || !polled[sel.Sel.Name] {
+					return true
+				}
+				if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "os" {
+					where := strings.TrimPrefix(f[0], module) + "/" + name + ": os." + sel.Sel.Name
+					seen[where] = true
+					if _, ok := rare[where]; !ok {
+						t.Errorf("%s (%s): the lean helper opens files with internal/nopoll", where, fset.Position(sel.Pos()))
+					}
+				}
+				return true
+			})
+		}
+	}
+	for where, why := range rare {
+		if !seen[where] {
+			t.Errorf("%s (%s) is gone: remove it from the exceptions", where, why)
+		}
 	}
 }

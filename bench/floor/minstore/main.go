@@ -6,7 +6,7 @@
 // directory. That is git credential-store's rewrite without its parsing,
 // plus the fsyncs that let the file survive a crash. It does not search
 // the file (it would keep an entry the new one replaces) or check
-// anything; do not use it.
+// anything; do not use it. It opens files as the helper does (openFile).
 package main
 
 import (
@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 func main() {
@@ -31,12 +32,12 @@ func main() {
 	}
 	line := f["protocol"] + "://" + f["username"] + ":" + f["password"] + "@" + f["host"] + "\n"
 
-	lock, err := os.OpenFile(path+".lock", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	lock, err := openFile(path+".lock", os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	check(err)
 	lockPath = path + ".lock" // ours to remove if anything below fails
 	_, err = lock.WriteString(line)
 	check(err)
-	if old, err := os.Open(path); err == nil {
+	if old, err := openFile(path, os.O_RDONLY, 0); err == nil {
 		_, err = io.Copy(lock, old)
 		check(err)
 		old.Close()
@@ -45,7 +46,7 @@ func main() {
 	check(lock.Close())
 	check(os.Rename(path+".lock", path))
 	lockPath = ""
-	dir, err := os.Open(filepath.Dir(path))
+	dir, err := openFile(filepath.Dir(path), os.O_RDONLY, 0)
 	check(err)
 	check(dir.Sync())
 }
@@ -61,4 +62,15 @@ func check(err error) {
 		os.Stderr.WriteString("minstore: " + err.Error() + "\n")
 		os.Exit(1)
 	}
+}
+
+// openFile is os.OpenFile without the runtime's poller, which os.OpenFile
+// starts for any file (epoll, eventfd, fcntls): a blocking descriptor
+// wrapped by os.NewFile stays out of it, as the helper's (internal/nopoll).
+func openFile(path string, flag int, perm uint32) (*os.File, error) {
+	fd, err := syscall.Open(path, flag|syscall.O_CLOEXEC, perm)
+	if err != nil {
+		return nil, &os.PathError{Op: "open", Path: path, Err: err}
+	}
+	return os.NewFile(uintptr(fd), path), nil
 }
