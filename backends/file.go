@@ -118,13 +118,13 @@ func (f *FileStore) Get(ctx context.Context, q credential.Credential) (credentia
 
 // Store adds c first in the file, replacing the entry with the same key.
 // Storing an identical entry again changes nothing and writes nothing.
-func (f *FileStore) Store(_ context.Context, c credential.Credential) error {
+func (f *FileStore) Store(ctx context.Context, c credential.Credential) error {
 	// The file's format writes the protocol unescaped: only a URL scheme
 	// reads back as the entry it was (see credential.CheckProtocol).
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
 		return fmt.Errorf("file store: %w", err)
 	}
-	return f.update(c.Host, storeChange(c))
+	return f.update(ctx, c.Host, storeChange(c))
 }
 
 // storeChange puts c first, in place of the entry with the same key.
@@ -146,8 +146,8 @@ func storeChange(c credential.Credential) func([]line) ([]line, bool) {
 }
 
 // Erase removes every entry matching q (password included when q has one).
-func (f *FileStore) Erase(_ context.Context, q credential.Credential) error {
-	return f.update(q.Host, eraseChange(q))
+func (f *FileStore) Erase(ctx context.Context, q credential.Credential) error {
+	return f.update(ctx, q.Host, eraseChange(q))
 }
 
 // eraseChange removes every entry q may erase.
@@ -219,18 +219,47 @@ func (f *FileStore) target() (string, error) {
 // can name it (see candidates), read in chunks so a large file is never
 // held in memory whole. A missing file is empty.
 func (f *FileStore) readAt(path, host string) (string, error) {
+	r, err := f.readFile(path, host, false)
+	return r.text, err
+}
+
+// fileRead is what readFile found. With keep, a regular file searched for a
+// host stays open (fh, closed by its Close) with its size and time then
+// (info) and where each line found starts (spans), so that a write under
+// the lock can splice from this read (see FileStore.kept).
+type fileRead struct {
+	text  string
+	fh    *os.File
+	info  fs.FileInfo
+	spans []span
+}
+
+// Close closes the file a read kept open.
+func (r *fileRead) Close() error {
+	if r.fh == nil {
+		return nil
+	}
+	return r.fh.Close()
+}
+
+func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err error) {
 	fh, err := nopoll.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil
+		return fileRead{}, nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("file store: %w", err)
+		return fileRead{}, fmt.Errorf("file store: %w", err)
 	}
-	defer fh.Close()
+	defer func() {
+		if r.fh == nil {
+			fh.Close()
+		}
+	}()
 	var b strings.Builder
 	bufSize := scanBufSize
 	size := int64(-1) // not a regular file: read it as a stream
-	if st, err := fh.Stat(); err == nil {
+	st, err := fh.Stat()
+	if err == nil {
 		if st.Mode().IsRegular() {
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
@@ -242,9 +271,13 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 			b.Grow(int(st.Size()) + 512) // read straight into the final string
 		}
 	}
+	var spans *[]span
+	if keep && host != "" && size > 0 {
+		spans = &r.spans
+	}
 	if host != "" {
 		if size >= 0 {
-			err = scanFile(fh, size, host, bufSize, &b, nil)
+			err = scanFile(fh, size, host, bufSize, &b, spans)
 		} else {
 			err = scanSpans(fh, host, bufSize, &b, nil)
 		}
@@ -252,9 +285,15 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 		_, err = io.Copy(&b, fh)
 	}
 	if err != nil {
-		return "", fmt.Errorf("file store: reading %s: %w", path, err)
+		return fileRead{}, fmt.Errorf("file store: reading %s: %w", path, err)
 	}
-	return b.String(), nil
+	r.text = b.String()
+	if spans != nil {
+		r.fh, r.info = fh, st
+	} else {
+		r.spans = nil
+	}
+	return r, nil
 }
 
 // update runs change on the parsed file under the lock and, if it reports a
@@ -263,7 +302,7 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 //
 // Only lines that can name host are parsed; the others are written back
 // exactly as they were (host "" parses everything).
-func (f *FileStore) update(host string, change func([]line) ([]line, bool)) error {
+func (f *FileStore) update(ctx context.Context, host string, change func([]line) ([]line, bool)) error {
 	path, err := f.target()
 	if err != nil {
 		return err
@@ -285,7 +324,7 @@ func (f *FileStore) update(host string, change func([]line) ([]line, bool)) erro
 			dropLock(fh, lock)
 		}
 	}()
-	written, err := f.updateSpliced(path, fh, lock, host, change)
+	written, err := f.updateSpliced(f.kept(ctx, path, host), path, fh, lock, host, change)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package backends
 
 import (
 	"context"
+	"os"
+	"runtime"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
@@ -10,7 +12,12 @@ import (
 // a test can count the reads.
 var scanFile = scanSpansAt
 
-// lookKey is where a get keeps the lines it found in the request's Looks.
+// keepOpen tells whether a look keeps the file open for the write. Not on
+// Windows: Go opens files there without FILE_SHARE_DELETE, and an open
+// file cannot be replaced, by our rename or by another writer's.
+const keepOpen = runtime.GOOS != "windows"
+
+// lookKey is where a look keeps what it read in the request's Looks.
 type lookKey struct {
 	f          *FileStore
 	path, host string
@@ -19,17 +26,48 @@ type lookKey struct {
 // look is readAt for a get: within one request (credential.WithLooks) the
 // lines for a host are read once. git's store looks twice before it writes
 // (the server's "already stored?", the resolving store's reference check),
-// and at 100,000 entries each look is a read of the whole file. A write
-// never uses what a look kept: it reads again under the lock.
+// and at 100,000 entries each look is a read of the whole file. The file
+// stays open until the request ends, so that the write can use this read
+// too if the file has not changed by the time it holds the lock (kept).
 func (f *FileStore) look(ctx context.Context, path, host string) (string, error) {
 	looks := credential.LooksOf(ctx)
+	if looks == nil {
+		return f.readAt(path, host)
+	}
 	key := lookKey{f, path, host}
 	if v, ok := looks.Load(key); ok {
-		return v.(string), nil
+		return v.(*fileRead).text, nil
 	}
-	data, err := f.readAt(path, host)
-	if err == nil {
-		looks.Store(key, data)
+	r, err := f.readFile(path, host, keepOpen)
+	if err != nil {
+		return "", err
 	}
-	return data, err
+	looks.Store(key, &r) // closed with the request (Looks.Close)
+	return r.text, nil
+}
+
+// kept returns this request's look at path for host if the file is still
+// the one it read, unchanged: its path names the file the look holds open
+// (a file that is open keeps its inode, so a file renamed over it, as
+// every writer that locks does, never passes for it), with the same size
+// and modification time. The caller holds the lock, so it stays so until
+// the write. Otherwise nil: the write reads the file again.
+func (f *FileStore) kept(ctx context.Context, path, host string) *fileRead {
+	v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host})
+	if !ok {
+		return nil
+	}
+	r := v.(*fileRead)
+	if r.fh == nil {
+		return nil
+	}
+	now, err := r.fh.Stat()
+	if err != nil {
+		return nil
+	}
+	named, err := os.Stat(path)
+	if err != nil || !os.SameFile(now, named) || now.Size() != r.info.Size() || !now.ModTime().Equal(r.info.ModTime()) {
+		return nil
+	}
+	return r
 }

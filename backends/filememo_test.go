@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -38,16 +39,17 @@ func countScans(t *testing.T) *int {
 }
 
 // git's store, as the helper serves it, looks at the file twice before it
-// writes (already stored? a secret reference standing for it?) and the
-// write reads it again under the lock: two reads, not three.
+// writes (already stored? a secret reference standing for it?), and the
+// write under the lock splices from that same read when the file has not
+// changed since: one read, not three.
 func TestServedStoreLooksOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name, host, user, pass string
-		reads                  int
+		reads, readsClosed     int // readsClosed: where a look cannot keep the file open (keepOpen)
 	}{
-		{"new token", "new.example", "octo", "tok-new", 2},
-		{"changed token", "h7.example", "u7", "tok-changed", 2},
-		{"same token", "h7.example", "u7", "tok7", 1}, // the first look finds it stored
+		{"new token", "new.example", "octo", "tok-new", 1, 2},
+		{"changed token", "h7.example", "u7", "tok-changed", 1, 2},
+		{"same token", "h7.example", "u7", "tok7", 1, 1}, // the first look finds it stored
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
@@ -61,8 +63,12 @@ func TestServedStoreLooksOnce(t *testing.T) {
 			if err := (&credential.Server{Store: store}).Serve(context.Background(), "store", strings.NewReader(in), io.Discard); err != nil {
 				t.Fatal(err)
 			}
-			if *scans != tc.reads {
-				t.Errorf("store read the file %d times, want %d", *scans, tc.reads)
+			want := tc.reads
+			if !keepOpen {
+				want = tc.readsClosed
+			}
+			if *scans != want {
+				t.Errorf("store read the file %d times, want %d", *scans, want)
 			}
 			got, err := (&FileStore{Path: path}).Get(context.Background(), credential.Credential{Protocol: "https", Host: tc.host})
 			if err != nil || got.Password != tc.pass {
@@ -74,8 +80,9 @@ func TestServedStoreLooksOnce(t *testing.T) {
 
 // What a look kept lasts one request: a get in another request (or with
 // none) reads the file again, and a write in the same request reads it
-// again under the lock, so a file replaced in between (by rename, as
-// every writer that locks does, or in place) is what both see.
+// again under the lock when the file changed since the look, so a file
+// replaced in between (by rename, as every writer that locks does, or in
+// place) is what both see.
 func TestLooksLastOneRequest(t *testing.T) {
 	first := func(t *testing.T, path string) {
 		writeEntries(t, path, "u", 300, func(i int) string { return fmt.Sprintf("aaa%04d", i) })
@@ -125,5 +132,89 @@ func TestLooksLastOneRequest(t *testing.T) {
 	}
 	if want := "https://u7:ccc@h7.example https://v7:bbb0007@h7.example"; strings.Join(have, " ") != want {
 		t.Errorf("entries for h7.example after the store: %q, want %q (the store must read the file it replaces)", have, want)
+	}
+}
+
+// A write in the same request as a look splices from the look's read only
+// while the file is the one it read: one changed in place (grown, or the
+// same size with a new time) is read again under the lock, and so is one
+// replaced by rename. Each case fails if the write used the stale read:
+// the line written in between would be lost.
+func TestStoreAfterLookSeesChanges(t *testing.T) {
+	const added = "https://w7:ddd0007@h7.example"
+	for _, tc := range []struct {
+		name     string
+		change   func(t *testing.T, path string, data []byte) // data: the file as the look read it
+		survivor string                                       // the line change wrote, which the store must keep
+	}{
+		{"appended", func(t *testing.T, path string, _ []byte) {
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteString(added + "\n"); err != nil {
+				t.Fatal(err)
+			}
+		}, added},
+		// u7's line, which the stale read would cut out, now names h9
+		// (same length, same place): only a new read knows to keep it.
+		{"same size, in place, new time", func(t *testing.T, path string, data []byte) {
+			at := strings.Index(string(data), "https://u7:aaa0007@h7.example\n")
+			f, err := os.OpenFile(path, os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			if _, err := f.WriteAt([]byte("https://u7:aaa0007@h9.example\n"), int64(at)); err != nil {
+				t.Fatal(err)
+			}
+			// A writer in the same clock tick as the look could leave the
+			// time as it was; this test is about the check, not the clock.
+			old := time.Now().Add(-time.Hour)
+			if err := os.Chtimes(path, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}, "https://u7:aaa0007@h9.example"},
+		{"renamed over", func(t *testing.T, path string, data []byte) {
+			if err := os.WriteFile(path+".new", append(data, added+"\n"...), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Rename(path+".new", path); err != nil {
+				t.Fatal(err)
+			}
+		}, added},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			writeEntries(t, path, "u", 300, func(i int) string { return fmt.Sprintf("aaa%04d", i) })
+			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := &FileStore{Path: path, LockTimeout: time.Second}
+			req := credential.WithLooks(context.Background())
+			defer credential.LooksOf(req).Close()
+			if _, err := s.Get(credential.Peeking(req), credential.Credential{Protocol: "https", Host: "h7.example"}); err != nil {
+				t.Fatal(err)
+			}
+			tc.change(t, path, data)
+			if err := s.Store(req, cred("h7.example", "u7", "ccc")); err != nil {
+				t.Fatal(err)
+			}
+			after, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(after), "\n")
+			for _, want := range []string{"https://u7:ccc@h7.example", tc.survivor} {
+				if !slices.Contains(lines, want) {
+					t.Errorf("after the store the file has no line %q", want)
+				}
+			}
+			if slices.Contains(lines, "https://u7:aaa0007@h7.example") {
+				t.Errorf("the store kept the entry it replaces")
+			}
+		})
 	}
 }

@@ -32,40 +32,55 @@ const (
 // lines, each entry written as render writes it, so render would not
 // change them), the file ends with a newline, and change only adds lines
 // first and removes lines; otherwise it leaves the lock file untouched.
-func (f *FileStore) updateSpliced(path string, lock *os.File, lockPath, host string, change func([]line) ([]line, bool)) (spliced, error) {
+//
+// k, when not nil, is this request's look at the file, still valid (see
+// kept): its lines and spans are used instead of searching the file again.
+func (f *FileStore) updateSpliced(k *fileRead, path string, lock *os.File, lockPath, host string, change func([]line) ([]line, bool)) (spliced, error) {
 	if host == "" {
 		return splicedNotApplicable, nil
 	}
-	// Only a regular file: opening a FIFO (or a device) could block, and
-	// what it gives cannot be read twice.
-	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
-		return splicedNotApplicable, nil
-	}
-	old, err := nopoll.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return splicedNotApplicable, nil
-	}
-	if err != nil {
-		return 0, fmt.Errorf("file store: %w", err)
-	}
-	defer old.Close()
-	st, err := old.Stat()
-	if err != nil || st.Size() == 0 {
-		return splicedNotApplicable, nil
-	}
-	if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
-		f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+	var (
+		old   *os.File
+		st    fs.FileInfo
+		text  string
+		spans []span
+	)
+	if k != nil {
+		old, st, text, spans = k.fh, k.info, k.text, k.spans
+		if st.Size() == 0 {
+			return splicedNotApplicable, nil
+		}
+	} else {
+		// Only a regular file: opening a FIFO (or a device) could block,
+		// and what it gives cannot be read twice.
+		if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+			return splicedNotApplicable, nil
+		}
+		fh, err := nopoll.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			return splicedNotApplicable, nil
+		}
+		if err != nil {
+			return 0, fmt.Errorf("file store: %w", err)
+		}
+		defer fh.Close()
+		if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
+			return splicedNotApplicable, nil
+		}
+		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
+			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+		}
+		var b strings.Builder
+		if err := scanFile(fh, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &b, &spans); err != nil {
+			return 0, fmt.Errorf("file store: reading %s: %w", path, err)
+		}
+		old, text = fh, b.String()
 	}
 	var last [1]byte
 	if _, err := old.ReadAt(last[:], st.Size()-1); err != nil || last[0] != '\n' {
 		return splicedNotApplicable, nil
 	}
-	var text strings.Builder
-	var spans []span
-	if err := scanFile(old, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &text, &spans); err != nil {
-		return 0, fmt.Errorf("file store: reading %s: %w", path, err)
-	}
-	lines := parse(text.String(), host, true)
+	lines := parse(text, host, true)
 	if len(lines) != len(spans) {
 		return splicedNotApplicable, nil
 	}

@@ -108,7 +108,7 @@ func TestSplicedUpdateWritesWhatRewriteWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer lock.Close()
-			got, err := f.updateSpliced(path, lock, "lock", tc.host, tc.change(f))
+			got, err := f.updateSpliced(nil, path, lock, "lock", tc.host, tc.change(f))
 			if err != nil {
 				t.Fatal(err)
 			}

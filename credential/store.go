@@ -64,9 +64,11 @@ type Looks struct {
 // "already stored?", a resolving store's "does a secret reference stand
 // for it?") read a store once. Neither look holds the lock, so the second
 // seeing the store as the first saw it is an answer it could have had
-// anyway; a write reads again under its lock. What is kept goes with the
-// request: a long-lived server never answers one request from another's
-// read.
+// anyway. A write under its lock uses what a look kept only when it can
+// tell the store has not changed since (the file store keeps the file
+// open and checks that its path still names it). What is kept goes with
+// the request, which ends with Looks.Close: a long-lived server never
+// answers one request from another's read.
 func WithLooks(ctx context.Context) context.Context {
 	return context.WithValue(ctx, looksKey{}, &Looks{m: map[any]any{}})
 }
@@ -89,14 +91,35 @@ func (l *Looks) Load(key any) (any, bool) {
 	return v, ok
 }
 
-// Store keeps v under key for the rest of the request.
+// Store keeps v under key for the rest of the request. A v that is an
+// io.Closer (a store may keep a file open for the write that follows its
+// look) is closed by Close.
 func (l *Looks) Store(key, v any) {
 	if l == nil {
 		return
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if old, ok := l.m[key].(io.Closer); ok && old != v {
+		old.Close()
+	}
 	l.m[key] = v
+}
+
+// Close ends the request: what was kept is closed (see Store) and
+// forgotten.
+func (l *Looks) Close() {
+	if l == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, v := range l.m {
+		if c, ok := v.(io.Closer); ok {
+			c.Close()
+		}
+	}
+	clear(l.m)
 }
 
 // Capabilities this helper understands, in the order git lists them.
@@ -343,6 +366,7 @@ func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {
 
 func (s *Server) store(ctx context.Context, q Credential) error {
 	ctx = WithLooks(ctx) // the looks below read a store once (see WithLooks)
+	defer LooksOf(ctx).Close()
 	if q.Ephemeral {
 		return nil // git's contract: an ephemeral credential is never persisted
 	}

@@ -3,6 +3,7 @@ package credential_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -295,5 +296,70 @@ func TestLooks(t *testing.T) {
 	}
 	if _, ok := credential.LooksOf(credential.WithLooks(ctx)).Load("k"); ok {
 		t.Errorf("another request saw this one's value")
+	}
+}
+
+// closeCounter counts its Close calls.
+type closeCounter struct{ closed int }
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+// What a look kept open is closed once: when another value replaces it,
+// or when the request ends (Close), which also forgets it.
+func TestLooksClose(t *testing.T) {
+	req := credential.WithLooks(context.Background())
+	looks := credential.LooksOf(req)
+	replaced, kept, again := &closeCounter{}, &closeCounter{}, &closeCounter{}
+	looks.Store("a", replaced)
+	looks.Store("a", kept)
+	looks.Store("b", again)
+	looks.Store("b", again) // the same value again: still open
+	looks.Store("c", 1)     // not a Closer
+	if replaced.closed != 1 || kept.closed != 0 || again.closed != 0 {
+		t.Fatalf("before Close: closed %d, %d, %d times; want 1, 0, 0", replaced.closed, kept.closed, again.closed)
+	}
+	looks.Close()
+	looks.Close()
+	if replaced.closed != 1 || kept.closed != 1 || again.closed != 1 {
+		t.Errorf("after Close: closed %d, %d, %d times; want 1, 1, 1", replaced.closed, kept.closed, again.closed)
+	}
+	if _, ok := looks.Load("c"); ok {
+		t.Errorf("Close kept a value")
+	}
+	credential.LooksOf(context.Background()).Close() // nil Looks: nothing to do
+}
+
+// keepingStore keeps a Closer in the request's Looks on every Get, as the
+// file store keeps its file open.
+type keepingStore struct {
+	storetest.Memory
+	kept []*closeCounter
+}
+
+func (s *keepingStore) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	c := &closeCounter{}
+	s.kept = append(s.kept, c)
+	credential.LooksOf(ctx).Store(c, c)
+	return s.Memory.Get(ctx, q)
+}
+
+// A store request closes what its looks kept before Serve returns,
+// whether it wrote or found the credential already stored.
+func TestServedStoreClosesLooks(t *testing.T) {
+	s := &keepingStore{}
+	srv := &credential.Server{Store: s}
+	in := "protocol=https\nhost=example.com\nusername=u\npassword=p\n\n"
+	for i := 0; i < 2; i++ { // a write, then "already stored"
+		if err := srv.Serve(context.Background(), "store", strings.NewReader(in), io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(s.kept) != 2 {
+		t.Fatalf("the store was looked at %d times, want 2", len(s.kept))
+	}
+	for i, c := range s.kept {
+		if c.closed != 1 {
+			t.Errorf("request %d: what its look kept was closed %d times, want 1", i+1, c.closed)
+		}
 	}
 }
