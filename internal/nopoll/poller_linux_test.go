@@ -35,7 +35,11 @@ func child(with string) int {
 		return 1
 	}
 	f.Close()
-	fds, _ := os.ReadDir("/proc/self/fd")
+	fds, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
 	for _, fd := range fds {
 		if link, _ := os.Readlink(filepath.Join("/proc/self/fd", fd.Name())); strings.Contains(link, "eventpoll") {
 			fmt.Println("poller")
