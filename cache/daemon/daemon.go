@@ -222,11 +222,17 @@ func (d *daemon) handle(conn *net.UnixConn) {
 	// Read before checking the peer: closing with its request unread would
 	// reset the connection and lose our answer.
 	var req wire.Request
-	if err := wire.ReceiveRequest(conn, wire.MaxRequest, &req); err != nil {
+	err := wire.ReceiveRequest(conn, wire.MaxRequest, &req)
+	var malformed *wire.MalformedRequest
+	if err != nil && !errors.As(err, &malformed) {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	if err := checkPeer(conn); err != nil {
 		send(conn, wire.Reply{Status: wire.StError, Error: err.Error()})
+		return
+	}
+	if malformed != nil { // say so, rather than leave the client with a closed connection
+		send(conn, wire.Reply{Status: wire.StError, Error: malformed.Error() + " (a client of another version? stop this daemon with: git-credential-pat cache exit, and git starts a new one)"})
 		return
 	}
 	send(conn, d.do(req))

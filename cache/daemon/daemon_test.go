@@ -606,3 +606,47 @@ func BenchmarkDaemonRoundTrip(b *testing.B) {
 		conn.Close()
 	}
 }
+
+// A whole JSON value that is not a request gets an error reply that says
+// so; before, the daemon closed the connection and the client could only
+// report that it had. A request cut short still gets nothing (see
+// TestSilentClientsBeyondWorkers): its client is not waiting.
+func TestMalformedRequestGetsAnError(t *testing.T) {
+	o := testOptions(t)
+	if err := mustOpen(t, o).Store(ctxT(t), cred("a.tld", "tok-secret-7")); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, body, want string }{
+		{"null", `null`, "malformed request"},
+		{"an array", `[]`, "malformed request"},
+		{"a string", `"get"`, "malformed request"},
+		{"action not a string", `{"action":5}`, "malformed request: action"},
+		{"a member twice", `{"action":"get","action":"get"}`, "malformed request"},
+		{"unknown action", `{"action":"nope"}`, `unknown action \"nope\"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("unix", o.Socket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			conn.SetDeadline(time.Now().Add(20 * time.Second)) // catches a hang, measures nothing
+			if _, err := conn.Write([]byte(tc.body + "\n")); err != nil {
+				t.Fatal(err)
+			}
+			reply, err := io.ReadAll(conn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.HasPrefix(reply, []byte(`{"status":"error"`)) || !bytes.Contains(reply, []byte(tc.want)) {
+				t.Errorf("reply to %s: %q, want an error reply containing %q", tc.body, reply, tc.want)
+			}
+			if bytes.Contains(reply, []byte("tok-secret-7")) {
+				t.Errorf("reply to %s shows a stored password: %q", tc.body, reply)
+			}
+		})
+	}
+	if got := mustGet(t, mustOpen(t, o), "a.tld"); got != "tok-secret-7" {
+		t.Errorf("after the malformed requests: get = %q, want tok-secret-7", got)
+	}
+}

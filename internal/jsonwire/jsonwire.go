@@ -92,11 +92,15 @@ func AppendBytes(dst, b []byte) []byte {
 // AppendInt appends n as a JSON number.
 func AppendInt(dst []byte, n int64) []byte { return strconv.AppendInt(dst, n, 10) }
 
+// ErrNotObject is ReadValue's error for input that is not an object or an
+// array (a daemon's reply and a client's request are always objects).
+var ErrNotObject = errors.New("jsonwire: not a JSON object")
+
 // ReadValue reads one JSON value from r, leading white space included, and
 // returns its bytes; like json.Decoder it stops reading at the value's end
 // (up to what one read returned). It returns io.EOF if r ends before the
 // value starts and io.ErrUnexpectedEOF if it ends inside it. Only objects
-// and arrays are values here: a daemon's reply is always an object.
+// and arrays are values here: anything else is ErrNotObject (wrapped).
 func ReadValue(r io.Reader) ([]byte, error) {
 	buf := make([]byte, 0, 512)
 	var (
@@ -121,7 +125,7 @@ func ReadValue(r io.Reader) ([]byte, error) {
 				}
 			case c == '"':
 				if !started {
-					return nil, errors.New("jsonwire: the reply is not a JSON object")
+					return nil, ErrNotObject
 				}
 				inString = true
 			case c == '{' || c == '[':
@@ -130,13 +134,13 @@ func ReadValue(r io.Reader) ([]byte, error) {
 			case c == '}' || c == ']':
 				depth--
 				if depth < 0 {
-					return nil, errors.New("jsonwire: unbalanced JSON")
+					return nil, fmt.Errorf("%w: unbalanced JSON", ErrNotObject)
 				}
 				if depth == 0 {
 					return buf[:scanned+1], nil
 				}
 			case !started && c != ' ' && c != '\t' && c != '\r' && c != '\n':
-				return nil, errors.New("jsonwire: the reply is not a JSON object")
+				return nil, ErrNotObject
 			}
 		}
 		if len(buf) == cap(buf) {

@@ -9,6 +9,7 @@ package wire
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -207,11 +208,26 @@ func AppendRequest(b []byte, req Request) []byte {
 
 func ReceiveRequest(conn io.Reader, limit int64, req *Request) error {
 	data, err := jsonwire.ReadValue(io.LimitReader(conn, limit))
+	if errors.Is(err, jsonwire.ErrNotObject) {
+		return &MalformedRequest{err}
+	}
 	if err != nil {
 		return err
 	}
-	return ParseRequest(data, req)
+	if err := ParseRequest(data, req); err != nil {
+		return &MalformedRequest{err}
+	}
+	return nil
 }
+
+// MalformedRequest is ReceiveRequest's error for what cannot be a request
+// (a JSON value of another kind, or an object with members of the wrong
+// type): the client may be waiting for a reply, unlike one that sent
+// nothing, or not all of its request.
+type MalformedRequest struct{ Err error }
+
+func (e *MalformedRequest) Error() string { return "malformed request: " + e.Err.Error() }
+func (e *MalformedRequest) Unwrap() error { return e.Err }
 
 var requestFields = []string{"action", "cred", "answer", "timeout", "space", "entries"}
 
