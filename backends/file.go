@@ -223,23 +223,26 @@ func (f *FileStore) readAt(path, host string) (string, error) {
 	return r.text, err
 }
 
-// fileRead is what readFile found. With keep, a regular file searched for a
-// host stays open (fh, closed by its Close) with its size and time then
-// (info) and where each line found starts (spans), so that a write under
-// the lock can splice from this read (see FileStore.kept).
+// fileRead is what readFile found. With keep, a regular file searched for
+// a host stays open (fh, closed by Close) with its size and time then
+// (info, taken at at) and where each line found starts (spans), so that a
+// write under the lock can splice from this read (see FileStore.kept).
 type fileRead struct {
 	text  string
 	fh    *os.File
 	info  fs.FileInfo
+	at    time.Time // just before info was taken
 	spans []span
 }
 
-// Close closes the file a read kept open.
+// Close closes the file a read kept open, once.
 func (r *fileRead) Close() error {
 	if r.fh == nil {
 		return nil
 	}
-	return r.fh.Close()
+	err := r.fh.Close()
+	r.fh = nil
+	return err
 }
 
 func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err error) {
@@ -258,6 +261,7 @@ func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err erro
 	var b strings.Builder
 	bufSize := scanBufSize
 	size := int64(-1) // not a regular file: read it as a stream
+	at := time.Now()
 	st, err := fh.Stat()
 	if err == nil {
 		if st.Mode().IsRegular() {
@@ -289,7 +293,7 @@ func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err erro
 	}
 	r.text = b.String()
 	if spans != nil {
-		r.fh, r.info = fh, st
+		r.fh, r.info, r.at = fh, st, at
 	} else {
 		r.spans = nil
 	}
@@ -325,6 +329,7 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 		}
 	}()
 	written, err := f.updateSpliced(f.kept(ctx, path, host), path, fh, lock, host, change)
+	f.release(ctx, path, host)
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
 )
 
 // scanFile searches a whole regular file (scanSpansAt): a variable so that
@@ -46,28 +48,47 @@ func (f *FileStore) look(ctx context.Context, path, host string) (string, error)
 	return r.text, nil
 }
 
+// racyWindow is how recently before a look a file may have been changed
+// for the look's read still to be trusted by the write (see kept): a
+// change in the same tick of the file's clock (some milliseconds on many
+// Linux filesystems, 2 s on FAT) leaves its time as it was. git judges
+// its index entries the same way ("racy git").
+const racyWindow = 3 * time.Second
+
 // kept returns this request's look at path for host if the file is still
-// the one it read, unchanged: its path names the file the look holds open
-// (a file that is open keeps its inode, so a file renamed over it, as
-// every writer that locks does, never passes for it), with the same size
-// and modification time. The caller holds the lock, so it stays so until
-// the write. Otherwise nil: the write reads the file again.
+// the one it read, unchanged: the path, opened again (which makes a
+// network filesystem check with its server), names the file the look
+// holds open (a file that is open keeps its inode, so a file renamed over
+// it, as every writer that locks does, never passes for it), with the
+// same size and modification time, and that time was well before the
+// look (racyWindow). The caller holds the lock, so it stays so until the
+// write. Otherwise nil: the write reads the file again.
 func (f *FileStore) kept(ctx context.Context, path, host string) *fileRead {
 	v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host})
 	if !ok {
 		return nil
 	}
 	r := v.(*fileRead)
-	if r.fh == nil {
+	if r.fh == nil || r.at.Sub(r.info.ModTime()) < racyWindow {
 		return nil
 	}
-	now, err := r.fh.Stat()
+	fh, err := nopoll.Open(path)
 	if err != nil {
 		return nil
 	}
-	named, err := os.Stat(path)
-	if err != nil || !os.SameFile(now, named) || now.Size() != r.info.Size() || !now.ModTime().Equal(r.info.ModTime()) {
+	named, err := fh.Stat()
+	fh.Close()
+	if err != nil || !os.SameFile(r.info, named) || named.Size() != r.info.Size() || !named.ModTime().Equal(r.info.ModTime()) {
 		return nil
 	}
 	return r
+}
+
+// release closes the file this request's look at path for host holds
+// open, before the write renames over it (a network filesystem would keep
+// the replaced file while it is open); its lines stay for later looks.
+func (f *FileStore) release(ctx context.Context, path, host string) {
+	if v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host}); ok {
+		v.(*fileRead).Close()
+	}
 }

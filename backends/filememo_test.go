@@ -26,6 +26,16 @@ func writeEntries(t *testing.T, path, user string, n int, token func(i int) stri
 	}
 }
 
+// age sets path's times to an hour ago, well outside racyWindow.
+func age(t *testing.T, path string) time.Time {
+	t.Helper()
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(path, old, old); err != nil {
+		t.Fatal(err)
+	}
+	return old
+}
+
 // countScans counts the whole-file searches until the test ends.
 func countScans(t *testing.T) *int {
 	n := new(int)
@@ -41,19 +51,25 @@ func countScans(t *testing.T) *int {
 // git's store, as the helper serves it, looks at the file twice before it
 // writes (already stored? a secret reference standing for it?), and the
 // write under the lock splices from that same read when the file has not
-// changed since: one read, not three.
+// changed since: one read, not three (two for a file changed within
+// racyWindow of the look).
 func TestServedStoreLooksOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name, host, user, pass string
-		reads, readsClosed     int // readsClosed: where a look cannot keep the file open (keepOpen)
+		fresh                  bool // written just now (within racyWindow)
+		reads, readsClosed     int  // readsClosed: where a look cannot keep the file open (keepOpen)
 	}{
-		{"new token", "new.example", "octo", "tok-new", 1, 2},
-		{"changed token", "h7.example", "u7", "tok-changed", 1, 2},
-		{"same token", "h7.example", "u7", "tok7", 1, 1}, // the first look finds it stored
+		{"new token", "new.example", "octo", "tok-new", false, 1, 2},
+		{"changed token", "h7.example", "u7", "tok-changed", false, 1, 2},
+		{"same token", "h7.example", "u7", "tok7", false, 1, 1}, // the first look finds it stored
+		{"new token, file written just now", "new.example", "octo", "tok-new", true, 2, 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 2000, func(i int) string { return fmt.Sprintf("tok%d", i) })
+			if !tc.fresh {
+				age(t, path)
+			}
 			store, err := Open("file", Options{File: path})
 			if err != nil {
 				t.Fatal(err)
@@ -103,6 +119,7 @@ func TestLooksLastOneRequest(t *testing.T) {
 	first(t, path)
 	scans := countScans(t)
 	req := credential.WithLooks(ctx)
+	defer credential.LooksOf(req).Close()
 	s.Get(req, q)
 	s.Get(credential.Peeking(req), q)
 	if *scans != 1 {
@@ -112,12 +129,15 @@ func TestLooksLastOneRequest(t *testing.T) {
 	if got, err := s.Get(ctx, q); err != nil || got.Password != "bbb0007" {
 		t.Errorf("get outside the request after the change: %q, %v; want bbb0007", got.Password, err)
 	}
-	if got, err := s.Get(credential.WithLooks(ctx), q); err != nil || got.Password != "bbb0007" {
+	other := credential.WithLooks(ctx)
+	defer credential.LooksOf(other).Close()
+	if got, err := s.Get(other, q); err != nil || got.Password != "bbb0007" {
 		t.Errorf("get in a new request after the change: %q, %v; want bbb0007", got.Password, err)
 	}
 
 	first(t, path)
 	req = credential.WithLooks(ctx)
+	defer credential.LooksOf(req).Close()
 	s.Get(req, q)
 	second(t, path)
 	if err := s.Store(req, cred("h7.example", "u7", "ccc")); err != nil {
@@ -136,59 +156,82 @@ func TestLooksLastOneRequest(t *testing.T) {
 }
 
 // A write in the same request as a look splices from the look's read only
-// while the file is the one it read: one changed in place (grown, or the
-// same size with a new time) is read again under the lock, and so is one
-// replaced by rename. Each case fails if the write used the stale read:
-// the line written in between would be lost.
+// while the file is the one it read. Each case passes only one of kept's
+// checks, and fails if the write uses the stale read: the line written in
+// between would be lost, or the wrong line cut out.
 func TestStoreAfterLookSeesChanges(t *testing.T) {
-	const added = "https://w7:ddd0007@h7.example"
+	const (
+		added = "https://w7:ddd0007@h7.example"
+		u7    = "https://u7:aaa0007@h7.example\n"
+		u7h9  = "https://u7:aaa0007@h9.example\n" // as long as u7, for another host
+	)
+	// inPlace rewrites u7's line as u7h9, where it is.
+	inPlace := func(t *testing.T, path string, data []byte) {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := f.WriteAt([]byte(u7h9), int64(strings.Index(string(data), u7))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	setTime := func(t *testing.T, path string, mtime time.Time) {
+		if err := os.Chtimes(path, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for _, tc := range []struct {
 		name     string
-		change   func(t *testing.T, path string, data []byte) // data: the file as the look read it
-		survivor string                                       // the line change wrote, which the store must keep
+		fresh    bool                                                          // the file was written just now (not aged)
+		change   func(t *testing.T, path string, data []byte, mtime time.Time) // data and mtime: the file as the look read it
+		survivor string                                                        // the line change wrote, which the store must keep
 	}{
-		{"appended", func(t *testing.T, path string, _ []byte) {
+		// The size check: the time is put back.
+		{"appended, time kept", false, func(t *testing.T, path string, _ []byte, mtime time.Time) {
 			f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
 			if err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
 			if _, err := f.WriteString(added + "\n"); err != nil {
 				t.Fatal(err)
 			}
+			f.Close()
+			setTime(t, path, mtime)
 		}, added},
-		// u7's line, which the stale read would cut out, now names h9
-		// (same length, same place): only a new read knows to keep it.
-		{"same size, in place, new time", func(t *testing.T, path string, data []byte) {
-			at := strings.Index(string(data), "https://u7:aaa0007@h7.example\n")
-			f, err := os.OpenFile(path, os.O_WRONLY, 0)
-			if err != nil {
+		// The time check: the same size, the same file, a new time.
+		{"same size, in place", false, func(t *testing.T, path string, data []byte, _ time.Time) {
+			inPlace(t, path, data)
+		}, strings.TrimSuffix(u7h9, "\n")},
+		// The file check: another file of the same size and time.
+		{"renamed over, same size and time", false, func(t *testing.T, path string, data []byte, mtime time.Time) {
+			next := strings.Replace(string(data), u7, u7h9, 1)
+			if err := os.WriteFile(path+".new", []byte(next), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			defer f.Close()
-			if _, err := f.WriteAt([]byte("https://u7:aaa0007@h9.example\n"), int64(at)); err != nil {
-				t.Fatal(err)
-			}
-			// A writer in the same clock tick as the look could leave the
-			// time as it was; this test is about the check, not the clock.
-			old := time.Now().Add(-time.Hour)
-			if err := os.Chtimes(path, old, old); err != nil {
-				t.Fatal(err)
-			}
-		}, "https://u7:aaa0007@h9.example"},
-		{"renamed over", func(t *testing.T, path string, data []byte) {
-			if err := os.WriteFile(path+".new", append(data, added+"\n"...), 0o600); err != nil {
-				t.Fatal(err)
-			}
+			setTime(t, path+".new", mtime)
 			if err := os.Rename(path+".new", path); err != nil {
 				t.Fatal(err)
 			}
-		}, added},
+		}, strings.TrimSuffix(u7h9, "\n")},
+		// racyWindow: a file changed in the tick it was written in keeps
+		// its size and time (here the time is put back to show it).
+		{"written just now, changed in place, time kept", true, func(t *testing.T, path string, data []byte, mtime time.Time) {
+			inPlace(t, path, data)
+			setTime(t, path, mtime)
+		}, strings.TrimSuffix(u7h9, "\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 300, func(i int) string { return fmt.Sprintf("aaa%04d", i) })
+			if !tc.fresh {
+				age(t, path)
+			}
 			data, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(path)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -198,7 +241,7 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 			if _, err := s.Get(credential.Peeking(req), credential.Credential{Protocol: "https", Host: "h7.example"}); err != nil {
 				t.Fatal(err)
 			}
-			tc.change(t, path, data)
+			tc.change(t, path, data, st.ModTime())
 			if err := s.Store(req, cred("h7.example", "u7", "ccc")); err != nil {
 				t.Fatal(err)
 			}
@@ -212,7 +255,7 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 					t.Errorf("after the store the file has no line %q", want)
 				}
 			}
-			if slices.Contains(lines, "https://u7:aaa0007@h7.example") {
+			if slices.Contains(lines, strings.TrimSuffix(u7, "\n")) {
 				t.Errorf("the store kept the entry it replaces")
 			}
 		})
