@@ -27,13 +27,24 @@ func writeEntries(t *testing.T, path, user string, n int, token func(i int) stri
 }
 
 // age sets path's times to an hour ago, well outside racyWindow.
-func age(t *testing.T, path string) time.Time {
+func age(t *testing.T, path string) {
 	t.Helper()
-	old := time.Now().Add(-time.Hour).Truncate(time.Second)
-	if err := os.Chtimes(path, old, old); err != nil {
+	setTimes(t, path, time.Now().Add(-time.Hour).Truncate(time.Second))
+}
+
+// justChanged gives path a time that is not racyWindow before any look
+// the test makes: a minute ahead, so that a slow machine cannot make the
+// test outwait the window.
+func justChanged(t *testing.T, path string) {
+	t.Helper()
+	setTimes(t, path, time.Now().Add(time.Minute).Truncate(time.Second))
+}
+
+func setTimes(t *testing.T, path string, mtime time.Time) {
+	t.Helper()
+	if err := os.Chtimes(path, mtime, mtime); err != nil {
 		t.Fatal(err)
 	}
-	return old
 }
 
 // countScans counts the whole-file searches until the test ends.
@@ -56,7 +67,7 @@ func countScans(t *testing.T) *int {
 func TestServedStoreLooksOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name, host, user, pass string
-		fresh                  bool // written just now (within racyWindow)
+		fresh                  bool // changed just now (not racyWindow before the look)
 		reads, readsClosed     int  // readsClosed: where a look cannot keep the file open (keepOpen)
 	}{
 		{"new token", "new.example", "octo", "tok-new", false, 1, 2},
@@ -67,7 +78,9 @@ func TestServedStoreLooksOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 2000, func(i int) string { return fmt.Sprintf("tok%d", i) })
-			if !tc.fresh {
+			if tc.fresh {
+				justChanged(t, path)
+			} else {
 				age(t, path)
 			}
 			store, err := Open("file", Options{File: path})
@@ -176,14 +189,9 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	setTime := func(t *testing.T, path string, mtime time.Time) {
-		if err := os.Chtimes(path, mtime, mtime); err != nil {
-			t.Fatal(err)
-		}
-	}
 	for _, tc := range []struct {
 		name     string
-		fresh    bool                                                          // the file was written just now (not aged)
+		fresh    bool                                                          // the file changed just now (justChanged), not aged
 		change   func(t *testing.T, path string, data []byte, mtime time.Time) // data and mtime: the file as the look read it
 		survivor string                                                        // the line change wrote, which the store must keep
 	}{
@@ -197,7 +205,7 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 				t.Fatal(err)
 			}
 			f.Close()
-			setTime(t, path, mtime)
+			setTimes(t, path, mtime)
 		}, added},
 		// The time check: the same size, the same file, a new time.
 		{"same size, in place", false, func(t *testing.T, path string, data []byte, _ time.Time) {
@@ -209,7 +217,7 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 			if err := os.WriteFile(path+".new", []byte(next), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			setTime(t, path+".new", mtime)
+			setTimes(t, path+".new", mtime)
 			if err := os.Rename(path+".new", path); err != nil {
 				t.Fatal(err)
 			}
@@ -218,13 +226,15 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 		// its size and time (here the time is put back to show it).
 		{"written just now, changed in place, time kept", true, func(t *testing.T, path string, data []byte, mtime time.Time) {
 			inPlace(t, path, data)
-			setTime(t, path, mtime)
+			setTimes(t, path, mtime)
 		}, strings.TrimSuffix(u7h9, "\n")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 300, func(i int) string { return fmt.Sprintf("aaa%04d", i) })
-			if !tc.fresh {
+			if tc.fresh {
+				justChanged(t, path)
+			} else {
 				age(t, path)
 			}
 			data, err := os.ReadFile(path)
@@ -244,6 +254,11 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 			tc.change(t, path, data, st.ModTime())
 			if err := s.Store(req, cred("h7.example", "u7", "ccc")); err != nil {
 				t.Fatal(err)
+			}
+			// The write closed the look's file before its rename (release):
+			// NFS keeps a replaced file that is still open.
+			if v, ok := credential.LooksOf(req).Load(lookKey{s, path, "h7.example"}); !ok || v.(*fileRead).fh != nil {
+				t.Errorf("after the write the look's read is missing (%v) or its file still open", !ok)
 			}
 			after, err := os.ReadFile(path)
 			if err != nil {
