@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -172,6 +173,23 @@ func (f *FileStore) List(context.Context) ([]credential.Credential, error) {
 	return entriesOf(parse(data, "", false)), nil
 }
 
+// warnedModes holds the files this process has said are readable by other
+// users: one request reads a file up to three times (looks, then the
+// write), and one warning says it.
+var warnedModes sync.Map
+
+// warnMode warns, once per file and process, when the file st describes
+// is readable by other users.
+func (f *FileStore) warnMode(path string, st fs.FileInfo) {
+	if st.Mode().Perm()&0o077 == 0 || runtime.GOOS == "windows" {
+		return
+	}
+	if _, warned := warnedModes.LoadOrStore(path, true); warned {
+		return
+	}
+	f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+}
+
 func (f *FileStore) warn(msg string) {
 	if f.Warn != nil {
 		f.Warn(msg)
@@ -268,9 +286,7 @@ func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err erro
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
 		}
-		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
-			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
-		}
+		f.warnMode(path, st)
 		if host == "" {
 			b.Grow(int(st.Size()) + 512) // read straight into the final string
 		}

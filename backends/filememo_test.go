@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -272,6 +273,53 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 			}
 			if slices.Contains(lines, strings.TrimSuffix(u7, "\n")) {
 				t.Errorf("the store kept the entry it replaces")
+			}
+		})
+	}
+}
+
+// A file readable by other users gets one warning per process, however
+// often a request reads it (a served store looks, then writes), and a
+// private file none.
+func TestModeWarningOnce(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix mode bits to warn about")
+	}
+	for _, tc := range []struct {
+		name  string
+		mode  os.FileMode
+		fresh bool // the write reads the file again (see kept)
+		warns int
+	}{
+		{"readable by others", 0o644, false, 1},
+		{"readable by others, read again by the write", 0o644, true, 1},
+		{"private", 0o600, false, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "credentials")
+			writeEntries(t, path, "u", 20, func(i int) string { return fmt.Sprintf("tok%d", i) })
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			if tc.fresh {
+				justChanged(t, path)
+			} else {
+				age(t, path)
+			}
+			var warnings []string
+			store := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
+			srv := &credential.Server{Store: store}
+			for _, action := range []string{"get", "store", "store"} {
+				in := "protocol=https\nhost=new.example\nusername=u\npassword=" + action + "\n\n"
+				if err := srv.Serve(context.Background(), action, strings.NewReader(in), io.Discard); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if len(warnings) != tc.warns {
+				t.Errorf("%d warnings, want %d: %q", len(warnings), tc.warns, warnings)
+			}
+			if tc.warns > 0 && !strings.Contains(warnings[0], "chmod 600 "+path) {
+				t.Errorf("warning %q does not name the fix", warnings[0])
 			}
 		})
 	}

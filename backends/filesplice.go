@@ -6,7 +6,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"runtime"
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
@@ -67,9 +66,7 @@ func (f *FileStore) updateSpliced(k *fileRead, path string, lock *os.File, lockP
 		if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 			return splicedNotApplicable, nil
 		}
-		if st.Mode().Perm()&0o077 != 0 && runtime.GOOS != "windows" {
-			f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
-		}
+		f.warnMode(path, st)
 		var b strings.Builder
 		if err := scanFile(fh, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &b, &spans); err != nil {
 			return 0, fmt.Errorf("file store: reading %s: %w", path, err)
