@@ -11,7 +11,6 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -165,28 +164,31 @@ func eraseChange(q credential.Credential) func([]line) ([]line, bool) {
 }
 
 // List returns every entry in file order.
-func (f *FileStore) List(context.Context) ([]credential.Credential, error) {
-	data, err := f.read()
+func (f *FileStore) List(ctx context.Context) ([]credential.Credential, error) {
+	data, err := f.read(ctx)
 	if err != nil {
 		return nil, err
 	}
 	return entriesOf(parse(data, "", false)), nil
 }
 
-// warnedModes holds the files this process has said are readable by other
-// users: one request reads a file up to three times (looks, then the
-// write), and one warning says it.
-var warnedModes sync.Map
+// modeWarnedKey marks, in a request's Looks, a file already said to be
+// readable by other users: a store request reads the file up to three
+// times (the looks, then the write), and one warning says it.
+type modeWarnedKey struct{ path string }
 
-// warnMode warns, once per file and process, when the file st describes
-// is readable by other users.
-func (f *FileStore) warnMode(path string, st fs.FileInfo) {
+// warnMode warns when the file st describes is readable by other users,
+// once per request (credential.WithLooks; a request without Looks reads
+// the file once).
+func (f *FileStore) warnMode(ctx context.Context, path string, st fs.FileInfo) {
 	if st.Mode().Perm()&0o077 == 0 || runtime.GOOS == "windows" {
 		return
 	}
-	if _, warned := warnedModes.LoadOrStore(path, true); warned {
+	looks := credential.LooksOf(ctx)
+	if _, warned := looks.Load(modeWarnedKey{path}); warned {
 		return
 	}
+	looks.Store(modeWarnedKey{path}, true)
 	f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 }
 
@@ -199,12 +201,12 @@ func (f *FileStore) warn(msg string) {
 }
 
 // read returns the file's contents; a missing file is empty.
-func (f *FileStore) read() (string, error) {
+func (f *FileStore) read(ctx context.Context) (string, error) {
 	path, err := f.target()
 	if err != nil {
 		return "", err
 	}
-	return f.readAt(path, "")
+	return f.readAt(ctx, path, "")
 }
 
 // target resolves a symlinked credentials file (dotfile setups) to the
@@ -236,8 +238,8 @@ func (f *FileStore) target() (string, error) {
 // readAt returns the file's contents, or with a host only the lines that
 // can name it (see candidates), read in chunks so a large file is never
 // held in memory whole. A missing file is empty.
-func (f *FileStore) readAt(path, host string) (string, error) {
-	r, err := f.readFile(path, host, false)
+func (f *FileStore) readAt(ctx context.Context, path, host string) (string, error) {
+	r, err := f.readFile(ctx, path, host, false)
 	return r.text, err
 }
 
@@ -263,7 +265,7 @@ func (r *fileRead) Close() error {
 	return err
 }
 
-func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err error) {
+func (f *FileStore) readFile(ctx context.Context, path, host string, keep bool) (r fileRead, err error) {
 	fh, err := nopoll.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fileRead{}, nil
@@ -286,7 +288,7 @@ func (f *FileStore) readFile(path, host string, keep bool) (r fileRead, err erro
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
 		}
-		f.warnMode(path, st)
+		f.warnMode(ctx, path, st)
 		if host == "" {
 			b.Grow(int(st.Size()) + 512) // read straight into the final string
 		}
@@ -344,7 +346,7 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 			dropLock(fh, lock)
 		}
 	}()
-	written, err := f.updateSpliced(f.kept(ctx, path, host), path, fh, lock, host, change)
+	written, err := f.updateSpliced(ctx, f.kept(ctx, path, host), path, fh, lock, host, change)
 	f.release(ctx, path, host)
 	if err != nil {
 		return err
@@ -353,7 +355,7 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 	case splicedNoChange:
 		return nil
 	case splicedNotApplicable:
-		data, err := f.readAt(path, "")
+		data, err := f.readAt(ctx, path, "")
 		if err != nil {
 			return err
 		}

@@ -34,13 +34,13 @@ type lookKey struct {
 func (f *FileStore) look(ctx context.Context, path, host string) (string, error) {
 	looks := credential.LooksOf(ctx)
 	if looks == nil {
-		return f.readAt(path, host)
+		return f.readAt(ctx, path, host)
 	}
 	key := lookKey{f, path, host}
 	if v, ok := looks.Load(key); ok {
 		return v.(*fileRead).text, nil
 	}
-	r, err := f.readFile(path, host, keepOpen)
+	r, err := f.readFile(ctx, path, host, keepOpen)
 	if err != nil {
 		return "", err
 	}

@@ -278,22 +278,25 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 	}
 }
 
-// A file readable by other users gets one warning per process, however
-// often a request reads it (a served store looks, then writes), and a
-// private file none.
-func TestModeWarningOnce(t *testing.T) {
+// A file readable by other users gets one warning per request, however
+// often the request reads it (a served store looks, then writes), and
+// again in a later request if it is still or again readable; a private
+// file none.
+func TestModeWarningOncePerRequest(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows files have no Unix mode bits to warn about")
 	}
 	for _, tc := range []struct {
 		name  string
 		mode  os.FileMode
-		fresh bool // the write reads the file again (see kept)
-		warns int
+		fresh bool  // the write reads the file again (see kept)
+		warns []int // per request: get, store, store, then get after a chmod back to mode
 	}{
-		{"readable by others", 0o644, false, 1},
-		{"readable by others, read again by the write", 0o644, true, 1},
-		{"private", 0o600, false, 0},
+		// The first store rewrites the file with mode 0600, so the second
+		// has nothing to say.
+		{"readable by others", 0o644, false, []int{1, 1, 0, 1}},
+		{"readable by others, read again by the write", 0o644, true, []int{1, 1, 0, 1}},
+		{"private", 0o600, false, []int{0, 0, 0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
@@ -309,16 +312,24 @@ func TestModeWarningOnce(t *testing.T) {
 			var warnings []string
 			store := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
 			srv := &credential.Server{Store: store}
-			for _, action := range []string{"get", "store", "store"} {
-				in := "protocol=https\nhost=new.example\nusername=u\npassword=" + action + "\n\n"
+			var got []int
+			for i, action := range []string{"get", "store", "store", "get"} {
+				if i == 3 {
+					if err := os.Chmod(path, tc.mode); err != nil {
+						t.Fatal(err)
+					}
+				}
+				before := len(warnings)
+				in := fmt.Sprintf("protocol=https\nhost=new.example\nusername=u\npassword=tok-%d\n\n", i)
 				if err := srv.Serve(context.Background(), action, strings.NewReader(in), io.Discard); err != nil {
 					t.Fatal(err)
 				}
+				got = append(got, len(warnings)-before)
 			}
-			if len(warnings) != tc.warns {
-				t.Errorf("%d warnings, want %d: %q", len(warnings), tc.warns, warnings)
+			if !slices.Equal(got, tc.warns) {
+				t.Errorf("warnings per request %v, want %v: %q", got, tc.warns, warnings)
 			}
-			if tc.warns > 0 && !strings.Contains(warnings[0], "chmod 600 "+path) {
+			if len(warnings) > 0 && !strings.Contains(warnings[0], "chmod 600 "+path) {
 				t.Errorf("warning %q does not name the fix", warnings[0])
 			}
 		})

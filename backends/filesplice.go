@@ -1,6 +1,7 @@
 package backends
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,7 +35,7 @@ const (
 //
 // k, when not nil, is this request's look at the file, still valid (see
 // kept): its lines and spans are used instead of searching the file again.
-func (f *FileStore) updateSpliced(k *fileRead, path string, lock *os.File, lockPath, host string, change func([]line) ([]line, bool)) (spliced, error) {
+func (f *FileStore) updateSpliced(ctx context.Context, k *fileRead, path string, lock *os.File, lockPath, host string, change func([]line) ([]line, bool)) (spliced, error) {
 	if host == "" {
 		return splicedNotApplicable, nil
 	}
@@ -66,7 +67,7 @@ func (f *FileStore) updateSpliced(k *fileRead, path string, lock *os.File, lockP
 		if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 			return splicedNotApplicable, nil
 		}
-		f.warnMode(path, st)
+		f.warnMode(ctx, path, st)
 		var b strings.Builder
 		if err := scanFile(fh, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &b, &spans); err != nil {
 			return 0, fmt.Errorf("file store: reading %s: %w", path, err)

@@ -1,6 +1,7 @@
 package backends
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -108,7 +109,7 @@ func TestSplicedUpdateWritesWhatRewriteWrites(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer lock.Close()
-			got, err := f.updateSpliced(nil, path, lock, "lock", tc.host, tc.change(f))
+			got, err := f.updateSpliced(context.Background(), nil, path, lock, "lock", tc.host, tc.change(f))
 			if err != nil {
 				t.Fatal(err)
 			}
