@@ -312,8 +312,6 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep bool) 
 	r.text = b.String()
 	if spans != nil {
 		r.fh, r.info, r.at = fh, st, at
-	} else {
-		r.spans = nil
 	}
 	return r, nil
 }

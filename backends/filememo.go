@@ -36,16 +36,24 @@ func (f *FileStore) look(ctx context.Context, path, host string) (string, error)
 	if looks == nil {
 		return f.readAt(ctx, path, host)
 	}
-	key := lookKey{f, path, host}
-	if v, ok := looks.Load(key); ok {
-		return v.(*fileRead).text, nil
+	if r := f.looked(ctx, path, host); r != nil {
+		return r.text, nil
 	}
 	r, err := f.readFile(ctx, path, host, keepOpen)
 	if err != nil {
 		return "", err
 	}
-	looks.Store(key, &r) // closed with the request (Looks.Close)
+	looks.Store(lookKey{f, path, host}, &r) // closed with the request (Looks.Close)
 	return r.text, nil
+}
+
+// looked is what this request's look at path for host read, or nil.
+func (f *FileStore) looked(ctx context.Context, path, host string) *fileRead {
+	v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host})
+	if !ok {
+		return nil
+	}
+	return v.(*fileRead)
 }
 
 // racyWindow is how recently before a look a file may have been changed
@@ -64,12 +72,8 @@ const racyWindow = 3 * time.Second
 // look (racyWindow). The caller holds the lock, so it stays so until the
 // write. Otherwise nil: the write reads the file again.
 func (f *FileStore) kept(ctx context.Context, path, host string) *fileRead {
-	v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host})
-	if !ok {
-		return nil
-	}
-	r := v.(*fileRead)
-	if r.fh == nil || r.at.Sub(r.info.ModTime()) < racyWindow {
+	r := f.looked(ctx, path, host)
+	if r == nil || r.fh == nil || r.at.Sub(r.info.ModTime()) < racyWindow {
 		return nil
 	}
 	fh, err := nopoll.Open(path)
@@ -88,7 +92,7 @@ func (f *FileStore) kept(ctx context.Context, path, host string) *fileRead {
 // open, before the write renames over it (a network filesystem would keep
 // the replaced file while it is open); its lines stay for later looks.
 func (f *FileStore) release(ctx context.Context, path, host string) {
-	if v, ok := credential.LooksOf(ctx).Load(lookKey{f, path, host}); ok {
-		v.(*fileRead).Close()
+	if r := f.looked(ctx, path, host); r != nil {
+		r.Close()
 	}
 }

@@ -41,6 +41,16 @@ func justChanged(t *testing.T, path string) {
 	setTimes(t, path, time.Now().Add(time.Minute).Truncate(time.Second))
 }
 
+// setAge is justChanged for a fresh file, else age.
+func setAge(t *testing.T, path string, fresh bool) {
+	t.Helper()
+	if fresh {
+		justChanged(t, path)
+	} else {
+		age(t, path)
+	}
+}
+
 func setTimes(t *testing.T, path string, mtime time.Time) {
 	t.Helper()
 	if err := os.Chtimes(path, mtime, mtime); err != nil {
@@ -79,11 +89,7 @@ func TestServedStoreLooksOnce(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 2000, func(i int) string { return fmt.Sprintf("tok%d", i) })
-			if tc.fresh {
-				justChanged(t, path)
-			} else {
-				age(t, path)
-			}
+			setAge(t, path, tc.fresh)
 			store, err := Open("file", Options{File: path})
 			if err != nil {
 				t.Fatal(err)
@@ -233,11 +239,7 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			path := filepath.Join(t.TempDir(), "credentials")
 			writeEntries(t, path, "u", 300, func(i int) string { return fmt.Sprintf("aaa%04d", i) })
-			if tc.fresh {
-				justChanged(t, path)
-			} else {
-				age(t, path)
-			}
+			setAge(t, path, tc.fresh)
 			data, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)
@@ -304,11 +306,7 @@ func TestModeWarningOncePerRequest(t *testing.T) {
 			if err := os.Chmod(path, tc.mode); err != nil {
 				t.Fatal(err)
 			}
-			if tc.fresh {
-				justChanged(t, path)
-			} else {
-				age(t, path)
-			}
+			setAge(t, path, tc.fresh)
 			var warnings []string
 			store := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
 			srv := &credential.Server{Store: store}

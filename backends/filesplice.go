@@ -45,11 +45,8 @@ func (f *FileStore) updateSpliced(ctx context.Context, k *fileRead, path string,
 		text  string
 		spans []span
 	)
-	if k != nil {
+	if k != nil { // readFile keeps only a regular file with content
 		old, st, text, spans = k.fh, k.info, k.text, k.spans
-		if st.Size() == 0 {
-			return splicedNotApplicable, nil
-		}
 	} else {
 		// Only a regular file: opening a FIFO (or a device) could block,
 		// and what it gives cannot be read twice.

@@ -2,7 +2,7 @@
 // the query on stdin, finds the first line of the credential-store file
 // named by its argument whose host matches, and prints its username and
 // password. It skips everything a real helper must do; do not use it.
-// It opens the file as the helper does (see openRead).
+// It opens the file as the helper does (see readFile).
 package main
 
 import (
