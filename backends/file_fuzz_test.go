@@ -57,3 +57,23 @@ func FuzzFileLines(f *testing.F) {
 		}
 	})
 }
+
+// A line that reads "#pat " once its indentation is trimmed is never an
+// entry: render writes entries unindented, so it would come back as a meta
+// line and the entry would be gone (found by FuzzFileLines; its input is
+// in testdata/fuzz). It is kept verbatim, as any line that is not ours to
+// regenerate.
+func TestIndentedMetaPrefixIsNotAnEntry(t *testing.T) {
+	for _, raw := range []string{" #pat ://:@0", "\t#pat https://u:p@h", " #pat https://u@h expiry=1"} {
+		l := parseLine(raw)
+		if l.entry != nil || l.meta != nil {
+			t.Errorf("parseLine(%q): entry %v, meta %v; want a line kept as it is", raw, l.entry, l.meta)
+		}
+		if out := render([]line{l}); out != raw+"\n" {
+			t.Errorf("render(parseLine(%q)) = %q, want the line unchanged", raw, out)
+		}
+	}
+	if l := parseLine("  https://u:p@h"); l.entry == nil || l.entry.Host != "h" {
+		t.Errorf("an indented entry is still an entry: %+v", l)
+	}
+}

@@ -221,7 +221,13 @@ func parseLine(raw string) line {
 		}
 		return line{raw: raw}
 	}
-	c, err := credential.ParseURL(strings.TrimSpace(text))
+	text = strings.TrimSpace(text)
+	// Indented, it is still ours: as an entry it would be written back
+	// unindented, as a meta line, and lost (render).
+	if strings.HasPrefix(text, metaPrefix) {
+		return line{raw: raw}
+	}
+	c, err := credential.ParseURL(text)
 	// git's credential-store needs all of these to use a line; so do we.
 	if err != nil || c.Protocol == "" || (c.Host == "" && c.Path == "") || !c.HasUsername || !c.HasPassword {
 		return line{raw: raw}
