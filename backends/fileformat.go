@@ -180,22 +180,40 @@ func candidates(data, host string) []int {
 	return hostFinders(host).candidates(data)
 }
 
-// finders are the searches candidates makes for one host.
-type finders []*finder
+// finders are the searches candidates makes for one host: one pass of
+// blockSearch where the processor has blockScan, else one search per
+// needle.
+type finders struct {
+	blocks *blockSearch
+	each   []*finder
+}
 
 func hostFinders(host string) finders {
-	needles := finders{newFinder(host), newFinder("%"), newFinder("*")}
-	if esc := credential.EscapeHostPath(host); esc != host {
-		needles = append(needles, newFinder(esc))
+	if blockScanFast {
+		// A line with the host escaped holds a '%', which blockSearch finds.
+		return finders{blocks: newBlockSearch(host)}
 	}
-	return needles
+	return eachFinders(host)
+}
+
+// eachFinders searches for the host, '%', '*' and the host escaped, one
+// after the other.
+func eachFinders(host string) finders {
+	each := []*finder{newFinder(host), newFinder("%"), newFinder("*")}
+	if esc := credential.EscapeHostPath(host); esc != host {
+		each = append(each, newFinder(esc))
+	}
+	return finders{each: each}
 }
 
 func (needles finders) candidates(data string) []int {
+	if needles.blocks != nil {
+		return needles.blocks.lineStarts(data, []int{})
+	}
 	seen := map[int]bool{}
 	starts := []int{}
 	var at []int
-	for _, n := range needles {
+	for _, n := range needles.each {
 		at = n.all(data, at[:0])
 		for _, i := range at {
 			start := strings.LastIndexByte(data[:i], '\n') + 1

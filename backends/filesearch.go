@@ -2,8 +2,9 @@ package backends
 
 import "strings"
 
-// finder finds every occurrence of a host name in a credentials file. A
-// file of entries holds every byte of a host name on nearly every line
+// finder finds every occurrence of a host name in a credentials file,
+// where the processor has no blockScan (fileblocks.go), one needle at a
+// time. A file of entries holds every byte of a host name on nearly every line
 // ("https", "user", ".example.com"), which defeats strings.Index's
 // first-byte scan (it compares at almost every position). finder skips by
 // the last two bytes under its window (Boyer-Moore-Horspool on byte
