@@ -18,12 +18,30 @@ import (
 // ("host000001.example.com", "github.com" beside "gitlab.com") would
 // otherwise stop the scan on nearly every line; this way the anchors soon
 // sit where the hosts differ.
+//
+// Some texts keep raising alarms wherever the anchors go (a host that
+// repeats itself, "aaaa", in a file of long runs of 'a'; lines that differ
+// from the host each in another place). Once the alarms have cost more
+// than a quarter of what the search has scanned, the search hands the rest
+// to the per-needle searches (eachFinders), whose cost does not depend on
+// them.
 type blockSearch struct {
 	host         string
 	newer, older int      // anchor offsets into host
 	pats         [64]byte // host[lo], host[hi], '%', '*', 16 times each
-	alarms       int      // false alarms so far (tests and benchmarks)
+	scanned      int      // bytes of text searched so far
+	wasted       int      // what the false alarms so far cost, in bytes' worth
+	fallback     finders  // the per-needle searches, once the alarms cost too much
 }
+
+// A false alarm costs about alarmCost bytes' worth of scanning besides the
+// bytes it compares (leaving the scan, the look, a new anchor, coming
+// back); the first alarmAllowance bytes' worth are free, so anchors can
+// settle however early the alarms come.
+const (
+	alarmCost      = 32
+	alarmAllowance = 4096
+)
 
 func newBlockSearch(host string) *blockSearch {
 	s := &blockSearch{host: host}
@@ -43,30 +61,61 @@ func (s *blockSearch) anchor(newer, older int) {
 	}
 }
 
+// alarming reports whether the false alarms have cost more than a quarter
+// of the search so far.
+func (s *blockSearch) alarming(at int) bool {
+	return s.wasted > alarmAllowance+(s.scanned+at)/4
+}
+
 // lineStarts appends to out the offset of each line of text that holds
-// the host (plain), a '%' or a '*', in order, each line once.
+// the host (plain), a '%' or a '*', in order, each line once. out is
+// never nil: nil tells parse to take every line.
 func (s *blockSearch) lineStarts(text string, out []int) []int {
-	last := -1
-	at := 0
-	for at < len(text) {
+	if out == nil {
+		out = []int{}
+	}
+	defer func() { s.scanned += len(text) }()
+	next := 0 // where the search goes on: past the last line found
+	for at := 0; at < len(text); {
+		if s.fallback.each != nil {
+			return s.handOff(text, at, out)
+		}
 		lo, hi := min(s.newer, s.older), max(s.newer, s.older)
 		block, mask := blockScan(unsafe.StringData(text), len(text), at, lo, hi, &s.pats)
 		if mask == 0 {
 			// The blocks ended short of the text's end: what is left is
 			// shorter than the far anchor plus a block.
-			for j := block; j < len(text); j++ {
+			for j := block; j < len(text); j++ { // block >= at >= next
 				if s.holds(text, j) {
-					out, last = addLineStart(text, j, out, last)
+					if out, j = addLine(text, j, out); j < 0 {
+						return out
+					}
 				}
 			}
 			return out
 		}
 		for ; mask != 0; mask &= mask - 1 {
-			if j := block + bits.TrailingZeros32(mask); s.holds(text, j) {
-				out, last = addLineStart(text, j, out, last)
+			if j := block + bits.TrailingZeros32(mask); j >= next && s.holds(text, j) {
+				if out, next = addLine(text, j, out); next < 0 {
+					return out
+				}
+				next++
 			}
 		}
-		at = block + 16
+		at = max(block+16, next)
+		if s.alarming(at) {
+			s.fallback = eachFinders(s.host)
+		}
+	}
+	return out
+}
+
+// handOff appends the lines the per-needle searches find from the line
+// that holds text[at] on (no line of which is in out yet).
+func (s *blockSearch) handOff(text string, at int, out []int) []int {
+	from := strings.LastIndexByte(text[:at], '\n') + 1
+	for _, start := range s.fallback.candidates(text[from:]) {
+		out = append(out, from+start)
 	}
 	return out
 }
@@ -85,24 +134,26 @@ func (s *blockSearch) holds(text string, j int) bool {
 	if hi := max(s.newer, s.older); j+hi >= len(text) || text[j+s.newer] != h[s.newer] || text[j+s.older] != h[s.older] {
 		return false // a position of the tail that is no alarm at all
 	}
-	s.alarms++
-	for k := 0; k < len(h) && j+k < len(text); k++ {
-		if text[j+k] != h[k] {
-			s.anchor(k, s.newer)
-			break
-		}
+	k := 0
+	for k < len(h) && j+k < len(text) && text[j+k] == h[k] {
+		k++
+	}
+	s.wasted += k + alarmCost
+	if k < len(h) && j+k < len(text) {
+		s.anchor(k, s.newer)
 	}
 	return false
 }
 
-// addLineStart appends the start of the line holding text[j] to out,
-// unless it is last (the line already found).
-func addLineStart(text string, j int, out []int, last int) ([]int, int) {
-	start := strings.LastIndexByte(text[:j], '\n') + 1
-	if start != last {
-		out = append(out, start)
+// addLine appends the start of the line holding text[j] to out and
+// returns the offset of the newline that ends it (-1: the text ends
+// first).
+func addLine(text string, j int, out []int) ([]int, int) {
+	out = append(out, strings.LastIndexByte(text[:j], '\n')+1)
+	if nl := strings.IndexByte(text[j:], '\n'); nl >= 0 {
+		return out, j + nl
 	}
-	return out, start
+	return out, -1
 }
 
 // blockScanPortable is what blockScan does (fileblocks_amd64.go), one
@@ -113,7 +164,7 @@ func blockScanPortable(s *byte, n, at, lo, hi int, pats *[64]byte) (block int, m
 	for ; at+hi+16 <= n; at += 16 {
 		for i := range 16 {
 			p := at + i
-			if text[p+lo] == pats[0] && text[p+hi] == pats[16] || text[p] == pats[32] || text[p] == pats[48] {
+			if text[p+lo] == pats[i] && text[p+hi] == pats[16+i] || text[p] == pats[32+i] || text[p] == pats[48+i] {
 				mask |= 1 << i
 			}
 		}

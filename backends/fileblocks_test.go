@@ -39,47 +39,93 @@ func TestBlockScanMatchesPortable(t *testing.T) {
 
 // blockSearch finds exactly the lines that hold the host, a '%' or a '*'
 // (what the per-needle searches find), one search reused over several
-// texts as scanSpans reuses it over the chunks of a file.
+// texts as scanSpans reuses it over the chunks of a file, also when it
+// hands over to the per-needle searches in the middle of a text.
 func TestBlockSearchFindsTheLinesThatCanNameTheHost(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	alphabet := "abc.%*\n"
+	handedOver := 0
 	for i := 0; i < 3000; i++ {
 		host := randomText(r, "abc.%*", 1+r.IntN(8))
 		s := newBlockSearch(host)
-		for range 3 {
+		handOff := r.IntN(4) // before the second or third text, or never
+		for k := range 3 {
+			if k == handOff {
+				s.wasted = 1 << 30 // hands off after its first block
+			}
 			size := r.IntN(300)
 			if r.IntN(10) == 0 {
 				size += horspoolMin
 			}
 			text := randomText(r, alphabet, size)
-			got := s.lineStarts(text, []int{})
+			got := s.lineStarts(text, nil)
 			if want := linesNaming(text, host); !slices.Equal(got, want) {
 				t.Fatalf("lineStarts(%q) for %q = %v, want %v", text, host, got, want)
 			}
 			if each := eachFinders(host).candidates(text); !slices.Equal(got, each) {
 				t.Fatalf("lineStarts(%q) for %q = %v, the per-needle search %v", text, host, got, each)
 			}
+			if s.fallback.each != nil {
+				handedOver++
+			}
 		}
+	}
+	if handedOver < 1000 {
+		t.Errorf("the search handed over in %d texts of 9,000, want 1,000 or more", handedOver)
 	}
 }
 
 // A file whose hosts all share their first and last bytes (and more)
-// moves the anchors to where they differ: of 100,000 lines, fewer than
-// 100 stop the scan in vain.
-func TestBlockSearchAnchorsMoveToWhereHostsDiffer(t *testing.T) {
+// moves the anchors to where they differ, and the search stays one pass.
+// A host that repeats itself in a file of long runs of its byte raises an
+// alarm at nearly every position; the search then hands over to the
+// per-needle searches, and still finds the right lines.
+func TestBlockSearchAnchors(t *testing.T) {
 	var b strings.Builder
 	for i := range 100000 {
 		fmt.Fprintf(&b, "https://user%d:ghp_%036d@%s\n", i, i*7919, benchHost(i))
 	}
-	text := b.String()
-	for _, host := range []string{benchHost(98999), benchHost(5), "host1.example.com", "missing.example.org"} {
-		s := newBlockSearch(host)
-		got := s.lineStarts(text, nil)
-		if want := linesNaming(text, host); !slices.Equal(got, want) {
-			t.Fatalf("%s: lineStarts = %v, want %v", host, got, want)
+	hosts := b.String()
+	runs := strings.Repeat("\n"+strings.Repeat("a", 63), 2000)
+	for _, tc := range []struct {
+		text, host string
+		handOff    bool
+	}{
+		{hosts, benchHost(98999), false},
+		{hosts, benchHost(5), false},
+		{hosts, "host1.example.com", false},
+		{hosts, "missing.example.org", false},
+		{runs, strings.Repeat("a", 64), true},
+		{runs, strings.Repeat("a", 63), false}, // on every line: no alarm
+		{runs + "\n" + strings.Repeat("a", 64) + "\n", strings.Repeat("a", 64), true},
+	} {
+		s := newBlockSearch(tc.host)
+		var got []int
+		for from := 0; from < len(tc.text); {
+			chunk := tc.text[from:min(from+64<<10, len(tc.text))]
+			for _, start := range s.lineStarts(chunk, nil) {
+				got = append(got, from+start)
+			}
+			from += len(chunk)
 		}
-		if s.alarms >= 100 {
-			t.Errorf("%s: %d false alarms (anchors %d, %d), want fewer than 100", host, s.alarms, s.newer, s.older)
+		if want := linesNaming(tc.text, tc.host); !slices.Equal(got, want) {
+			t.Fatalf("%.20s...: lineStarts = %v, want %v", tc.host, got, want)
+		}
+		if handed := s.fallback.each != nil; handed != tc.handOff {
+			t.Errorf("%.20s...: handed over %v, want %v (alarms cost %d bytes' worth in %d)", tc.host, handed, tc.handOff, s.wasted, s.scanned)
+		}
+		if !tc.handOff && s.wasted > 100*alarmCost {
+			t.Errorf("%s: alarms cost %d bytes' worth, want at most %d", tc.host, s.wasted, 100*alarmCost)
+		}
+	}
+}
+
+// candidates never returns nil for a host: nil would tell parse to take
+// every line.
+func TestCandidatesOfNoLineIsEmptyNotNil(t *testing.T) {
+	for _, text := range []string{"", "https://u:p@example.org\n", strings.Repeat("https://u:p@example.org\n", 2000)} {
+		if got := candidates(text, "example.com"); got == nil || len(got) != 0 {
+			t.Errorf("candidates(%d bytes) = %#v, want an empty slice", len(text), got)
 		}
 	}
 }

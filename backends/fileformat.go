@@ -208,15 +208,24 @@ func eachFinders(host string) finders {
 
 func (needles finders) candidates(data string) []int {
 	if needles.blocks != nil {
-		return needles.blocks.lineStarts(data, []int{})
+		return needles.blocks.lineStarts(data, nil)
 	}
 	seen := map[int]bool{}
 	starts := []int{}
 	var at []int
 	for _, n := range needles.each {
 		at = n.all(data, at[:0])
+		end := -1 // of the line last found: each needle's finds come in order
 		for _, i := range at {
+			if i < end {
+				continue // a line with a thousand '%' is looked up once, not a thousand times
+			}
 			start := strings.LastIndexByte(data[:i], '\n') + 1
+			if end = strings.IndexByte(data[i:], '\n'); end < 0 {
+				end = len(data)
+			} else {
+				end += i
+			}
 			if !seen[start] {
 				seen[start] = true
 				starts = append(starts, start)
