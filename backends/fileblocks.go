@@ -22,9 +22,11 @@ import (
 // Some texts keep raising alarms wherever the anchors go (a host that
 // repeats itself, "aaaa", in a file of long runs of 'a'; lines that differ
 // from the host each in another place). Once the alarms have cost more
-// than a quarter of what the search has scanned, the search hands the rest
-// to the per-needle searches (eachFinders), whose cost does not depend on
-// them.
+// than a quarter of what the search has scanned (past a first allowance),
+// the search hands the rest to the per-needle searches (eachFinders),
+// whose cost does not depend on them. Held just below that, a text costs
+// about 1.4x what those searches cost (worst found); the files these
+// searches were made for cost a half or less.
 type blockSearch struct {
 	host         string
 	newer, older int      // anchor offsets into host
@@ -34,14 +36,22 @@ type blockSearch struct {
 	fallback     finders  // the per-needle searches, once the alarms cost too much
 }
 
-// A false alarm costs about alarmCost bytes' worth of scanning besides the
-// bytes it compares (leaving the scan, the look, a new anchor, coming
-// back); the first alarmAllowance bytes' worth are free, so anchors can
-// settle however early the alarms come.
+// What a false alarm costs, in bytes of scanning (blockScan's byte, about
+// 0.1 ns here): about alarmCost to leave the scan, look, move an anchor
+// and come back, and alarmByteCost for each byte of the host it compares
+// (a byte at a time). The first alarmAllowance are free, so the anchors
+// can settle however early the alarms come.
 const (
-	alarmCost      = 32
-	alarmAllowance = 4096
+	alarmCost      = 256
+	alarmByteCost  = 8
+	alarmAllowance = 16 << 10
 )
+
+// maxBlockHost is the longest host blockSearch is for: a DNS name has at
+// most 253 bytes. Each block's loads reach as far as the far anchor, so
+// the blocks stop that far short of each chunk's end, and a host of
+// kilobytes would leave kilobytes to the byte-at-a-time tail.
+const maxBlockHost = 255
 
 func newBlockSearch(host string) *blockSearch {
 	s := &blockSearch{host: host}
@@ -138,7 +148,7 @@ func (s *blockSearch) holds(text string, j int) bool {
 	for k < len(h) && j+k < len(text) && text[j+k] == h[k] {
 		k++
 	}
-	s.wasted += k + alarmCost
+	s.wasted += alarmCost + k*alarmByteCost
 	if k < len(h) && j+k < len(text) {
 		s.anchor(k, s.newer)
 	}

@@ -131,17 +131,34 @@ func TestCandidatesOfNoLineIsEmptyNotNil(t *testing.T) {
 }
 
 func FuzzBlockSearch(f *testing.F) {
-	f.Add("https://u:p@example.com\nhttps://%65xample.com\n*.example.com\n", "example.com")
-	f.Add(strings.Repeat("gitlab.com\ngithub.com\n", 40), "github.com")
-	f.Fuzz(func(t *testing.T, text, host string) {
+	f.Add("https://u:p@example.com\nhttps://%65xample.com\n*.example.com\n", "example.com", false)
+	f.Add(strings.Repeat("gitlab.com\ngithub.com\n", 40), "github.com", true)
+	f.Fuzz(func(t *testing.T, text, host string, handOff bool) {
 		if host == "" || strings.Contains(host, "\n") {
 			return // candidates takes no empty host; git's values hold no newline
 		}
-		got := newBlockSearch(host).lineStarts(text, nil)
+		s := newBlockSearch(host)
+		if handOff {
+			s.wasted = 1 << 30 // hands over after its first block
+		}
+		got := s.lineStarts(text, nil)
 		if want := linesNaming(text, host); !slices.Equal(got, want) {
 			t.Fatalf("lineStarts(%q) for %q = %v, want %v", text, host, got, want)
 		}
 	})
+}
+
+// A host longer than any DNS name is searched for needle by needle.
+func TestLongHostIsSearchedNeedleByNeedle(t *testing.T) {
+	for _, tc := range []struct {
+		n      int
+		blocks bool
+	}{{1, blockScanFast}, {maxBlockHost, blockScanFast}, {maxBlockHost + 1, false}, {60000, false}} {
+		host := strings.Repeat("h", tc.n)
+		if got := hostFinders(host).blocks != nil; got != tc.blocks {
+			t.Errorf("host of %d bytes: one-pass search %v, want %v", tc.n, got, tc.blocks)
+		}
+	}
 }
 
 // linesNaming is what blockSearch finds, written plainly: the start of

@@ -189,7 +189,7 @@ type finders struct {
 }
 
 func hostFinders(host string) finders {
-	if blockScanFast {
+	if blockScanFast && len(host) <= maxBlockHost {
 		// A line with the host escaped holds a '%', which blockSearch finds.
 		return finders{blocks: newBlockSearch(host)}
 	}
