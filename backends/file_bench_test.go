@@ -32,6 +32,15 @@ func benchHit(n int) int { return n - 1 - n/100 }
 // writeBenchFile writes n entries to dir/credentials, mode 0600.
 func writeBenchFile(b *testing.B, dir string, n int) string {
 	b.Helper()
+	p := filepath.Join(dir, "credentials")
+	if err := os.WriteFile(p, []byte(benchText(n)), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// benchText is the content of a bench file of n entries.
+func benchText(n int) string {
 	var sb strings.Builder
 	sb.Grow(n * 80)
 	for i := 0; i < n; i++ {
@@ -43,11 +52,7 @@ func writeBenchFile(b *testing.B, dir string, n int) string {
 		sb.WriteString(benchHost(i))
 		sb.WriteByte('\n')
 	}
-	p := filepath.Join(dir, "credentials")
-	if err := os.WriteFile(p, []byte(sb.String()), 0o600); err != nil {
-		b.Fatal(err)
-	}
-	return p
+	return sb.String()
 }
 
 // openBenchFile returns the file store itself, not what the registry
