@@ -55,6 +55,10 @@ const maxBlockHost = 255
 
 func newBlockSearch(host string) *blockSearch {
 	s := &blockSearch{host: host}
+	for i := range 16 {
+		s.pats[32+i] = '%'
+		s.pats[48+i] = '*'
+	}
 	s.anchor(0, len(host)-1)
 	return s
 }
@@ -66,8 +70,6 @@ func (s *blockSearch) anchor(newer, older int) {
 	for i := range 16 {
 		s.pats[i] = s.host[lo]
 		s.pats[16+i] = s.host[hi]
-		s.pats[32+i] = '%'
-		s.pats[48+i] = '*'
 	}
 }
 

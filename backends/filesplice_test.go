@@ -19,19 +19,12 @@ func TestFinderFindsWhatIndexFinds(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := "ab.c\n"
 	for i := 0; i < 3000; i++ {
-		needle := make([]byte, 1+r.IntN(6))
-		for j := range needle {
-			needle[j] = alphabet[r.IntN(len(alphabet))]
-		}
+		n := randomText(r, alphabet, 1+r.IntN(6))
 		size := r.IntN(200)
 		if i%2 == 1 {
 			size += horspoolMin
 		}
-		text := make([]byte, size)
-		for j := range text {
-			text[j] = alphabet[r.IntN(len(alphabet))]
-		}
-		s, n := string(text), string(needle)
+		s := randomText(r, alphabet, size)
 		var want []int
 		for from := 0; ; {
 			k := strings.Index(s[from:], n)
