@@ -2,8 +2,6 @@ package backends
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"io"
 	"slices"
@@ -12,6 +10,7 @@ import (
 	"unsafe"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/fingerprint"
 )
 
 // metaPrefix starts the lines that carry what git's format cannot hold.
@@ -287,8 +286,7 @@ func passwordHash(c credential.Credential) string {
 	if !c.HasPassword {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(c.Password))
-	return hex.EncodeToString(sum[:4])
+	return fingerprint.Hex([]byte(c.Password), 4)
 }
 
 // entriesOf returns the credentials of parsed lines, in file order.

@@ -3,8 +3,6 @@ package credential
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/fingerprint"
 )
 
 // ErrNotFound is returned by Store.Get when nothing matches. It is not a
@@ -318,8 +318,7 @@ func stateMarker(c Credential) string {
 	var b bytes.Buffer
 	b.WriteString("git-credential-pat state v1\x00")
 	_ = Write(&b, c.Persistent())
-	sum := sha256.Sum256(b.Bytes())
-	return "pat:" + hex.EncodeToString(sum[:12])
+	return "pat:" + fingerprint.Hex(b.Bytes(), 12)
 }
 
 func (s *Server) get(ctx context.Context, q Credential, out io.Writer) error {

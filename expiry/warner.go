@@ -4,8 +4,6 @@
 package expiry
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -14,7 +12,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/forge"
-
+	"github.com/git-credential-pat/git-credential-pat/internal/fingerprint"
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
@@ -72,8 +70,7 @@ func (x *ExpiryWarner) warnedRecently(c credential.Credential, now time.Time) bo
 	if dir == "" {
 		return false
 	}
-	sum := sha256.Sum256([]byte(c.URL() + "\x00" + c.Password))
-	stamp := filepath.Join(dir, "expiry-warned-"+hex.EncodeToString(sum[:8]))
+	stamp := filepath.Join(dir, "expiry-warned-"+fingerprint.Hex([]byte(c.URL()+"\x00"+c.Password), 8))
 	if st, err := os.Stat(stamp); err == nil && now.Sub(st.ModTime()) < 24*time.Hour {
 		return true
 	}

@@ -20,8 +20,8 @@ import (
 // runs its init and touches its pages on every call, whether or not the
 // call uses it (issue 17): what counts is the import graph. These packages
 // must stay out of it; each has a small replacement here (unixsock.Dial,
-// internal/jsonwire, credential.IsLoopback) or belongs to the commands
-// git-credential-pat-cli runs.
+// internal/jsonwire, credential.IsLoopback, internal/fingerprint) or
+// belongs to the commands git-credential-pat-cli runs.
 var forbiddenInLean = []struct{ pkg, why string }{
 	{"net", "its init and resolver cost every call; dial with internal/unixsock, serve with internal/unixserve (daemons only)"},
 	{"vendor/golang.org/x/net/dns/dnsmessage", "comes with package net"},
@@ -33,6 +33,8 @@ var forbiddenInLean = []struct{ pkg, why string }{
 	{"os/user", "came with godbus; nothing on git's path needs the user database"},
 	{"io/ioutil", "deprecated, and its ReadFile and WriteFile open through the runtime's poller (internal/nopoll)"},
 	{"github.com/godbus/dbus/v5", "the Linux keychain speaks D-Bus through internal/dbus"},
+	{"crypto/sha256", "brings Go's FIPS 140 module, whose start costs every call 0.05-0.1 ms; fingerprints use internal/fingerprint"},
+	{"crypto/internal/fips140", "any crypto package brings it (see crypto/sha256)"},
 }
 
 func TestLeanImportGraph(t *testing.T) {
