@@ -466,6 +466,52 @@ func TestSilentClient(t *testing.T) {
 	}
 }
 
+// A client can hold the daemon two ways besides saying nothing: stop
+// halfway through its request, or never read a reply too large for the
+// socket's buffer. Either way the daemon gives up after its io-timeout
+// and closes the connection.
+func TestClientThatStopsMidway(t *testing.T) {
+	o := testOptions(t, "--io-timeout", "300ms")
+	c := mustOpen(t, o)
+	big := strings.Repeat("p", 60_000) // a list of 64 of these is far beyond a socket's buffer
+	for i := range 64 {
+		if err := c.Store(ctxT(t), cred(fmt.Sprintf("h%d.tld", i), big)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, request string
+		wait          time.Duration // before reading the reply
+	}{
+		{"request cut short", `{"action":"get"`, 0},
+		{"reply never read", `{"action":"list"}`, 2 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			conn, err := net.Dial("unix", o.Socket)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			if _, err := conn.Write([]byte(tc.request)); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(tc.wait)
+			conn.SetReadDeadline(time.Now().Add(20 * time.Second)) // catches a daemon that waits forever
+			reply, err := io.ReadAll(conn)
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				t.Fatalf("the daemon still holds the connection 20 s after a %s (io-timeout 300ms)", tc.name)
+			}
+			if bytes.HasSuffix(reply, []byte("}\n")) {
+				t.Errorf("the daemon sent its whole reply (%d bytes) after a %s: it waited without a deadline", len(reply), tc.name)
+			}
+		})
+	}
+	if got := mustGet(t, c, "h0.tld"); got != big {
+		t.Errorf("after the stalled clients: get = %d bytes, want %d", len(got), len(big))
+	}
+}
+
 // Silent clients beyond the daemon's workers hold up no one either, even
 // with a deadline far longer than the test.
 func TestSilentClientsBeyondWorkers(t *testing.T) {

@@ -108,6 +108,46 @@ func TestParseReplyLikeEncodingJSON(t *testing.T) {
 	}
 }
 
+// The daemon's replies are the bytes encoding/json's Encoder wrote for
+// them before AppendReply, Info included (marshalled by the daemon).
+func TestAppendReplyLikeEncodingJSON(t *testing.T) {
+	for _, r := range wireReplies {
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Info != nil {
+			r.InfoJSON = jsonRequestAny(t, r.Info)
+		}
+		if got := AppendReply(nil, r); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("AppendReply(%+v) =\n%s\nencoding/json:\n%s", r, got, want.Bytes())
+		}
+	}
+}
+
+func FuzzAppendReply(f *testing.F) {
+	for _, r := range wireReplies {
+		var c0, c1 []byte
+		if len(r.Creds) > 1 {
+			c0, c1 = r.Creds[0], r.Creds[len(r.Creds)-1]
+		}
+		f.Add(r.Status, r.Error, c0, c1, uint8(len(r.Creds)))
+	}
+	f.Fuzz(func(t *testing.T, status, errText string, c0, c1 []byte, n uint8) {
+		r := Reply{Status: status, Error: errText}
+		for i := range int(n % 4) {
+			r.Creds = append(r.Creds, [][]byte{c0, c1, nil}[i%3])
+		}
+		var want bytes.Buffer
+		if err := json.NewEncoder(&want).Encode(r); err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendReply(nil, r); !bytes.Equal(got, want.Bytes()) {
+			t.Errorf("AppendReply(%+v) =\n%s\nencoding/json:\n%s", r, got, want.Bytes())
+		}
+	})
+}
+
 func jsonRequestAny(t testing.TB, v any) []byte {
 	t.Helper()
 	b, err := json.Marshal(v)
