@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -471,10 +472,18 @@ func TestSilentClient(t *testing.T) {
 // socket's buffer. Either way the daemon gives up after its io-timeout
 // and closes the connection.
 func TestClientThatStopsMidway(t *testing.T) {
-	o := testOptions(t, "--io-timeout", "300ms")
+	o := testOptions(t, "--io-timeout", "1s")
 	c := mustOpen(t, o)
-	big := strings.Repeat("p", 60_000) // a list of 64 of these is far beyond a socket's buffer
-	for i := range 64 {
+	// A list reply at least twice the socket's send buffer (about 208 KiB
+	// on Linux unless raised, 8 KiB on macOS), so the daemon must wait.
+	big := strings.Repeat("p", 60_000)
+	entries := 64
+	if b, err := os.ReadFile("/proc/sys/net/core/wmem_default"); err == nil {
+		if n, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+			entries = max(entries, 2*n/len(big)+1)
+		}
+	}
+	for i := range entries {
 		if err := c.Store(ctxT(t), cred(fmt.Sprintf("h%d.tld", i), big)); err != nil {
 			t.Fatal(err)
 		}
@@ -484,7 +493,7 @@ func TestClientThatStopsMidway(t *testing.T) {
 		wait          time.Duration // before reading the reply
 	}{
 		{"request cut short", `{"action":"get"`, 0},
-		{"reply never read", `{"action":"list"}`, 2 * time.Second},
+		{"reply never read", `{"action":"list"}`, 3 * time.Second},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			conn, err := net.Dial("unix", o.Socket)
@@ -500,7 +509,7 @@ func TestClientThatStopsMidway(t *testing.T) {
 			reply, err := io.ReadAll(conn)
 			var ne net.Error
 			if errors.As(err, &ne) && ne.Timeout() {
-				t.Fatalf("the daemon still holds the connection 20 s after a %s (io-timeout 300ms)", tc.name)
+				t.Fatalf("the daemon still holds the connection 20 s after a %s (io-timeout 1s)", tc.name)
 			}
 			if bytes.HasSuffix(reply, []byte("}\n")) {
 				t.Errorf("the daemon sent its whole reply (%d bytes) after a %s: it waited without a deadline", len(reply), tc.name)

@@ -13,6 +13,7 @@ import (
 // reply's Info goes through encoding/json.
 
 func send(w io.Writer, r wire.Reply) error {
+	r.InfoJSON = nil
 	if r.Info != nil {
 		info, err := json.Marshal(r.Info)
 		if err != nil {

@@ -3,7 +3,7 @@
 //
 // git runs the helper on every HTTPS request, and crypto/sha256 brings
 // Go's FIPS 140 module, whose packages' init and pages cost every call
-// about 0.05-0.1 ms of a 1.5 ms start (issue 17), while the helper hashes
+// about 0.03-0.1 ms of a 1.5 ms start (issue 17), while the helper hashes
 // a few dozen bytes per call. The fingerprints are stored (in the
 // credentials file's meta lines, the expiry warnings' stamp names and the
 // state git hands back), so this must be SHA-256 exactly: the tests check

@@ -73,14 +73,14 @@ func TestConstantsAreTheRootsOfPrimes(t *testing.T) {
 		r := intRoot(x, root)
 		return uint32(new(big.Int).And(r, big.NewInt(0xffffffff)).Uint64())
 	}
-	for i, want := range initial {
-		if got := frac32(primes[i], 2); got != want {
-			t.Errorf("initial[%d] = %#08x, want %#08x", i, want, got)
+	for i, have := range initial {
+		if want := frac32(primes[i], 2); have != want {
+			t.Errorf("initial[%d] = %#08x, want %#08x", i, have, want)
 		}
 	}
-	for i, want := range roundConstants {
-		if got := frac32(primes[i], 3); got != want {
-			t.Errorf("roundConstants[%d] = %#08x, want %#08x", i, want, got)
+	for i, have := range roundConstants {
+		if want := frac32(primes[i], 3); have != want {
+			t.Errorf("roundConstants[%d] = %#08x, want %#08x", i, have, want)
 		}
 	}
 }

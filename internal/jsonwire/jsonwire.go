@@ -2,7 +2,9 @@
 // agent clients exchange with their daemons, without encoding/json: the
 // lean helper (cmd/git-credential-pat) runs them on every git request, and
 // encoding/json's reflection-driven code is a measurable part of its start
-// (binary size, pages faulted in; issue 17). The daemons keep encoding/json.
+// (binary size, pages faulted in; issue 17). The cache daemon writes its
+// replies with it too (cache/internal/wire.AppendReply); the agent keeps
+// encoding/json.
 //
 // What it writes is byte for byte what json.Encoder writes for the same
 // struct (HTML-escaped strings, []byte as standard base64, a newline at the

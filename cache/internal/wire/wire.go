@@ -165,10 +165,9 @@ func DecodeCred(b []byte) (credential.Credential, error) {
 }
 
 // The client's side of the wire, without encoding/json (see
-// internal/jsonwire): SendRequest writes what the daemon's json.Encoder
-// writes for req, byte for byte, and ReceiveReply reads what its
-// json.Decoder reads, except Info, which it keeps as raw JSON in
-// r.InfoJSON.
+// internal/jsonwire): SendRequest writes what json.Encoder writes for
+// req, byte for byte, and ReceiveReply reads what json.Decoder reads,
+// except Info, which it keeps as raw JSON in r.InfoJSON.
 
 func SendRequest(conn io.Writer, req Request) error {
 	_, err := conn.Write(AppendRequest(nil, req))
@@ -269,9 +268,10 @@ var replyFields = []string{"status", "error", "creds", "info"}
 
 // AppendReply appends r as the daemon sends it: the bytes encoding/json's
 // Encoder writes for r, final newline included, with Info taken as
-// already encoded from InfoJSON (the daemon marshals it). By hand because
-// every get, store and erase git makes waits for a reply, and
-// encoding/json's reflection was a tenth of the daemon's time per request.
+// already encoded from InfoJSON (the daemon marshals it; Info itself is
+// not looked at). By hand because every get, store and erase git makes
+// waits for a reply, and encoding/json's reflection was about a tenth of
+// the daemon's CPU per request.
 func AppendReply(b []byte, r Reply) []byte {
 	b = append(b, `{"status":`...)
 	b = jsonwire.AppendString(b, r.Status)
@@ -289,7 +289,7 @@ func AppendReply(b []byte, r Reply) []byte {
 		}
 		b = append(b, ']')
 	}
-	if r.InfoJSON != nil {
+	if len(r.InfoJSON) > 0 {
 		b = append(b, `,"info":`...)
 		b = append(b, r.InfoJSON...)
 	}

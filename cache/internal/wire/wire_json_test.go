@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// The client writes requests and reads replies without encoding/json
-// (internal/jsonwire); the daemon, and daemons of older versions, use
+// Client and daemon write and read without encoding/json
+// (internal/jsonwire); daemons and clients of older versions used
 // encoding/json. These tests hold the two to the same bytes and values.
 
 func jsonRequest(t testing.TB, req Request) []byte {
@@ -131,11 +131,11 @@ func FuzzAppendReply(f *testing.F) {
 		if len(r.Creds) > 1 {
 			c0, c1 = r.Creds[0], r.Creds[len(r.Creds)-1]
 		}
-		f.Add(r.Status, r.Error, c0, c1, uint8(len(r.Creds)))
+		f.Add(r.Status, r.Error, c0, c1, uint8(len(r.Creds)-1))
 	}
 	f.Fuzz(func(t *testing.T, status, errText string, c0, c1 []byte, n uint8) {
 		r := Reply{Status: status, Error: errText}
-		for i := range int(n % 4) {
+		for i := range int(n % 5) {
 			r.Creds = append(r.Creds, [][]byte{c0, c1, nil}[i%3])
 		}
 		var want bytes.Buffer
