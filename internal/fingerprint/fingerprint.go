@@ -12,6 +12,7 @@
 package fingerprint
 
 import (
+	"encoding/binary"
 	"encoding/hex"
 	"math/bits"
 )
@@ -41,13 +42,13 @@ func Sum256(data []byte) [32]byte {
 	if n >= 56 {
 		end = 128
 	}
-	putUint64(tail[end-8:end], size*8)
+	binary.BigEndian.PutUint64(tail[end-8:end], size*8)
 	for b := 0; b < end; b += 64 {
 		block(&h, tail[b:b+64])
 	}
 	var out [32]byte
 	for i, v := range h {
-		putUint32(out[4*i:], v)
+		binary.BigEndian.PutUint32(out[4*i:], v)
 	}
 	return out
 }
@@ -75,7 +76,7 @@ var roundConstants = [64]uint32{
 func block(h *[8]uint32, p []byte) {
 	var w [64]uint32
 	for i := range 16 {
-		w[i] = uint32(p[4*i])<<24 | uint32(p[4*i+1])<<16 | uint32(p[4*i+2])<<8 | uint32(p[4*i+3])
+		w[i] = binary.BigEndian.Uint32(p[4*i:])
 	}
 	for i := 16; i < 64; i++ {
 		s0 := bits.RotateLeft32(w[i-15], -7) ^ bits.RotateLeft32(w[i-15], -18) ^ w[i-15]>>3
@@ -98,14 +99,4 @@ func block(h *[8]uint32, p []byte) {
 	h[5] += f
 	h[6] += g
 	h[7] += hh
-}
-
-func putUint32(b []byte, v uint32) {
-	_ = b[3]
-	b[0], b[1], b[2], b[3] = byte(v>>24), byte(v>>16), byte(v>>8), byte(v)
-}
-
-func putUint64(b []byte, v uint64) {
-	putUint32(b, uint32(v>>32))
-	putUint32(b[4:], uint32(v))
 }
