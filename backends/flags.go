@@ -27,12 +27,7 @@ type Value interface {
 // shares (the agent and cache socket, the secret resolver), bound to o,
 // once each, sorted by name.
 func Flags(o *Options) []Flag {
-	all := []Flag{
-		{"socket", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket); for agent and --store agent, the agent's socket", StringValue(&o.Socket)},
-		{"resolver", "command that prints the secret for a ref:NAME password, run without a shell with NAME as its last argument (e.g. 'pass show')", StringValue(&o.Resolver)},
-		{"resolver-schemes", "comma list of URL schemes (e.g. vault) whose passwords are passed whole to --resolver", (*commaList)(&o.ResolverSchemes)},
-		{"resolver-timeout", "how long a secret resolver may take (default 10s)", DurationValue(&o.ResolverTimeout)},
-	}
+	all := sharedFlags(o)
 	seen := map[string]bool{}
 	for _, f := range all {
 		seen[f.Name] = true
@@ -48,6 +43,40 @@ func Flags(o *Options) []Flag {
 		}
 	}
 	return all
+}
+
+// FlagValue is the Value, bound to o, of the flag of Flags(o) called
+// name, or nil. It is for a parser that meets one or two flags (git's
+// helper line): no two stores declare the same flag, nor one that every
+// store shares (TestStoreFlagNamesAreUnique), so the first match is the
+// flag, and nothing is built, sorted or deduplicated to find it.
+func FlagValue(o *Options, name string) Value {
+	for _, f := range sharedFlags(o) {
+		if f.Name == name {
+			return f.Value
+		}
+	}
+	for _, d := range registry {
+		if d.Flags == nil {
+			continue
+		}
+		for _, f := range d.Flags(o) {
+			if f.Name == name {
+				return f.Value
+			}
+		}
+	}
+	return nil
+}
+
+// sharedFlags are the flags every store shares, bound to o.
+func sharedFlags(o *Options) []Flag {
+	return []Flag{
+		{"socket", "cache daemon socket (default $XDG_RUNTIME_DIR/git-credential-pat/socket); for agent and --store agent, the agent's socket", StringValue(&o.Socket)},
+		{"resolver", "command that prints the secret for a ref:NAME password, run without a shell with NAME as its last argument (e.g. 'pass show')", StringValue(&o.Resolver)},
+		{"resolver-schemes", "comma list of URL schemes (e.g. vault) whose passwords are passed whole to --resolver", (*commaList)(&o.ResolverSchemes)},
+		{"resolver-timeout", "how long a secret resolver may take (default 10s)", DurationValue(&o.ResolverTimeout)},
+	}
 }
 
 // StringValue binds a string flag to p.

@@ -89,6 +89,54 @@ func TestFlags(t *testing.T) {
 	}
 }
 
+// FlagValue stops at the first flag of the name, so no store may declare
+// a flag that another store, or every store, declares too.
+func TestStoreFlagNamesAreUnique(t *testing.T) {
+	owner := map[string]string{}
+	for _, f := range sharedFlags(&Options{}) {
+		owner[f.Name] = "every store"
+	}
+	for _, n := range Names() {
+		if d, _ := Lookup(n); d.Flags != nil {
+			for _, f := range d.Flags(&Options{}) {
+				if o, dup := owner[f.Name]; dup {
+					t.Errorf("store %s declares --%s, which %s declares too", n, f.Name, o)
+				}
+				owner[f.Name] = "store " + n
+			}
+		}
+	}
+}
+
+// FlagValue finds each flag of Flags, bound to the same Options, and no
+// other.
+func TestFlagValue(t *testing.T) {
+	var o Options
+	for _, f := range Flags(&o) {
+		v := FlagValue(&o, f.Name)
+		if v == nil {
+			t.Errorf("FlagValue(%q) = nil; Flags has it", f.Name)
+			continue
+		}
+		if v.Type() != f.Value.Type() {
+			t.Errorf("FlagValue(%q) is a %s, Flags' a %s", f.Name, v.Type(), f.Value.Type())
+		}
+	}
+	for _, set := range []struct{ name, value string }{{"file", "/x"}, {"lock-timeout", "2s"}, {"socket", "/s"}, {"keychain-timeout", "3s"}} {
+		if err := FlagValue(&o, set.name).Set(set.value); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if o.File != "/x" || o.LockTimeout != 2e9 || o.Socket != "/s" || o.KeychainTimeout != 3e9 {
+		t.Errorf("FlagValue did not bind to Options: %+v", o)
+	}
+	for _, name := range []string{"", "nosuch", "store", "allow-http", "cache-for"} {
+		if v := FlagValue(&o, name); v != nil {
+			t.Errorf("FlagValue(%q) = %v; want nil", name, v)
+		}
+	}
+}
+
 func TestFilePath(t *testing.T) {
 	def, err := DefaultFilePath()
 	if err != nil {

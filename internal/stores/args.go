@@ -24,7 +24,6 @@ type Args struct {
 // its flag refuses) is not ok; what was read before it is returned.
 func ParseArgs(args []string) (Args, bool) {
 	a := Args{Store: "file"}
-	flags := Flags(&a.Options) // a dozen: a scan costs less than building a map
 	for i := 0; i < len(args); i++ {
 		w := args[i]
 		if len(w) < 2 || w[0] != '-' { // a word ("-" alone is one too)
@@ -51,7 +50,7 @@ func ParseArgs(args []string) (Args, bool) {
 		var v backends.Value
 		if name == "store" {
 			v = (*stringValue)(&a.Store)
-		} else if v = valueOf(flags, name); v == nil {
+		} else if v = flagValue(&a.Options, name); v == nil {
 			return a, false
 		}
 		if !hasVal {
@@ -66,16 +65,6 @@ func ParseArgs(args []string) (Args, bool) {
 		}
 	}
 	return a, true
-}
-
-// valueOf is the Value of the flag called name, or nil.
-func valueOf(flags []backends.Flag, name string) backends.Value {
-	for _, f := range flags {
-		if f.Name == name {
-			return f.Value
-		}
-	}
-	return nil
 }
 
 type stringValue string

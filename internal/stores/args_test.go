@@ -1,8 +1,11 @@
 package stores
 
 import (
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/backends"
 )
 
 // ParseArgs reads helper lines as git-credential-pat-cli's flag parser
@@ -38,5 +41,35 @@ func TestParseArgs(t *testing.T) {
 				t.Fatalf("ParseArgs(%q) = %+v, %v; want ok %v", tc.args, a, ok, tc.ok)
 			}
 		})
+	}
+}
+
+// Every flag the full program offers (Flags) is one the lean helper's
+// parser takes, in both forms, and binds where Flags binds it.
+func TestParseArgsTakesEveryFlag(t *testing.T) {
+	var o backends.Options
+	for _, f := range Flags(&o) {
+		val := map[string]string{"duration": "7s", "seconds": "7"}[f.Value.Type()]
+		if val == "" {
+			val = "x7"
+		}
+		for _, args := range [][]string{{"--" + f.Name, val, "get"}, {"--" + f.Name + "=" + val, "get"}} {
+			a, ok := ParseArgs(args)
+			if !ok || a.Action != "get" {
+				t.Errorf("ParseArgs(%q) = %+v, %v; want ok", args, a, ok)
+				continue
+			}
+			var want backends.Options
+			for _, g := range Flags(&want) {
+				if g.Name == f.Name {
+					if err := g.Value.Set(val); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			if !reflect.DeepEqual(a.Options, want) {
+				t.Errorf("ParseArgs(%q) set %+v; want %+v", args, a.Options, want)
+			}
+		}
 	}
 }

@@ -20,7 +20,20 @@ func init() {
 // Flags are every store's flags (backends.Flags) and --cache-for, bound
 // to o.
 func Flags(o *backends.Options) []backends.Flag {
-	return append(backends.Flags(o), backends.Flag{Name: "cache-for", Usage: "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h", Value: backends.SecondsValue(&o.CacheFor)})
+	return append(backends.Flags(o), cacheForFlag(o))
+}
+
+// flagValue is the Value, bound to o, of the flag of Flags(o) called
+// name, or nil (see backends.FlagValue).
+func flagValue(o *backends.Options, name string) backends.Value {
+	if f := cacheForFlag(o); f.Name == name {
+		return f.Value
+	}
+	return backends.FlagValue(o, name)
+}
+
+func cacheForFlag(o *backends.Options) backends.Flag {
+	return backends.Flag{Name: "cache-for", Usage: "also keep answers of the chosen store in the cache daemon this long: 900, 15m, 1h", Value: backends.SecondsValue(&o.CacheFor)}
 }
 
 // openCache returns a client of the in-memory cache daemon. Nothing is
