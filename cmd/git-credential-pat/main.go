@@ -146,19 +146,21 @@ func handOff(args []string) int {
 	return 1
 }
 
-// growStack gives this goroutine, in one step, the stack that a get or a
-// store grows into anyway: they reach 8-16 KiB deep (a credential travels
-// by value), and a goroutine starts with 2 KiB. Growing on the way copies
-// the stack three times, each copy walking every frame through the
-// function tables and taking a fresh span of memory, in a process that
-// lives about 1.5 ms; one frame larger than 16 KiB makes the runtime
-// allocate 32 KiB at once, while the stack is still shallow. (Measured
-// by alternating runs with an empty Go binary: about 0.05 ms less per
-// get.) It is a hint: if a path ever needs more, the stack grows as usual.
+// growStack gives this goroutine, in one step, the 16 KiB stack that a
+// get or a store grows into anyway (a credential travels by value). The
+// runtime has grown it to 4 KiB by the time main runs; left alone, it
+// grows 8 and then 16 KiB on the way, each copy walking every frame
+// through the function tables, in a process that lives about 1.5 ms. An
+// 8 KiB frame on a 4 or 8 KiB stack makes the runtime double it to 16
+// KiB at once, while the stack is still shallow. Not larger: a 16 KiB
+// frame made it allocate 32 KiB, beyond the runtime's stack cache, and
+// zero twice the pages. (Counted with a uprobe on runtime.copystack: the
+// file and cache get and store, and the keychain's, stay within 16 KiB.)
+// It is a hint: if a path ever needs more, the stack grows as usual.
 //
 //go:noinline
 func growStack(i int) byte {
-	var frame [16 << 10]byte
+	var frame [8 << 10]byte
 	frame[i%len(frame)] = 1 // indexes the compiler cannot know keep the frame
 	return frame[(i*7)%len(frame)]
 }
