@@ -139,9 +139,18 @@ mkdir -p "$tmp"
 # binaries when this is a git checkout; fall back quietly when git refuses
 # (for example a checkout owned by another user). CGO_ENABLED=0: a static
 # binary starts faster (git runs it on every request) and no store needs cgo.
-CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o "$tmp/" ./cmd/... 2>/dev/null ||
-	CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$tmp/" ./cmd/...
-chmod 755 "$tmp/git-credential-pat" "$tmp/git-credential-pat-cli"
+CGO_ENABLED=0 go build -trimpath -buildvcs=auto -o "$tmp/build/" ./cmd/... 2>/dev/null ||
+	CGO_ENABLED=0 go build -trimpath -buildvcs=false -o "$tmp/build/" ./cmd/...
+# Written out again with cat, not moved: the linker writes through a memory
+# mapping, which leaves the kernel's page cache holding the program in 4 KiB
+# pages; written with write(), Linux 6 holds it in large folios, and every
+# start maps them with fewer, cheaper page faults until the cache drops the
+# file (measured here: 0.14 ms off a 1.9 ms get, see bench/results.md).
+for p in git-credential-pat git-credential-pat-cli; do
+	cat "$tmp/build/$p" >"$tmp/$p"
+	chmod 755 "$tmp/$p"
+done
+rm -rf "$tmp/build"
 # The command binary first: a new git-credential-pat must find its sibling.
 mv -f "$tmp/git-credential-pat-cli" "$bindir/git-credential-pat-cli"
 mv -f "$tmp/git-credential-pat" "$bindir/git-credential-pat"
