@@ -23,9 +23,10 @@ type Value interface {
 	Type() string
 }
 
-// Flags returns the flags of every registered store plus those every store
-// shares (the agent and cache socket, the secret resolver), bound to o,
-// once each, sorted by name.
+// Flags returns the flags every store shares (the agent and cache socket,
+// the secret resolver), then those of each registered store in the order
+// of their names, bound to o, once each: where two declare the same name,
+// the first one.
 func Flags(o *Options) []Flag {
 	all := sharedFlags(o)
 	seen := map[string]bool{}
@@ -47,22 +48,22 @@ func Flags(o *Options) []Flag {
 
 // FlagValue is the Value, bound to o, of the flag of Flags(o) called
 // name, or nil. It is for a parser that meets one or two flags (git's
-// helper line): no two stores declare the same flag, nor one that every
-// store shares (TestStoreFlagNamesAreUnique), so the first match is the
-// flag, and nothing is built, sorted or deduplicated to find it.
+// helper line): it looks in the same order as Flags, so the same flag
+// wins, and stops at the first match without building or deduplicating
+// the whole list. (No two stores declare the same flag, nor one that
+// every store shares: TestStoreFlagNamesAreUnique.)
 func FlagValue(o *Options, name string) Value {
 	for _, f := range sharedFlags(o) {
 		if f.Name == name {
 			return f.Value
 		}
 	}
-	for _, d := range registry {
-		if d.Flags == nil {
-			continue
-		}
-		for _, f := range d.Flags(o) {
-			if f.Name == name {
-				return f.Value
+	for _, n := range names {
+		if d := registry[n]; d.Flags != nil {
+			for _, f := range d.Flags(o) {
+				if f.Name == name {
+					return f.Value
+				}
 			}
 		}
 	}

@@ -7,7 +7,6 @@ package backends
 import (
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -65,8 +64,12 @@ type Descriptor struct {
 	Identity func(Options) (string, error)
 }
 
-// registry lists every store by the name --store uses.
-var registry = map[string]Descriptor{}
+// registry lists every store by the name --store uses; names holds those
+// names, sorted.
+var (
+	registry = map[string]Descriptor{}
+	names    []string
+)
 
 // Register adds a store to the registry. It panics on a second store of the
 // same name: that is a programming error found by any test.
@@ -75,6 +78,8 @@ func Register(d Descriptor) {
 		panic("backends: bad or duplicate store registration: " + strconv.Quote(d.Name))
 	}
 	registry[d.Name] = d
+	i, _ := slices.BinarySearch(names, d.Name)
+	names = slices.Insert(names, i, d.Name)
 }
 
 // Lookup returns the registered store called name.
@@ -146,14 +151,7 @@ func openOne(name string, o Options) (credential.Store, error) {
 }
 
 // Names lists the registered stores, sorted.
-func Names() []string {
-	names := make([]string, 0, len(registry))
-	for n := range registry {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Names() []string { return slices.Clone(names) }
 
 // ReadOnly reports whether every store of a --store list ("env,agent")
 // is read-only for commands; false when one can be changed or is unknown.

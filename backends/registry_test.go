@@ -2,6 +2,7 @@ package backends
 
 import (
 	"path/filepath"
+	"reflect"
 	"runtime"
 	"slices"
 	"testing"
@@ -108,32 +109,49 @@ func TestStoreFlagNamesAreUnique(t *testing.T) {
 	}
 }
 
-// FlagValue finds each flag of Flags, bound to the same Options, and no
-// other.
+// FlagValue finds each flag of Flags, bound to the same field of
+// Options, and no other.
 func TestFlagValue(t *testing.T) {
-	var o Options
-	for _, f := range Flags(&o) {
-		v := FlagValue(&o, f.Name)
+	for _, f := range Flags(&Options{}) {
+		val := map[string]string{"duration": "7s"}[f.Value.Type()]
+		if val == "" {
+			val = "x7"
+		}
+		var got, want Options
+		v := FlagValue(&got, f.Name)
 		if v == nil {
 			t.Errorf("FlagValue(%q) = nil; Flags has it", f.Name)
 			continue
 		}
-		if v.Type() != f.Value.Type() {
-			t.Errorf("FlagValue(%q) is a %s, Flags' a %s", f.Name, v.Type(), f.Value.Type())
-		}
-	}
-	for _, set := range []struct{ name, value string }{{"file", "/x"}, {"lock-timeout", "2s"}, {"socket", "/s"}, {"keychain-timeout", "3s"}} {
-		if err := FlagValue(&o, set.name).Set(set.value); err != nil {
+		if err := v.Set(val); err != nil {
 			t.Fatal(err)
 		}
-	}
-	if o.File != "/x" || o.LockTimeout != 2e9 || o.Socket != "/s" || o.KeychainTimeout != 3e9 {
-		t.Errorf("FlagValue did not bind to Options: %+v", o)
+		for _, g := range Flags(&want) {
+			if g.Name == f.Name {
+				if err := g.Value.Set(val); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("--%s through FlagValue set %+v; through Flags %+v", f.Name, got, want)
+		}
 	}
 	for _, name := range []string{"", "nosuch", "store", "allow-http", "cache-for"} {
-		if v := FlagValue(&o, name); v != nil {
+		if v := FlagValue(&Options{}, name); v != nil {
 			t.Errorf("FlagValue(%q) = %v; want nil", name, v)
 		}
+	}
+}
+
+func TestNamesAreSorted(t *testing.T) {
+	n := Names()
+	if len(n) < 4 || !slices.IsSorted(n) || len(slices.Compact(slices.Clone(n))) != len(n) {
+		t.Errorf("Names() = %q; want every store once, sorted", n)
+	}
+	n[0] = "changed"
+	if Names()[0] == "changed" {
+		t.Error("Names() hands out the registry's own slice")
 	}
 }
 

@@ -73,3 +73,32 @@ func TestParseArgsTakesEveryFlag(t *testing.T) {
 		}
 	}
 }
+
+// The lean helper's parser stops at the first flag of a name, so no store
+// (the cache store registered here included) may declare a flag that
+// another store declares, that every store shares, or --cache-for.
+func TestFlagNamesAreUnique(t *testing.T) {
+	var o backends.Options
+	merged := map[string]string{} // name -> usage, as Flags keeps it
+	for _, f := range backends.Flags(&o) {
+		merged[f.Name] = f.Usage
+	}
+	declared := map[string]string{"cache-for": "every helper line"}
+	for _, n := range backends.Names() {
+		d, _ := backends.Lookup(n)
+		if d.Flags == nil {
+			continue
+		}
+		for _, f := range d.Flags(&o) {
+			if other, dup := declared[f.Name]; dup {
+				t.Errorf("store %s declares --%s, which %s declares too", n, f.Name, other)
+			} else if merged[f.Name] != f.Usage {
+				t.Errorf("store %s declares --%s, which every store shares", n, f.Name)
+			}
+			declared[f.Name] = "store " + n
+		}
+	}
+	if _, ok := declared["timeout"]; !ok {
+		t.Error("the cache store's --timeout is not among the stores' flags: is it registered?")
+	}
+}
