@@ -8,3 +8,5 @@ import "os"
 // as they were written, so each build's copies start alike, but not as
 // from disk.
 func dropFromPageCache(*os.File) error { return nil }
+
+func checkOnDisk(string) error { return nil }

@@ -13,12 +13,16 @@
 //
 // ARGS (split at spaces) are the arguments of that build's runs; -args
 // gives them to builds without their own. Each run's standard input is
-// -stdin (default /dev/null); its output is discarded.
+// the regular file -stdin (default: an empty one; not /dev/null, which the
+// helper takes for a terminal); its output is discarded. The copies go in
+// a temporary directory under -dir, which must be on a disk: a tmpfs has
+// no disk to load them from.
 //
 //	go run ./bench/abtest -stdin q.in -args '--file one.txt get' old/git-credential-pat new/git-credential-pat
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
@@ -26,6 +30,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -36,10 +41,11 @@ import (
 func main() {
 	copies := flag.Int("copies", 40, "copies of each build")
 	rounds := flag.Int("rounds", 100, "rounds; each runs every copy once")
-	stdin := flag.String("stdin", os.DevNull, "standard input of every run")
+	stdin := flag.String("stdin", "", "regular file given as standard input to every run (default: an empty one)")
 	args := flag.String("args", "", "arguments of builds given without ::ARGS")
+	parent := flag.String("dir", os.TempDir(), "where the copies go (on a disk, not a tmpfs)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: abtest [-copies N] [-rounds N] [-stdin FILE] [-args ARGS] BUILD[::ARGS] ...")
+		fmt.Fprintln(os.Stderr, "usage: abtest [-copies N] [-rounds N] [-stdin FILE] [-args ARGS] [-dir DIR] BUILD[::ARGS] ...")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -51,14 +57,26 @@ func main() {
 	for i, a := range flag.Args() {
 		builds[i] = parseBuild(a, *args)
 	}
-	dir, err := os.MkdirTemp("", "abtest")
+	if err := checkOnDisk(*parent); err != nil {
+		fail(err)
+	}
+	dir, err := os.MkdirTemp(*parent, "abtest")
 	if err != nil {
 		fail(err)
 	}
-	defer os.RemoveAll(dir)
-	results, err := run(dir, builds, *copies, *rounds, *stdin)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	in := *stdin
+	if in == "" {
+		in = filepath.Join(dir, "stdin")
+		err = os.WriteFile(in, nil, 0o600)
+	}
+	var results [][]*copyOf
+	if err == nil {
+		results, err = run(ctx, dir, builds, *copies, *rounds, in)
+	}
+	os.RemoveAll(dir)
 	if err != nil {
-		os.RemoveAll(dir)
 		fail(err)
 	}
 	report(os.Stdout, builds, results, rand.New(rand.NewPCG(1, 2)))
@@ -94,7 +112,7 @@ type copyOf struct {
 // run makes the copies, interleaved across builds, drops each from the
 // page cache, runs each once in a random order (so each is loaded as from
 // disk, and none is favoured by when it was made), then times rounds.
-func run(dir string, builds []build, copies, rounds int, stdin string) ([][]*copyOf, error) {
+func run(ctx context.Context, dir string, builds []build, copies, rounds int, stdin string) ([][]*copyOf, error) {
 	perBuild := make([][]*copyOf, len(builds))
 	var all []*copyOf
 	for k := range copies {
@@ -112,12 +130,18 @@ func run(dir string, builds []build, copies, rounds int, stdin string) ([][]*cop
 		return nil, err
 	}
 	defer in.Close()
+	if fi, err := in.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("-stdin %s: not a regular file (each run reads it from the start)", stdin)
+	}
 	out, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
 	if err != nil {
 		return nil, err
 	}
 	defer out.Close()
 	once := func(c *copyOf) (time.Duration, error) {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
 		if _, err := in.Seek(0, io.SeekStart); err != nil {
 			return 0, err
 		}
@@ -143,8 +167,9 @@ func run(dir string, builds []build, copies, rounds int, stdin string) ([][]*cop
 	return perBuild, nil
 }
 
-// copyExecutable writes src to dst with write() (as an installer does)
-// and drops dst from the page cache, so its first run loads it from disk.
+// copyExecutable writes src to dst with plain write()s and drops dst from
+// the page cache, so its first run loads it from disk, in the page-cache
+// state of any program exec reads back (see bench/README.md).
 func copyExecutable(src, dst string) error {
 	in, err := os.Open(src)
 	if err != nil {
@@ -191,7 +216,10 @@ func timeRun(path string, args []string, stdin, out *os.File) (time.Duration, er
 	if err != nil {
 		return 0, err
 	}
-	if !ws.Exited() || ws.ExitStatus() != 0 {
+	if ws.Signaled() {
+		return 0, fmt.Errorf("%s %s: killed by %v", path, strings.Join(args, " "), ws.Signal())
+	}
+	if ws.ExitStatus() != 0 {
 		return 0, fmt.Errorf("%s %s: exit status %d (run it by hand to see why)", path, strings.Join(args, " "), ws.ExitStatus())
 	}
 	return d, nil
@@ -230,12 +258,17 @@ func summarize(perBuild [][]*copyOf, rng *rand.Rand) []summary {
 
 // report prints one line per build: its mean of copy medians, the
 // difference from the first build with its 95% interval over copies, and
-// the spread between its copies.
+// the spread between its copies. The first build's interval is that of
+// two resamplings of its own copies: the noise floor.
 func report(w io.Writer, builds []build, perBuild [][]*copyOf, rng *rand.Rand) {
 	fmt.Fprintf(w, "%d copies of each build, %d runs of each copy; 95%% intervals over copies\n", len(perBuild[0]), len(perBuild[0][0].times))
 	for b, s := range summarize(perBuild, rng) {
-		fmt.Fprintf(w, "%8.1f µs  %+7.1f µs (95%% %+.1f..%+.1f)  sd between copies %5.1f µs  %s\n",
-			us(s.mean), us(s.diff), us(s.lo), us(s.hi), us(s.sd), strings.Join(append([]string{builds[b].path}, builds[b].args...), " "))
+		diff := fmt.Sprintf("%+7.1f µs (95%% %+.1f..%+.1f)", us(s.diff), us(s.lo), us(s.hi))
+		if b == 0 {
+			diff = fmt.Sprintf("baseline (noise %+.1f..%+.1f)", us(s.lo), us(s.hi))
+		}
+		fmt.Fprintf(w, "%8.1f µs  %-30s  sd between copies %5.1f µs  %s\n",
+			us(s.mean), diff, us(s.sd), strings.Join(append([]string{builds[b].path}, builds[b].args...), " "))
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -77,7 +78,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	work := t.TempDir()
-	res, err := run(work, []build{{script, []string{"arg"}}, {script, []string{"arg"}}}, 2, 3, in)
+	res, err := run(context.Background(), work, []build{{script, []string{"arg"}}, {script, []string{"arg"}}}, 2, 3, in)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +90,28 @@ func TestRun(t *testing.T) {
 	if strings.Count(out.String(), "\n") != 3 || !strings.Contains(out.String(), script+" arg") {
 		t.Errorf("report:\n%s", out.String())
 	}
-	if _, err := run(t.TempDir(), []build{{script, []string{"wrong"}}}, 2, 1, in); err == nil || !strings.Contains(err.Error(), "exit status 1") {
+	if _, err := run(context.Background(), t.TempDir(), []build{{script, []string{"wrong"}}}, 2, 1, in); err == nil || !strings.Contains(err.Error(), "exit status 1") {
 		t.Errorf("a failing run gave %v; want its exit status", err)
+	}
+}
+
+// A stdin that cannot be read from the start again is refused before any
+// run, and a cancelled run (Ctrl-C) stops.
+func TestRunRefuses(t *testing.T) {
+	ok := filepath.Join(t.TempDir(), "ok")
+	if err := os.WriteFile(ok, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(context.Background(), t.TempDir(), []build{{ok, nil}}, 2, 1, os.DevNull); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+		t.Errorf("stdin /dev/null: %v; want a refusal", err)
+	}
+	in := filepath.Join(t.TempDir(), "in")
+	if err := os.WriteFile(in, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := run(ctx, t.TempDir(), []build{{ok, nil}}, 2, 1, in); err == nil {
+		t.Error("a cancelled run went on")
 	}
 }
