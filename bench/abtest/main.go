@@ -1,3 +1,5 @@
+//go:build unix
+
 // Command abtest compares builds of a program by differences smaller than
 // what the page cache does to one copy of it. Two copies of the same
 // binary, each loaded from disk, can start 50-70 µs apart (see
