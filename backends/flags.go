@@ -2,6 +2,7 @@ package backends
 
 import (
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"time"
@@ -28,19 +29,12 @@ type Value interface {
 // of their names, bound to o, once each: where two declare the same name,
 // the first one.
 func Flags(o *Options) []Flag {
-	all := sharedFlags(o)
+	var all []Flag
 	seen := map[string]bool{}
-	for _, f := range all {
-		seen[f.Name] = true
-	}
-	for _, n := range Names() {
-		if d := registry[n]; d.Flags != nil {
-			for _, f := range d.Flags(o) {
-				if !seen[f.Name] {
-					seen[f.Name] = true
-					all = append(all, f)
-				}
-			}
+	for f := range declaredFlags(o) {
+		if !seen[f.Name] {
+			seen[f.Name] = true
+			all = append(all, f)
 		}
 	}
 	return all
@@ -48,26 +42,39 @@ func Flags(o *Options) []Flag {
 
 // FlagValue is the Value, bound to o, of the flag of Flags(o) called
 // name, or nil. It is for a parser that meets one or two flags (git's
-// helper line): it looks in the same order as Flags, so the same flag
-// wins, and stops at the first match without building or deduplicating
-// the whole list. (No two stores declare the same flag, nor one that
-// every store shares: TestStoreFlagNamesAreUnique.)
+// helper line): it stops at the first flag of that name, which is the
+// one Flags keeps, without building or deduplicating the whole list.
+// (No two stores declare the same flag, nor one that every store shares:
+// TestFlagNamesAreUnique in internal/stores.)
 func FlagValue(o *Options, name string) Value {
-	for _, f := range sharedFlags(o) {
+	for f := range declaredFlags(o) {
 		if f.Name == name {
 			return f.Value
 		}
 	}
-	for _, n := range names {
-		if d := registry[n]; d.Flags != nil {
-			for _, f := range d.Flags(o) {
-				if f.Name == name {
-					return f.Value
+	return nil
+}
+
+// declaredFlags yields, bound to o, the flags every store shares, then
+// each registered store's own in the order of their names, a name that
+// two declare included twice: the one order Flags and FlagValue read.
+func declaredFlags(o *Options) iter.Seq[Flag] {
+	return func(yield func(Flag) bool) {
+		for _, f := range sharedFlags(o) {
+			if !yield(f) {
+				return
+			}
+		}
+		for _, n := range names {
+			if d := registry[n]; d.Flags != nil {
+				for _, f := range d.Flags(o) {
+					if !yield(f) {
+						return
+					}
 				}
 			}
 		}
 	}
-	return nil
 }
 
 // sharedFlags are the flags every store shares, bound to o.
