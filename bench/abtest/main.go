@@ -115,18 +115,6 @@ type copyOf struct {
 // page cache, runs each once in a random order (so each is loaded as from
 // disk, and none is favoured by when it was made), then times rounds.
 func run(ctx context.Context, dir string, builds []build, copies, rounds int, stdin string) ([][]*copyOf, error) {
-	perBuild := make([][]*copyOf, len(builds))
-	var all []*copyOf
-	for k := range copies {
-		for b, bd := range builds {
-			c := &copyOf{build: b, path: filepath.Join(dir, fmt.Sprintf("b%d_%d", b, k))}
-			if err := copyExecutable(bd.path, c.path); err != nil {
-				return nil, err
-			}
-			perBuild[b] = append(perBuild[b], c)
-			all = append(all, c)
-		}
-	}
 	in, err := os.Open(stdin)
 	if err != nil {
 		return nil, err
@@ -140,6 +128,18 @@ func run(ctx context.Context, dir string, builds []build, copies, rounds int, st
 		return nil, err
 	}
 	defer out.Close()
+	perBuild := make([][]*copyOf, len(builds))
+	var order []*copyOf
+	for k := range copies {
+		for b, bd := range builds {
+			c := &copyOf{build: b, path: filepath.Join(dir, fmt.Sprintf("b%d_%d", b, k))}
+			if err := copyExecutable(bd.path, c.path); err != nil {
+				return nil, err
+			}
+			perBuild[b] = append(perBuild[b], c)
+			order = append(order, c)
+		}
+	}
 	once := func(c *copyOf) (time.Duration, error) {
 		if err := ctx.Err(); err != nil {
 			return 0, err
@@ -149,7 +149,6 @@ func run(ctx context.Context, dir string, builds []build, copies, rounds int, st
 		}
 		return timeRun(c.path, builds[c.build].args, in, out)
 	}
-	order := slices.Clone(all)
 	rand.Shuffle(len(order), func(i, j int) { order[i], order[j] = order[j], order[i] })
 	for _, c := range order {
 		if _, err := once(c); err != nil {
