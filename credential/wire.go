@@ -32,7 +32,7 @@ func (e *ProtocolError) Error() string { return fmt.Sprintf("protocol: line %d: 
 // (CVE-2024-52006). Any malformed line makes the whole block an error.
 func Read(r io.Reader) (Credential, error) {
 	var c Credential
-	br := bufio.NewReaderSize(r, 4096)
+	br := bufio.NewReaderSize(r, readBufferSize(r))
 	total := 0
 	for n := 1; ; n++ {
 		line, err := readLine(br, n)
@@ -54,6 +54,17 @@ func Read(r io.Reader) (Credential, error) {
 			return c, nil
 		}
 	}
+}
+
+// readBufferSize is 4 KiB, or less for input in memory that is shorter:
+// the cache daemon decodes a credential of a hundred bytes or so from
+// each request, and zeroing 4 KiB for it cost more than parsing it.
+func readBufferSize(r io.Reader) int {
+	const size = 4096
+	if m, ok := r.(interface{ Len() int }); ok { // bytes.Reader, strings.Reader
+		return min(max(m.Len()+1, 16), size) // 16 is bufio's least
+	}
+	return size
 }
 
 // readLine returns one line without its LF (and one trailing CR), or io.EOF

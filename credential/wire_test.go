@@ -2,6 +2,7 @@ package credential
 
 import (
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,15 +26,20 @@ func TestGoldenTranscripts(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s: no -- separator", f)
 			}
-			c, err := Read(strings.NewReader(in))
-			var got bytes.Buffer
-			if err != nil {
-				got.WriteString("error: " + err.Error() + "\n")
-			} else if err := Write(&got, c); err != nil {
-				t.Fatalf("write: %v", err)
-			}
-			if got.String() != want {
-				t.Errorf("got:\n%s\nwant:\n%s", got.String(), want)
+			// Read sizes its buffer to a reader that tells its length
+			// (strings.Reader) and takes 4 KiB from one that does not:
+			// both must read the same.
+			for _, r := range []io.Reader{strings.NewReader(in), struct{ io.Reader }{strings.NewReader(in)}} {
+				c, err := Read(r)
+				var got bytes.Buffer
+				if err != nil {
+					got.WriteString("error: " + err.Error() + "\n")
+				} else if err := Write(&got, c); err != nil {
+					t.Fatalf("write: %v", err)
+				}
+				if got.String() != want {
+					t.Errorf("%T: got:\n%s\nwant:\n%s", r, got.String(), want)
+				}
 			}
 		})
 	}
@@ -49,10 +55,14 @@ func TestReadLimits(t *testing.T) {
 		{"100,000 short lines are fine", strings.Repeat("k=v\n", 100000), ""},
 		{"stdin closed mid-line", "protocol=https\nhost=exa", ""},
 		{"invalid UTF-8 passes through", "password=\xff\xfe\n", ""},
+		{"a line longer than a short input's buffer", "protocol=https\nhost=" + strings.Repeat("h", 5000) + "\n\n", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Read(strings.NewReader(tc.in))
+			if _, err2 := Read(struct{ io.Reader }{strings.NewReader(tc.in)}); (err == nil) != (err2 == nil) || err != nil && err.Error() != err2.Error() {
+				t.Fatalf("a reader that tells its length: %v; one that does not: %v", err, err2)
+			}
 			switch {
 			case tc.wantErr == "" && err != nil:
 				t.Fatalf("unexpected error: %v", err)

@@ -88,7 +88,7 @@ func run(ctx context.Context, socket string, cfg config, ready *os.File) error {
 type daemon struct {
 	cfg    config
 	socket string
-	ln     *net.UnixListener
+	ln     *unixserve.DirectListener
 	file   os.FileInfo // the socket we bound, to remove only ours
 
 	mu      sync.Mutex
@@ -121,7 +121,7 @@ func listen(socket string, cfg config) (*daemon, error) {
 		conn.Close()
 		return nil, errRunning
 	}
-	ln, err := unixserve.Listen(socket)
+	ln, err := unixserve.ListenDirect(socket)
 	if err != nil {
 		return nil, fmt.Errorf("cache daemon: %w", err)
 	}
@@ -206,17 +206,18 @@ func (d *daemon) close(idle bool) bool {
 }
 
 // workers take turns to accept and answer on the goroutine that accepted
-// (see unixserve.AcceptWorkers). Git asks one request at a time; a few
+// (see unixserve.AcceptWorkers), with direct system calls while a
+// connection need not wait (see unixserve.DirectListener). Git asks one request at a time; a few
 // more cover git processes running in parallel (fetch --jobs,
 // submodules). Beyond them a connection gets a goroutine of its own, so a
 // silent client delays no one.
 const workers = 4
 
 func (d *daemon) accept() {
-	unixserve.AcceptWorkers(d.ln, workers, &d.handlers, d.handle)
+	d.ln.ServeWorkers(workers, &d.handlers, d.handle)
 }
 
-func (d *daemon) handle(conn *net.UnixConn) {
+func (d *daemon) handle(conn *unixserve.DirectConn) {
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(d.cfg.ioTimeout))
 	// Read before checking the peer: closing with its request unread would

@@ -2,10 +2,10 @@ package daemon
 
 import (
 	"fmt"
-	"net"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"golang.org/x/sys/unix"
 
@@ -14,7 +14,7 @@ import (
 
 // checkPeer refuses a client running as another user. The 0700 socket
 // directory already keeps them out; this holds even if it is loosened.
-func checkPeer(conn *net.UnixConn) error {
+func checkPeer(conn syscall.Conn) error {
 	peer, err := unixsock.PeerOf(conn)
 	if err != nil {
 		return err

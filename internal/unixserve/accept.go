@@ -31,7 +31,13 @@ func Accept(ln *net.UnixListener, wg *sync.WaitGroup, handle func(*net.UnixConn)
 // once ln is closed, when AcceptWorkers returns (handlers may still be
 // running).
 func AcceptWorkers(ln *net.UnixListener, workers int, wg *sync.WaitGroup, handle func(*net.UnixConn)) {
-	p := &acceptors{ln: ln, max: int64(max(workers, 1)), wg: wg, handle: handle, closed: make(chan struct{})}
+	acceptWorkers(ln.AcceptUnix, workers, wg, handle)
+}
+
+// acceptWorkers is AcceptWorkers for any kind of connection: accept
+// returns net.ErrClosed once the listener is closed.
+func acceptWorkers[C any](accept func() (C, error), workers int, wg *sync.WaitGroup, handle func(C)) {
+	p := &acceptors[C]{accept: accept, max: int64(max(workers, 1)), wg: wg, handle: handle, closed: make(chan struct{})}
 	p.idle.Store(p.max)
 	for range p.max {
 		p.start()
@@ -39,13 +45,13 @@ func AcceptWorkers(ln *net.UnixListener, workers int, wg *sync.WaitGroup, handle
 	<-p.closed
 }
 
-// acceptors are the goroutines of one AcceptWorkers call.
-type acceptors struct {
-	ln        *net.UnixListener
+// acceptors are the goroutines of one acceptWorkers call.
+type acceptors[C any] struct {
+	accept    func() (C, error)
 	max       int64        // goroutines that may wait in accept
 	idle      atomic.Int64 // goroutines not handling a connection
 	wg        *sync.WaitGroup
-	handle    func(*net.UnixConn)
+	handle    func(C)
 	closed    chan struct{} // closed once an accept finds ln closed
 	closeOnce sync.Once
 }
@@ -53,7 +59,7 @@ type acceptors struct {
 // start runs loop on a new goroutine counted in wg. It is called before
 // AcceptWorkers returns or from a goroutine still counted, so wg cannot
 // reach zero in between.
-func (p *acceptors) start() {
+func (p *acceptors[C]) start() {
 	p.wg.Add(1)
 	go func() {
 		defer p.wg.Done()
@@ -63,9 +69,9 @@ func (p *acceptors) start() {
 
 // loop accepts and handles connections until ln is closed, or until max
 // other goroutines are idle when it finishes one.
-func (p *acceptors) loop() {
+func (p *acceptors[C]) loop() {
 	for {
-		conn, err := p.ln.AcceptUnix()
+		conn, err := p.accept()
 		if errors.Is(err, net.ErrClosed) {
 			p.closeOnce.Do(func() { close(p.closed) })
 			return
@@ -93,7 +99,7 @@ func (p *acceptors) loop() {
 // accepting. (The count can still run over while a goroutine that took
 // the last idle place starts its replacement; then one goroutine too many
 // accepts until its next connection, which is harmless.)
-func (p *acceptors) backToAccept() bool {
+func (p *acceptors[C]) backToAccept() bool {
 	for {
 		n := p.idle.Load()
 		if n >= p.max {

@@ -1,0 +1,5 @@
+//go:build !linux
+
+package unixserve
+
+func joinedPoller(*DirectConn) (joined, known bool) { return false, false }
