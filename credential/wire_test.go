@@ -55,7 +55,7 @@ func TestReadLimits(t *testing.T) {
 		{"100,000 short lines are fine", strings.Repeat("k=v\n", 100000), ""},
 		{"stdin closed mid-line", "protocol=https\nhost=exa", ""},
 		{"invalid UTF-8 passes through", "password=\xff\xfe\n", ""},
-		{"a line longer than a short input's buffer", "protocol=https\nhost=" + strings.Repeat("h", 5000) + "\n\n", ""},
+		{"a line longer than the 4 KiB buffer", "protocol=https\nhost=" + strings.Repeat("h", 5000) + "\n\n", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -99,7 +99,8 @@ func (l *DirectListener) Close() error {
 // Its reads and writes are direct system calls on the non-blocking
 // socket until one would wait; from then on it is an *os.File in the
 // runtime's poller, which waits without holding a thread and enforces
-// the deadline. The direct calls never wait, so they need no deadline.
+// the deadline. The direct calls do not wait for the client, so they
+// need no deadline.
 type DirectConn struct {
 	fd       int      // -1 once closed
 	file     *os.File // set once the connection has had to wait; it owns fd
@@ -110,6 +111,9 @@ type DirectConn struct {
 // when it has sent nothing yet.
 func (c *DirectConn) Read(p []byte) (int, error) {
 	if c.file == nil {
+		if c.fd < 0 {
+			return 0, net.ErrClosed
+		}
 		if len(p) == 0 {
 			return 0, nil
 		}
@@ -134,6 +138,9 @@ func (c *DirectConn) Read(p []byte) (int, error) {
 func (c *DirectConn) Write(p []byte) (int, error) {
 	n := 0
 	if c.file == nil {
+		if c.fd < 0 {
+			return 0, net.ErrClosed
+		}
 		for n < len(p) {
 			// send with MSG_NOSIGNAL: a client that has gone is an
 			// EPIPE error, not a signal.
@@ -217,8 +224,11 @@ func (fdControl) Read(func(uintptr) bool) error    { return errors.ErrUnsupporte
 func (fdControl) Write(func(uintptr) bool) error   { return errors.ErrUnsupported }
 
 // rawIO makes a read or send system call on a non-blocking socket without
-// telling the runtime (a raw call may not block; these cannot), retrying
-// when a signal interrupts it.
+// telling the runtime, retrying when a signal interrupts it. A raw call
+// holds its thread and the daemon's one P until it returns, so it must
+// not wait for anyone: on a non-blocking socket these do not wait for the
+// client, only (rarely, briefly) for the kernel's own work, such as its
+// collection of unix sockets in flight.
 func rawIO(trap uintptr, fd int, p []byte, flags uintptr) (int, syscall.Errno) {
 	var ptr unsafe.Pointer
 	if len(p) > 0 {
@@ -233,7 +243,7 @@ func rawIO(trap uintptr, fd int, p []byte, flags uintptr) (int, syscall.Errno) {
 }
 
 // rawClose closes a socket that is not in the poller. Closing a unix
-// socket does not wait.
+// socket does not wait for the client.
 func rawClose(fd int) syscall.Errno {
 	_, _, errno := unix.RawSyscall(unix.SYS_CLOSE, uintptr(fd), 0, 0)
 	return errno

@@ -72,7 +72,7 @@ func TestDirectConn(t *testing.T) {
 		{
 			name: "request sent after the server accepted",
 			after: func(t *testing.T, c net.Conn) {
-				time.Sleep(100 * time.Millisecond) // the server reads meanwhile, and waits
+				time.Sleep(300 * time.Millisecond) // the server reads meanwhile, and waits
 				c.Write([]byte("get\n"))
 				expectReply(t, c, "ok\n")
 			},
@@ -136,6 +136,9 @@ func TestDirectConn(t *testing.T) {
 					conn.SetDeadline(time.Now().Add(30 * time.Second)) // catches a hang, measures nothing
 				}
 				r.read, r.err = readLine(conn)
+				if r.peerErr == nil { // again, as the daemon checks: after reading, maybe in the poller
+					r.peer, r.peerErr = unixsock.PeerOf(conn)
+				}
 				if r.err == nil && tc.reply != nil {
 					var n int
 					n, r.err = conn.Write(tc.reply)
@@ -146,7 +149,7 @@ func TestDirectConn(t *testing.T) {
 				r.joined, _ = joinedPoller(conn)
 				done <- r
 			}()
-			<-accepted
+			<-accepted // the server now checks the peer and reads
 			if tc.after != nil {
 				tc.after(t, c)
 			}
@@ -197,8 +200,11 @@ func TestDirectConnAfterTheClientLeft(t *testing.T) {
 	if err := conn.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
-	if _, err := conn.Read(make([]byte, 4)); err == nil {
-		t.Error("Read after Close succeeded")
+	if _, err := conn.Read(make([]byte, 4)); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Read after Close: %v, want net.ErrClosed", err)
+	}
+	if _, err := conn.Write([]byte("x")); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Write after Close: %v, want net.ErrClosed", err)
 	}
 	if err := conn.Close(); err == nil {
 		t.Error("a second Close succeeded")
@@ -209,8 +215,8 @@ func TestDirectConnAfterTheClientLeft(t *testing.T) {
 // to accept; each connection's descriptor is closed with it, whichever
 // way it was served.
 func TestDirectListenerCloseAndNoLeaks(t *testing.T) {
-	ln, path := listenDirectTemp(t)
 	before := openFDs(t)
+	ln, path := listenDirectTemp(t)
 	var wg sync.WaitGroup
 	done := make(chan struct{})
 	go func() {
@@ -246,7 +252,7 @@ func TestDirectListenerCloseAndNoLeaks(t *testing.T) {
 	}
 	wg.Wait()
 	if after := openFDs(t); after >= 0 && after > before {
-		t.Errorf("%d descriptors open before 40 connections, %d after the listener closed", before, after)
+		t.Errorf("%d descriptors open before the listener and 40 connections, %d after the listener closed", before, after)
 	}
 	if _, err := ln.Accept(); !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Accept after Close: %v, want net.ErrClosed", err)

@@ -20,9 +20,10 @@ func PeerOf(conn syscall.Conn) (Peer, error) {
 	var cred unix.Ucred
 	var errno syscall.Errno
 	if err := raw.Control(func(fd uintptr) {
-		// A raw call, which the runtime does not hear of: it cannot block,
-		// and so the cache daemon answers a get without a single system
-		// call that wakes the runtime's monitor thread (see unixserve.DirectConn).
+		// A raw call, which the runtime does not hear of (it does not
+		// wait for anyone): so the cache daemon answers a get without a
+		// system call that wakes the runtime's monitor thread (see
+		// unixserve.DirectConn).
 		size := uint32(unsafe.Sizeof(cred))
 		_, _, errno = unix.RawSyscall6(unix.SYS_GETSOCKOPT, fd, unix.SOL_SOCKET, unix.SO_PEERCRED,
 			uintptr(unsafe.Pointer(&cred)), uintptr(unsafe.Pointer(&size)), 0)
