@@ -350,6 +350,9 @@ func TestInstallShOptionErrors(t *testing.T) {
 		{"--yes"},
 		{"--uninstall", "--store", "file"},
 		{"--uninstall", "--no-setup"},
+		{"--uninstall", "--build-only", filepath.Join(e.Home, "b")},
+		{"--build-only", filepath.Join(e.Home, "b"), "--store", "file"},
+		{"--build-only", filepath.Join(e.Home, "b"), "--no-setup"},
 		{"--bogus"},
 	} {
 		out, err := installSh(t, e, root, append(args, "--prefix", filepath.Join(e.Home, "p"))...)
@@ -364,17 +367,20 @@ func TestInstallShOptionErrors(t *testing.T) {
 	}{
 		{[]string{"--prefix"}, "install.sh: --prefix needs a directory: ./install.sh --prefix DIR"},
 		{[]string{"--prefix", filepath.Join(e.Home, "p"), "--store"}, "install.sh: --store needs a value: ./install.sh --store NAME"},
+		{[]string{"--build-only"}, "install.sh: --build-only needs a directory: ./install.sh --build-only DIR"},
 	} {
 		out, err := installSh(t, e, root, tc.args...)
 		if err == nil || !strings.HasPrefix(out, tc.want) || strings.Count(out, "\n") != 1 {
 			t.Errorf("install.sh %v: %v, want one line %q:\n%s", tc.args, err, tc.want, out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(e.Home, "p")); !os.IsNotExist(err) {
-		t.Errorf("a refused install.sh created the prefix")
+	for _, dir := range []string{"p", "b"} {
+		if _, err := os.Stat(filepath.Join(e.Home, dir)); !os.IsNotExist(err) {
+			t.Errorf("a refused install.sh created %s", dir)
+		}
 	}
 	out, err := installSh(t, e, root, "--help")
-	if err != nil || !strings.Contains(out, "--uninstall [--prefix DIR] [--purge [--yes]]") {
+	if err != nil || !strings.Contains(out, "--uninstall [--prefix DIR] [--purge [--yes]]") || !strings.Contains(out, "--build-only DIR") {
 		t.Errorf("install.sh --help: %v\n%s", err, out)
 	}
 }
@@ -581,4 +587,56 @@ comp() { COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); COMPREPLY=();
 func fileExists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
+}
+
+// install.sh --build-only DIR builds the two programs into DIR as an
+// install does, and does nothing else: no man page, no completions, no
+// git config. The helper git runs is built with Go's previous garbage
+// collector where the toolchain offers it (it starts faster; see
+// install.sh); the CLI and the cache daemon with the default.
+func TestInstallShBuildOnly(t *testing.T) {
+	e := installEnv(t)
+	goTool := testenv.Tool(t, "go", "install.sh builds with it")
+	root, _ := filepath.Abs("..")
+	dir := filepath.Join(e.Home, "built")
+	mustInstallSh(t, e, root, "--build-only", dir)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, de := range entries {
+		names = append(names, de.Name())
+	}
+	if strings.Join(names, " ") != "git-credential-pat git-credential-pat-cli" {
+		t.Errorf("%s holds %v, want the two programs alone", dir, names)
+	}
+	for _, p := range []string{".gitconfig", ".local", ".config/git"} {
+		if _, err := os.Stat(filepath.Join(e.Home, p)); !os.IsNotExist(err) {
+			t.Errorf("--build-only made ~/%s", p)
+		}
+	}
+	offered := exec.Command(goTool, "env", "GOEXPERIMENT")
+	offered.Env = append(os.Environ(), "GOEXPERIMENT=nogreenteagc")
+	oldGC := offered.Run() == nil
+	for _, tc := range []struct {
+		prog   string
+		wantGC bool
+	}{
+		{"git-credential-pat", oldGC},
+		{"git-credential-pat-cli", false},
+	} {
+		info, err := exec.Command(goTool, "version", "-m", filepath.Join(dir, tc.prog)).Output()
+		if err != nil {
+			t.Fatalf("go version -m %s: %v", tc.prog, err)
+		}
+		got := regexp.MustCompile(`(?m)^\s*build\s+GOEXPERIMENT=.*nogreenteagc`).Match(info)
+		if got != tc.wantGC || !bytes.Contains(info, []byte("CGO_ENABLED=0")) {
+			t.Errorf("%s: built with nogreenteagc %v (want %v), CGO_ENABLED=0 %v:\n%s", tc.prog, got, tc.wantGC, bytes.Contains(info, []byte("CGO_ENABLED=0")), info)
+		}
+		out, err := exec.Command(filepath.Join(dir, tc.prog), "version").CombinedOutput()
+		if err != nil || !strings.HasPrefix(string(out), "git-credential-pat ") {
+			t.Errorf("%s version: %v\n%s", tc.prog, err, out)
+		}
+	}
 }
