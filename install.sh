@@ -61,6 +61,10 @@ if [ "$uninstall" = 1 ] && [ -n "$install_opts" ]; then
 	exit 1
 fi
 
+# A relative --prefix or --build-only DIR is relative to where install.sh
+# was run from, not to the checkout it builds in (it cds there below).
+case $prefix in "" | /*) ;; *) prefix="$(pwd)/$prefix" ;; esac
+case $build_only in "" | /*) ;; *) build_only="$(pwd)/$build_only" ;; esac
 if [ -z "$prefix" ]; then
 	if [ "$(id -u)" = 0 ]; then prefix=/usr/local; else prefix="$HOME/.local"; fi
 fi

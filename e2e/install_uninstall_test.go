@@ -598,8 +598,14 @@ func TestInstallShBuildOnly(t *testing.T) {
 	e := installEnv(t)
 	goTool := testenv.Tool(t, "go", "install.sh builds with it")
 	root, _ := filepath.Abs("..")
+	// Relative to the directory install.sh runs in (installSh: the
+	// home), not to the checkout it builds in.
 	dir := filepath.Join(e.Home, "built")
-	mustInstallSh(t, e, root, "--build-only", dir)
+	mustInstallSh(t, e, root, "--build-only", "built")
+	if _, err := os.Stat(filepath.Join(root, "built")); !os.IsNotExist(err) {
+		os.RemoveAll(filepath.Join(root, "built"))
+		t.Errorf("install.sh --build-only built wrote into the checkout")
+	}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -638,5 +644,22 @@ func TestInstallShBuildOnly(t *testing.T) {
 		if err != nil || !strings.HasPrefix(string(out), "git-credential-pat ") {
 			t.Errorf("%s version: %v\n%s", tc.prog, err, out)
 		}
+	}
+}
+
+// A relative --prefix is relative to the directory install.sh runs in,
+// not to the checkout it builds in (it once was, after its cd).
+func TestInstallShRelativePrefix(t *testing.T) {
+	e := installEnv(t)
+	root, _ := filepath.Abs("..")
+	mustInstallSh(t, e, root, "--prefix", "rel", "--no-setup")
+	for _, p := range []string{"bin/git-credential-pat", "bin/git-credential-pat-cli", "share/man/man1/git-credential-pat.1"} {
+		if _, err := os.Stat(filepath.Join(e.Home, "rel", p)); err != nil {
+			t.Errorf("install.sh --prefix rel, run in %s: %v", e.Home, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(root, "rel")); !os.IsNotExist(err) {
+		os.RemoveAll(filepath.Join(root, "rel"))
+		t.Errorf("install.sh --prefix rel installed into the checkout")
 	}
 }
