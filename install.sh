@@ -41,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--store=*) store="${1#--store=}"; install_opts="$install_opts --store"; shift ;;
 	--no-setup) do_setup=0; install_opts="$install_opts $1"; shift ;;
 	--build-only) needvalue "$1" $#; build_only="$2"; install_opts="$install_opts $1"; shift 2 ;;
+	--build-only=*) build_only="${1#--build-only=}"; install_opts="$install_opts --build-only"; shift ;;
 	--uninstall) uninstall=1; shift ;;
 	--purge) purge=1; shift ;;
 	--yes|-y) yes=1; shift ;;
@@ -52,10 +53,20 @@ if [ "$uninstall" = 0 ] && [ "$purge$yes" != 00 ]; then
 	echo "install.sh: --purge and --yes go with --uninstall: ./install.sh --uninstall --purge" >&2
 	exit 1
 fi
-if [ -n "$build_only" ] && [ "$install_opts" != " --build-only" ]; then
-	echo "install.sh: --build-only builds and does nothing else; run it without$(echo "$install_opts" | sed 's/ --build-only//')" >&2
-	exit 1
-fi
+case $install_opts in
+*--build-only*)
+	if [ -z "$build_only" ]; then
+		echo "install.sh: --build-only needs a directory: ./install.sh --build-only DIR" >&2
+		exit 1
+	fi
+	others=$(echo "$install_opts" | sed 's/ --build-only//')
+	if [ -n "$prefix" ]; then others="$others --prefix"; fi
+	if [ -n "$others" ]; then
+		echo "install.sh: --build-only builds and does nothing else; run it without$others" >&2
+		exit 1
+	fi
+	;;
+esac
 if [ "$uninstall" = 1 ] && [ -n "$install_opts" ]; then
 	echo "install.sh:$install_opts: only for installing, not with --uninstall" >&2
 	exit 1
@@ -132,9 +143,13 @@ if ! command -v go >/dev/null 2>&1; then
 	echo "install.sh: Go is not installed. Install Go 1.$MIN_GO_MINOR or newer (https://go.dev/dl/ or your package manager), then re-run ./install.sh" >&2
 	exit 1
 fi
-minor=$(go env GOVERSION | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
+if ! gover=$(go env GOVERSION 2>&1); then
+	echo "install.sh: go does not run: $gover (check GOEXPERIMENT, GOFLAGS and go env)" >&2
+	exit 1
+fi
+minor=$(echo "$gover" | sed -n 's/^go1\.\([0-9]*\).*/\1/p')
 if [ -z "$minor" ] || [ "$minor" -lt "$MIN_GO_MINOR" ]; then
-	echo "install.sh: $(go env GOVERSION) is too old; Go 1.$MIN_GO_MINOR or newer is needed (https://go.dev/dl/)" >&2
+	echo "install.sh: $gover is too old; Go 1.$MIN_GO_MINOR or newer is needed (https://go.dev/dl/)" >&2
 	exit 1
 fi
 if ! command -v git >/dev/null 2>&1; then
@@ -154,19 +169,23 @@ mkdir -p "$tmp"
 # binaries when this is a git checkout; fall back quietly when git refuses
 # (for example a checkout owned by another user). CGO_ENABLED=0: a static
 # binary starts faster (git runs it on every request) and no store needs cgo.
-# build PACKAGE [GOEXPERIMENT]: build PACKAGE into $tmp/build/.
+# build PACKAGE [ENV...]: build PACKAGE into $tmp/build/, with ENV set.
 build() {
-	CGO_ENABLED=0 GOEXPERIMENT=${2-${GOEXPERIMENT-}} go build -trimpath -buildvcs=auto -o "$tmp/build/" "$1" 2>/dev/null ||
-		CGO_ENABLED=0 GOEXPERIMENT=${2-${GOEXPERIMENT-}} go build -trimpath -buildvcs=false -o "$tmp/build/" "$1"
+	pkg=$1
+	shift
+	env CGO_ENABLED=0 "$@" go build -trimpath -buildvcs=auto -o "$tmp/build/" "$pkg" 2>/dev/null ||
+		env CGO_ENABLED=0 "$@" go build -trimpath -buildvcs=false -o "$tmp/build/" "$pkg"
 }
 # The helper git runs is built with Go's previous garbage collector while
-# the toolchain still offers it (GOEXPERIMENT=nogreenteagc; Go 1.25 and
-# 1.26 do). It lives about 1.5 ms and never collects, and it starts 40-54
-# µs faster so (an empty Go program: 35-41 µs; bench/results.md). The CLI
-# and the cache daemon keep the default.
-helper_gc=${GOEXPERIMENT:+$GOEXPERIMENT,}nogreenteagc
-if ! GOEXPERIMENT=$helper_gc go env GOEXPERIMENT >/dev/null 2>&1; then
-	helper_gc=${GOEXPERIMENT-}
+# the toolchain still offers it (GOEXPERIMENT=nogreenteagc, on top of any
+# experiments already configured). It lives about 1.5 ms and never
+# collects, and with Go 1.26 (whose default is the new collector) it
+# starts 40-54 µs sooner so (an empty Go program: 35-41 µs;
+# bench/results.md). The CLI and the cache daemon keep the default.
+configured=$(go env GOEXPERIMENT)
+helper_gc=GOEXPERIMENT=${configured:+$configured,}nogreenteagc
+if ! env "$helper_gc" go env GOEXPERIMENT >/dev/null 2>&1; then
+	helper_gc=GOEXPERIMENT=$configured
 fi
 build ./cmd/git-credential-pat "$helper_gc"
 build ./cmd/git-credential-pat-cli

@@ -353,6 +353,8 @@ func TestInstallShOptionErrors(t *testing.T) {
 		{"--uninstall", "--build-only", filepath.Join(e.Home, "b")},
 		{"--build-only", filepath.Join(e.Home, "b"), "--store", "file"},
 		{"--build-only", filepath.Join(e.Home, "b"), "--no-setup"},
+		{"--build-only", ""},
+		{"--build-only=" + filepath.Join(e.Home, "b")}, // with --prefix, added below
 		{"--bogus"},
 	} {
 		out, err := installSh(t, e, root, append(args, "--prefix", filepath.Join(e.Home, "p"))...)
@@ -601,7 +603,10 @@ func TestInstallShBuildOnly(t *testing.T) {
 	// Relative to the directory install.sh runs in (installSh: the
 	// home), not to the checkout it builds in.
 	dir := filepath.Join(e.Home, "built")
-	mustInstallSh(t, e, root, "--build-only", "built")
+	out := mustInstallSh(t, e, root, "--build-only", "built")
+	if !strings.Contains(out, "Built "+dir+"/git-credential-pat") || strings.Contains(out, "Installed") {
+		t.Errorf("install.sh --build-only said:\n%s\nwant a Built line and nothing installed", out)
+	}
 	if _, err := os.Stat(filepath.Join(root, "built")); !os.IsNotExist(err) {
 		os.RemoveAll(filepath.Join(root, "built"))
 		t.Errorf("install.sh --build-only built wrote into the checkout")
