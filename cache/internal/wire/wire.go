@@ -158,9 +158,6 @@ func EncodeCred(c credential.Credential) ([]byte, error) {
 }
 
 func DecodeCred(b []byte) (credential.Credential, error) {
-	if len(b) == 0 { // what credential.Read makes of no input, without its buffer
-		return credential.Credential{}, nil
-	}
 	rest, marked := bytes.CutPrefix(b, []byte(secretRefLine))
 	c, err := credential.Read(bytes.NewReader(rest))
 	c.SecretRef = marked && err == nil
