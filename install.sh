@@ -22,12 +22,17 @@ purge=0
 yes=0
 install_opts=""
 build_only=""
+# nobuilddir: --build-only was given no directory.
+nobuilddir() {
+	echo "install.sh: --build-only needs a directory: ./install.sh --build-only DIR" >&2
+	exit 1
+}
 # needvalue OPTION COUNT: OPTION must be followed by a value.
 needvalue() {
 	if [ "$2" -lt 2 ]; then
 		case "$1" in
 		--prefix) echo "install.sh: --prefix needs a directory: ./install.sh --prefix DIR (for example --prefix \"\$HOME/.local\")" >&2 ;;
-		--build-only) echo "install.sh: --build-only needs a directory: ./install.sh --build-only DIR" >&2 ;;
+		--build-only) nobuilddir ;;
 		*) echo "install.sh: $1 needs a value: ./install.sh $1 NAME (file, keychain, cache or env)" >&2 ;;
 		esac
 		exit 1
@@ -55,10 +60,7 @@ if [ "$uninstall" = 0 ] && [ "$purge$yes" != 00 ]; then
 fi
 case $install_opts in
 *--build-only*)
-	if [ -z "$build_only" ]; then
-		echo "install.sh: --build-only needs a directory: ./install.sh --build-only DIR" >&2
-		exit 1
-	fi
+	if [ -z "$build_only" ]; then nobuilddir; fi
 	others=$(echo "$install_opts" | sed 's/ --build-only//')
 	if [ -n "$prefix" ]; then others="$others --prefix"; fi
 	if [ -n "$others" ]; then

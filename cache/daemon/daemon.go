@@ -208,9 +208,9 @@ func (d *daemon) close(idle bool) bool {
 // workers take turns to accept and answer on the goroutine that accepted
 // (see unixserve.AcceptWorkers), with direct system calls while a
 // connection need not wait (see unixserve.ListenDirect). Git asks one
-// request at a time; a few more cover git processes running in parallel (fetch --jobs,
-// submodules). Beyond them a connection gets a goroutine of its own, so a
-// silent client delays no one.
+// request at a time; a few more cover git processes running in parallel
+// (fetch --jobs, submodules). Beyond them a connection gets a goroutine
+// of its own, so a silent client delays no one.
 const workers = 4
 
 func (d *daemon) accept() {
