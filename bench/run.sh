@@ -658,6 +658,16 @@ section_cache() {
 	if [ -n "$GOCACHECLIENT" ]; then
 		ROUNDS=$ROUNDS_FINE compare "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "$RUNS_FLOOR" "git credential-cache" \
 			"export FLOOR_SOCKET=$SG FLOOR_ACTION=get; exec $(q "$GOCACHECLIENT") < $WORK/cache-hit1.in" "$gcc_cmd get < $WORK/cache-hit1.in"
+		# The same client speaking our daemon's protocol splits ours in two:
+		# our daemon against git's (the same client to each), and our client
+		# against that floor (both to our daemon).
+		if [ "$CACHE_OK" = 1 ]; then
+			local floor_ours floor_git
+			floor_ours="export FLOOR_SOCKET=$SO FLOOR_ACTION=get FLOOR_PROTOCOL=pat; exec $(q "$GOCACHECLIENT") < $WORK/cache-hit1.in"
+			floor_git="export FLOOR_SOCKET=$SG FLOOR_ACTION=get; exec $(q "$GOCACHECLIENT") < $WORK/cache-hit1.in"
+			ROUNDS=$ROUNDS_FINE compare "our cache daemon: the minimal Go client's get, to ours (FLOOR_PROTOCOL=pat)" 1 "$RUNS_FLOOR" "the same client to git's daemon" "$floor_ours" "$floor_git"
+			ROUNDS=$ROUNDS_FINE compare "our cache client: get (cache, hit)" 1 "$RUNS_FLOOR" "the minimal Go client, to our daemon" "$OURS_CACHE get < $WORK/cache-hit1.in" "$floor_ours"
+		fi
 	fi
 
 	# Fill both daemons to 10,000 entries (two writers each, to save time).
@@ -899,6 +909,11 @@ for n in 1 10000; do
 		mo=$(get ours time "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "git credential-cache")
 		mp=$(get peer time "minimal Go cache client, get (bench/floor/gitcacheclient)" 1 "git credential-cache")
 		num "$mo" && why="$why. The least a Go client can be: git's own client protocol written in Go with package syscall only (bench/floor/gitcacheclient), against git's own daemon, takes $(ms "$mo") against git's $(ms "$mp"), $(ratio "$mo" "$mp")x"
+		do_=$(get ours time "our cache daemon: the minimal Go client's get, to ours (FLOOR_PROTOCOL=pat)" 1 "the same client to git's daemon")
+		dp=$(get peer time "our cache daemon: the minimal Go client's get, to ours (FLOOR_PROTOCOL=pat)" 1 "the same client to git's daemon")
+		co=$(get ours time "our cache client: get (cache, hit)" 1 "the minimal Go client, to our daemon")
+		cp=$(get peer time "our cache client: get (cache, hit)" 1 "the minimal Go client, to our daemon")
+		num "$do_" && num "$co" && why="$why. Ours split in two, with that client speaking our daemon's protocol (FLOOR_PROTOCOL=pat): to our daemon it takes $(ms "$do_") against $(ms "$dp") to git's, $(ratio "$do_" "$dp")x (our daemon's share); our client takes $(ms "$co") against its $(ms "$cp"), both to our daemon, $(ratio "$co" "$cp")x (our client's share)"
 		rs=$(shell_ratio "$o" "$p" "$(get shell time "get (cache, hit)" "$n" "git credential-cache")")
 		target "$what: ${r}x its time; whole \`sh -c\` runs (as the issue measured): ${rs}x, $(verdict le "$rs" 1.1)" "$(verdict le "$r" 1.1)" "$why"
 	else

@@ -6,7 +6,9 @@
 //     checks, no matching rules, no metadata): the floor of a Go get.
 //   - gitcacheclient: git credential-cache's client written in Go with
 //     package syscall only, talking to git's own daemon: the floor of a Go
-//     cache client, against the same daemon as git's C client.
+//     cache client, against the same daemon as git's C client. With
+//     FLOOR_PROTOCOL=pat it speaks our daemon's protocol instead, so that
+//     the bench can time our daemon apart from our client.
 //   - minstore: a store of a new token that keeps the file durable (lock
 //     file, new line, kernel copy of the old file, fsync, rename, fsync of
 //     the directory) with no search and no checks: the floor of a durable
