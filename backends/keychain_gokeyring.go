@@ -186,13 +186,14 @@ func (k *KeychainStore) Erase(ctx context.Context, q credential.Credential) erro
 		for _, key := range keys {
 			c := key.cred(q.Protocol, q.Host)
 			// Covers is wider than Erasable on identity; the exact rule
-			// needs the secret when q carries a password to compare.
+			// needs the secret when q carries a password or an authtype
+			// credential to compare.
 			if !credential.Covers(q, c) {
 				keep = append(keep, key)
 				continue
 			}
 			service := keychainService(c)
-			if q.HasPassword || q.Password != "" {
+			if q.HasPassword || q.Password != "" || q.Credential != "" {
 				secret, err := keyring.Get(service, c.Username)
 				if errors.Is(err, keyring.ErrNotFound) {
 					continue // already gone: drop it from the index

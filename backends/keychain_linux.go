@@ -140,7 +140,8 @@ func (k *KeychainStore) Erase(ctx context.Context, q credential.Credential) erro
 			return unavailable(nil, lockedAdvice)
 		}
 		// Covers is wider than Erasable on identity; the exact rule needs
-		// the secrets, fetched only when q carries a password to compare.
+		// the secrets, fetched only when q carries a password or an
+		// authtype credential to compare.
 		items, err := s.describe(unlocked, func(it ssItemInfo) bool {
 			ours := it.schema == schemaPat || it.schema == schemaGit || (it.schema == schemaNetwork && q.Protocol != "")
 			return ours && credential.Covers(q, it.cred)
@@ -148,7 +149,7 @@ func (k *KeychainStore) Erase(ctx context.Context, q credential.Credential) erro
 		if err != nil {
 			return err
 		}
-		if q.HasPassword || q.Password != "" {
+		if q.HasPassword || q.Password != "" || q.Credential != "" {
 			if err := s.loadSecrets(items); err != nil {
 				return err
 			}

@@ -117,10 +117,12 @@ func (c Credential) Redacted() Credential {
 
 // Match reports whether stored satisfies query, as git's credential_match:
 // every field the query names must equal the stored one; fields it leaves
-// out match anything. The password is compared only when matchPassword is
-// set (erase since git 2.42 must not remove an entry with another password).
-// A host given empty ("host=", git's query for https:///x) matches only
-// entries without a host, as in git.
+// out match anything. The password and the authtype credential are
+// compared only when matchPassword is set: an erase must not remove an
+// entry with another password (git 2.42) or another credential (git 2.46,
+// whose erase after a rejected Bearer token names the credential and no
+// password). A host given empty ("host=", git's query for https:///x)
+// matches only entries without a host, as in git.
 func Match(query, stored Credential, matchPassword bool) bool {
 	eq := func(want, have string) bool { return want == "" || want == have }
 	if !eq(query.Protocol, stored.Protocol) || !eq(query.Path, stored.Path) {
@@ -133,6 +135,9 @@ func Match(query, stored Credential, matchPassword bool) bool {
 		return false
 	}
 	if matchPassword && query.hasPass() && (!stored.hasPass() || query.Password != stored.Password) {
+		return false
+	}
+	if matchPassword && query.Credential != "" && query.Credential != stored.Credential {
 		return false
 	}
 	return true

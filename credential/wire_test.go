@@ -99,6 +99,8 @@ func TestMatch(t *testing.T) {
 		{"password ignored for get", Credential{Protocol: "https", Password: "zz", HasPassword: true}, false, true},
 		{"password compared for erase", Credential{Protocol: "https", Password: "zz", HasPassword: true}, true, false},
 		{"same password erases", Credential{Protocol: "https", Password: "p", HasPassword: true}, true, true},
+		{"credential ignored for get", Credential{Protocol: "https", AuthType: "Bearer", Credential: "zz"}, false, true},
+		{"credential compared for erase: an entry without one", Credential{Protocol: "https", AuthType: "Bearer", Credential: "zz"}, true, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -240,6 +240,22 @@ var Scenarios = []Scenario{
 		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "username=u", "authtype=Bearer", "credential=tok-789"),
 		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld", "username=u"), "capability[]=authtype", "username=u", "authtype=Bearer", "credential=tok-789"),
 	}},
+	// git 2.46's erase after a rejected Bearer token names the credential
+	// and no password: it must not take every entry of the host with it.
+	{"erase with an authtype credential removes only the entry holding it", []Step{
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=good"),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=wrong"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld"), "capability[]=authtype", "authtype=Bearer", "credential=good"),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=good"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld")),
+	}},
+	{"erase with an authtype credential keeps password entries", []Step{
+		store("protocol=https", "host=bearer.tld", "username=u", "password=p"),
+		store("protocol=https", "host=bearer.tld", "path=org", "username=v", "password=q"),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=wrong"),
+		get(q("protocol=https", "host=bearer.tld", "username=u"), "username=u", "password=p"),
+		get(q("protocol=https", "host=bearer.tld", "path=org", "username=v"), "username=v", "password=q"),
+	}},
 	{"does not store ephemeral credentials", []Step{
 		store("capability[]=authtype", "protocol=https", "host=eph.tld", "authtype=Bearer", "credential=tok", "ephemeral=1"),
 		store("protocol=https", "host=eph.tld", "username=u", "password=p", "ephemeral=1"),
