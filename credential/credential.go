@@ -102,6 +102,10 @@ func (c *Credential) URL() string {
 }
 
 // Redacted returns a copy safe to print or log: secrets are replaced.
+// Besides the password, refresh token and authtype credential, that is a
+// username shaped like a token (git sends the userinfo of
+// https://TOKEN@github.com/o/r as the username) and a protocol that is not
+// a URL scheme (a hand-written protocol=https://user:token@host).
 func (c Credential) Redacted() Credential {
 	mask := func(s string) string {
 		if s == "" {
@@ -112,7 +116,36 @@ func (c Credential) Redacted() Credential {
 	c.Password = mask(c.Password)
 	c.OAuthRefreshToken = mask(c.OAuthRefreshToken)
 	c.Credential = mask(c.Credential)
+	if tokenShaped(c.Username) {
+		c.Username = mask(c.Username)
+	}
+	if CheckProtocol(c.Protocol) != nil {
+		c.Protocol = mask(c.Protocol)
+	}
 	return c
+}
+
+// tokenShaped reports whether a username looks like an access token rather
+// than a name: 20 or more letters, digits, '_' or '-', at least one a
+// digit. Every forge's tokens do (ghp_..., glpat-..., 40 hex characters,
+// Azure's 52, Bitbucket's ATBB...); names such as "x-access-token",
+// "oauth2" or an email address do not, and stay readable in a trace.
+func tokenShaped(s string) bool {
+	if len(s) < 20 {
+		return false
+	}
+	digit := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case '0' <= c && c <= '9':
+			digit = true
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-':
+		default:
+			return false
+		}
+	}
+	return digit
 }
 
 // Match reports whether stored satisfies query, as git's credential_match:

@@ -157,3 +157,34 @@ func FuzzParseURL(f *testing.F) {
 		}
 	})
 }
+
+// Redacted masks every secret a trace could show, including a token that
+// came as the username (https://TOKEN@host) or inside a protocol value,
+// and leaves what is not a secret readable.
+func TestRedacted(t *testing.T) {
+	for _, tc := range []struct {
+		name, username, protocol string
+		wantUser, wantProtocol   string
+	}{
+		{"a name", "alice", "https", "alice", "https"},
+		{"a long name", "firstname-lastname-from-acme", "https", "firstname-lastname-from-acme", "https"},
+		{"an email", "first.last1234@example.com", "https", "first.last1234@example.com", "https"},
+		{"x-access-token", "x-access-token", "https", "x-access-token", "https"},
+		{"GitHub token as username", "ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1", "https", "<redacted>", "https"},
+		{"GitLab token as username", "glpat-abcdefghij0123456789", "https", "<redacted>", "https"},
+		{"Gitea token as username", "0123456789abcdef0123456789abcdef01234567", "https", "<redacted>", "https"},
+		{"a URL as the protocol", "alice", "https://alice:SECRET7@evil.com/", "alice", "<redacted>"},
+		{"no protocol", "", "", "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Credential{Protocol: tc.protocol, Host: "h", Username: tc.username, Password: "pw", Credential: "cr", OAuthRefreshToken: "rt"}
+			r := c.Redacted()
+			if r.Username != tc.wantUser || r.Protocol != tc.wantProtocol {
+				t.Errorf("username %q protocol %q; want %q, %q", r.Username, r.Protocol, tc.wantUser, tc.wantProtocol)
+			}
+			if r.Password != "<redacted>" || r.Credential != "<redacted>" || r.OAuthRefreshToken != "<redacted>" || r.Host != "h" {
+				t.Errorf("secrets or host: %+v", r)
+			}
+		})
+	}
+}

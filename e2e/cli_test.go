@@ -150,6 +150,22 @@ func TestDebugTraceThroughBinary(t *testing.T) {
 	if !strings.Contains(stderr, "debug: get: response:") || strings.Contains(stderr, "ghp_TRACE") {
 		t.Fatalf("trace: %q", stderr)
 	}
+
+	// A token in the remote URL reaches the helper as the username; a
+	// hand-written protocol value may hold one too. Neither is traced.
+	const urlToken = "ghp_URLTOKEN000000000000000000000000TRACE"
+	runBin(t, e, "protocol=https\nhost=github.com\nusername="+urlToken+"\npassword=x-oauth-basic\n", "--file", file, "store")
+	gitOut, stderr, err := e.Git(t, "", "url=https://"+urlToken+"@github.com/o/r.git\n\n", append(helperArgs("--file", file), "credential", "fill")...)
+	if err != nil || !strings.Contains(gitOut, "password=x-oauth-basic") {
+		t.Fatalf("git credential fill: %v %q %q", err, gitOut, stderr)
+	}
+	if !strings.Contains(stderr, "debug: get: response: username=<redacted>") || strings.Contains(stderr, urlToken) {
+		t.Fatalf("trace of a token as the username: %q", stderr)
+	}
+	_, stderr, _ = runBin(t, e, "protocol=https://alice:SECRET7@evil.com/\nhost=h\nusername=alice\npassword=p\n", "--file", file, "store")
+	if !strings.Contains(stderr, "debug: store: request: protocol=<redacted>") || strings.Contains(stderr, "SECRET7") {
+		t.Fatalf("trace of a URL as the protocol: %q", stderr)
+	}
 }
 
 // A token that expires within 7 days: get warns on stderr once a day,
