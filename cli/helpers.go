@@ -72,10 +72,20 @@ func cacheSocket(a stores.Args) (string, bool) {
 // of ours, before the action: its flags.
 func HelperArgs(value string) []string {
 	words := splitWords(strings.TrimPrefix(strings.TrimSpace(value), "!"))
+	if gitCredentialPat(words) {
+		return words[2:]
+	}
 	if len(words) > 0 {
 		words = words[1:]
 	}
 	return words
+}
+
+// gitCredentialPat reports whether a helper line's words start with
+// "git credential-pat", the long form of "pat" ("!git credential-pat
+// --store cache"), which git runs through its own dispatcher.
+func gitCredentialPat(words []string) bool {
+	return len(words) >= 2 && strings.TrimSuffix(filepath.Base(words[0]), ".exe") == "git" && words[1] == "credential-pat"
 }
 
 // splitWords splits a helper value the way a POSIX shell would for the
@@ -155,11 +165,7 @@ func helperExecutable(ctx context.Context, value string) (string, error) {
 // ourHelperArgs parses the flags of a helper value of ours (its words
 // after the program) as the helper itself does (stores.ParseArgs).
 func ourHelperArgs(helperValue string) stores.Args {
-	words := splitWords(strings.TrimPrefix(helperValue, "!"))
-	if len(words) > 0 {
-		words = words[1:]
-	}
-	a, _ := stores.ParseArgs(words) // what cannot be parsed is reported by doctor's helpers check
+	a, _ := stores.ParseArgs(HelperArgs(helperValue)) // what cannot be parsed is reported by doctor's helpers check
 	return a
 }
 

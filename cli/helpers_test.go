@@ -103,8 +103,23 @@ func TestCurrentOursAndHostURL(t *testing.T) {
 			t.Errorf("HostURL(%q, %q, %q) = %q, want %q", tc.protocol, tc.host, tc.path, got, tc.want)
 		}
 	}
-	if got := HelperArgs(`!'/a b/git-credential-pat' --store keychain --cache-for 1h`); !reflect.DeepEqual(got, []string{"--store", "keychain", "--cache-for", "1h"}) {
-		t.Errorf("HelperArgs = %q", got)
+	for _, line := range []string{
+		`!'/a b/git-credential-pat' --store keychain --cache-for 1h`,
+		`pat --store keychain --cache-for 1h`,
+		`!git credential-pat --store keychain --cache-for 1h`, // git's long form of "pat"
+		`!/usr/bin/git credential-pat --store keychain --cache-for 1h`,
+	} {
+		if got := HelperArgs(line); !reflect.DeepEqual(got, []string{"--store", "keychain", "--cache-for", "1h"}) {
+			t.Errorf("HelperArgs(%s) = %q", line, got)
+		}
+		if !IsOurHelper(line) {
+			t.Errorf("IsOurHelper(%s) = false", line)
+		}
+	}
+	for _, line := range []string{`!git credential-store --file x`, `!git credential pat`, `store`, `!git`} {
+		if IsOurHelper(line) {
+			t.Errorf("IsOurHelper(%s) = true", line)
+		}
 	}
 }
 

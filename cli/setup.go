@@ -65,7 +65,9 @@ func IsOurHelper(v string) bool {
 	// The first word as the shell sees it ('/my dir/git-credential-pat'),
 	// or up to the first space (C:\bin\git-credential-pat.exe unquoted).
 	var firsts []string
-	if w := splitWords(v); len(w) > 0 {
+	if w := splitWords(v); gitCredentialPat(w) {
+		return true
+	} else if len(w) > 0 {
 		firsts = append(firsts, w[0])
 	}
 	if f := strings.Fields(v); len(f) > 0 {

@@ -126,11 +126,17 @@ type Helper struct {
 	Origin string // file:/path or "command line:"
 	URL    string // the <url> of credential.<url>.helper; "" for credential.helper
 	Value  string
+	// EmptyURL marks credential..helper (a [credential ""] section), which
+	// git applies to every URL, as credential.helper.
+	EmptyURL bool
 }
 
 // Key is the setting's name: credential.helper or credential.<url>.helper.
 func (h Helper) Key() string {
-	if h.URL == "" {
+	switch {
+	case h.EmptyURL:
+		return "credential..helper"
+	case h.URL == "":
 		return "credential.helper"
 	}
 	return "credential." + h.URL + ".helper"
@@ -153,7 +159,7 @@ func (h Helper) Where() string {
 // All returns every credential.helper and credential.<url>.helper setting
 // git reads in dir (includes followed), in git's order.
 func All(ctx context.Context, dir string) ([]Helper, error) {
-	es, err := List(ctx, dir, `^credential\.(.+\.)?helper$`, "--show-scope", "--show-origin")
+	es, err := List(ctx, dir, `^credential\.(.*\.)?helper$`, "--show-scope", "--show-origin")
 	if err != nil {
 		return nil, err
 	}
@@ -162,6 +168,7 @@ func All(ctx context.Context, dir string) ([]Helper, error) {
 		h := Helper{Scope: e.Scope, Origin: e.Origin, Value: e.Value}
 		if mid := strings.TrimSuffix(strings.TrimPrefix(e.Key, "credential."), "helper"); mid != "" {
 			h.URL = strings.TrimSuffix(mid, ".")
+			h.EmptyURL = h.URL == ""
 		}
 		hs = append(hs, h)
 	}

@@ -95,6 +95,8 @@ const globalConfig = `[credential]
 	helper = "!: user"
 [credential]
 	helper = store
+[credential ""]
+	helper = "!: empty-url"
 [credential "https://other.example.org"]
 	helper =
 	helper = "!: other-only"
