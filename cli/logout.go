@@ -22,6 +22,10 @@ type LogoutOptions struct {
 	HasPath     bool
 	All         bool // remove every match, not just one
 	Stdout      io.Writer
+	// Others are the further stores git uses for the host, after StoreRef:
+	// git's approve stored the token into each and its reject erases it
+	// from each, so logout removes from each too.
+	Others []StoreRef
 }
 
 // describe names the selection for messages: "github.com (username alice)".
@@ -52,20 +56,47 @@ func entryKey(c credential.Credential) string {
 	return c.URL() + "\x00" + c.Password + "\x00" + c.Credential
 }
 
-// Logout erases exactly the entries the flags select and says which. With
-// several matches and no --all it refuses and lists them.
+// Logout erases exactly the entries the flags select, from the store and
+// the Others, and says which. With several matches in a store and no --all
+// it refuses and lists them.
 func Logout(ctx context.Context, o LogoutOptions) error {
 	o.Path = strings.Trim(o.Path, "/")
 	if o.Host == "" && !o.All {
 		return errors.New("logout: say which host (git-credential-pat logout --host github.com) or remove everything with --all")
 	}
+	if len(o.Others) == 0 {
+		_, err := o.logoutFrom(ctx, true)
+		return err
+	}
+	matched := 0
+	var names []string
+	for _, ref := range append([]StoreRef{o.StoreRef}, o.Others...) {
+		one := o
+		one.StoreRef, one.Others = ref, nil
+		n, err := one.logoutFrom(ctx, false)
+		if err != nil {
+			return err
+		}
+		matched += n
+		names = append(names, ref.Name)
+	}
+	if matched == 0 {
+		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in the stores git uses for it (%s).\n", o.describe(), strings.Join(names, ", "))
+		return err
+	}
+	return nil
+}
+
+// logoutFrom is Logout for the one store o names. It returns how many
+// entries matched; with sayNothing it says so when none did.
+func (o LogoutOptions) logoutFrom(ctx context.Context, sayNothing bool) (int, error) {
 	l, ok := o.Store.(credential.Lister)
 	if !ok {
-		return logoutBlind(ctx, o)
+		return 1, logoutBlind(ctx, o)
 	}
 	before, err := l.List(ctx)
 	if err != nil {
-		return fmt.Errorf("logout: listing store %s: %w", o.Name, err)
+		return 0, fmt.Errorf("logout: listing store %s: %w", o.Name, err)
 	}
 	var matches []credential.Credential
 	for _, c := range before {
@@ -74,15 +105,18 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		}
 	}
 	if len(matches) == 0 {
+		if !sayNothing {
+			return 0, nil
+		}
 		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s%s.\n", o.describe(), o.Name, o.storedHint(before))
-		return err
+		return 0, err
 	}
 	if len(matches) > 1 && !o.All {
 		var names []string
 		for _, c := range matches {
 			names = append(names, c.URL())
 		}
-		return fmt.Errorf("logout: %d tokens match %s (%s); pick one with --username or --path, or remove them all with --all", len(matches), o.describe(), strings.Join(names, ", "))
+		return len(matches), fmt.Errorf("logout: %d tokens match %s (%s); pick one with --username or --path, or remove them all with --all", len(matches), o.describe(), strings.Join(names, ", "))
 	}
 	for _, c := range matches {
 		// The exact entry, token included, so others stay (git 2.42 rule).
@@ -97,13 +131,13 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 			q.Password, q.HasPassword = "", false
 		}
 		if err := o.Store.Erase(ctx, q); err != nil {
-			return fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
+			return len(matches), fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
 		}
 	}
 	o.forgetCached(ctx, credential.Credential{Host: o.Host})
 	after, err := l.List(ctx)
 	if err != nil {
-		return fmt.Errorf("logout: listing store %s after removing: %w", o.Name, err)
+		return len(matches), fmt.Errorf("logout: listing store %s after removing: %w", o.Name, err)
 	}
 	left := map[string]int{}
 	for _, c := range after {
@@ -120,9 +154,9 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		fmt.Fprintf(o.Stdout, "Removed %s (%s) from store %s\n", c.URL(), maskedSecret(c), o.Name)
 	}
 	if removed < len(matches) {
-		return fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
+		return len(matches), fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
 	}
-	return nil
+	return len(matches), nil
 }
 
 // storedHint names the hosts the store does hold, so a logout that

@@ -507,3 +507,38 @@ func TestDoctorUnconfigured(t *testing.T) {
 		t.Fatalf("doctor with the helper twice: %+v", tr)
 	}
 }
+
+// git's approve stores a token into every helper line that applies, and
+// its reject erases it from each: logout must remove it from each too, or
+// git keeps sending it.
+func TestLogoutRemovesFromEveryStoreGitUses(t *testing.T) {
+	e := gittest.NewEnv(t)
+	wide, scoped := filepath.Join(e.Home, "wide"), filepath.Join(e.Home, "scoped")
+	for _, kv := range [][2]string{
+		{"credential.helper", helperLine("--file", wide)},
+		{"credential.https://example.com.helper", helperLine("--file", scoped)},
+	} {
+		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
+			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
+		}
+	}
+	tok := cmdsToken("ghp_", rand1)
+	if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
+		t.Fatalf("git credential approve: %v %s", err, stderr)
+	}
+	for _, f := range []string{wide, scoped} {
+		if b, err := os.ReadFile(f); err != nil || !strings.Contains(string(b), tok) {
+			t.Fatalf("git approve did not store into %s: %q %v", f, b, err)
+		}
+	}
+	tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com")
+	if tr.code != 0 || strings.Count(tr.stdout, "Removed https://alice@example.com") != 2 {
+		t.Fatalf("logout: %+v", tr)
+	}
+	if out, _, err := e.Git(t, "", "protocol=https\nhost=example.com\n\n", "credential", "fill"); err == nil || strings.Contains(out, tok) {
+		t.Fatalf("git still gets a token after logout: %q %v", out, err)
+	}
+	cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com").want(t,
+		"Nothing to remove: no token for example.com in the stores git uses for it (file, file).\n",
+		"git-credential-pat: note: 2 git-credential-pat helper lines apply to https://example.com; this uses the store of each, as git's approve and reject do\n", 0)
+}

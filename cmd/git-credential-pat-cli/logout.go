@@ -20,11 +20,11 @@ func logoutCmd() command {
 			if o.All && !c.fs.Changed("host") {
 				o.Host = ""
 			}
-			ref, err := storeRefFor(c, cli.HostURL("https", o.Host, o.Path), true)
+			refs, err := storeRefsFor(c, cli.HostURL("https", o.Host, o.Path), true)
 			if err != nil {
 				return err
 			}
-			o.StoreRef, o.Stdout = ref, c.stdout
+			o.StoreRef, o.Others, o.Stdout = refs[0], refs[1:], c.stdout
 			o.HasUsername = c.fs.Changed("username")
 			o.HasPath = c.fs.Changed("path")
 			return cli.Logout(c.ctx, o)

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // newGlobalFlags is a flag set with only the global flags, bound to g: the
@@ -57,9 +59,15 @@ func resolveStore(c *call, url string, sayDefault bool) error {
 	case len(ours) > 1:
 		fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the one git runs first: %s (%s)\n", len(ours), forWhat, line.Value, line.Where())
 	}
+	return useLine(c, line)
+}
+
+// useLine makes the command work on the store of one helper line of ours:
+// its flags, with the global flags given on the command line on top.
+func useLine(c *call, line gitconfig.Helper) error {
 	var g globals
 	fs := newGlobalFlags(&g)
-	err = fs.Parse(cli.HelperArgs(line.Value))
+	err := fs.Parse(cli.HelperArgs(line.Value))
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
 	}
@@ -85,6 +93,43 @@ func resolveStore(c *call, url string, sayDefault bool) error {
 	}
 	c.g, c.gfs = &g, fs
 	return nil
+}
+
+// storeRefsFor opens every store git uses for url that a command can
+// change, in git's order, each once: git's approve stores a token into
+// each of them and its reject erases it from each, so logout must too.
+// With one such line or none it is storeRefFor's one store.
+func storeRefsFor(c *call, url string, sayDefault bool) ([]cli.StoreRef, error) {
+	ours, err := cli.OurHelpers(c.ctx, "", url)
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", url, err)
+	}
+	writable, _ := cli.WritableHelpers(ours)
+	if len(writable) < 2 {
+		ref, err := storeRefFor(c, url, sayDefault)
+		return []cli.StoreRef{ref}, err
+	}
+	fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the store of each, as git's approve and reject do\n", len(writable), url)
+	var refs []cli.StoreRef
+	seen := map[string]bool{}
+	for _, line := range writable {
+		lc := *c
+		if err := useLine(&lc, line); err != nil {
+			return nil, err
+		}
+		flags := storeFlags(&lc)
+		key := strings.Join(flags, "\x00")
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		s, err := lc.g.openStore()
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, cli.StoreRef{Store: s, Name: lc.g.store, Flags: flags, FilePath: filePath(&lc)})
+	}
+	return refs, nil
 }
 
 // scopeFlag is the setup flag that writes into scope.
