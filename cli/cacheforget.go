@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
@@ -60,6 +61,25 @@ func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
 		cache.Forget(ctx, cache.Options{Socket: p}, q, !(ownIsCache && p == ownPath))
 		cancel()
 	}
+}
+
+// CacheSockets returns the sockets (absolute paths) of the cache daemons
+// the helper lines of ours git runs for some URL use (the cache store or
+// --cache-for), each once, in git's order: the daemons cache status,
+// clear and exit act on. None when no line uses one.
+func CacheSockets(ctx context.Context) ([]string, error) {
+	ours, err := AllOurHelpers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var sockets []string
+	for _, h := range ours {
+		sock, ok := cacheSocket(ourHelperArgs(h.Value))
+		if p := forgetSocket(sock); ok && p != "" && !slices.Contains(sockets, p) {
+			sockets = append(sockets, p)
+		}
+	}
+	return sockets, nil
 }
 
 // forgetSocket is the absolute path of a --socket value, the default socket

@@ -45,6 +45,22 @@ func OurHelpers(ctx context.Context, dir, url string) ([]gitconfig.Helper, error
 	return ours, nil
 }
 
+// AllOurHelpers returns the helper lines of ours git runs for some URL, in
+// git's order (see gitconfig.Live): the stores list and cache act on.
+func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) {
+	all, err := gitconfig.All(ctx, dir)
+	if err != nil {
+		return nil, err
+	}
+	var ours []gitconfig.Helper
+	for _, h := range gitconfig.Live(all) {
+		if IsOurHelper(h.Value) {
+			ours = append(ours, h)
+		}
+	}
+	return ours, nil
+}
+
 // WritableHelpers drops from ours (OurHelpers' answer) the lines whose
 // stores are all read-only for commands (--store agent, env): login,
 // logout and rotate act on the first line that remains. skipped counts

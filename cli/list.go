@@ -17,6 +17,7 @@ import (
 // ListOptions are list's flags and where it writes.
 type ListOptions struct {
 	StoreRef
+	Others    []StoreRef // further stores git uses, listed after StoreRef's
 	JSON      bool
 	ShowToken bool
 	Stdout    io.Writer
@@ -87,13 +88,17 @@ func List(ctx context.Context, o ListOptions) error {
 	if o.Now != nil {
 		now = o.Now()
 	}
-	es, err := o.entries(ctx)
-	if err != nil {
-		return fmt.Errorf("list: %w", err)
-	}
-	out := make([]ListEntry, 0, len(es))
-	for _, c := range es {
-		out = append(out, listEntry(c, o.Name, o.ShowToken, now))
+	refs := append([]StoreRef{o.StoreRef}, o.Others...)
+	labels := storeLabels(refs)
+	out := []ListEntry{}
+	for i, ref := range refs {
+		es, err := ref.entries(ctx)
+		if err != nil {
+			return fmt.Errorf("list: %w", err)
+		}
+		for _, c := range es {
+			out = append(out, listEntry(c, labels[i], o.ShowToken, now))
+		}
 	}
 	if o.JSON {
 		enc := json.NewEncoder(o.Stdout)
@@ -101,6 +106,10 @@ func List(ctx context.Context, o ListOptions) error {
 		return enc.Encode(out)
 	}
 	if len(out) == 0 {
+		if len(refs) > 1 {
+			_, err := fmt.Fprintf(o.Stdout, "No tokens in the stores git uses (%s). Add one with: git-credential-pat login\n", strings.Join(labels, ", "))
+			return err
+		}
 		_, err := fmt.Fprintf(o.Stdout, "No tokens in store %s. Add one with: git-credential-pat %slogin\n", o.Name, o.flagPrefix())
 		return err
 	}
@@ -124,4 +133,24 @@ func List(ctx context.Context, o ListOptions) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", host, dash(e.Path), dash(e.Username), dash(token), dash(e.Expiry), e.Store)
 	}
 	return tw.Flush()
+}
+
+// storeLabels names each store for the STORE column: its name, and where
+// two share a name (two files, two caches), the flags that tell them
+// apart.
+func storeLabels(refs []StoreRef) []string {
+	labels := make([]string, len(refs))
+	for i, r := range refs {
+		labels[i] = r.Name
+		for j, other := range refs {
+			if j != i && other.Name == r.Name {
+				labels[i] = strings.TrimSpace(r.Name + " " + strings.Join(r.Flags, " "))
+				if r.FilePath != "" {
+					labels[i] = r.Name + ":" + r.FilePath
+				}
+				break
+			}
+		}
+	}
+	return labels
 }

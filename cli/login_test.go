@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -300,5 +301,23 @@ gitlab.com  -             oauth2    glpat-****gl42       expired            file
 	err = Logout(ctx, LogoutOptions{StoreRef: StoreRef{Store: unlisted{mem}, Name: "keychain"}, All: true, Stdout: &out})
 	if err == nil || !strings.Contains(err.Error(), "--all needs --host") {
 		t.Fatalf("unlisted --all: %v", err)
+	}
+}
+
+// Several stores (list of every store git uses): each entry names its
+// store, and stores of one kind are told apart by what differs.
+func TestStoreLabels(t *testing.T) {
+	for _, tc := range []struct {
+		refs []StoreRef
+		want []string
+	}{
+		{[]StoreRef{{Name: "file"}}, []string{"file"}},
+		{[]StoreRef{{Name: "file"}, {Name: "cache"}}, []string{"file", "cache"}},
+		{[]StoreRef{{Name: "file", FilePath: "/a"}, {Name: "file", FilePath: "/b"}}, []string{"file:/a", "file:/b"}},
+		{[]StoreRef{{Name: "cache", Flags: []string{"--socket", "/s1"}}, {Name: "cache"}}, []string{"cache --socket /s1", "cache"}},
+	} {
+		if got := storeLabels(tc.refs); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("storeLabels = %q, want %q", got, tc.want)
+		}
 	}
 }

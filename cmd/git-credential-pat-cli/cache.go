@@ -36,32 +36,61 @@ func cacheCmd() command {
 		summary: "cache status|clear|exit: show, empty or stop the in-memory cache daemon",
 		flags:   func(*pflag.FlagSet) {},
 		run: func(c *call) error {
-			// The daemon of the store git uses (its --socket).
-			if err := resolveStore(c, "", false); err != nil {
-				return err
-			}
-			socket, err := socketPath(c)
-			if err != nil {
-				return err
-			}
-			o := cache.Options{Socket: socket}
-			switch sub := firstArg(c.args); sub {
-			case "status", "":
-				st, err := cache.Status(o)
-				if err != nil {
-					return err
-				}
-				cli.PrintCacheStatus(c.stdout, socket, st)
-				return nil
-			case "clear":
-				return cache.Clear(o)
-			case "exit":
-				return cache.Exit(o)
+			sub := firstArg(c.args)
+			switch sub {
+			case "status", "", "clear", "exit":
 			default:
 				return fmt.Errorf("cache: unknown subcommand %q: use status, clear or exit", sub)
 			}
+			sockets, err := cacheSockets(c)
+			if err != nil {
+				return err
+			}
+			for _, socket := range sockets {
+				o := cache.Options{Socket: socket}
+				switch sub {
+				case "status", "":
+					st, err := cache.Status(o)
+					if err != nil {
+						return err
+					}
+					cli.PrintCacheStatus(c.stdout, socket, st)
+				case "clear":
+					err = cache.Clear(o)
+				case "exit":
+					err = cache.Exit(o)
+				}
+				if err != nil {
+					return err
+				}
+			}
+			return nil
 		},
 	}
+}
+
+// cacheSockets names the daemons cache status, clear and exit act on: the
+// one --socket names, else those of every helper line of ours git runs for
+// some URL that uses one, else the one of the store git uses for any host
+// (the default socket).
+func cacheSockets(c *call) ([]string, error) {
+	if len(storeFlags(c)) == 0 {
+		sockets, err := cli.CacheSockets(c.ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the credential helpers git runs: %w (run: git config --show-origin --get-regexp credential)", err)
+		}
+		if len(sockets) > 0 {
+			return sockets, nil
+		}
+	}
+	if err := resolveStore(c, "", false); err != nil {
+		return nil, err
+	}
+	socket, err := socketPath(c)
+	if err != nil {
+		return nil, err
+	}
+	return []string{socket}, nil
 }
 
 func socketPath(c *call) (string, error) {

@@ -15,11 +15,11 @@ func listCmd() command {
 			fs.BoolVar(&o.ShowToken, "show-token", false, "print tokens in full instead of masked")
 		},
 		run: func(c *call) error {
-			ref, err := storeRefFor(c, "", true)
+			refs, err := allStoreRefs(c, true)
 			if err != nil {
 				return err
 			}
-			o.StoreRef, o.Stdout = ref, c.stdout
+			o.StoreRef, o.Others, o.Stdout = refs[0], refs[1:], c.stdout
 			return cli.List(c.ctx, o)
 		},
 	}

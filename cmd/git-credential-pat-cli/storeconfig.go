@@ -110,9 +110,31 @@ func storeRefsFor(c *call, url string, sayDefault bool) ([]cli.StoreRef, error) 
 		return []cli.StoreRef{ref}, err
 	}
 	fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the store of each, as git's approve and reject do\n", len(writable), url)
+	return refsOf(c, writable)
+}
+
+// allStoreRefs opens every store git uses for some host that a command can
+// change, each once: the stores list shows. With store flags on the command
+// line, or no such line, it is storeRefFor's one store for any host.
+func allStoreRefs(c *call, sayDefault bool) ([]cli.StoreRef, error) {
+	if len(storeFlags(c)) == 0 {
+		ours, err := cli.AllOurHelpers(c.ctx, "")
+		if err != nil {
+			return nil, fmt.Errorf("reading the credential helpers git runs: %w (run: git config --show-origin --get-regexp credential)", err)
+		}
+		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
+			return refsOf(c, writable)
+		}
+	}
+	ref, err := storeRefFor(c, "", sayDefault)
+	return []cli.StoreRef{ref}, err
+}
+
+// refsOf opens the store of each line, in order, each store once.
+func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 	var refs []cli.StoreRef
 	seen := map[string]bool{}
-	for _, line := range writable {
+	for _, line := range lines {
 		lc := *c
 		if err := useLine(&lc, line); err != nil {
 			return nil, err

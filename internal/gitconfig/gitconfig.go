@@ -195,6 +195,31 @@ func Chain(all []Helper, applies func(Helper) bool) (chain []Helper, lastReset *
 	return chain, lastReset
 }
 
+// Live returns the helper settings git runs for some URL: every non-empty
+// one not cleared by a later empty one that applies wherever it does (a
+// plain or [credential ""] reset, or one for the same <url>). It is what
+// commands that work on every store git uses (list, cache) look at; a
+// setting cleared only for part of its URLs still counts.
+func Live(all []Helper) []Helper {
+	var live []Helper
+	for i, h := range all {
+		if h.Value == "" {
+			continue
+		}
+		cleared := false
+		for _, later := range all[i+1:] {
+			if later.Value == "" && (later.URL == "" || later.URL == h.URL) {
+				cleared = true
+				break
+			}
+		}
+		if !cleared {
+			live = append(live, h)
+		}
+	}
+	return live
+}
+
 // ForURL returns the helpers git runs, in order, for a request to url
 // (scheme://[user@]host[:port][/path], as git builds it from the remote
 // URL before it drops the path for credential.useHttpPath): every setting

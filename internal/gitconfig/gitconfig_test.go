@@ -177,6 +177,30 @@ func TestChain(t *testing.T) {
 	}
 }
 
+func TestLive(t *testing.T) {
+	h := func(url, v string) Helper { return Helper{URL: url, Value: v} }
+	all := []Helper{
+		h("", "osxkeychain"), // cleared by the plain reset
+		h("", ""),
+		h("", "store"), // cleared by the [credential ""] reset
+		{EmptyURL: true},
+		h("https://a.example", "manager-a"), // cleared by its own URL's reset
+		h("https://a.example", ""),
+		h("https://b.example", "manager-b"), // live: the reset after it is for another URL
+		h("https://c.example", ""),
+		h("", "pat"),
+		h("https://d.example", "pat --file D"),
+	}
+	var got []string
+	for _, l := range Live(all) {
+		got = append(got, l.Value)
+	}
+	want := []string{"manager-b", "pat", "pat --file D"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Live = %q, want %q", got, want)
+	}
+}
+
 func TestParseNull(t *testing.T) {
 	out := "global\x00file:/h/.gitconfig\x00credential.helper\npat\x00local\x00file:.git/config\x00credential.helper\x00"
 	got := parseNull(out, true, true)
