@@ -607,6 +607,7 @@ func (d *doctor) checkEnvironment() {
 func (d *doctor) checkUseHTTPPath() {
 	global, err := runGit(d.ctx, d.Dir, "config", "--type=bool", "--get", "credential.useHttpPath")
 	on := err == nil && strings.TrimSpace(global) == "true"
+	set := err == nil
 	problems := 0
 	for _, c := range d.tokens {
 		if c.Protocol != "https" && c.Protocol != "http" {
@@ -623,6 +624,8 @@ func (d *doctor) checkUseHTTPPath() {
 	if problems == 0 {
 		if on {
 			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is true: git asks per repository path")
+		} else if set {
+			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is false: one token serves a whole host")
 		} else {
 			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is not set: one token serves a whole host")
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/forge"
 	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // DefaultUsername is stored with a token when --username is not given.
@@ -415,6 +416,9 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 			warn("this token is for %s only, but git sends the path only when credential.useHttpPath is true, and setting it failed (%v); run: git config --global credential.%s://%s.useHttpPath true", c.Path, err, c.Protocol, c.Host)
 		} else {
 			fmt.Fprintf(o.Stdout, "git config --global: set credential.%s://%s.useHttpPath = true (git now sends the repository path, so owner tokens can be told apart)\n", c.Protocol, c.Host)
+			if !useHTTPPath(ctx, o.Dir, c) {
+				warn("a credential.useHttpPath = false that git reads later still wins for %s://%s, so git will not use this token; find it with: git config --show-origin --get-regexp 'credential\\..*usehttppath'", c.Protocol, c.Host)
+			}
 		}
 	}
 
@@ -434,10 +438,10 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 }
 
 // useHTTPPath reports whether git sends the path for c's URL
-// (credential.useHttpPath, including URL-scoped settings).
+// (credential.useHttpPath, URL-scoped settings included, read as git does).
 func useHTTPPath(ctx context.Context, dir string, c credential.Credential) bool {
-	out, err := runGit(ctx, dir, "config", "--type=bool", "--get-urlmatch", "credential.useHttpPath", c.Protocol+"://"+c.Host+"/")
-	return err == nil && strings.TrimSpace(out) == "true"
+	on, _, err := gitconfig.CredentialBool(ctx, dir, "usehttppath", c.Protocol+"://"+c.Host+"/")
+	return err == nil && on
 }
 
 // holds reports whether the store now has c (same key and token): through

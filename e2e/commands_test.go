@@ -580,3 +580,26 @@ func TestListAndCacheSeeURLScopedHelpers(t *testing.T) {
 		t.Fatalf("git still gets the token after cache clear: %q %v", out, err)
 	}
 }
+
+// login --owner turns on credential.useHttpPath unless git already sends
+// the path, read as git reads it: the last matching setting wins, so a
+// URL-scoped true followed by a plain false means no path.
+func TestLoginOwnerReadsUseHTTPPathAsGit(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	for _, kv := range [][2]string{
+		{"credential.https://example.com.useHttpPath", "true"},
+		{"credential.useHttpPath", "false"},
+	} {
+		if _, stderr, err := e.Git(t, "", "", "config", "--global", kv[0], kv[1]); err != nil {
+			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
+		}
+	}
+	t1, t2 := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
+	cmdsRun(t, e, e.Home, t1, "login", "--host", "example.com", "--owner", "team1", "--username", "alice", "--no-verify")
+	cmdsRun(t, e, e.Home, t2, "login", "--host", "example.com", "--owner", "team2", "--username", "alice", "--no-verify")
+	out, stderr, err := e.Git(t, "", "url=https://example.com/team1/repo.git\n\n", "credential", "fill")
+	if err != nil || !strings.Contains(out, "password="+t1+"\n") {
+		t.Fatalf("git fill for team1 got %q (%v %s); want team1's token", out, err, stderr)
+	}
+}

@@ -166,10 +166,7 @@ func All(ctx context.Context, dir string) ([]Helper, error) {
 	var hs []Helper
 	for _, e := range es {
 		h := Helper{Scope: e.Scope, Origin: e.Origin, Value: e.Value}
-		if mid := strings.TrimSuffix(strings.TrimPrefix(e.Key, "credential."), "helper"); mid != "" {
-			h.URL = strings.TrimSuffix(mid, ".")
-			h.EmptyURL = h.URL == ""
-		}
+		h.URL, h.EmptyURL = keyURL(e.Key, "helper")
 		hs = append(hs, h)
 	}
 	return hs, nil
@@ -193,6 +190,44 @@ func Chain(all []Helper, applies func(Helper) bool) (chain []Helper, lastReset *
 		chain = append(chain, h)
 	}
 	return chain, lastReset
+}
+
+// CredentialBool is the credential.NAME setting git applies to url (name
+// lower-cased, such as "usehttppath"): git's credential_apply_config hands
+// every credential.NAME and credential.<url>.NAME that matches url to its
+// callback in config order, so the last one wins, not the most specific
+// one that git config --get-urlmatch picks. set is false when none applies.
+func CredentialBool(ctx context.Context, dir, name, url string) (value, set bool, err error) {
+	es, err := List(ctx, dir, `^credential\.(.*\.)?`+regexp.QuoteMeta(name)+`$`, "--type=bool")
+	if err != nil {
+		return false, false, err
+	}
+	settings := make([]Helper, len(es)) // Matcher looks at URL only
+	for i, e := range es {
+		settings[i].URL, settings[i].EmptyURL = keyURL(e.Key, name)
+		settings[i].Value = e.Value
+	}
+	match, err := Matcher(ctx, dir, settings, url)
+	if err != nil {
+		return false, false, err
+	}
+	for _, s := range settings {
+		if s.URL == "" || match(s) {
+			value, set = s.Value == "true", true
+		}
+	}
+	return value, set, nil
+}
+
+// keyURL is the <url> of a credential.<url>.NAME key ("" for
+// credential.NAME), and whether it is the empty <url> of credential..NAME.
+func keyURL(key, name string) (url string, empty bool) {
+	mid := strings.TrimSuffix(strings.TrimPrefix(key, "credential."), name)
+	if mid == "" {
+		return "", false
+	}
+	url = strings.TrimSuffix(mid, ".")
+	return url, url == ""
 }
 
 // Live returns the helper settings git runs for some URL: every non-empty

@@ -215,3 +215,39 @@ func TestParseNull(t *testing.T) {
 		t.Fatalf("parseNull of nothing = %q", got)
 	}
 }
+
+// CredentialBool reads credential.useHttpPath as git applies it: the last
+// matching setting in config order wins, not the most specific one. Each
+// case is checked against what a real git fill sends its helper.
+func TestCredentialBoolMatchesGit(t *testing.T) {
+	const url = "https://example.com/team1/repo.git"
+	for _, tc := range []struct {
+		name, config string
+		set          bool
+	}{
+		{"none", ``, false},
+		{"plain", "[credential]\n\tuseHttpPath = true\n", true},
+		{"url true, then plain false", "[credential \"https://example.com\"]\n\tuseHttpPath = true\n[credential]\n\tuseHttpPath = false\n", true},
+		{"plain false, then url true", "[credential]\n\tuseHttpPath = false\n[credential \"https://example.com\"]\n\tuseHttpPath = true\n", true},
+		{"another host's", "[credential]\n\tuseHttpPath = true\n[credential \"https://other.example\"]\n\tuseHttpPath = false\n", true},
+		{"partial url", "[credential \"example.com\"]\n\tuseHttpPath = yes\n", true},
+		{"empty url", "[credential \"\"]\n\tuseHttpPath = true\n", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := isolate(t, "", tc.config+"[credential]\n\thelper = \"!f() { cat >\\\"$HOME/seen\\\"; }; f\"\n")
+			traceFill(t, dir, url)
+			seen, err := os.ReadFile(filepath.Join(dir, "seen"))
+			if err != nil {
+				t.Fatalf("the helper did not run: %v", err)
+			}
+			gitSendsPath := strings.Contains(string(seen), "\npath=")
+			got, set, err := CredentialBool(context.Background(), dir, "usehttppath", "https://example.com/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != gitSendsPath || set != tc.set {
+				t.Errorf("CredentialBool = %v (set %v); git sends the path: %v (want set %v)", got, set, gitSendsPath, tc.set)
+			}
+		})
+	}
+}
