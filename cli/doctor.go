@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -223,7 +224,39 @@ func (d *doctor) helperURLs() []string {
 		}
 	}
 	if len(urls) == 0 {
+		urls = d.scopedHelperURLs()
+	}
+	if len(urls) == 0 {
 		urls = []string{""}
+	}
+	return urls
+}
+
+// scopedHelperURLs are, when git runs no line of ours for hosts no
+// credential.<url>.helper names, the <url>s of the URL-scoped lines of
+// ours it runs (as URLs; wildcard ones left out): with an empty store,
+// doctor reports the helpers git runs there rather than failing on a
+// plain chain that was never meant to hold ours.
+func (d *doctor) scopedHelperURLs() []string {
+	if plain, err := OurHelpers(d.ctx, d.Dir, ""); err != nil || len(plain) > 0 {
+		return nil
+	}
+	ours, err := AllOurHelpers(d.ctx, d.Dir)
+	if err != nil {
+		return nil
+	}
+	var urls []string
+	for _, h := range ours {
+		u := h.URL
+		if u == "" || strings.Contains(u, "*") {
+			continue
+		}
+		if !strings.Contains(u, "://") {
+			u = "https://" + u
+		}
+		if !slices.Contains(urls, u) {
+			urls = append(urls, u)
+		}
 	}
 	return urls
 }

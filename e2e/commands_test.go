@@ -603,3 +603,51 @@ func TestLoginOwnerReadsUseHTTPPathAsGit(t *testing.T) {
 		t.Fatalf("git fill for team1 got %q (%v %s); want team1's token", out, err, stderr)
 	}
 }
+
+// With only a credential.<url>.helper line of ours, doctor and remotes
+// look at that line's store and helpers, not at a default store git never
+// uses for the host (doctor used to fail: "git does not run
+// git-credential-pat").
+func TestDoctorAndRemotesSeeURLScopedHelper(t *testing.T) {
+	e := gittest.NewEnv(t)
+	scoped := filepath.Join(e.Home, "scoped")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://gitlab.example.com.helper", helperLine("--file", scoped)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	doctor := func() map[string][]string {
+		t.Helper()
+		tr := cmdsRun(t, e, e.Home, "", "doctor", "--json")
+		var report struct {
+			Checks []struct{ Check, Status, Message string }
+		}
+		if err := json.Unmarshal([]byte(tr.stdout), &report); err != nil {
+			t.Fatalf("doctor --json: %v %+v", err, tr)
+		}
+		got := map[string][]string{}
+		for _, c := range report.Checks {
+			got[c.Check] = append(got[c.Check], c.Status+": "+c.Message)
+		}
+		return got
+	}
+	for _, step := range []string{"empty store", "a token"} {
+		if step == "a token" {
+			cmdsRun(t, e, e.Home, "glpat-"+strings.Repeat("d", 16)+"dr01", "login", "--host", "gitlab.example.com", "--username", "alice", "--no-verify")
+		}
+		got := doctor()
+		if h := strings.Join(got["helpers"], "\n"); !strings.HasPrefix(h, "ok: git runs git-credential-pat first") || !strings.Contains(h, "credential.https://gitlab.example.com.helper") {
+			t.Errorf("%s: helpers check: %s", step, h)
+		}
+		if s := strings.Join(got["store"], "\n"); !strings.Contains(s, scoped) {
+			t.Errorf("%s: store check: %s", step, s)
+		}
+	}
+	repo := filepath.Join(e.Home, "r")
+	for _, args := range [][]string{{"init", "-q", repo}, {"-C", repo, "remote", "add", "origin", "git@gitlab.example.com:team/proj.git"}} {
+		if _, stderr, err := e.Git(t, "", "", args...); err != nil {
+			t.Fatalf("git %s: %v %s", args, err, stderr)
+		}
+	}
+	if tr := cmdsRun(t, e, repo, "", "remotes"); !strings.Contains(tr.stdout, "git remote set-url origin https://gitlab.example.com/team/proj.git") {
+		t.Errorf("remotes does not see the token for gitlab.example.com: %+v", tr)
+	}
+}

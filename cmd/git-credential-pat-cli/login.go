@@ -37,8 +37,23 @@ func storeFlags(c *call) []string {
 	return args
 }
 
-// storeRef opens the store git uses for any host, quietly (see storeRefFor).
-func storeRef(c *call) (cli.StoreRef, error) { return storeRefFor(c, "", false) }
+// storeRef opens the store a command about no one host works on, quietly:
+// the one git uses for hosts no credential.<url>.helper names (see
+// storeRefFor), or, when git runs no line of ours for those, the first
+// store a URL-scoped line of ours names.
+func storeRef(c *call) (cli.StoreRef, error) {
+	if len(storeFlags(c)) == 0 {
+		plain, err := cli.OurHelpers(c.ctx, "", "")
+		if writable, _ := cli.WritableHelpers(plain); err == nil && len(writable) == 0 {
+			refs, err := allStoreRefs(c, false)
+			if err != nil {
+				return cli.StoreRef{}, err
+			}
+			return refs[0], nil
+		}
+	}
+	return storeRefFor(c, "", false)
+}
 
 // storeRefFor opens the store git uses for url: the flags of git's helper
 // line for it, with the global flags given on the command line on top
