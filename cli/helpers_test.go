@@ -2,6 +2,7 @@ package cli
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -148,6 +149,35 @@ func TestCacheSocketAndWritableHelpers(t *testing.T) {
 		w, skipped := WritableHelpers([]helperSetting{{Value: tc.line}})
 		if got := skipped == 1 && len(w) == 0; got != tc.readOnly {
 			t.Errorf("WritableHelpers(%q): %d kept, %d skipped; read-only want %v", tc.line, len(w), skipped, tc.readOnly)
+		}
+	}
+}
+
+// --host may carry the user a remote names (alice@example.com, as in
+// https://alice@example.com/o/r): git sends it as the username, so it must
+// not become part of the stored host.
+func TestLoginTargetUserInHost(t *testing.T) {
+	for _, tc := range []struct {
+		host, username, protocol string
+		wantHost, wantUser       string
+		wantErr                  string
+	}{
+		{"example.com", "", "https", "example.com", DefaultUsername, ""},
+		{"alice@example.com", "", "https", "example.com", "alice", ""},
+		{"alice@example.com:8443", "", "https", "example.com:8443", "alice", ""},
+		{"alice@example.com", "bob", "https", "example.com", "bob", ""},
+		{"https://alice@example.com", "", "", "example.com", "alice", ""},
+		{"alice:secret@example.com", "", "https", "", "", "must not contain a password"},
+		{"a@b@example.com", "", "https", "", "", "is not a host name"}, // git splits at the first @
+	} {
+		c, err := loginTarget(LoginOptions{Host: tc.host, Username: tc.username, Protocol: tc.protocol})
+		switch {
+		case tc.wantErr != "":
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("loginTarget(--host %s) = %+v, %v; want error %q", tc.host, c.Redacted(), err, tc.wantErr)
+			}
+		case err != nil || c.Host != tc.wantHost || c.Username != tc.wantUser:
+			t.Errorf("loginTarget(--host %s --username %q) = host %q user %q, %v; want %q, %q", tc.host, tc.username, c.Host, c.Username, err, tc.wantHost, tc.wantUser)
 		}
 	}
 }

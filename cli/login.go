@@ -297,8 +297,17 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 		o.Path = o.Owner
 	}
 	c := credential.Credential{Protocol: o.Protocol, Host: o.Host, Path: strings.Trim(o.Path, "/")}
-	if strings.Contains(o.Host, "://") {
-		u, err := credential.ParseURL(o.Host)
+	hostURL := o.Host
+	if !strings.Contains(hostURL, "://") && strings.Contains(hostURL, "@") {
+		// alice@example.com: the user a remote https://alice@example.com/
+		// names, which git sends as the username, not part of the host.
+		hostURL = c.Protocol + "://" + hostURL
+		if c.Protocol == "" {
+			hostURL = "https://" + o.Host
+		}
+	}
+	if strings.Contains(hostURL, "://") {
+		u, err := credential.ParseURL(hostURL)
 		if err != nil {
 			return c, fmt.Errorf("login: --host %s: %v", o.Host, err)
 		}
@@ -319,7 +328,7 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
 		return c, fmt.Errorf("login: --protocol: %w; for example: --protocol https", err)
 	}
-	if c.Host == "" || strings.ContainsAny(c.Host, "/ \t\n\r\x00") {
+	if c.Host == "" || strings.ContainsAny(c.Host, "/@ \t\n\r\x00") {
 		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
 	}
 	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {
