@@ -85,6 +85,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if len(o.Args) > 0 {
 		return errors.New("login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login")
 	}
+	o.Username = o.configuredUsername(ctx)
 	c, err := loginTarget(o)
 	if err != nil {
 		return err
@@ -286,6 +287,24 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", v.Missing, kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
 	}
 	return nil
+}
+
+// configuredUsername is the username to store: --username (or the user in
+// --host), else the credential.username git applies to the host's URL,
+// since git then asks for that username and an entry under another would
+// never match; else "" (the forge's default is chosen later).
+func (o LoginOptions) configuredUsername(ctx context.Context) string {
+	if o.Username != "" {
+		return o.Username
+	}
+	c, err := loginTarget(o)
+	if err != nil || c.Username != DefaultUsername {
+		return o.Username // the user in --host, or an error loginTarget reports again
+	}
+	if u, set, err := gitconfig.CredentialValue(ctx, o.Dir, "username", HostURL(c.Protocol, c.Host, c.Path)); err == nil && set && u != "" {
+		return u
+	}
+	return o.Username
 }
 
 // loginTarget builds the credential's identity from the flags.

@@ -651,3 +651,26 @@ func TestDoctorAndRemotesSeeURLScopedHelper(t *testing.T) {
 		t.Errorf("remotes does not see the token for gitlab.example.com: %+v", tr)
 	}
 }
+
+// git asks for the username credential.username names, so login without
+// --username stores the token under it; under another, git never finds it.
+func TestLoginUsesCredentialUsername(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://example.com.username", "bob"); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tok := cmdsToken("ghp_", rand1)
+	tr := cmdsRun(t, e, e.Home, tok, "login", "--host", "example.com", "--no-verify")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "for https://bob@example.com in store file") {
+		t.Fatalf("login: %+v", tr)
+	}
+	out, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\n\n", "credential", "fill")
+	if err != nil || !strings.Contains(out, "username=bob\npassword="+tok+"\n") {
+		t.Fatalf("git fill: %q %v %s", out, err, stderr)
+	}
+	// Another host keeps the default.
+	if tr := cmdsRun(t, e, e.Home, cmdsToken("ghp_", rand2), "login", "--host", "other.example", "--no-verify"); !strings.Contains(tr.stdout, "https://x-access-token@other.example") {
+		t.Fatalf("login for another host: %+v", tr)
+	}
+}

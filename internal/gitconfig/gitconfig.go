@@ -192,15 +192,16 @@ func Chain(all []Helper, applies func(Helper) bool) (chain []Helper, lastReset *
 	return chain, lastReset
 }
 
-// CredentialBool is the credential.NAME setting git applies to url (name
-// lower-cased, such as "usehttppath"): git's credential_apply_config hands
-// every credential.NAME and credential.<url>.NAME that matches url to its
-// callback in config order, so the last one wins, not the most specific
-// one that git config --get-urlmatch picks. set is false when none applies.
-func CredentialBool(ctx context.Context, dir, name, url string) (value, set bool, err error) {
-	es, err := List(ctx, dir, `^credential\.(.*\.)?`+regexp.QuoteMeta(name)+`$`, "--type=bool")
+// CredentialValue is the credential.NAME setting git applies to url (name
+// lower-cased, such as "username"; flags such as --type=bool go to git
+// config): git's credential_apply_config hands every credential.NAME and
+// credential.<url>.NAME that matches url to its callback in config order,
+// so the last one wins, not the most specific one that git config
+// --get-urlmatch picks. set is false when none applies.
+func CredentialValue(ctx context.Context, dir, name, url string, flags ...string) (value string, set bool, err error) {
+	es, err := List(ctx, dir, `^credential\.(.*\.)?`+regexp.QuoteMeta(name)+`$`, flags...)
 	if err != nil {
-		return false, false, err
+		return "", false, err
 	}
 	settings := make([]Helper, len(es)) // Matcher looks at URL only
 	for i, e := range es {
@@ -209,14 +210,20 @@ func CredentialBool(ctx context.Context, dir, name, url string) (value, set bool
 	}
 	match, err := Matcher(ctx, dir, settings, url)
 	if err != nil {
-		return false, false, err
+		return "", false, err
 	}
 	for _, s := range settings {
 		if s.URL == "" || match(s) {
-			value, set = s.Value == "true", true
+			value, set = s.Value, true
 		}
 	}
 	return value, set, nil
+}
+
+// CredentialBool is CredentialValue for a boolean such as usehttppath.
+func CredentialBool(ctx context.Context, dir, name, url string) (value, set bool, err error) {
+	v, set, err := CredentialValue(ctx, dir, name, url, "--type=bool")
+	return v == "true", set, err
 }
 
 // keyURL is the <url> of a credential.<url>.NAME key ("" for
