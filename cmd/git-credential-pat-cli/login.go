@@ -89,7 +89,7 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			fs.StringVar(&o.Host, "host", "github.com", "host (with :port if any) the token is for")
 			fs.StringVar(&o.Owner, "owner", "", "user or organization the token is for (https://HOST/OWNER/); sets credential.useHttpPath for the host")
 			fs.BoolVar(&o.NoVerify, "no-verify", false, "do not ask the forge's API who the token belongs to and when it expires")
-			fs.StringVar(&o.Username, "username", "", "username to store with the token (default "+cli.DefaultUsername+"; required for bitbucket.org)")
+			fs.StringVar(&o.Username, "username", "", "username to store with the token (default: the credential.username git applies to the host, else "+cli.DefaultUsername+"; required for bitbucket.org)")
 			fs.StringVar(&o.Expires, "expires", "", "when the token expires: 2025-12-31, an RFC 3339 time, or a duration (30d, 12h)")
 			fs.StringVar(&o.Path, "path", "", "repository path (owner/repo.git) when the token is for one repository; needs credential.useHttpPath")
 			fs.StringVar(&o.Protocol, "protocol", "https", "protocol of the remote URLs")
