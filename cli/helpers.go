@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -104,8 +105,12 @@ func gitCredentialPat(words []string) bool {
 	return len(words) >= 2 && strings.TrimSuffix(filepath.Base(words[0]), ".exe") == "git" && words[1] == "credential-pat"
 }
 
-// splitWords splits a helper value the way a POSIX shell would for the
-// simple quoting people and setup write: '...', "..." and backslashes.
+// splitWords splits a helper value the way the POSIX shell git runs it
+// with would, for the quoting and expansions people and setup write:
+// '...', "..." and backslashes; $NAME and ${NAME} outside single quotes;
+// a ~ that starts an unquoted word, before a / or alone. So --file
+// ~/creds or $HOME/creds names the file git's run of the line uses.
+// Other expansions ($(...), globs) stay as written.
 func splitWords(s string) []string {
 	var words []string
 	var cur strings.Builder
@@ -124,6 +129,13 @@ func splitWords(s string) []string {
 		case c == '"':
 			i++
 			for ; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '$' {
+					if v, n := expandVar(s[i:]); n > 0 {
+						cur.WriteString(v)
+						i += n - 1
+						continue
+					}
+				}
 				if s[i] == '\\' && i+1 < len(s) && strings.IndexByte(`"\$`+"`", s[i+1]) >= 0 {
 					i++
 				}
@@ -140,6 +152,30 @@ func splitWords(s string) []string {
 				cur.Reset()
 				inWord = false
 			}
+		case c == '~' && !inWord && (i+1 == len(s) || strings.IndexByte("/ \t", s[i+1]) >= 0) && os.Getenv("HOME") != "":
+			cur.WriteString(os.Getenv("HOME"))
+			inWord = true
+		case c == '$':
+			v, n := expandVar(s[i:])
+			if n == 0 {
+				cur.WriteByte(c)
+				inWord = true
+				continue
+			}
+			i += n - 1
+			// Unquoted, the value is split into words at blanks.
+			for j := 0; j < len(v); j++ {
+				if strings.IndexByte(" \t\n", v[j]) >= 0 {
+					if inWord {
+						words = append(words, cur.String())
+						cur.Reset()
+						inWord = false
+					}
+					continue
+				}
+				cur.WriteByte(v[j])
+				inWord = true
+			}
 		default:
 			cur.WriteByte(c)
 			inWord = true
@@ -149,6 +185,38 @@ func splitWords(s string) []string {
 		words = append(words, cur.String())
 	}
 	return words
+}
+
+// expandVar expands the $NAME or ${NAME} that s starts with, from the
+// environment (which git's shell inherits from the same user's session),
+// and says how many bytes it took; 0 when s does not start with one.
+func expandVar(s string) (string, int) {
+	isName := func(c byte, first bool) bool {
+		return c == '_' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || !first && '0' <= c && c <= '9'
+	}
+	if strings.HasPrefix(s, "${") {
+		end := strings.IndexByte(s, '}')
+		if end < 3 {
+			return "", 0
+		}
+		for j := 2; j < end; j++ {
+			if !isName(s[j], j == 2) {
+				return "", 0
+			}
+		}
+		return os.Getenv(s[2:end]), end + 1
+	}
+	if len(s) > 1 && '0' <= s[1] && s[1] <= '9' {
+		return "", 2 // a positional parameter: git's shell runs the line with none
+	}
+	n := 1
+	for n < len(s) && isName(s[n], n == 1) {
+		n++
+	}
+	if n == 1 {
+		return "", 0
+	}
+	return os.Getenv(s[1:n]), n
 }
 
 // helperExecutable returns the program git runs for a helper value of

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,6 +22,44 @@ func TestSplitWords(t *testing.T) {
 	for _, tc := range tests {
 		if got := splitWords(tc.in); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("splitWords(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// git runs a helper line through the shell, so ~ and $NAME in it name
+// what the shell makes of them: splitWords must agree with /bin/sh on
+// every form it expands (and on the ones it leaves alone).
+func TestSplitWordsExpandsAsTheShell(t *testing.T) {
+	t.Setenv("HOME", "/home/pat user")
+	t.Setenv("PAT_DIR", "/srv/pat")
+	t.Setenv("PAT_EMPTY", "")
+	for _, in := range []string{
+		`pat --file ~/creds`,
+		`pat --file ~`,
+		`pat --file $HOME/creds`,
+		`pat --file "$HOME/creds"`,
+		`pat --file ${PAT_DIR}/creds`,
+		`pat --file "${PAT_DIR}"/x`,
+		`pat --file '$HOME/creds'`,
+		`pat --file "~/creds"`,
+		`pat --file a~/x`,
+		`pat --file \$HOME`,
+		`pat --file "\$HOME"`,
+		`pat --file $PAT_DIR$PAT_DIR`,
+		`pat --file x$PAT_EMPTY`,
+		`pat --file $`,
+		`pat --file "a$"`,
+		`pat --file $1x`,
+		`pat --file ${PAT_DIR}x`,
+	} {
+		cmd := exec.Command("/bin/sh", "-c", `printf '%s\0' `+in)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("sh %s: %v", in, err)
+		}
+		want := strings.Split(strings.TrimSuffix(string(out), "\x00"), "\x00")
+		if got := splitWords(in); !reflect.DeepEqual(got, want) {
+			t.Errorf("splitWords(%s) = %q; sh gives %q", in, got, want)
 		}
 	}
 }

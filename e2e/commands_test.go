@@ -674,3 +674,29 @@ func TestLoginUsesCredentialUsername(t *testing.T) {
 		t.Fatalf("login for another host: %+v", tr)
 	}
 }
+
+// git runs a helper line through the shell: ~ and $HOME in its flags name
+// the file git's runs use, and the commands must use that file too.
+func TestCommandsExpandHelperLineAsTheShell(t *testing.T) {
+	for _, path := range []string{"~/tilde-creds", "$HOME/var-creds", `"${HOME}/braced creds"`} {
+		t.Run(path, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.helper", "!'"+bin+"' --store file --file "+path); err != nil {
+				t.Fatalf("git config: %v %s", err, stderr)
+			}
+			tok := cmdsToken("ghp_", rand1)
+			if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
+				t.Fatalf("git credential approve: %v %s", err, stderr)
+			}
+			cmdsRun(t, e, e.Home, "glpat-"+strings.Repeat("t", 16)+"tl01", "login", "--host", "gitlab.com", "--no-verify")
+			file := filepath.Join(e.Home, strings.NewReplacer("~/", "", "$HOME/", "", `"${HOME}/`, "", `"`, "").Replace(path))
+			b, err := os.ReadFile(file)
+			if err != nil || !strings.Contains(string(b), tok) || !strings.Contains(string(b), "@gitlab.com") {
+				t.Fatalf("%s after git approve and login: %q %v", file, b, err)
+			}
+			if tr := cmdsRun(t, e, e.Home, "", "list"); !strings.Contains(tr.stdout, "example.com") || !strings.Contains(tr.stdout, "gitlab.com") {
+				t.Fatalf("list: %+v", tr)
+			}
+		})
+	}
+}
