@@ -20,7 +20,8 @@ type LogoutOptions struct {
 	HasUsername bool // --username was given (possibly empty)
 	Path        string
 	HasPath     bool
-	All         bool // remove every match, not just one
+	Protocol    string // "" for any
+	All         bool   // remove every match, not just one
 	Stdout      io.Writer
 	// Others are the further stores git uses for the host, after StoreRef:
 	// git's approve stored the token into each and its reject erases it
@@ -42,11 +43,15 @@ func (o LogoutOptions) describe() string {
 	if o.HasPath {
 		parts = append(parts, "path "+o.Path)
 	}
+	if o.Protocol != "" {
+		parts = append(parts, "protocol "+o.Protocol)
+	}
 	return strings.Join(parts, ", ")
 }
 
 func (o LogoutOptions) selects(c credential.Credential) bool {
 	return (o.Host == "" || strings.EqualFold(c.Host, o.Host)) &&
+		(o.Protocol == "" || c.Protocol == o.Protocol) &&
 		(!o.HasUsername || c.Username == o.Username) &&
 		(!o.HasPath || c.Path == o.Path)
 }
@@ -195,7 +200,7 @@ func logoutBlind(ctx context.Context, o LogoutOptions) error {
 	if o.Host == "" {
 		return fmt.Errorf("logout: %v; --all needs --host with this store", errCannotList(o.Name))
 	}
-	q := credential.Credential{Host: o.Host, Path: o.Path}
+	q := credential.Credential{Protocol: o.Protocol, Host: o.Host, Path: o.Path}
 	if o.HasUsername {
 		q.SetUsername(o.Username)
 	}
@@ -203,7 +208,9 @@ func logoutBlind(ctx context.Context, o LogoutOptions) error {
 		return fmt.Errorf("logout: removing tokens for %s from store %s: %w", o.describe(), o.Name, err)
 	}
 	o.forgetCached(ctx, q)
-	q.Protocol = "https"
+	if q.Protocol == "" {
+		q.Protocol = "https"
+	}
 	if _, err := o.Store.Get(ctx, q); err == nil {
 		return fmt.Errorf("logout: store %s still answers for %s after the erase (a read-only store such as env?); remove the token where it comes from", o.Name, o.describe())
 	}

@@ -700,3 +700,23 @@ func TestCommandsExpandHelperLineAsTheShell(t *testing.T) {
 		})
 	}
 }
+
+// A token stored through a credential.http://...helper line (a loopback
+// server) is found by logout --protocol http, in that line's store.
+func TestLogoutProtocol(t *testing.T) {
+	e := gittest.NewEnv(t)
+	scoped := filepath.Join(e.Home, "scoped")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.http://localhost:8080.helper", helperLine("--file", scoped)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tok := cmdsToken("ghp_", rand1)
+	cmdsRun(t, e, e.Home, tok, "login", "--protocol", "http", "--host", "localhost:8080", "--username", "alice", "--no-verify")
+	if b, _ := os.ReadFile(scoped); !strings.Contains(string(b), "http://alice:"+tok+"@localhost:8080") {
+		t.Fatalf("login did not store through the http line: %q", b)
+	}
+	cmdsRun(t, e, e.Home, "", "logout", "--protocol", "http", "--host", "localhost:8080").want(t,
+		"Removed http://alice@localhost:8080 (ghp_****"+tok[36:]+") from store file\n", "", 0)
+	if b, _ := os.ReadFile(scoped); strings.Contains(string(b), tok) {
+		t.Fatalf("logout left the token: %q", b)
+	}
+}

@@ -15,12 +15,13 @@ func logoutCmd() command {
 			fs.StringVar(&o.Username, "username", "", "only the token stored with this username")
 			fs.StringVar(&o.Path, "path", "", "only the token stored for this repository path")
 			fs.BoolVar(&o.All, "all", false, "remove every matching token (every host, unless --host is given)")
+			fs.StringVar(&o.Protocol, "protocol", "", "only the token stored for this protocol (for example http, for a loopback server); it also picks the helper lines git runs for it (default https)")
 		},
 		run: func(c *call) error {
 			if o.All && !c.fs.Changed("host") {
 				o.Host = ""
 			}
-			refs, err := storeRefsFor(c, cli.HostURL("https", o.Host, o.Path), true)
+			refs, err := storeRefsFor(c, cli.HostURL(o.Protocol, o.Host, o.Path), true)
 			if err != nil {
 				return err
 			}
