@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -314,14 +315,40 @@ func HostURL(protocol, host, path string) string {
 	return u
 }
 
+// UserURL is HostURL with a user, as git formats the URL it matches
+// credential.<url> settings against when the remote URL names one
+// (https://alice@example.com/...): a credential.https://alice@example.com
+// .helper line applies to it, and every line without a user still does.
+func UserURL(protocol, user, host, path string) string {
+	u := HostURL(protocol, host, path)
+	if user == "" || u == "" || strings.Contains(host, "://") {
+		return u
+	}
+	scheme, rest, _ := strings.Cut(u, "://")
+	var b strings.Builder
+	for i := 0; i < len(user); i++ {
+		c := user[i]
+		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "%%%02X", c)
+		}
+	}
+	return scheme + "://" + b.String() + "@" + rest
+}
+
 // GitURL is the URL of the token login (or rotate) stores, as git matches
-// credential.<url>.helper settings against it; "" when the flags do not
-// name a valid target (Login then says why).
+// credential.<url>.helper settings against it: with the user given with
+// --username or in --host, which a remote for that user names too; "" when
+// the flags do not name a valid target (Login then says why).
 func (o LoginOptions) GitURL() string {
-	o.Username = "-" // any: only the URL matters here
 	c, err := loginTarget(o)
 	if err != nil {
 		return ""
 	}
-	return HostURL(c.Protocol, c.Host, c.Path)
+	user := c.Username
+	if o.Username == "" && !strings.Contains(o.Host, "@") {
+		user = "" // no user given: the default is not in any remote's URL
+	}
+	return UserURL(c.Protocol, user, c.Host, c.Path)
 }

@@ -220,3 +220,17 @@ func TestLoginTargetUserInHost(t *testing.T) {
 		}
 	}
 }
+
+func TestUserURL(t *testing.T) {
+	for _, tc := range []struct{ protocol, user, host, path, want string }{
+		{"https", "", "example.com", "", "https://example.com"},
+		{"https", "alice", "example.com", "org", "https://alice@example.com/org"},
+		{"http", "a@b.c", "localhost:8080", "", "http://a%40b.c@localhost:8080"},
+		{"https", "alice", "", "", ""},
+		{"https", "alice", "https://example.com/x", "", "https://example.com/x"},
+	} {
+		if got := UserURL(tc.protocol, tc.user, tc.host, tc.path); got != tc.want {
+			t.Errorf("UserURL(%q, %q, %q, %q) = %q, want %q", tc.protocol, tc.user, tc.host, tc.path, got, tc.want)
+		}
+	}
+}

@@ -70,6 +70,8 @@ type LoginOptions struct {
 	Stdout io.Writer
 	Stderr io.Writer
 	Now    func() time.Time
+
+	gitURL string // GitURL, kept by Login for afterLogin's helper check
 }
 
 // maxTokenInput bounds what login reads from a pipe.
@@ -85,6 +87,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if len(o.Args) > 0 {
 		return errors.New("login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login")
 	}
+	o.gitURL = o.GitURL() // before the configured username: git matches helper lines without it
 	o.Username = o.configuredUsername(ctx)
 	c, err := loginTarget(o)
 	if err != nil {
@@ -422,7 +425,11 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: "+format+"\n", args...)
 	}
 	// The first of our lines git runs for the token's URL answers for it.
-	if all, err := OurHelpers(ctx, o.Dir, HostURL(c.Protocol, c.Host, c.Path)); err == nil {
+	url := o.gitURL
+	if url == "" {
+		url = HostURL(c.Protocol, c.Host, c.Path)
+	}
+	if all, err := OurHelpers(ctx, o.Dir, url); err == nil {
 		ours, _ := WritableHelpers(all) // an agent or env line first only reads
 		if len(ours) == 0 {
 			ours = all

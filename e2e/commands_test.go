@@ -720,3 +720,29 @@ func TestLogoutProtocol(t *testing.T) {
 		t.Fatalf("logout left the token: %q", b)
 	}
 }
+
+// A credential.https://alice@host.helper line applies to alice's remotes
+// (git puts the URL's user in the URL it matches): login and logout for
+// --username alice use its store, and say nothing about git not running
+// the helper.
+func TestLoginLogoutUserScopedHelper(t *testing.T) {
+	e := gittest.NewEnv(t)
+	scoped := filepath.Join(e.Home, "alice-creds")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tok := cmdsToken("ghp_", rand1)
+	tr := cmdsRun(t, e, e.Home, tok, "login", "--host", "example.com", "--username", "alice", "--no-verify")
+	if tr.code != 0 || strings.Contains(tr.stderr, "not configured") {
+		t.Fatalf("login: %+v", tr)
+	}
+	out, stderr, err := e.Git(t, "", "url=https://alice@example.com/r.git\n\n", "credential", "fill")
+	if err != nil || !strings.Contains(out, "password="+tok+"\n") {
+		t.Fatalf("git fill for alice's remote: %q %v %s", out, err, stderr)
+	}
+	cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com", "--username", "alice").want(t,
+		"Removed https://alice@example.com (ghp_****"+tok[36:]+") from store file\n", "", 0)
+	if b, _ := os.ReadFile(scoped); strings.Contains(string(b), tok) {
+		t.Fatalf("logout left the token in %s: %q", scoped, b)
+	}
+}

@@ -21,13 +21,17 @@ func logoutCmd() command {
 			if o.All && !c.fs.Changed("host") {
 				o.Host = ""
 			}
-			refs, err := storeRefsFor(c, cli.HostURL(o.Protocol, o.Host, o.Path), true)
+			o.HasUsername = c.fs.Changed("username")
+			o.HasPath = c.fs.Changed("path")
+			user := "" // in the URL, as a remote for that user names it
+			if o.HasUsername {
+				user = o.Username
+			}
+			refs, err := storeRefsFor(c, cli.UserURL(o.Protocol, user, o.Host, o.Path), true)
 			if err != nil {
 				return err
 			}
 			o.StoreRef, o.Others, o.Stdout = refs[0], refs[1:], c.stdout
-			o.HasUsername = c.fs.Changed("username")
-			o.HasPath = c.fs.Changed("path")
 			return cli.Logout(c.ctx, o)
 		},
 	}
