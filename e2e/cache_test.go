@@ -5,6 +5,7 @@ package e2e
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -113,5 +114,42 @@ func TestCacheInFrontOfFile(t *testing.T) {
 	credential(t, e, flags, "reject", "protocol=https", "host=layer.example", "username=u", "password=ghp_LAYER")
 	if out, _, _ := runBin(t, e, "protocol=https\nhost=layer.example\n", append(flags, "get")...); out != "" {
 		t.Fatalf("reject left the token in one layer: %q", out)
+	}
+}
+
+// list and cache act on every store git uses, credential.<url>.helper
+// lines included, not only on the store of a plain credential.helper.
+func TestListAndCacheSeeURLScopedHelpers(t *testing.T) {
+	e, socket := cacheEnv(t)
+	scoped := filepath.Join(e.Home, "scoped")
+	for _, kv := range [][2]string{
+		{"credential.https://gitlab.example.com.helper", helperLine("--file", scoped)},
+		{"credential.https://example.com.helper", helperLine("--store", "cache", "--socket", socket, "--timeout", "600")},
+	} {
+		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
+			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
+		}
+	}
+	gl, gh := "glpat-"+strings.Repeat("s", 16)+"sc01", cmdsToken("ghp_", rand1)
+	for _, in := range []string{
+		"protocol=https\nhost=gitlab.example.com\nusername=alice\npassword=" + gl + "\n\n",
+		"protocol=https\nhost=example.com\nusername=bob\npassword=" + gh + "\n\n",
+	} {
+		if _, stderr, err := e.Git(t, "", in, "credential", "approve"); err != nil {
+			t.Fatalf("git credential approve: %v %s", err, stderr)
+		}
+	}
+	tr := cmdsRun(t, e, e.Home, "", "list")
+	if tr.code != 0 || tr.stderr != "" ||
+		!regexp.MustCompile(`(?m)^gitlab\.example\.com +- +alice +glpat-\*+sc01 +- +file$`).MatchString(tr.stdout) ||
+		!regexp.MustCompile(`(?m)^example\.com +- +bob +ghp_\*+`+gh[36:]+` +- +cache$`).MatchString(tr.stdout) {
+		t.Fatalf("list: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "cache", "status"); tr.code != 0 || !strings.Contains(tr.stdout, "socket "+socket+"\nentries: 1\n") {
+		t.Fatalf("cache status: %+v", tr)
+	}
+	cmdsRun(t, e, e.Home, "", "cache", "clear").want(t, "", "", 0)
+	if out, _, err := e.Git(t, "", "protocol=https\nhost=example.com\n\n", "credential", "fill"); err == nil || strings.Contains(out, gh) {
+		t.Fatalf("git still gets the token after cache clear: %q %v", out, err)
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -542,43 +541,6 @@ func TestLogoutRemovesFromEveryStoreGitUses(t *testing.T) {
 	cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com").want(t,
 		"Nothing to remove: no token for example.com in the stores git uses for it (file, file).\n",
 		"git-credential-pat: note: 2 git-credential-pat helper lines apply to https://example.com; this uses the store of each, as git's approve and reject do\n", 0)
-}
-
-// list and cache act on every store git uses, credential.<url>.helper
-// lines included, not only on the store of a plain credential.helper.
-func TestListAndCacheSeeURLScopedHelpers(t *testing.T) {
-	e, socket := cacheEnv(t)
-	scoped := filepath.Join(e.Home, "scoped")
-	for _, kv := range [][2]string{
-		{"credential.https://gitlab.example.com.helper", helperLine("--file", scoped)},
-		{"credential.https://example.com.helper", helperLine("--store", "cache", "--socket", socket, "--timeout", "600")},
-	} {
-		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
-			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
-		}
-	}
-	gl, gh := "glpat-"+strings.Repeat("s", 16)+"sc01", cmdsToken("ghp_", rand1)
-	for _, in := range []string{
-		"protocol=https\nhost=gitlab.example.com\nusername=alice\npassword=" + gl + "\n\n",
-		"protocol=https\nhost=example.com\nusername=bob\npassword=" + gh + "\n\n",
-	} {
-		if _, stderr, err := e.Git(t, "", in, "credential", "approve"); err != nil {
-			t.Fatalf("git credential approve: %v %s", err, stderr)
-		}
-	}
-	tr := cmdsRun(t, e, e.Home, "", "list")
-	if tr.code != 0 || tr.stderr != "" ||
-		!regexp.MustCompile(`(?m)^gitlab\.example\.com +- +alice +glpat-\*+sc01 +- +file$`).MatchString(tr.stdout) ||
-		!regexp.MustCompile(`(?m)^example\.com +- +bob +ghp_\*+`+gh[36:]+` +- +cache$`).MatchString(tr.stdout) {
-		t.Fatalf("list: %+v", tr)
-	}
-	if tr := cmdsRun(t, e, e.Home, "", "cache", "status"); tr.code != 0 || !strings.Contains(tr.stdout, "socket "+socket+"\nentries: 1\n") {
-		t.Fatalf("cache status: %+v", tr)
-	}
-	cmdsRun(t, e, e.Home, "", "cache", "clear").want(t, "", "", 0)
-	if out, _, err := e.Git(t, "", "protocol=https\nhost=example.com\n\n", "credential", "fill"); err == nil || strings.Contains(out, gh) {
-		t.Fatalf("git still gets the token after cache clear: %q %v", out, err)
-	}
 }
 
 // login --owner turns on credential.useHttpPath unless git already sends
