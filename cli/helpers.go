@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
@@ -63,6 +64,29 @@ func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) 
 	return ours, nil
 }
 
+// UsersScopedTo returns the users that helper lines of ours git runs name
+// in their <url> for protocol://host (credential.https://alice@host.helper):
+// git runs those lines for that user's remotes. protocol "" is https.
+func UsersScopedTo(ctx context.Context, protocol, host string) ([]string, error) {
+	if protocol == "" {
+		protocol = "https"
+	}
+	ours, err := AllOurHelpers(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var users []string
+	for _, h := range ours {
+		prefix, userinfo, rest, _ := credential.SplitUserinfo(h.URL)
+		rest, _, _ = strings.Cut(rest, "/")
+		user, _, _ := strings.Cut(userinfo, ":")
+		if user != "" && strings.EqualFold(prefix, protocol+"://") && strings.EqualFold(rest, host) && !slices.Contains(users, user) {
+			users = append(users, user)
+		}
+	}
+	return users, nil
+}
+
 // WritableHelpers drops from ours (OurHelpers' answer) the lines whose
 // stores are all read-only for commands (--store agent, env): login,
 // logout and rotate act on the first line that remains. skipped counts
@@ -89,8 +113,9 @@ func cacheSocket(a stores.Args) (string, bool) {
 // HelperArgs returns the words git passes to the program of a helper line
 // of ours, before the action: its flags.
 func HelperArgs(value string) []string {
-	words := splitWords(strings.TrimPrefix(strings.TrimSpace(value), "!"))
-	if gitCredentialPat(words) {
+	value = strings.TrimSpace(value)
+	words := splitWords(strings.TrimPrefix(value, "!"))
+	if gitCredentialPat(value, words) {
 		return words[2:]
 	}
 	if len(words) > 0 {
@@ -99,11 +124,12 @@ func HelperArgs(value string) []string {
 	return words
 }
 
-// gitCredentialPat reports whether a helper line's words start with
-// "git credential-pat", the long form of "pat" ("!git credential-pat
-// --store cache"), which git runs through its own dispatcher.
-func gitCredentialPat(words []string) bool {
-	return len(words) >= 2 && strings.TrimSuffix(filepath.Base(words[0]), ".exe") == "git" && words[1] == "credential-pat"
+// gitCredentialPat reports whether a helper line runs "!git credential-pat
+// ...", the long form of "pat", which git runs through its own dispatcher.
+// Without the "!", git would run "git credential-git credential-pat".
+func gitCredentialPat(value string, words []string) bool {
+	return strings.HasPrefix(strings.TrimSpace(value), "!") &&
+		len(words) >= 2 && strings.TrimSuffix(filepath.Base(words[0]), ".exe") == "git" && words[1] == "credential-pat"
 }
 
 // splitWords splits a helper value the way the POSIX shell git runs it
@@ -231,6 +257,9 @@ func helperExecutable(ctx context.Context, value string) (string, error) {
 		return "", errors.New("empty helper")
 	}
 	w := words[0]
+	if gitCredentialPat(value, words) {
+		w, shell = "pat", false // git finds git-credential-pat as for "pat"
+	}
 	switch {
 	case filepath.IsAbs(w):
 		return w, nil
@@ -263,7 +292,7 @@ func sameStore(helperValue string, storeArgs []string) (bool, string) {
 	ours, _ := stores.ParseArgs(storeArgs)
 	same := theirs.Store == ours.Store && theirs.Options.Socket == ours.Options.Socket &&
 		listIdentity(theirs) == listIdentity(ours)
-	words := splitWords(strings.TrimPrefix(helperValue, "!"))
+	words := append([]string{"program"}, HelperArgs(helperValue)...)
 	var desc []string
 	if !slices.ContainsFunc(words, func(w string) bool { return w == "--store" || strings.HasPrefix(w, "--store=") }) {
 		desc = append(desc, "--store "+shellQuote(theirs.Store))

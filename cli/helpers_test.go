@@ -156,7 +156,7 @@ func TestCurrentOursAndHostURL(t *testing.T) {
 			t.Errorf("IsOurHelper(%s) = false", line)
 		}
 	}
-	for _, line := range []string{`!git credential-store --file x`, `!git credential pat`, `store`, `!git`} {
+	for _, line := range []string{`!git credential-store --file x`, `!git credential pat`, `store`, `!git`, `git credential-pat --store file`} {
 		if IsOurHelper(line) {
 			t.Errorf("IsOurHelper(%s) = true", line)
 		}
@@ -232,5 +232,14 @@ func TestUserURL(t *testing.T) {
 		if got := UserURL(tc.protocol, tc.user, tc.host, tc.path); got != tc.want {
 			t.Errorf("UserURL(%q, %q, %q, %q) = %q, want %q", tc.protocol, tc.user, tc.host, tc.path, got, tc.want)
 		}
+	}
+}
+
+// The suggested commands of "!git credential-pat ..." lines name the
+// flags only, and doctor finds the program git runs for them.
+func TestGitCredentialPatLineDescribed(t *testing.T) {
+	same, theirs := sameStore(`!git credential-pat --store file --file /x/creds`, []string{"--store", "cache"})
+	if same || theirs != "--store file --file /x/creds" {
+		t.Errorf("sameStore = %v, %q", same, theirs)
 	}
 }

@@ -91,15 +91,31 @@ func List(ctx context.Context, o ListOptions) error {
 	refs := append([]StoreRef{o.StoreRef}, o.Others...)
 	labels := storeLabels(refs)
 	out := []ListEntry{}
+	var failed []string // with several stores, one that fails hides none of the others
 	for i, ref := range refs {
 		es, err := ref.entries(ctx)
-		if err != nil {
+		if err != nil && len(refs) == 1 {
 			return fmt.Errorf("list: %w", err)
+		}
+		if err != nil {
+			failed = append(failed, fmt.Sprintf("store %s: %v", labels[i], err))
+			continue
 		}
 		for _, c := range es {
 			out = append(out, listEntry(c, labels[i], o.ShowToken, now))
 		}
 	}
+	if err := o.print(out, refs, labels); err != nil {
+		return err
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("list: the entries above leave out %s", strings.Join(failed, "; "))
+	}
+	return nil
+}
+
+// print writes the entries as a table, or JSON with --json.
+func (o ListOptions) print(out []ListEntry, refs []StoreRef, labels []string) error {
 	if o.JSON {
 		enc := json.NewEncoder(o.Stdout)
 		enc.SetIndent("", "  ")

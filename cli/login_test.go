@@ -321,3 +321,28 @@ func TestStoreLabels(t *testing.T) {
 		}
 	}
 }
+
+// With several stores, one that cannot list hides none of the others: list
+// prints what it has and then fails, naming the store it left out.
+func TestListSeveralStoresOneFails(t *testing.T) {
+	ctx := context.Background()
+	mem := &storetest.Memory{}
+	c := credential.Credential{Protocol: "https", Host: "example.com"}
+	c.SetUsername("alice")
+	c.SetPassword("ghp_" + strings.Repeat("a", 36))
+	if err := mem.Store(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	err := List(ctx, ListOptions{
+		StoreRef: StoreRef{Store: unlisted{mem}, Name: "keychain"},
+		Others:   []StoreRef{{Store: mem, Name: "file"}},
+		Stdout:   &out,
+	})
+	if err == nil || !strings.Contains(err.Error(), "leave out store keychain: store keychain cannot list") {
+		t.Errorf("err = %v", err)
+	}
+	if !strings.Contains(out.String(), "example.com") {
+		t.Errorf("the file store's entries are missing:\n%s", out.String())
+	}
+}

@@ -73,20 +73,43 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		_, err := o.logoutFrom(ctx, true)
 		return err
 	}
+	refs := append([]StoreRef{o.StoreRef}, o.Others...)
+	labels := storeLabels(refs)
+	if !o.All {
+		// Refuse an ambiguous selection before any store is changed.
+		for i, ref := range refs {
+			l, ok := ref.Store.(credential.Lister)
+			if !ok {
+				continue
+			}
+			es, err := l.List(ctx)
+			if err != nil {
+				return fmt.Errorf("logout: listing store %s: %w", labels[i], err)
+			}
+			var names []string
+			for _, c := range es {
+				if o.selects(c) {
+					names = append(names, c.URL())
+				}
+			}
+			if len(names) > 1 {
+				return fmt.Errorf("logout: %d tokens match %s in store %s (%s); pick one with --username or --path, or remove them all with --all", len(names), o.describe(), labels[i], strings.Join(names, ", "))
+			}
+		}
+	}
 	matched := 0
-	var names []string
-	for _, ref := range append([]StoreRef{o.StoreRef}, o.Others...) {
+	for i, ref := range refs {
 		one := o
 		one.StoreRef, one.Others = ref, nil
+		one.Name = labels[i] // the messages tell two stores of one kind apart
 		n, err := one.logoutFrom(ctx, false)
 		if err != nil {
 			return err
 		}
 		matched += n
-		names = append(names, ref.Name)
 	}
 	if matched == 0 {
-		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in the stores git uses for it (%s).\n", o.describe(), strings.Join(names, ", "))
+		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in the stores git uses for it (%s).\n", o.describe(), strings.Join(labels, ", "))
 		return err
 	}
 	return nil

@@ -61,11 +61,12 @@ func shellQuote(s string) string {
 
 // IsOurHelper reports whether a credential.helper value runs this program.
 func IsOurHelper(v string) bool {
+	value := v
 	v = strings.TrimPrefix(strings.TrimSpace(v), "!")
 	// The first word as the shell sees it ('/my dir/git-credential-pat'),
 	// or up to the first space (C:\bin\git-credential-pat.exe unquoted).
 	var firsts []string
-	if w := splitWords(v); gitCredentialPat(w) {
+	if w := splitWords(v); gitCredentialPat(value, w) {
 		return true
 	} else if len(w) > 0 {
 		firsts = append(firsts, w[0])

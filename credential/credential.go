@@ -126,10 +126,11 @@ func (c Credential) Redacted() Credential {
 }
 
 // tokenShaped reports whether a username looks like an access token rather
-// than a name: 20 or more letters, digits, '_' or '-', at least one a
-// digit. Every forge's tokens do (ghp_..., glpat-..., 40 hex characters,
-// Azure's 52, Bitbucket's ATBB...); names such as "x-access-token",
-// "oauth2" or an email address do not, and stay readable in a trace.
+// than a name: 20 or more letters, digits, '_', '-' or '.', at least one a
+// digit. Forges' tokens do (ghp_..., glpat-... with GitLab's newer
+// ".01." parts, 40 hex characters, Azure's 52, Bitbucket's ATBB...);
+// names such as "x-access-token", "oauth2" or an email address do not,
+// and stay readable in a trace.
 func tokenShaped(s string) bool {
 	if len(s) < 20 {
 		return false
@@ -140,7 +141,7 @@ func tokenShaped(s string) bool {
 		switch {
 		case '0' <= c && c <= '9':
 			digit = true
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-':
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.':
 		default:
 			return false
 		}

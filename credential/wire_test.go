@@ -172,6 +172,8 @@ func TestRedacted(t *testing.T) {
 		{"x-access-token", "x-access-token", "https", "x-access-token", "https"},
 		{"GitHub token as username", "ghp_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA1", "https", "<redacted>", "https"},
 		{"GitLab token as username", "glpat-abcdefghij0123456789", "https", "<redacted>", "https"},
+		{"GitLab routable token as username", "glpat-abcdefghijklmnopqrstu.01.1a2b3c4d5", "https", "<redacted>", "https"},
+		{"a dotted name", "first.last.name.here", "https", "first.last.name.here", "https"},
 		{"Gitea token as username", "0123456789abcdef0123456789abcdef01234567", "https", "<redacted>", "https"},
 		{"a URL as the protocol", "alice", "https://alice:SECRET7@evil.com/", "alice", "<redacted>"},
 		{"no protocol", "", "", "", ""},

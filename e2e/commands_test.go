@@ -539,8 +539,35 @@ func TestLogoutRemovesFromEveryStoreGitUses(t *testing.T) {
 		t.Fatalf("git still gets a token after logout: %q %v", out, err)
 	}
 	cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com").want(t,
-		"Nothing to remove: no token for example.com in the stores git uses for it (file, file).\n",
+		"Nothing to remove: no token for example.com in the stores git uses for it (file:"+wide+", file:"+scoped+").\n",
 		"git-credential-pat: note: 2 git-credential-pat helper lines apply to https://example.com; this uses the store of each, as git's approve and reject do\n", 0)
+
+	// An ambiguous selection in any store is refused before any store
+	// changes: a half-done logout would leave git one of the tokens.
+	bob := cmdsToken("ghp_", rand2)
+	for _, in := range []string{
+		"protocol=https\nhost=example.com\nusername=alice\npassword=" + tok + "\n\n",
+		"protocol=https\nhost=example.com\nusername=bob\npassword=" + bob + "\n\n",
+	} {
+		if _, stderr, err := e.Git(t, "", in, "credential", "approve"); err != nil {
+			t.Fatalf("git credential approve: %v %s", err, stderr)
+		}
+	}
+	if err := os.WriteFile(wide, []byte("https://alice:"+tok+"@example.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tr = cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com")
+	if tr.code != 1 || !strings.Contains(tr.stderr, "2 tokens match example.com in store file:"+scoped) || tr.stdout != "" {
+		t.Fatalf("ambiguous logout: %+v", tr)
+	}
+	if b, _ := os.ReadFile(wide); !strings.Contains(string(b), tok) {
+		t.Fatalf("the refused logout changed %s: %q", wide, b)
+	}
+	// --all of every host empties every store git uses.
+	tr = cmdsRun(t, e, e.Home, "", "logout", "--all")
+	if tr.code != 0 || strings.Count(tr.stdout, "Removed ") != 3 {
+		t.Fatalf("logout --all: %+v", tr)
+	}
 }
 
 // login --owner turns on credential.useHttpPath unless git already sends
@@ -706,5 +733,47 @@ func TestLoginLogoutUserScopedHelper(t *testing.T) {
 		"Removed https://alice@example.com (ghp_****"+tok[36:]+") from store file\n", "", 0)
 	if b, _ := os.ReadFile(scoped); strings.Contains(string(b), tok) {
 		t.Fatalf("logout left the token in %s: %q", scoped, b)
+	}
+}
+
+// Two helper lines that name one store in different words (pat, pat
+// --store file) are one store: list shows each token once.
+func TestListOneStoreSpelledTwice(t *testing.T) {
+	e := gittest.NewEnv(t)
+	for _, kv := range [][2]string{
+		{"credential.helper", helperLine()},
+		{"credential.https://example.com.helper", helperLine("--store", "file")},
+	} {
+		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
+			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
+		}
+	}
+	cmdsRun(t, e, e.Home, cmdsToken("ghp_", rand1), "login", "--host", "example.com", "--username", "alice", "--no-verify")
+	if tr := cmdsRun(t, e, e.Home, "", "list"); strings.Count(tr.stdout, "example.com") != 1 {
+		t.Fatalf("list: %+v", tr)
+	}
+}
+
+// logout without --username also reaches the stores of user-scoped lines
+// for the host: git ran them for that user's remotes, and fills from them.
+func TestLogoutReachesUserScopedHelper(t *testing.T) {
+	e := gittest.NewEnv(t)
+	scoped := filepath.Join(e.Home, "alice-creds")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tok := cmdsToken("ghp_", rand1)
+	if _, stderr, err := e.Git(t, "", "url=https://alice@example.com/r.git\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
+		t.Fatalf("git credential approve: %v %s", err, stderr)
+	}
+	if b, _ := os.ReadFile(scoped); !strings.Contains(string(b), tok) {
+		t.Fatalf("git approve did not store into %s: %q", scoped, b)
+	}
+	tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "Removed https://alice@example.com") {
+		t.Fatalf("logout: %+v", tr)
+	}
+	if out, _, err := e.Git(t, "", "url=https://alice@example.com/r.git\n\n", "credential", "fill"); err == nil || strings.Contains(out, tok) {
+		t.Fatalf("git still gets the token after logout: %q %v", out, err)
 	}
 }

@@ -27,7 +27,25 @@ func logoutCmd() command {
 			if o.HasUsername {
 				user = o.Username
 			}
-			refs, err := storeRefsFor(c, cli.UserURL(o.Protocol, user, o.Host, o.Path), true)
+			var refs []cli.StoreRef
+			var err error
+			if o.Host == "" { // --all of every host: every store git uses, as list shows them
+				refs, err = allStoreRefs(c, true)
+			} else {
+				urls := []string{cli.UserURL(o.Protocol, user, o.Host, o.Path)}
+				if !o.HasUsername {
+					// The remotes of users that user-scoped lines name reach
+					// those lines' stores too.
+					users, err := cli.UsersScopedTo(c.ctx, o.Protocol, o.Host)
+					if err != nil {
+						return err
+					}
+					for _, u := range users {
+						urls = append(urls, cli.UserURL(o.Protocol, u, o.Host, o.Path))
+					}
+				}
+				refs, err = storeRefsFor(c, urls, true)
+			}
 			if err != nil {
 				return err
 			}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,21 +96,32 @@ func useLine(c *call, line gitconfig.Helper) error {
 	return nil
 }
 
-// storeRefsFor opens every store git uses for url that a command can
+// storeRefsFor opens every store git uses for the URLs that a command can
 // change, in git's order, each once: git's approve stores a token into
 // each of them and its reject erases it from each, so logout must too.
-// With one such line or none it is storeRefFor's one store.
-func storeRefsFor(c *call, url string, sayDefault bool) ([]cli.StoreRef, error) {
-	ours, err := cli.OurHelpers(c.ctx, "", url)
-	if err != nil {
-		return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", url, err)
+// With one such line or none it is storeRefFor's one store for urls[0].
+func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, error) {
+	var lines []gitconfig.Helper
+	for _, url := range urls {
+		ours, err := cli.OurHelpers(c.ctx, "", url)
+		if err != nil {
+			return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", url, err)
+		}
+		for _, h := range ours {
+			if !slices.Contains(lines, h) {
+				lines = append(lines, h)
+			}
+		}
 	}
-	writable, _ := cli.WritableHelpers(ours)
+	writable, _ := cli.WritableHelpers(lines)
 	if len(writable) < 2 {
-		ref, err := storeRefFor(c, url, sayDefault)
+		if len(writable) == 1 && len(urls) > 1 {
+			return refsOf(c, writable)
+		}
+		ref, err := storeRefFor(c, urls[0], sayDefault)
 		return []cli.StoreRef{ref}, err
 	}
-	fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the store of each, as git's approve and reject do\n", len(writable), url)
+	fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the store of each, as git's approve and reject do\n", len(writable), strings.Join(urls, ", "))
 	return refsOf(c, writable)
 }
 
@@ -140,7 +152,11 @@ func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 			return nil, err
 		}
 		flags := storeFlags(&lc)
-		key := strings.Join(flags, "\x00")
+		// The same store however the line spells it (pat, pat --store file).
+		key := lc.g.store + "\x00" + filePath(&lc) + "\x00" + lc.g.opts.Socket
+		if filePath(&lc) == "" {
+			key += "\x00" + strings.Join(flags, "\x00")
+		}
 		if seen[key] {
 			continue
 		}
