@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -241,5 +244,23 @@ func TestGitCredentialPatLineDescribed(t *testing.T) {
 	same, theirs := sameStore(`!git credential-pat --store file --file /x/creds`, []string{"--store", "cache"})
 	if same || theirs != "--store file --file /x/creds" {
 		t.Errorf("sameStore = %v, %q", same, theirs)
+	}
+}
+
+// git runs "!git credential-pat ..." through its dispatcher, which finds
+// git-credential-pat as for "pat": doctor's binary check must look there,
+// not at git itself.
+func TestHelperExecutableGitCredentialPat(t *testing.T) {
+	dir := t.TempDir()
+	prog := filepath.Join(dir, "git-credential-pat")
+	if err := os.WriteFile(prog, []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	for _, line := range []string{"pat --store file", "!git credential-pat --store file"} {
+		got, err := helperExecutable(context.Background(), line)
+		if err != nil || got != prog {
+			t.Errorf("helperExecutable(%s) = %q, %v; want %q", line, got, err, prog)
+		}
 	}
 }
