@@ -99,9 +99,18 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
+	emptyURL, err := o.emptyURLHelpers()
+	if err != nil {
+		return err
+	}
 	args, keep := o.HelperArgs, ""
 	if len(args) == 0 {
-		if keep = currentOurs(cur); keep != "" {
+		if keep = currentOurs(cur); keep == "" {
+			// A [credential ""] line of ours is one too (git runs it for
+			// every URL): its flags name the store the tokens are in.
+			keep = currentOurs(emptyURL)
+		}
+		if keep != "" {
 			args = HelperArgs(keep)
 		}
 	}
@@ -130,6 +139,9 @@ func Setup(o SetupOptions) error {
 			return err
 		}
 	}
+	if err := o.removeEmptyURLOurs(emptyURL); err != nil {
+		return err
+	}
 	for _, v := range []string{"", want} {
 		if err := o.git("--add", "credential.helper", v); err != nil {
 			return err
@@ -148,10 +160,27 @@ func Unconfigure(o SetupOptions) error {
 		return err
 	}
 	kept := withoutOurs(cur)
-	removed, err := o.removeRewrites()
+	emptyURL, err := o.emptyURLHelpers()
 	if err != nil {
 		return err
 	}
+	if err := o.removeEmptyURLOurs(emptyURL); err != nil {
+		return err
+	}
+	removed := 0
+	for _, v := range emptyURL {
+		if IsOurHelper(v) {
+			removed++
+		}
+	}
+	if removed > 0 {
+		fmt.Fprintf(o.Out, "git config --%s: removed %d credential..helper line(s) ([credential \"\"]) that ran git-credential-pat\n", o.Scope, removed)
+	}
+	rewrites, err := o.removeRewrites()
+	if err != nil {
+		return err
+	}
+	removed += rewrites
 	paths, err := o.removeHTTPPath()
 	if err != nil {
 		return err
@@ -269,6 +298,28 @@ func leanHelper(exe string) string {
 // helpers lists credential.helper values in the scope, in order.
 func (o SetupOptions) helpers() ([]string, error) {
 	return gitconfig.GetAll(context.Background(), o.Dir, "credential.helper", "--"+o.Scope)
+}
+
+// emptyURLHelpers is the scope's credential..helper list (a [credential ""]
+// section), which git runs for every URL as it runs credential.helper.
+func (o SetupOptions) emptyURLHelpers() ([]string, error) {
+	return gitconfig.GetAll(context.Background(), o.Dir, "credential..helper", "--"+o.Scope)
+}
+
+// removeEmptyURLOurs deletes our lines from the scope's credential..helper
+// list (setup puts their flags on a credential.helper line instead).
+func (o SetupOptions) removeEmptyURLOurs(vals []string) error {
+	done := map[string]bool{}
+	for _, v := range vals {
+		if done[v] || !IsOurHelper(v) {
+			continue
+		}
+		done[v] = true
+		if err := o.git("--unset-all", "credential..helper", "^"+quoteERE(v)+"$"); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // removeOurs turns the scope's credential.helper list cur into kept (cur

@@ -777,3 +777,39 @@ func TestLogoutReachesUserScopedHelper(t *testing.T) {
 		t.Fatalf("git still gets the token after logout: %q %v", out, err)
 	}
 }
+
+// A [credential ""] line of ours is one git runs for every URL: setup keeps
+// its flags (the store its tokens are in) on the line it writes, instead of
+// resetting it away, and unconfigure removes it.
+func TestSetupKeepsEmptyURLLine(t *testing.T) {
+	e := gittest.NewEnv(t)
+	creds := filepath.Join(e.Home, "A")
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tok := cmdsToken("ghp_", rand1)
+	if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
+		t.Fatalf("git credential approve: %v %s", err, stderr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "setup"); tr.code != 0 || !strings.Contains(tr.stdout, "added credential.helper = "+helperLine("--file", creds)) {
+		t.Fatalf("setup: %+v", tr)
+	}
+	out, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\n\n", "credential", "fill")
+	if err != nil || !strings.Contains(out, "password="+tok+"\n") {
+		t.Fatalf("git no longer fills the token after setup: %q %v %s", out, err, stderr)
+	}
+	if vals, _, _ := e.Git(t, "", "", "config", "--global", "--get-all", "credential..helper"); vals != "" {
+		t.Fatalf("setup left the [credential \"\"] line: %q", vals)
+	}
+	// Unconfigure removes a [credential ""] line of ours too.
+	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds)); err != nil {
+		t.Fatalf("git config: %v %s", err, stderr)
+	}
+	tr := cmdsRun(t, e, e.Home, "", "unconfigure")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "removed 1 credential..helper line(s)") {
+		t.Fatalf("unconfigure: %+v", tr)
+	}
+	if vals, _, _ := e.Git(t, "", "", "config", "--global", "--get-regexp", `^credential\..*helper$`); strings.Contains(vals, bin) {
+		t.Fatalf("unconfigure left a line of ours: %q", vals)
+	}
+}
