@@ -12,6 +12,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/expiry"
 	"github.com/git-credential-pat/git-credential-pat/forge"
+	"github.com/git-credential-pat/git-credential-pat/internal/stores"
 )
 
 // ListOptions are list's flags and where it writes.
@@ -161,6 +162,9 @@ func storeLabels(refs []StoreRef) []string {
 		for j, other := range refs {
 			if j != i && other.Name == r.Name {
 				labels[i] = strings.TrimSpace(r.Name + " " + strings.Join(r.Flags, " "))
+				if a, _ := stores.ParseArgs(r.Flags); r.FilePath == "" && a.Options.Socket != "" {
+					labels[i] = r.Name + ":" + a.Options.Socket
+				}
 				if r.FilePath != "" {
 					labels[i] = r.Name + ":" + r.FilePath
 				}

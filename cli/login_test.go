@@ -314,7 +314,8 @@ func TestStoreLabels(t *testing.T) {
 		{[]StoreRef{{Name: "file"}}, []string{"file"}},
 		{[]StoreRef{{Name: "file"}, {Name: "cache"}}, []string{"file", "cache"}},
 		{[]StoreRef{{Name: "file", FilePath: "/a"}, {Name: "file", FilePath: "/b"}}, []string{"file:/a", "file:/b"}},
-		{[]StoreRef{{Name: "cache", Flags: []string{"--socket", "/s1"}}, {Name: "cache"}}, []string{"cache --socket /s1", "cache"}},
+		{[]StoreRef{{Name: "cache", Flags: []string{"--socket", "/s1"}}, {Name: "cache"}}, []string{"cache:/s1", "cache"}},
+		{[]StoreRef{{Name: "cache", Flags: []string{"--timeout", "1h"}}, {Name: "cache"}}, []string{"cache --timeout 1h", "cache"}},
 	} {
 		if got := storeLabels(tc.refs); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("storeLabels = %q, want %q", got, tc.want)

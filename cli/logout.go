@@ -27,6 +27,16 @@ type LogoutOptions struct {
 	// git's approve stored the token into each and its reject erases it
 	// from each, so logout removes from each too.
 	Others []StoreRef
+
+	label string // names the store in messages when Name alone is ambiguous (see storeLabels)
+}
+
+// storeName names the store for messages.
+func (o LogoutOptions) storeName() string {
+	if o.label != "" {
+		return o.label
+	}
+	return o.Name
 }
 
 // describe names the selection for messages: "github.com (username alice)".
@@ -101,7 +111,7 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 	for i, ref := range refs {
 		one := o
 		one.StoreRef, one.Others = ref, nil
-		one.Name = labels[i] // the messages tell two stores of one kind apart
+		one.label = labels[i] // Name stays the store list: forgetCached reads it
 		n, err := one.logoutFrom(ctx, false)
 		if err != nil {
 			return err
@@ -124,7 +134,7 @@ func (o LogoutOptions) logoutFrom(ctx context.Context, sayNothing bool) (int, er
 	}
 	before, err := l.List(ctx)
 	if err != nil {
-		return 0, fmt.Errorf("logout: listing store %s: %w", o.Name, err)
+		return 0, fmt.Errorf("logout: listing store %s: %w", o.storeName(), err)
 	}
 	var matches []credential.Credential
 	for _, c := range before {
@@ -136,7 +146,7 @@ func (o LogoutOptions) logoutFrom(ctx context.Context, sayNothing bool) (int, er
 		if !sayNothing {
 			return 0, nil
 		}
-		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s%s.\n", o.describe(), o.Name, o.storedHint(before))
+		_, err := fmt.Fprintf(o.Stdout, "Nothing to remove: no token for %s in store %s%s.\n", o.describe(), o.storeName(), o.storedHint(before))
 		return 0, err
 	}
 	if len(matches) > 1 && !o.All {
@@ -159,13 +169,13 @@ func (o LogoutOptions) logoutFrom(ctx context.Context, sayNothing bool) (int, er
 			q.Password, q.HasPassword = "", false
 		}
 		if err := o.Store.Erase(ctx, q); err != nil {
-			return len(matches), fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.Name, err)
+			return len(matches), fmt.Errorf("logout: removing %s from store %s: %w", c.URL(), o.storeName(), err)
 		}
 	}
 	o.forgetCached(ctx, credential.Credential{Host: o.Host})
 	after, err := l.List(ctx)
 	if err != nil {
-		return len(matches), fmt.Errorf("logout: listing store %s after removing: %w", o.Name, err)
+		return len(matches), fmt.Errorf("logout: listing store %s after removing: %w", o.storeName(), err)
 	}
 	left := map[string]int{}
 	for _, c := range after {
@@ -179,10 +189,10 @@ func (o LogoutOptions) logoutFrom(ctx context.Context, sayNothing bool) (int, er
 			continue
 		}
 		removed++
-		fmt.Fprintf(o.Stdout, "Removed %s (%s) from store %s\n", c.URL(), maskedSecret(c), o.Name)
+		fmt.Fprintf(o.Stdout, "Removed %s (%s) from store %s\n", c.URL(), maskedSecret(c), o.storeName())
 	}
 	if removed < len(matches) {
-		return len(matches), fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.Name, len(matches)-removed, len(matches), o.flagPrefix())
+		return len(matches), fmt.Errorf("logout: store %s still holds %d of the %d matching tokens; run git-credential-pat %slist to see them", o.storeName(), len(matches)-removed, len(matches), o.flagPrefix())
 	}
 	return len(matches), nil
 }

@@ -153,3 +153,30 @@ func TestListAndCacheSeeURLScopedHelpers(t *testing.T) {
 		t.Fatalf("git still gets the token after cache clear: %q %v", out, err)
 	}
 }
+
+// logout of one user from two cache stores (two sockets) leaves the other
+// user's entry in the store it logs out of: the label that tells the stores
+// apart in its messages is not the store list the cache's forget step
+// reads. (The forget step still empties the host in every other cache
+// daemon, as after any logout: they may hold the old token.)
+func TestLogoutTwoCachesKeepsOtherUser(t *testing.T) {
+	e, socket := cacheEnv(t)
+	other := socket + "2"
+	t.Cleanup(func() { runBin(t, e, "", "cache", "exit", "--socket", other) })
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", helperLine("--store", "cache", "--socket", socket, "--timeout", "600"))
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.https://example.com.helper", helperLine("--store", "cache", "--socket", other, "--timeout", "600"))
+	alice, bob := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
+	for _, in := range []string{
+		"protocol=https\nhost=example.com\nusername=alice\npassword=" + alice + "\n\n",
+		"protocol=https\nhost=example.com\nusername=bob\npassword=" + bob + "\n\n",
+	} {
+		e.MustGit(t, "", in, "credential", "approve")
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com", "--username", "alice"); tr.code != 0 ||
+		!strings.Contains(tr.stdout, "Removed https://alice@example.com (ghp_****"+alice[36:]+") from store cache:"+socket+"\n") || strings.Contains(tr.stdout, "bob") {
+		t.Fatalf("logout: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "list"); !strings.Contains(tr.stdout, "bob") || strings.Contains(tr.stdout, "alice") {
+		t.Fatalf("list after logout of alice: %+v", tr)
+	}
+}
