@@ -62,6 +62,11 @@ func storeRefFor(c *call, url string, sayDefault bool) (cli.StoreRef, error) {
 	if err := resolveStore(c, url, sayDefault); err != nil {
 		return cli.StoreRef{}, err
 	}
+	return openStoreRef(c)
+}
+
+// openStoreRef opens the store the flags in effect name (see resolveStore).
+func openStoreRef(c *call) (cli.StoreRef, error) {
 	s, err := c.g.openStore()
 	if err != nil {
 		return cli.StoreRef{}, err

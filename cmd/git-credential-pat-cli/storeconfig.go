@@ -33,14 +33,24 @@ func newGlobalFlags(g *globals) *pflag.FlagSet {
 // says so when no store flags were given (login warns in its own words,
 // doctor reports it as a check).
 func resolveStore(c *call, url string, sayDefault bool) error {
-	forWhat := url
-	if forWhat == "" {
-		forWhat = "any host"
-	}
 	ours, err := cli.OurHelpers(c.ctx, "", url)
 	if err != nil {
-		return fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", forWhat, err)
+		return fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", forWhatURL(url), err)
 	}
+	return chooseLine(c, forWhatURL(url), ours, sayDefault)
+}
+
+// forWhatURL names url in notes: "any host" for "".
+func forWhatURL(url string) string {
+	if url == "" {
+		return "any host"
+	}
+	return url
+}
+
+// chooseLine is resolveStore once the lines of ours git runs (for
+// forWhat, in notes) are known.
+func chooseLine(c *call, forWhat string, ours []gitconfig.Helper, sayDefault bool) error {
 	all := len(ours)
 	ours, readOnly := cli.WritableHelpers(ours)
 	if len(ours) == 0 {
@@ -115,10 +125,10 @@ func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, erro
 	}
 	writable, _ := cli.WritableHelpers(lines)
 	if len(writable) < 2 {
-		if len(writable) == 1 && len(urls) > 1 {
-			return refsOf(c, writable)
+		if err := chooseLine(c, strings.Join(urls, ", "), lines, sayDefault); err != nil {
+			return nil, err
 		}
-		ref, err := storeRefFor(c, urls[0], sayDefault)
+		ref, err := openStoreRef(c)
 		return []cli.StoreRef{ref}, err
 	}
 	fmt.Fprintf(c.stderr, "git-credential-pat: note: %d git-credential-pat helper lines apply to %s; this uses the store of each, as git's approve and reject do\n", len(writable), strings.Join(urls, ", "))
@@ -151,21 +161,21 @@ func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 		if err := useLine(&lc, line); err != nil {
 			return nil, err
 		}
-		flags := storeFlags(&lc)
 		// The same store however the line spells it (pat, pat --store file).
-		key := lc.g.store + "\x00" + filePath(&lc) + "\x00" + lc.g.opts.Socket
-		if filePath(&lc) == "" {
-			key += "\x00" + strings.Join(flags, "\x00")
+		file := filePath(&lc)
+		key := lc.g.store + "\x00" + file + "\x00" + lc.g.opts.Socket
+		if file == "" {
+			key += "\x00" + strings.Join(storeFlags(&lc), "\x00")
 		}
 		if seen[key] {
 			continue
 		}
 		seen[key] = true
-		s, err := lc.g.openStore()
+		ref, err := openStoreRef(&lc)
 		if err != nil {
 			return nil, err
 		}
-		refs = append(refs, cli.StoreRef{Store: s, Name: lc.g.store, Flags: flags, FilePath: filePath(&lc)})
+		refs = append(refs, ref)
 	}
 	return refs, nil
 }
