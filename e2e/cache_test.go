@@ -126,18 +126,14 @@ func TestListAndCacheSeeURLScopedHelpers(t *testing.T) {
 		{"credential.https://gitlab.example.com.helper", helperLine("--file", scoped)},
 		{"credential.https://example.com.helper", helperLine("--store", "cache", "--socket", socket, "--timeout", "600")},
 	} {
-		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
-			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
-		}
+		e.MustGit(t, "", "", "config", "--global", "--add", kv[0], kv[1])
 	}
 	gl, gh := "glpat-"+strings.Repeat("s", 16)+"sc01", cmdsToken("ghp_", rand1)
 	for _, in := range []string{
 		"protocol=https\nhost=gitlab.example.com\nusername=alice\npassword=" + gl + "\n\n",
 		"protocol=https\nhost=example.com\nusername=bob\npassword=" + gh + "\n\n",
 	} {
-		if _, stderr, err := e.Git(t, "", in, "credential", "approve"); err != nil {
-			t.Fatalf("git credential approve: %v %s", err, stderr)
-		}
+		e.MustGit(t, "", in, "credential", "approve")
 	}
 	tr := cmdsRun(t, e, e.Home, "", "list")
 	if tr.code != 0 || tr.stderr != "" ||

@@ -518,14 +518,10 @@ func TestLogoutRemovesFromEveryStoreGitUses(t *testing.T) {
 		{"credential.helper", helperLine("--file", wide)},
 		{"credential.https://example.com.helper", helperLine("--file", scoped)},
 	} {
-		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
-			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
-		}
+		e.MustGit(t, "", "", "config", "--global", "--add", kv[0], kv[1])
 	}
 	tok := cmdsToken("ghp_", rand1)
-	if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
-		t.Fatalf("git credential approve: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve")
 	for _, f := range []string{wide, scoped} {
 		if b, err := os.ReadFile(f); err != nil || !strings.Contains(string(b), tok) {
 			t.Fatalf("git approve did not store into %s: %q %v", f, b, err)
@@ -549,9 +545,7 @@ func TestLogoutRemovesFromEveryStoreGitUses(t *testing.T) {
 		"protocol=https\nhost=example.com\nusername=alice\npassword=" + tok + "\n\n",
 		"protocol=https\nhost=example.com\nusername=bob\npassword=" + bob + "\n\n",
 	} {
-		if _, stderr, err := e.Git(t, "", in, "credential", "approve"); err != nil {
-			t.Fatalf("git credential approve: %v %s", err, stderr)
-		}
+		e.MustGit(t, "", in, "credential", "approve")
 	}
 	if err := os.WriteFile(wide, []byte("https://alice:"+tok+"@example.com\n"), 0o600); err != nil {
 		t.Fatal(err)
@@ -580,9 +574,7 @@ func TestLoginOwnerReadsUseHTTPPathAsGit(t *testing.T) {
 		{"credential.https://example.com.useHttpPath", "true"},
 		{"credential.useHttpPath", "false"},
 	} {
-		if _, stderr, err := e.Git(t, "", "", "config", "--global", kv[0], kv[1]); err != nil {
-			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
-		}
+		e.MustGit(t, "", "", "config", "--global", kv[0], kv[1])
 	}
 	t1, t2 := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
 	cmdsRun(t, e, e.Home, t1, "login", "--host", "example.com", "--owner", "team1", "--username", "alice", "--no-verify")
@@ -600,21 +592,13 @@ func TestLoginOwnerReadsUseHTTPPathAsGit(t *testing.T) {
 func TestDoctorAndRemotesSeeURLScopedHelper(t *testing.T) {
 	e := gittest.NewEnv(t)
 	scoped := filepath.Join(e.Home, "scoped")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://gitlab.example.com.helper", helperLine("--file", scoped)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential.https://gitlab.example.com.helper", helperLine("--file", scoped))
 	doctor := func() map[string][]string {
 		t.Helper()
-		tr := cmdsRun(t, e, e.Home, "", "doctor", "--json")
-		var report struct {
-			Checks []struct{ Check, Status, Message string }
-		}
-		if err := json.Unmarshal([]byte(tr.stdout), &report); err != nil {
-			t.Fatalf("doctor --json: %v %+v", err, tr)
-		}
+		_, checks := doctorJSON(t, e, e.Home)
 		got := map[string][]string{}
-		for _, c := range report.Checks {
-			got[c.Check] = append(got[c.Check], c.Status+": "+c.Message)
+		for _, c := range checks {
+			got[c["check"]] = append(got[c["check"]], c["status"]+": "+c["message"])
 		}
 		return got
 	}
@@ -630,12 +614,7 @@ func TestDoctorAndRemotesSeeURLScopedHelper(t *testing.T) {
 			t.Errorf("%s: store check: %s", step, s)
 		}
 	}
-	repo := filepath.Join(e.Home, "r")
-	for _, args := range [][]string{{"init", "-q", repo}, {"-C", repo, "remote", "add", "origin", "git@gitlab.example.com:team/proj.git"}} {
-		if _, stderr, err := e.Git(t, "", "", args...); err != nil {
-			t.Fatalf("git %s: %v %s", args, err, stderr)
-		}
-	}
+	repo := cmdsRepo(t, e, "origin", "git@gitlab.example.com:team/proj.git")
 	if tr := cmdsRun(t, e, repo, "", "remotes"); !strings.Contains(tr.stdout, "git remote set-url origin https://gitlab.example.com/team/proj.git") {
 		t.Errorf("remotes does not see the token for gitlab.example.com: %+v", tr)
 	}
@@ -646,9 +625,7 @@ func TestDoctorAndRemotesSeeURLScopedHelper(t *testing.T) {
 func TestLoginUsesCredentialUsername(t *testing.T) {
 	e := gittest.NewEnv(t)
 	runBin(t, e, "", "setup")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://example.com.username", "bob"); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential.https://example.com.username", "bob")
 	tok := cmdsToken("ghp_", rand1)
 	tr := cmdsRun(t, e, e.Home, tok, "login", "--host", "example.com", "--no-verify")
 	if tr.code != 0 || !strings.Contains(tr.stdout, "for https://bob@example.com in store file") {
@@ -670,13 +647,9 @@ func TestCommandsExpandHelperLineAsTheShell(t *testing.T) {
 	for _, path := range []string{"~/tilde-creds", "$HOME/var-creds", `"${HOME}/braced creds"`} {
 		t.Run(path, func(t *testing.T) {
 			e := gittest.NewEnv(t)
-			if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.helper", "!'"+bin+"' --store file --file "+path); err != nil {
-				t.Fatalf("git config: %v %s", err, stderr)
-			}
+			e.MustGit(t, "", "", "config", "--global", "credential.helper", "!'"+bin+"' --store file --file "+path)
 			tok := cmdsToken("ghp_", rand1)
-			if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
-				t.Fatalf("git credential approve: %v %s", err, stderr)
-			}
+			e.MustGit(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve")
 			cmdsRun(t, e, e.Home, "glpat-"+strings.Repeat("t", 16)+"tl01", "login", "--host", "gitlab.com", "--no-verify")
 			file := filepath.Join(e.Home, strings.NewReplacer("~/", "", "$HOME/", "", `"${HOME}/`, "", `"`, "").Replace(path))
 			b, err := os.ReadFile(file)
@@ -695,9 +668,7 @@ func TestCommandsExpandHelperLineAsTheShell(t *testing.T) {
 func TestLogoutProtocol(t *testing.T) {
 	e := gittest.NewEnv(t)
 	scoped := filepath.Join(e.Home, "scoped")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.http://localhost:8080.helper", helperLine("--file", scoped)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential.http://localhost:8080.helper", helperLine("--file", scoped))
 	tok := cmdsToken("ghp_", rand1)
 	cmdsRun(t, e, e.Home, tok, "login", "--protocol", "http", "--host", "localhost:8080", "--username", "alice", "--no-verify")
 	if b, _ := os.ReadFile(scoped); !strings.Contains(string(b), "http://alice:"+tok+"@localhost:8080") {
@@ -717,9 +688,7 @@ func TestLogoutProtocol(t *testing.T) {
 func TestLoginLogoutUserScopedHelper(t *testing.T) {
 	e := gittest.NewEnv(t)
 	scoped := filepath.Join(e.Home, "alice-creds")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped))
 	tok := cmdsToken("ghp_", rand1)
 	tr := cmdsRun(t, e, e.Home, tok, "login", "--host", "example.com", "--username", "alice", "--no-verify")
 	if tr.code != 0 || strings.Contains(tr.stderr, "not configured") {
@@ -744,9 +713,7 @@ func TestListOneStoreSpelledTwice(t *testing.T) {
 		{"credential.helper", helperLine()},
 		{"credential.https://example.com.helper", helperLine("--store", "file")},
 	} {
-		if _, stderr, err := e.Git(t, "", "", "config", "--global", "--add", kv[0], kv[1]); err != nil {
-			t.Fatalf("git config %s: %v %s", kv[0], err, stderr)
-		}
+		e.MustGit(t, "", "", "config", "--global", "--add", kv[0], kv[1])
 	}
 	cmdsRun(t, e, e.Home, cmdsToken("ghp_", rand1), "login", "--host", "example.com", "--username", "alice", "--no-verify")
 	if tr := cmdsRun(t, e, e.Home, "", "list"); strings.Count(tr.stdout, "example.com") != 1 {
@@ -759,13 +726,9 @@ func TestListOneStoreSpelledTwice(t *testing.T) {
 func TestLogoutReachesUserScopedHelper(t *testing.T) {
 	e := gittest.NewEnv(t)
 	scoped := filepath.Join(e.Home, "alice-creds")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential.https://alice@example.com.helper", helperLine("--file", scoped))
 	tok := cmdsToken("ghp_", rand1)
-	if _, stderr, err := e.Git(t, "", "url=https://alice@example.com/r.git\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
-		t.Fatalf("git credential approve: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "url=https://alice@example.com/r.git\npassword="+tok+"\n\n", "credential", "approve")
 	if b, _ := os.ReadFile(scoped); !strings.Contains(string(b), tok) {
 		t.Fatalf("git approve did not store into %s: %q", scoped, b)
 	}
@@ -784,13 +747,9 @@ func TestLogoutReachesUserScopedHelper(t *testing.T) {
 func TestSetupKeepsEmptyURLLine(t *testing.T) {
 	e := gittest.NewEnv(t)
 	creds := filepath.Join(e.Home, "A")
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds))
 	tok := cmdsToken("ghp_", rand1)
-	if _, stderr, err := e.Git(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve"); err != nil {
-		t.Fatalf("git credential approve: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "protocol=https\nhost=example.com\nusername=alice\npassword="+tok+"\n\n", "credential", "approve")
 	if tr := cmdsRun(t, e, e.Home, "", "setup"); tr.code != 0 || !strings.Contains(tr.stdout, "added credential.helper = "+helperLine("--file", creds)) {
 		t.Fatalf("setup: %+v", tr)
 	}
@@ -802,9 +761,7 @@ func TestSetupKeepsEmptyURLLine(t *testing.T) {
 		t.Fatalf("setup left the [credential \"\"] line: %q", vals)
 	}
 	// Unconfigure removes a [credential ""] line of ours too.
-	if _, stderr, err := e.Git(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds)); err != nil {
-		t.Fatalf("git config: %v %s", err, stderr)
-	}
+	e.MustGit(t, "", "", "config", "--global", "credential..helper", helperLine("--file", creds))
 	tr := cmdsRun(t, e, e.Home, "", "unconfigure")
 	if tr.code != 0 || !strings.Contains(tr.stdout, "removed 1 credential..helper line(s)") {
 		t.Fatalf("unconfigure: %+v", tr)
