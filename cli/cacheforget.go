@@ -39,14 +39,7 @@ func (s StoreRef) forgetCached(ctx context.Context, q credential.Credential) {
 		sockets = append(sockets, own)
 	}
 	if all, err := configHelpers(ctx, ""); err == nil {
-		for _, h := range all {
-			if !IsOurHelper(h.Value) {
-				continue
-			}
-			if sock, ok := cacheSocket(ourHelperArgs(h.Value)); ok {
-				sockets = append(sockets, sock)
-			}
-		}
+		sockets = append(sockets, cacheSocketsOf(all)...)
 	}
 	ownIsCache := backends.ListHas(s.Name, "cache")
 	ownPath := forgetSocket(own)
@@ -72,14 +65,20 @@ func CacheSockets(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return cacheSocketsOf(ours), nil
+}
+
+// cacheSocketsOf is the absolute socket of each cache daemon the lines of
+// ours among hs use, each once, in order.
+func cacheSocketsOf(hs []helperSetting) []string {
 	var sockets []string
-	for _, h := range ours {
+	for _, h := range oursOf(hs) {
 		sock, ok := cacheSocket(ourHelperArgs(h.Value))
 		if p := forgetSocket(sock); ok && p != "" && !slices.Contains(sockets, p) {
 			sockets = append(sockets, p)
 		}
 	}
-	return sockets, nil
+	return sockets
 }
 
 // forgetSocket is the absolute path of a --socket value, the default socket

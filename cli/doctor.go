@@ -166,7 +166,7 @@ func (d *doctor) checkHelpers() {
 		reset   *helperSetting
 	}
 	var groups []*group
-	for _, u := range d.helperURLs() {
+	for _, u := range d.helperURLs(all) {
 		var applies func(helperSetting) bool
 		if u != "" {
 			if applies, err = gitconfig.Matcher(d.ctx, d.Dir, all, u); err != nil {
@@ -206,7 +206,7 @@ func (d *doctor) checkHelpers() {
 // helperURLs are the URLs whose helpers doctor reports: one per stored
 // token (scheme://host[/path], as git matches credential.<url>.helper), or
 // "" (a host no URL-scoped setting names) when the store lists none.
-func (d *doctor) helperURLs() []string {
+func (d *doctor) helperURLs(all []helperSetting) []string {
 	var urls []string
 	seen := map[string]bool{}
 	if d.Store != nil && d.OpenErr == nil {
@@ -224,7 +224,7 @@ func (d *doctor) helperURLs() []string {
 		}
 	}
 	if len(urls) == 0 {
-		urls = d.scopedHelperURLs()
+		urls = scopedHelperURLs(all)
 	}
 	if len(urls) == 0 {
 		urls = []string{""}
@@ -237,16 +237,12 @@ func (d *doctor) helperURLs() []string {
 // ours it runs (as URLs; wildcard ones left out): with an empty store,
 // doctor reports the helpers git runs there rather than failing on a
 // plain chain that was never meant to hold ours.
-func (d *doctor) scopedHelperURLs() []string {
-	if plain, err := OurHelpers(d.ctx, d.Dir, ""); err != nil || len(plain) > 0 {
-		return nil
-	}
-	ours, err := AllOurHelpers(d.ctx, d.Dir)
-	if err != nil {
+func scopedHelperURLs(all []helperSetting) []string {
+	if plain, _ := gitconfig.Chain(all, nil); len(oursOf(plain)) > 0 {
 		return nil
 	}
 	var urls []string
-	for _, h := range ours {
+	for _, h := range oursOf(gitconfig.Live(all)) {
 		u := h.URL
 		if u == "" || strings.Contains(u, "*") {
 			continue

@@ -39,13 +39,18 @@ func OurHelpers(ctx context.Context, dir, url string) ([]gitconfig.Helper, error
 	if err != nil {
 		return nil, err
 	}
-	var ours []gitconfig.Helper
-	for _, h := range chain {
+	return oursOf(chain), nil
+}
+
+// oursOf keeps the lines that run this helper.
+func oursOf(hs []helperSetting) []helperSetting {
+	var ours []helperSetting
+	for _, h := range hs {
 		if IsOurHelper(h.Value) {
 			ours = append(ours, h)
 		}
 	}
-	return ours, nil
+	return ours
 }
 
 // AllOurHelpers returns the helper lines of ours git runs for some URL, in
@@ -55,13 +60,7 @@ func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) 
 	if err != nil {
 		return nil, err
 	}
-	var ours []gitconfig.Helper
-	for _, h := range gitconfig.Live(all) {
-		if IsOurHelper(h.Value) {
-			ours = append(ours, h)
-		}
-	}
-	return ours, nil
+	return oursOf(gitconfig.Live(all)), nil
 }
 
 // UsersScopedTo returns the users that helper lines of ours git runs name
