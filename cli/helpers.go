@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -122,6 +123,71 @@ func HelperArgs(value string) []string {
 	}
 	return words
 }
+
+// LineArgs is HelperArgs with each relative --file and --socket value
+// made absolute from the directory git runs the helper in
+// (gitconfig.HelperDir): the top of the worktree when the command runs
+// inside one. So a command started in a subdirectory opens the file and
+// the socket that git's runs of the line open. The words are read as the
+// helper's parser reads them (stores.ParseArgs): every flag but
+// --allow-http takes a value, as --name=value or as the next word.
+func LineArgs(value string) []string {
+	words := HelperArgs(value)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		if w == "--" {
+			break
+		}
+		if len(w) < 3 || !strings.HasPrefix(w, "--") {
+			continue // the action, or a word the parser refuses
+		}
+		name, val, inline := strings.Cut(w[2:], "=")
+		if name == "allow-http" {
+			continue
+		}
+		if !inline {
+			if i+1 == len(words) {
+				break
+			}
+			i++
+			val = words[i]
+		}
+		if !relativePath(name, val) {
+			continue
+		}
+		dir, err := helperDir()
+		if err != nil {
+			continue // left as it is: resolved from here, as before
+		}
+		abs := filepath.Join(dir, val)
+		if inline {
+			abs = "--" + name + "=" + abs
+		}
+		words[i] = abs
+	}
+	return words
+}
+
+// relativePath reports whether val, the value of the flag --name, is a
+// path git's runs of a helper line resolve from the directory they run
+// in. A --socket of "@name" is a Linux abstract socket, not a path.
+func relativePath(name, val string) bool {
+	switch {
+	case val == "" || filepath.IsAbs(val):
+		return false
+	case name == "file":
+		return true
+	case name == "socket":
+		return !strings.HasPrefix(val, "@")
+	}
+	return false
+}
+
+// helperDir is gitconfig.HelperDir for this process's directory, asked of
+// git once and only when a helper line has a relative path.
+var helperDir = sync.OnceValues(func() (string, error) {
+	return gitconfig.HelperDir(context.Background(), "")
+})
 
 // gitCredentialPat reports whether a helper line runs "!git credential-pat
 // ...", the long form of "pat", which git runs through its own dispatcher.
@@ -276,9 +342,10 @@ func helperExecutable(ctx context.Context, value string) (string, error) {
 }
 
 // ourHelperArgs parses the flags of a helper value of ours (its words
-// after the program) as the helper itself does (stores.ParseArgs).
+// after the program) as the helper itself does (stores.ParseArgs), with
+// relative paths resolved as git's runs of it resolve them (LineArgs).
 func ourHelperArgs(helperValue string) stores.Args {
-	a, _ := stores.ParseArgs(HelperArgs(helperValue)) // what cannot be parsed is reported by doctor's helpers check
+	a, _ := stores.ParseArgs(LineArgs(helperValue)) // what cannot be parsed is reported by doctor's helpers check
 	return a
 }
 

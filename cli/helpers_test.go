@@ -264,3 +264,34 @@ func TestHelperExecutableGitCredentialPat(t *testing.T) {
 		}
 	}
 }
+
+// LineArgs makes relative --file and --socket values absolute from the
+// directory git runs the helper in, in both flag forms, and leaves every
+// other word as the helper's parser reads it.
+func TestLineArgsResolvesRelativePaths(t *testing.T) {
+	top := filepath.Join(t.TempDir(), "top")
+	saved := helperDir
+	helperDir = func() (string, error) { return top, nil }
+	t.Cleanup(func() { helperDir = saved })
+	at := func(p string) string { return filepath.Join(top, p) }
+	abs := filepath.Join(t.TempDir(), "creds")
+	tests := []struct {
+		line string
+		want []string
+	}{
+		{"pat --file creds", []string{"--file", at("creds")}},
+		{"pat --file=.git/creds --store file", []string{"--file=" + at(".git/creds"), "--store", "file"}},
+		{"pat --store cache --socket run/sock", []string{"--store", "cache", "--socket", at("run/sock")}},
+		{"pat --socket=@abstract --file '" + abs + "'", []string{"--socket=@abstract", "--file", abs}},
+		{"pat --allow-http --file creds", []string{"--allow-http", "--file", at("creds")}},
+		{"pat --resolver --file creds", []string{"--resolver", "--file", "creds"}}, // --file is --resolver's value; creds the action
+		{"pat --file", []string{"--file"}},
+		{"pat -- --file creds", []string{"--", "--file", "creds"}},
+		{"pat --file= get", []string{"--file=", "get"}},
+	}
+	for _, tc := range tests {
+		if got := LineArgs(tc.line); !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("LineArgs(%q) = %q; want %q", tc.line, got, tc.want)
+		}
+	}
+}

@@ -153,3 +153,50 @@ func TestLoginUsesConfiguredCacheTimeout(t *testing.T) {
 		t.Fatalf("fill = %q", got)
 	}
 }
+
+// git runs a helper from the top of the worktree, so a relative --file in
+// a helper line names a file there; commands started in a subdirectory
+// work on that file too, not on one under the subdirectory.
+func TestCommandsResolveRelativePathsLikeGit(t *testing.T) {
+	token := cmdsToken("ghp_", rand1)
+	tests := []struct {
+		name  string
+		scope string // git config option for the line
+		flags []string
+		file  string // relative to the worktree top
+	}{
+		{"repository line, --file VALUE", "--local", []string{"--file", ".git/pat-credentials"}, ".git/pat-credentials"},
+		{"global line, --file=VALUE", "--global", []string{"--file=pat-credentials"}, "pat-credentials"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			repo := cmdsRepo(t, e)
+			sub := filepath.Join(repo, "src", "pkg")
+			if err := os.MkdirAll(sub, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			e.MustGit(t, repo, "", "config", tc.scope, "credential.helper", helperLine(tc.flags...))
+			want := filepath.Join(repo, tc.file)
+
+			if tr := cmdsRun(t, e, sub, token, "login", "--host", "git.example.com", "--no-verify"); tr.code != 0 {
+				t.Fatalf("login: %+v", tr)
+			}
+			assertEntries(t, want, 1)
+			if _, err := os.Stat(filepath.Join(sub, tc.file)); err == nil {
+				t.Fatalf("login wrote %s under the subdirectory it ran in", tc.file)
+			}
+			out := e.MustGit(t, sub, "url=https://git.example.com/acme/app.git\n\n", "credential", "fill")
+			if !strings.Contains(out, "password="+token+"\n") {
+				t.Fatalf("git credential fill = %q", out)
+			}
+			if tr := cmdsRun(t, e, sub, "", "list"); !strings.Contains(tr.stdout, "git.example.com") {
+				t.Fatalf("list: %+v", tr)
+			}
+			if tr := cmdsRun(t, e, sub, "", "logout", "--host", "git.example.com"); tr.code != 0 {
+				t.Fatalf("logout: %+v", tr)
+			}
+			assertEntries(t, want, 0)
+		})
+	}
+}

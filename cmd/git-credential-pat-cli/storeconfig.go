@@ -78,7 +78,7 @@ func chooseLine(c *call, forWhat string, ours []gitconfig.Helper, sayDefault boo
 func useLine(c *call, line gitconfig.Helper) error {
 	var g globals
 	fs := newGlobalFlags(&g)
-	err := fs.Parse(cli.HelperArgs(line.Value))
+	err := fs.Parse(cli.LineArgs(line.Value))
 	if err == nil && fs.NArg() > 0 {
 		err = fmt.Errorf("unexpected word %q (git would run it as the command)", fs.Arg(0))
 	}
@@ -208,7 +208,7 @@ func validateHelperArgs(args []string) error {
 			if err != nil {
 				abs = "/FULL/PATH"
 			}
-			return fmt.Errorf("--%s %s is a relative path, which git would look up in the directory of each repository; give the full path: --%s %s", p.flag, p.path, p.flag, abs)
+			return fmt.Errorf("--%s %s is a relative path, which git resolves from the top of the worktree it runs in, so from a different directory in each repository; give the full path: --%s %s", p.flag, p.path, p.flag, abs)
 		}
 	}
 	for _, d := range []struct {
