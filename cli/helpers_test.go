@@ -159,7 +159,15 @@ func TestCurrentOursAndHostURL(t *testing.T) {
 			t.Errorf("IsOurHelper(%s) = false", line)
 		}
 	}
-	for _, line := range []string{`!git credential-store --file x`, `!git credential pat`, `store`, `!git`, `git credential-pat --store file`} {
+	for _, line := range []string{`pat-cli --store file`, `/usr/local/bin/git-credential-pat-cli`} {
+		if !IsOurHelper(line) {
+			t.Errorf("IsOurHelper(%s) = false", line)
+		}
+	}
+	// git runs a value without "!" that is not an absolute path as "git
+	// credential-VALUE": none of these runs us.
+	for _, line := range []string{`!git credential-store --file x`, `!git credential pat`, `store`, `!git`, `git credential-pat --store file`,
+		`git-credential-pat --file /x`, `bin/git-credential-pat`, `'/a b/git-credential-pat'`, `patx`} {
 		if IsOurHelper(line) {
 			t.Errorf("IsOurHelper(%s) = true", line)
 		}

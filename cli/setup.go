@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
@@ -59,27 +60,48 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// IsOurHelper reports whether a credential.helper value runs this program.
+// IsOurHelper reports whether a credential.helper value runs this program,
+// as git runs a helper: a value starting with "!" is a shell command, one
+// starting with an absolute path is run as it is, and git prefixes any
+// other with "git credential-" (so "pat" runs git-credential-pat, but
+// "git-credential-pat" or "bin/git-credential-pat" run nothing of ours).
 func IsOurHelper(v string) bool {
-	value := v
-	v = strings.TrimPrefix(strings.TrimSpace(v), "!")
+	value := strings.TrimSpace(v)
+	v = strings.TrimPrefix(value, "!")
+	if v != value { // a shell command
+		if gitCredentialPat(value, splitWords(v)) {
+			return true
+		}
+	} else if !gitAbsolutePath(v) {
+		first, _, _ := strings.Cut(v, " ")
+		return first == "pat" || first == "pat-cli"
+	}
 	// The first word as the shell sees it ('/my dir/git-credential-pat'),
 	// or up to the first space (C:\bin\git-credential-pat.exe unquoted).
 	var firsts []string
-	if w := splitWords(v); gitCredentialPat(value, w) {
-		return true
-	} else if len(w) > 0 {
+	if w := splitWords(v); len(w) > 0 {
 		firsts = append(firsts, w[0])
 	}
 	if f := strings.Fields(v); len(f) > 0 {
 		firsts = append(firsts, strings.Trim(f[0], `'"`))
 	}
 	for _, w := range firsts {
-		if b := strings.TrimSuffix(filepath.Base(w), ".exe"); w == "pat" || b == binaryName || b == binaryName+"-cli" {
+		if b := strings.TrimSuffix(filepath.Base(w), ".exe"); b == binaryName || b == binaryName+"-cli" {
 			return true
 		}
 	}
 	return false
+}
+
+// gitAbsolutePath reports whether git takes a helper value for an absolute
+// path and runs it as it is: it starts with "/" (or, on Windows, "\" or a
+// drive letter).
+func gitAbsolutePath(v string) bool {
+	if strings.HasPrefix(v, "/") {
+		return true
+	}
+	return runtime.GOOS == "windows" && (strings.HasPrefix(v, `\`) ||
+		len(v) >= 3 && v[1] == ':' && (v[2] == '/' || v[2] == '\\') && ('a' <= v[0]|0x20 && v[0]|0x20 <= 'z'))
 }
 
 // Setup makes git use this helper in the chosen scope: an empty
