@@ -245,7 +245,7 @@ func agentList(o AgentOptions) error {
 		if e.Reason != "" {
 			line += " (" + e.Reason + ")"
 		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, credential.Printable(line)) // the far side chose its action and URL
 	}
 	return nil
 }

@@ -56,3 +56,43 @@ func HostName(host string) string {
 	}
 	return host
 }
+
+// Printable replaces with '?' what a terminal acts on instead of showing:
+// C0 and C1 control characters (escape sequences start with one), DEL,
+// and the bidirectional controls that reorder what is shown. It is for
+// text someone else chose that a command prints for a person: a path or
+// username that came through git's store, a forge API's answer, an agent
+// client's request. Such text must not move the cursor, clear the screen,
+// rewrite or forge a line, or retitle the window. Newlines and tabs are
+// replaced too: a value is one field on one line. Bytes that are not
+// UTF-8 become U+FFFD.
+func Printable(s string) string {
+	clean := true
+	for _, r := range s {
+		if !printableRune(r) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if !printableRune(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func printableRune(r rune) bool {
+	switch {
+	case r < ' ' || r == 0x7f || 0x80 <= r && r < 0xa0:
+		return false
+	case 0x202a <= r && r <= 0x202e, 0x2066 <= r && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return false // bidirectional embeddings, overrides, isolates and marks
+	case r == 0xfffd:
+		return false // a byte that is not UTF-8 (a lone 0x9b is a C1 escape to some terminals)
+	}
+	return true
+}

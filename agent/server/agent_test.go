@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/agent"
+	"github.com/git-credential-pat/git-credential-pat/agent/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
@@ -109,7 +111,7 @@ func TestServerAnswersWithinLimits(t *testing.T) {
 	mem := &storetest.Memory{}
 	future := time.Now().Add(24 * time.Hour).Unix()
 	for _, c := range []credential.Credential{
-		{Protocol: "https", Host: "example.com", Username: "alice", Password: "tok-example", PasswordExpiryUTC: future},
+		{Protocol: "https", Host: "example.com", Username: "alice", Password: "tok-example", PasswordExpiryUTC: future, OAuthRefreshToken: "tok-refresh"},
 		{Protocol: "https", Host: "expired.example", Username: "alice", Password: "tok-expired", PasswordExpiryUTC: time.Now().Add(-time.Hour).Unix()},
 		{Protocol: "http", Host: "plain.example", Username: "alice", Password: "tok-plain"},
 		{Protocol: "http", Host: "example.com", Username: "alice", Password: "tok-http"},
@@ -146,6 +148,9 @@ func TestServerAnswersWithinLimits(t *testing.T) {
 			}
 			if err != nil || got.Password != tc.want || got.PasswordExpiryUTC != tc.wantExpiry {
 				t.Fatalf("Get = %+v, %v; want password %q expiry %d", got.Redacted(), err, tc.want, tc.wantExpiry)
+			}
+			if got.OAuthRefreshToken != "" {
+				t.Fatal("the agent sent the OAuth refresh token: the far side could mint tokens after --ttl and --stop")
 			}
 			if got.Host != tc.q.Host || got.Path != tc.q.Path || !credential.Eligible(tc.q, got, time.Now()) {
 				t.Fatalf("answer %+v is not usable for the query", got.Redacted())
@@ -315,14 +320,34 @@ func TestStop(t *testing.T) {
 	}
 }
 
-func TestPrintable(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://example.com/org/app.git": "https://example.com/org/app.git",
-		"evil\x1b[2J\rname\n":             "evil?[2J?name?",
-		"caf\u00e9 \u009b":                "caf\u00e9 ?",
-	} {
-		if got := printable(in); got != want {
-			t.Errorf("printable(%q) = %q, want %q", in, got, want)
-		}
+// What the far side chooses (its action, its URL) reaches the log and
+// agent --list without a control character: it cannot clear the owner's
+// screen or forge a log line.
+func TestFarSideTextIsPrintable(t *testing.T) {
+	socket, log := startServer(t, &storetest.Memory{}, nil, "example.com")
+	conn, err := net.Dial("unix", socket)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	cred, _ := wire.EncodeCred(credential.Credential{Protocol: "https", Host: "example.com", Path: "x\x1b]0;PWNED\x07"})
+	forged := "\x1b[2J\x1b[31mFAKE\n2026-11-28T04:40:00Z get https://github.com/acme/app.git from pid 1 uid 1000 (git): answered"
+	if err := wire.SendRequest(conn, wire.Request{Action: forged, Cred: cred}); err != nil {
+		t.Fatal(err)
+	}
+	var r wire.Reply
+	if err := wire.ReceiveReply(conn, wire.MaxReply, &r); err != nil || r.Status != wire.StError {
+		t.Fatalf("reply %+v, %v; want an error", r, err)
+	}
+	info, err := List(socket)
+	if err != nil || len(info.Requests) != 1 {
+		t.Fatalf("list: %+v, %v", info, err)
+	}
+	// The log: the line the agent starts with, and one for the request.
+	if text := log.String(); strings.ContainsAny(text, "\x1b\x07") || strings.Count(text, "\n") != 2 {
+		t.Errorf("log holds control characters or a forged line: %q", text)
+	}
+	if a := info.Requests[0].Action; strings.ContainsAny(a, "\x1b\n") {
+		t.Errorf("agent --list shows the action %q", a)
 	}
 }

@@ -222,7 +222,7 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	peer, perr := unixsock.PeerOf(conn)
-	ev := Event{Time: s.cfg.Now().UTC(), Action: req.Action, Peer: describe(peer)}
+	ev := Event{Time: s.cfg.Now().UTC(), Action: credential.Printable(req.Action), Peer: describe(peer)}
 	q, err := wire.DecodeCred(req.Cred)
 	if err != nil {
 		ev.Result, ev.Reason = "refused", "unreadable request: "+err.Error()
@@ -307,11 +307,23 @@ func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Crede
 		ev.Result, ev.Reason = "not found", "no token for it in the store here"
 		return wire.Reply{Status: wire.StNotFound}
 	}
+	a, err := wire.DecodeCred(out.Bytes())
+	var answer []byte
+	if err == nil {
+		// An OAuth refresh token mints new tokens after this one expires,
+		// after --ttl and after agent --stop: it stays here.
+		a.OAuthRefreshToken = ""
+		answer, err = wire.EncodeCred(a)
+	}
+	if err != nil {
+		ev.Result, ev.Reason = "error", err.Error()
+		return wire.Reply{Status: wire.StError, Error: "the agent's store failed; its log says why"}
+	}
 	ev.Result = "answered"
-	if a, err := wire.DecodeCred(out.Bytes()); err == nil && a.PasswordExpiryUTC != 0 {
+	if a.PasswordExpiryUTC != 0 {
 		ev.Reason = "token expires " + time.Unix(a.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
 	}
-	return wire.Reply{Status: wire.StOK, Cred: out.Bytes()}
+	return wire.Reply{Status: wire.StOK, Cred: answer}
 }
 
 // hostHasPathRules reports whether a rule with a path names q's host.
@@ -390,7 +402,7 @@ func eventLine(e Event) string {
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}
-	return s
+	return credential.Printable(s)
 }
 
 // urlOf renders a request without its username or secrets.
@@ -399,19 +411,7 @@ func urlOf(q credential.Credential) string {
 	if q.Path != "" {
 		u += "/" + strings.TrimPrefix(q.Path, "/")
 	}
-	return printable(u)
-}
-
-// printable replaces control characters, so that what a far-side process
-// sends or calls itself cannot move the cursor or rewrite lines on the
-// owner's terminal or in the log.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r < ' ' || r == 0x7f || r >= 0x80 && r < 0xa0 {
-			return '?'
-		}
-		return r
-	}, s)
+	return credential.Printable(u)
 }
 
 // describe names the connecting process for the log and the question.
@@ -421,7 +421,7 @@ func describe(p unixsock.Peer) string {
 	}
 	s := fmt.Sprintf("pid %d uid %d", p.PID, p.UID)
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.PID)); err == nil {
-		s += " (" + printable(strings.TrimSpace(string(b))) + ")"
+		s += " (" + credential.Printable(strings.TrimSpace(string(b))) + ")"
 	}
 	return s
 }
@@ -440,5 +440,5 @@ func commandLine(p unixsock.Peer) string {
 	if len(cmd) > 160 {
 		cmd = cmd[:160] + "..."
 	}
-	return ": " + printable(cmd)
+	return ": " + credential.Printable(cmd)
 }
