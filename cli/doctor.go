@@ -109,7 +109,9 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 			if c.Fix != "" {
 				line += "; fix: " + c.Fix
 			}
-			fmt.Fprintln(o.Stdout, line)
+			// Checks quote stored paths and usernames, which a server may
+			// have chosen, and a forge API's answers.
+			fmt.Fprintln(o.Stdout, credential.Printable(line))
 		}
 	}
 	if failed {
@@ -647,7 +649,7 @@ func (d *doctor) checkUseHTTPPath() {
 		case c.Path != "" && !use:
 			problems++
 			d.add("use-http-path", StatusWarn, "git config --global credential."+c.Protocol+"://"+c.Host+".useHttpPath true",
-				"the token for %s is for one path, but git sends paths only when credential.useHttpPath is true, so it is never used", c.URL())
+				"the token for %s is for one path, but git sends paths only when credential.useHttpPath is true, so without one it is the answer for every repository on %s", c.URL(), c.Host)
 		}
 	}
 	if problems == 0 {

@@ -147,7 +147,10 @@ func (o ListOptions) print(out []ListEntry, refs []StoreRef, labels []string) er
 		if e.AuthType != "" && e.Token != "" && !strings.HasPrefix(token, e.AuthType) {
 			token = e.AuthType + " " + token
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", host, dash(e.Path), dash(e.Username), dash(token), dash(e.Expiry), e.Store)
+		// Host, path and username may have come through git's store from
+		// a server: printed, they must not act on the terminal.
+		p := credential.Printable
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p(host), dash(p(e.Path)), dash(p(e.Username)), dash(p(token)), dash(e.Expiry), p(e.Store))
 	}
 	return tw.Flush()
 }

@@ -285,9 +285,10 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	default:
 		line += "; it does not expire"
 	}
-	fmt.Fprintln(o.Stdout, line)
+	// The login, token name and scopes are the forge API's words.
+	fmt.Fprintln(o.Stdout, credential.Printable(line))
 	if v.Missing != "" {
-		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", v.Missing, kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
+		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", credential.Printable(v.Missing), kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
 	}
 	return nil
 }

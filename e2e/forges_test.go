@@ -58,7 +58,11 @@ func newForgeAPI(t *testing.T, e *gittest.Env, gitea bool, tokens map[string]str
 			if state == "readonly" {
 				scopes = scopes[:1]
 			}
-			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": scopes, "expires_at": "2099-06-01"})
+			name := "laptop"
+			if state == "hostile" { // a server that answers with escape sequences
+				name, scopes = "laptop\x1b[2J\x1b[31mFAKE\x1b[0m", append(scopes, "x\x1b]0;PWNED\x07")
+			}
+			json.NewEncoder(w).Encode(map[string]any{"name": name, "active": true, "revoked": false, "scopes": scopes, "expires_at": "2099-06-01"})
 		case r.URL.Path == "/api/v4/personal_access_tokens/self/rotate" && r.Method == http.MethodPost && !gitea:
 			f.mu.Lock()
 			f.tokens[tok] = "revoked"
@@ -89,6 +93,21 @@ const (
 	glRotated  = "glpat-RotatedByGitLab000000"
 	giteaGood  = "0123456789abcdef0123456789abcdef01234567"
 )
+
+// What a forge's API answers (a token's name, its scopes) reaches the
+// terminal without control characters.
+func TestForgeAnswersPrintedSafely(t *testing.T) {
+	e := gittest.NewEnv(t)
+	f := newForgeAPI(t, e, false, map[string]string{glGood: "hostile"})
+	file := filepath.Join(e.Home, "creds")
+	tr := cmdsRun(t, e, e.Home, glGood, "login", "--file", file, "--host", f.host)
+	if tr.code != 0 || !strings.Contains(tr.stdout, `the token "laptop?[2J?[31mFAKE?[0m" is active`) {
+		t.Fatalf("login: %+v", tr)
+	}
+	if strings.ContainsAny(tr.stdout+tr.stderr, "\x1b\x07") {
+		t.Fatalf("login passes the API's control characters on: %q", tr.stdout+tr.stderr)
+	}
+}
 
 // login verifies against a self-managed GitLab (recognised by its token)
 // and a Gitea/Forgejo (recognised by asking /api/v1/version, then
@@ -232,6 +251,25 @@ func TestEraseAsksTheForgeFirst(t *testing.T) {
 				t.Fatalf("asked the API: %v, want %v", got, tc.askedAPI)
 			}
 		})
+	}
+}
+
+// The line an erase check prints names the path git sent, which the
+// remote URL chose: its control characters are not passed to the terminal.
+func TestEraseCheckPrintsAHostilePathSafely(t *testing.T) {
+	e := gittest.NewEnv(t)
+	f := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+	e.Setenv("GIT_CREDENTIAL_PAT_VERIFY", "1")
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	path := "acme/\x1b[2J\x1b[31mFAKE-WARNING\x1b[0m.git"
+	credential(t, e, store, "approve", "url=https://"+f.host+"/acme/%1b[2J%1b[31mFAKE-WARNING%1b[0m.git", "username=oauth2", "password="+glGood)
+	_, stderr, code := runBin(t, e, "protocol=https\nhost="+f.host+"\npath="+path+"\nusername=oauth2\npassword="+glGood+"\n", append(store, "erase")...)
+	if code != 0 || !strings.Contains(stderr, "kept the token for "+f.host) {
+		t.Fatalf("erase: exit %d, stderr %q", code, stderr)
+	}
+	if strings.Contains(stderr, "\x1b") || !strings.Contains(stderr, "acme/?[2J?[31mFAKE-WARNING?[0m.git") {
+		t.Fatalf("stderr passes the path's escape sequences on: %q", stderr)
 	}
 }
 

@@ -97,3 +97,36 @@ func TestNoTokenPrintedOrInArgv(t *testing.T) {
 		t.Errorf("remote.origin.url after --fix = %q", got)
 	}
 }
+
+// A username and path that came through git's store (a server chose them:
+// they are in the URL it redirects to, or one a page told the user to
+// clone) are shown by list and doctor without their control characters,
+// so they cannot clear the screen, recolour it or retitle the window.
+func TestCommandsPrintStoredFieldsSafely(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	// A password that looks like a secret reference makes doctor suggest
+	// a logout command that names the username.
+	in := "protocol=https\nhost=git.example.com\npath=r\x1b]0;PWNED\x07.git\nusername=x\x1b[2J\x1b[31mHACKED\x1b[0m\npassword=op://vault/item/field\n"
+	if _, stderr, code := runBin(t, e, in, "--file", file, "store"); code != 0 {
+		t.Fatalf("store: %d %s", code, stderr)
+	}
+	for _, args := range [][]string{{"list", "--file", file}, {"doctor", "--file", file}} {
+		tr := cmdsRun(t, e, e.Home, "", args...)
+		if strings.ContainsAny(tr.stdout+tr.stderr, "\x1b\x07") {
+			t.Errorf("%s prints control characters: %q", args[0], tr.stdout+tr.stderr)
+		}
+		if !strings.Contains(tr.stdout, "x?[2J?[31mHACKED?[0m") {
+			t.Errorf("%s does not show the username, made printable: %q", args[0], tr.stdout)
+		}
+		// An entry for one path answers git's requests without a path,
+		// for any repository of the host (as git credential-store's do).
+		if args[0] == "doctor" && !strings.Contains(tr.stdout, "so without one it is the answer for every repository on git.example.com") {
+			t.Errorf("doctor does not say the path-scoped token answers every repository: %q", tr.stdout)
+		}
+	}
+	out := e.MustGit(t, e.Home, "url=https://git.example.com/other/repo.git\n\n", append(helperArgs("--file", file), "credential", "fill")...)
+	if !strings.Contains(out, "password=op://vault/item/field\n") {
+		t.Fatalf("git credential fill for another repository of the host = %q; doctor's warning says it gets this token", out)
+	}
+}

@@ -56,8 +56,9 @@ func (x *ExpiryWarner) Check(c credential.Credential) {
 	if x.warnedRecently(c, now) {
 		return
 	}
-	fmt.Fprintf(x.W, "git-credential-pat: warning: the token for %s %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s\n",
+	msg := fmt.Sprintf("git-credential-pat: warning: the token for %s %s (%s); create a new one at %s and run: git-credential-pat rotate --host %s",
 		c.URL(), DescribeExpiry(c.PasswordExpiryUTC, now), exp.UTC().Format("2006-01-02 15:04 MST"), forge.NewTokenURL(c.Host), c.Host)
+	fmt.Fprintln(x.W, credential.Printable(msg)) // the entry's host and path came from git's store
 }
 
 // warnedRecently records this warning and reports whether one was shown for

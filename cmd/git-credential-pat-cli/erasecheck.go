@@ -47,7 +47,7 @@ func (g *eraseGuard) Erase(ctx context.Context, q credential.Credential) error {
 		return g.inner.Erase(ctx, q)
 	}
 	if keep, why := forgeapi.KeepOnErase(ctx, nil, q); keep {
-		fmt.Fprintln(g.stderr, "git-credential-pat: "+why)
+		fmt.Fprintln(g.stderr, "git-credential-pat: "+credential.Printable(why)) // names the path git sent
 		return nil
 	}
 	return g.inner.Erase(ctx, q)
