@@ -125,16 +125,31 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
+	hidden, wider, err := o.hiddenOurs(context.Background())
+	if err != nil {
+		return err
+	}
 	args, keep := o.HelperArgs, ""
+	var adopted *helperSetting
 	if len(args) == 0 {
 		if keep = currentOurs(cur); keep == "" {
 			// A [credential ""] line of ours is one too (git runs it for
 			// every URL): its flags name the store the tokens are in.
 			keep = currentOurs(emptyURL)
 		}
+		if keep == "" && len(hidden) > 0 {
+			// The lines of ours git runs in this scope are all ones the
+			// reset would hide: the first one's store holds the tokens.
+			adopted = &hidden[0]
+		}
 		if keep != "" {
 			args = HelperArgs(keep)
+		} else if adopted != nil {
+			args = HelperArgs(adopted.Value)
 		}
+	}
+	if err := o.checkHidden(hidden, args); err != nil {
+		return err
 	}
 	if o.Validate != nil {
 		if err := o.Validate(args); err != nil {
@@ -155,6 +170,14 @@ func Setup(o SetupOptions) error {
 	if keep != "" && want != keep {
 		fmt.Fprintf(o.Out, "git config --%s: keeping the flags of %s (pass store flags to change them); it now runs %s\n", o.Scope, keep, exe)
 	}
+	if adopted != nil {
+		fmt.Fprintf(o.Out, "git config --%s: keeping the flags of %s (%s), whose store git uses now; the line setup adds uses it for every host\n", o.Scope, adopted.Value, lineWhere(*adopted))
+	}
+	for _, h := range wider {
+		if same, flags := sameStore(h.Value, args); !same {
+			fmt.Fprintf(o.Out, "git config --%s: note: git will no longer run %s (%s config: %s); the tokens in its store stay there (see them with: git-credential-pat %s list)\n", o.Scope, h.Value, h.Scope, lineWhere(h), flags)
+		}
+	}
 	kept := withoutOurs(cur)
 	if len(kept) != len(cur) {
 		if err := o.removeOurs(cur, kept); err != nil {
@@ -172,6 +195,84 @@ func Setup(o SetupOptions) error {
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = \"\" (resets helpers from wider config)\n", o.Scope)
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = %s\n", o.Scope, want)
 	return o.addRewrites()
+}
+
+// scopeRank orders git's config scopes as git reads them.
+var scopeRank = map[string]int{"system": 0, "global": 1, "local": 2, "worktree": 3, "command": 4}
+
+// hiddenOurs returns the helper lines of ours that the reset Setup appends
+// to the scope's file would stop git from running, other than the ones it
+// replaces (the credential.helper and credential..helper lines of ours in
+// that file): in the scope, URL-scoped lines, lines in the files it
+// includes (whatever the condition, which may hold in another repository)
+// and in its other file (the XDG file read before ~/.gitconfig); and, in
+// wider, every line of ours in the scopes git reads before it (system for
+// --global).
+func (o SetupOptions) hiddenOurs(ctx context.Context) (hidden, wider []helperSetting, err error) {
+	all, err := gitconfig.All(ctx, o.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	included, err := gitconfig.IncludedHelpers(ctx, o.Dir, o.Scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	own, err := gitconfig.List(ctx, o.Dir, gitconfig.HelperPattern, "--"+o.Scope, "--show-origin")
+	if err != nil {
+		return nil, nil, err
+	}
+	skip := map[string]bool{} // what setup replaces, then what was seen
+	for _, e := range own {
+		if e.Key == "credential.helper" || e.Key == "credential..helper" {
+			skip[e.Origin+"\x00"+e.Key+"\x00"+e.Value] = true
+		}
+	}
+	rank := scopeRank[o.Scope]
+	for _, h := range append(all, included...) {
+		id := h.Origin + "\x00" + h.Key() + "\x00" + h.Value
+		if skip[id] || !IsOurHelper(h.Value) {
+			continue
+		}
+		skip[id] = true
+		switch r, known := scopeRank[h.Scope]; {
+		case !known || r > rank: // read after the scope's file
+		case r == rank:
+			hidden = append(hidden, h)
+		default:
+			wider = append(wider, h)
+		}
+	}
+	return hidden, wider, nil
+}
+
+// checkHidden refuses, before anything changes, to hide a line of ours in
+// the scope whose store is not the one of args (the line setup writes):
+// git would stop finding the tokens in it.
+func (o SetupOptions) checkHidden(hidden []helperSetting, args []string) error {
+	var lines []string
+	var fix string
+	for _, h := range hidden {
+		same, flags := sameStore(h.Value, args)
+		if same {
+			continue
+		}
+		lines = append(lines, h.Value+" ("+lineWhere(h)+")")
+		if fix == "" {
+			fix = "git-credential-pat " + flags + " setup" + scopeOption(o.Scope)
+			if file, ok := strings.CutPrefix(h.Origin, "file:"); ok {
+				fix += "; or remove the line first: git config --file " + shellQuote(file) + " --unset-all " + shellQuote(h.Key()) + " " + shellQuote("^"+quoteERE(h.Value)+"$")
+			}
+		}
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	return fmt.Errorf("setup: the reset setup adds at the end of git config --%s would stop git from running %s, and from finding the tokens in its store; nothing changed. Use that store for every host: %s", o.Scope, strings.Join(lines, "; "), fix)
+}
+
+// lineWhere names a helper setting and its file, for messages.
+func lineWhere(h helperSetting) string {
+	return h.Key() + " in " + strings.TrimPrefix(h.Origin, "file:")
 }
 
 // Unconfigure removes what Setup added: every helper line that runs this
@@ -210,25 +311,46 @@ func Unconfigure(o SetupOptions) error {
 	removed += paths
 	if len(kept) == len(cur) {
 		if removed == 0 {
-			fmt.Fprintf(o.Out, "git config --%s has no git-credential-pat helper; nothing changed\n", o.Scope)
+			fmt.Fprintf(o.Out, "git config --%s has no git-credential-pat helper line that setup adds; nothing changed\n", o.Scope)
 		}
-		return nil
+	} else {
+		if err := o.removeOurs(cur, kept); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.Out, "git config --%s: removed %d credential.helper line(s) added by setup\n", o.Scope, len(cur)-len(kept))
 	}
-	if err := o.removeOurs(cur, kept); err != nil {
+	// Lines setup does not write (URL-scoped, in an included or the XDG
+	// file) stay: say that git still runs them.
+	others, _, err := o.hiddenOurs(context.Background())
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "git config --%s: removed %d credential.helper line(s) added by setup\n", o.Scope, len(cur)-len(kept))
+	for _, h := range others {
+		fmt.Fprintf(o.Out, "git config --%s: note: git still runs %s (%s), which setup did not write; remove it there if you want it gone\n", o.Scope, h.Value, lineWhere(h))
+	}
 	return nil
 }
 
-// CurrentHelper returns the line of ours that git runs in the scope (see
-// currentOurs), or "" when the scope has none.
+// CurrentHelper returns the line of ours whose flags setup without store
+// flags keeps in the scope (see Setup): the one git runs first from the
+// scope's credential.helper list (currentOurs), else from its [credential
+// ""] section, else the first line of ours elsewhere in the scope (an
+// included file, the XDG file, a URL-scoped line); "" when there is none.
 func CurrentHelper(o SetupOptions) (string, error) {
-	cur, err := o.helpers()
-	if err != nil {
+	for _, list := range []func() ([]string, error){o.helpers, o.emptyURLHelpers} {
+		vals, err := list()
+		if err != nil {
+			return "", err
+		}
+		if line := currentOurs(vals); line != "" {
+			return line, nil
+		}
+	}
+	hidden, _, err := o.hiddenOurs(context.Background())
+	if err != nil || len(hidden) == 0 {
 		return "", err
 	}
-	return currentOurs(cur), nil
+	return hidden[0].Value, nil
 }
 
 // currentOurs is the line of ours in a scope's credential.helper list that

@@ -159,3 +159,159 @@ func TestInstallAgainKeepsTheStore(t *testing.T) {
 		t.Fatalf("install.sh --store file: credential.helper = %q", got)
 	}
 }
+
+// setup's reset at the end of the scope's file stops git from running every
+// helper line read before it. A line of ours there whose store holds
+// tokens (in an included file, in the XDG file beside ~/.gitconfig, scoped
+// to a URL, in a file included for some repositories only) must not be
+// hidden by a line for another store: setup keeps its flags when it was
+// given none, and otherwise refuses and changes nothing.
+func TestSetupDoesNotHideLinesOfOurs(t *testing.T) {
+	const fill = "url=https://example.com/acme/app.git\n\n"
+	tests := []struct {
+		name   string
+		config func(t *testing.T, e *gittest.Env, store string) // puts a line of ours for store somewhere
+		args   []string                                         // setup's flags
+		refuse string                                           // in setup's stderr when it must refuse
+	}{
+		{"included file", func(t *testing.T, e *gittest.Env, store string) {
+			writeFile(t, filepath.Join(e.Home, "cred.inc"), "[credential]\n\thelper = "+quoteConfig(helperLine("--file", store))+"\n")
+			writeGlobal(t, e, "[include]\n\tpath = cred.inc\n")
+		}, nil, ""},
+		{"XDG file beside ~/.gitconfig", func(t *testing.T, e *gittest.Env, store string) {
+			writeFile(t, filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git", "config"), "[credential]\n\thelper = "+quoteConfig(helperLine("--file", store))+"\n")
+			writeGlobal(t, e, "[user]\n\tname = A\n")
+		}, nil, ""},
+		{"URL-scoped line", func(t *testing.T, e *gittest.Env, store string) {
+			e.MustGit(t, "", "", "config", "--global", "credential.https://example.com.helper", helperLine("--file", store))
+		}, nil, ""},
+		{"URL-scoped line, setup names another store", func(t *testing.T, e *gittest.Env, store string) {
+			e.MustGit(t, "", "", "config", "--global", "credential.https://example.com.helper", helperLine("--file", store))
+		}, []string{"--file", "OTHER"}, "credential.https://example.com.helper"},
+		{"file included for some repositories, setup names another store", func(t *testing.T, e *gittest.Env, store string) {
+			writeFile(t, filepath.Join(e.Home, "work.inc"), "[credential]\n\thelper = "+quoteConfig(helperLine("--file", store))+"\n")
+			writeGlobal(t, e, "[includeIf \"gitdir:~/work/\"]\n\tpath = work.inc\n")
+		}, []string{"--file", "OTHER"}, "work.inc"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			store, other := filepath.Join(e.Home, "tokens"), filepath.Join(e.Home, "other")
+			runBin(t, e, "protocol=https\nhost=example.com\nusername=u\npassword=tok-kept\n", "--file", store, "store")
+			tc.config(t, e, store)
+			dir := e.Home
+			if strings.HasPrefix(tc.name, "file included") {
+				dir = filepath.Join(e.Home, "work", "r")
+				e.MustGit(t, "", "", "init", "--quiet", dir)
+			}
+			if out := e.MustGit(t, dir, fill, "credential", "fill"); !strings.Contains(out, "password=tok-kept\n") {
+				t.Fatalf("before setup, git credential fill = %q", out)
+			}
+			before, _ := os.ReadFile(filepath.Join(e.Home, ".gitconfig"))
+			args := append(slicesReplace(tc.args, "OTHER", other), "setup")
+			out, stderr, code := runBin(t, e, "", args...)
+			if tc.refuse != "" {
+				after, _ := os.ReadFile(filepath.Join(e.Home, ".gitconfig"))
+				if code != 1 || !strings.Contains(stderr, tc.refuse) || !strings.Contains(stderr, "nothing changed") || string(after) != string(before) {
+					t.Fatalf("setup %v: exit %d, stderr %q; config %q -> %q; want a refusal naming %q", args, code, stderr, before, after, tc.refuse)
+				}
+			} else if code != 0 || !strings.Contains(out, "keeping the flags of") {
+				t.Fatalf("setup: exit %d\n%s%s", code, out, stderr)
+			}
+			// Either way git still finds the token.
+			if out := e.MustGit(t, dir, fill, "credential", "fill"); !strings.Contains(out, "password=tok-kept\n") {
+				t.Fatalf("after setup, git credential fill = %q", out)
+			}
+		})
+	}
+}
+
+// writeFile writes text to p, making its directory.
+func writeFile(t *testing.T, p, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// slicesReplace returns words with each old replaced by new.
+func slicesReplace(words []string, old, new string) []string {
+	out := make([]string, len(words))
+	for i, w := range words {
+		if w == old {
+			w = new
+		}
+		out[i] = w
+	}
+	return out
+}
+
+// A line of ours in a wider scope (the system config, for setup --global)
+// is the administrator's: setup cannot change it, so it goes ahead and
+// says that git will no longer run it for this user.
+func TestSetupNotesAHiddenSystemLine(t *testing.T) {
+	e := gittest.NewEnv(t)
+	sys := filepath.Join(e.Home, "system-gitconfig")
+	e.Setenv("GIT_CONFIG_NOSYSTEM", "0")
+	e.Setenv("GIT_CONFIG_SYSTEM", sys)
+	shared := filepath.Join(e.Home, "shared-tokens")
+	e.MustGit(t, "", "", "config", "--system", "credential.helper", helperLine("--file", shared))
+	out, stderr, code := runBin(t, e, "", "--file", filepath.Join(e.Home, "mine"), "setup")
+	if code != 0 || !strings.Contains(out, "note: git will no longer run "+helperLine("--file", shared)+" (system config: credential.helper in "+sys+")") ||
+		!strings.Contains(out, "git-credential-pat --store file --file "+shared+" list") {
+		t.Fatalf("setup: exit %d\n%s%s", code, out, stderr)
+	}
+}
+
+// setup --current-store (install.sh's question before it runs setup) names
+// the store of the line whose flags setup keeps, wherever in the scope it
+// is.
+func TestSetupCurrentStoreSeesEveryLineOfOurs(t *testing.T) {
+	tests := []struct {
+		name   string
+		config func(t *testing.T, e *gittest.Env)
+		want   string
+	}{
+		{"none", func(*testing.T, *gittest.Env) {}, ""},
+		{"credential.helper", func(t *testing.T, e *gittest.Env) {
+			writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "cache"))+"\n")
+		}, "cache"},
+		{"[credential \"\"] section", func(t *testing.T, e *gittest.Env) {
+			writeGlobal(t, e, "[credential \"\"]\n\thelper = "+quoteConfig(helperLine("--store", "cache"))+"\n")
+		}, "cache"},
+		{"included file", func(t *testing.T, e *gittest.Env) {
+			writeFile(t, filepath.Join(e.Home, "cred.inc"), "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "cache"))+"\n")
+			writeGlobal(t, e, "[include]\n\tpath = cred.inc\n")
+		}, "cache"},
+		{"XDG file beside ~/.gitconfig", func(t *testing.T, e *gittest.Env) {
+			writeFile(t, filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git", "config"), "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "cache"))+"\n")
+			writeGlobal(t, e, "[user]\n\tname = A\n")
+		}, "cache"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			tc.config(t, e)
+			if out, stderr, code := runBin(t, e, "", "setup", "--current-store"); code != 0 || strings.TrimSpace(out) != tc.want {
+				t.Fatalf("setup --current-store: exit %d, %q %q; want %q", code, out, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// unconfigure removes the lines setup writes and says which lines of ours
+// git still runs because setup did not write them.
+func TestUnconfigureNamesLinesItLeaves(t *testing.T) {
+	e := gittest.NewEnv(t)
+	inc := filepath.Join(e.Home, "cred.inc")
+	writeFile(t, inc, "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "cache"))+"\n")
+	writeGlobal(t, e, "[include]\n\tpath = cred.inc\n")
+	out, stderr, code := runBin(t, e, "", "unconfigure")
+	if code != 0 || !strings.Contains(out, "nothing changed") ||
+		!strings.Contains(out, "note: git still runs "+helperLine("--store", "cache")+" (credential.helper in "+inc+"), which setup did not write") {
+		t.Fatalf("unconfigure: exit %d\n%s%s", code, out, stderr)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -159,7 +160,7 @@ func (h Helper) Where() string {
 // All returns every credential.helper and credential.<url>.helper setting
 // git reads in dir (includes followed), in git's order.
 func All(ctx context.Context, dir string) ([]Helper, error) {
-	es, err := List(ctx, dir, `^credential\.(.*\.)?helper$`, "--show-scope", "--show-origin")
+	es, err := List(ctx, dir, HelperPattern, "--show-scope", "--show-origin")
 	if err != nil {
 		return nil, err
 	}
@@ -419,4 +420,50 @@ func decode(s string) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// HelperPattern matches the names credential.helper and credential.<url>.helper
+// (git config --get-regexp).
+const HelperPattern = `^credential\.(.*\.)?helper$`
+
+// IncludedHelpers returns the helper settings of the files that the
+// scope's config file includes (include.path and includeIf.<cond>.path,
+// whatever the condition: it may hold in another repository), each with
+// the scope's name, as All reports settings of included files. git reads
+// them where it meets the include, so before the end of the including
+// file. A path is relative to the including file's directory, ~/ to the
+// home directory; a file that cannot be read is skipped, as git skips it.
+func IncludedHelpers(ctx context.Context, dir, scope string) ([]Helper, error) {
+	incs, err := List(ctx, dir, `^include(if\..*)?\.path$`, "--"+scope, "--show-origin")
+	if err != nil {
+		return nil, err
+	}
+	var hs []Helper
+	for _, inc := range incs {
+		p := inc.Value
+		switch {
+		case strings.HasPrefix(p, "~/"):
+			home, err := os.UserHomeDir()
+			if err != nil {
+				continue
+			}
+			p = filepath.Join(home, p[2:])
+		case !filepath.IsAbs(p):
+			from, ok := strings.CutPrefix(inc.Origin, "file:")
+			if !ok {
+				continue
+			}
+			p = filepath.Join(filepath.Dir(from), p)
+		}
+		es, err := List(ctx, dir, HelperPattern, "--file", p, "--includes", "--show-origin")
+		if err != nil {
+			continue
+		}
+		for _, e := range es {
+			h := Helper{Scope: scope, Origin: e.Origin, Value: e.Value}
+			h.URL, h.EmptyURL = keyURL(e.Key, "helper")
+			hs = append(hs, h)
+		}
+	}
+	return hs, nil
 }
