@@ -437,3 +437,32 @@ func TestAgentTTL(t *testing.T) {
 		}
 	}
 }
+
+// Without store flags the agent answers each request from the store git
+// here would use for its URL: the URL-scoped line's for its host, the
+// plain line's for others (and not the plain line's for every host).
+func TestAgentAnswersFromTheStoreGitUsesForTheHost(t *testing.T) {
+	e := gittest.NewEnv(t)
+	plain, scoped := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "scoped")
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+		"\n[credential \"https://example.com\"]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--file", scoped))+"\n")
+	for file, hosts := range map[string][]string{plain: {"example.com", "other.example"}, scoped: {"example.com"}} {
+		for _, h := range hosts {
+			runBin(t, e, "protocol=https\nhost="+h+"\nusername=u\npassword=tok-"+filepath.Base(file)+"-"+h+"\n", "--file", file, "store")
+		}
+	}
+	// git's own answers, which the agent's must match.
+	for host, want := range map[string]string{"example.com": "tok-scoped-example.com", "other.example": "tok-plain-other.example"} {
+		if out := e.MustGit(t, e.Home, "url=https://"+host+"/acme/app.git\n\n", "credential", "fill"); !strings.Contains(out, "password="+want+"\n") {
+			t.Fatalf("git credential fill for %s = %q", host, out)
+		}
+	}
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	startAgentAs(t, 0, e.Vars, bin, "agent", "--socket", socket, "--allow", "example.com", "--allow", "other.example")
+	for host, want := range map[string]string{"example.com": "tok-scoped-example.com", "other.example": "tok-plain-other.example"} {
+		out, stderr, code := runBin(t, e, "protocol=https\nhost="+host+"\n\n", "--store", "agent", "--socket", socket, "get")
+		if code != 0 || !strings.Contains(out, "password="+want+"\n") {
+			t.Errorf("agent's answer for %s: exit %d, %q %q; want %s", host, code, out, stderr, want)
+		}
+	}
+}

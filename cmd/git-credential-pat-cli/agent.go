@@ -1,13 +1,18 @@
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // agentCmd runs the agent that answers for containers and remote hosts.
@@ -28,6 +33,9 @@ func agentCmd() command {
 			// --socket is the agent's socket here, not the cache daemon's:
 			// keep it away from the store (--cache-for would use it).
 			o.Socket, c.g.opts.Socket = c.g.opts.Socket, ""
+			if f := c.fs.Lookup("socket"); f != nil {
+				f.Changed = false // the agent's, not a store flag
+			}
 			o.OpenStore = func() (credential.Store, error) { return agentStore(c) }
 			o.Args = os.Args[1:]
 			o.Stdin, o.Stdout, o.Stderr = c.stdin, c.stdout, c.stderr
@@ -36,10 +44,77 @@ func agentCmd() command {
 	}
 }
 
-// agentStore is the store the agent answers from: the one the commands
-// (list, login) use, opened the same way. This is the one place to change
-// when the helper line's store selection comes from git config.
+// agentStore is the store the agent answers from: with store flags on the
+// command line, that store; otherwise, for each request, the stores of the
+// helper lines of ours git runs for its URL (gitStores), so the far side
+// gets the token a git here would. The stores are checked once here, so a
+// broken line stops the agent at its start.
 func agentStore(c *call) (credential.Store, error) {
+	given := len(storeFlags(c)) > 0
+	plain := *c // storeRef takes on the flags of the line it chooses
 	ref, err := storeRef(c)
-	return ref.Store, err
+	if err != nil || given {
+		return ref.Store, err
+	}
+	return &gitStores{c: &plain, opened: map[string]credential.Store{}}, nil
 }
+
+// gitStores answers each get as git's fill would with our helper lines:
+// from the store of each line of ours git runs for the request's URL, in
+// git's order, the first answer winning; from the default store when no
+// line names us. Lines of read-only stores are passed over: an agent line
+// would ask this agent again. It changes nothing: store and erase fail.
+type gitStores struct {
+	c      *call
+	mu     sync.Mutex
+	opened map[string]credential.Store // by helper line; "" for the default
+}
+
+func (s *gitStores) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	url := cli.UserURL(q.Protocol, q.Username, q.Host, q.Path)
+	ours, err := cli.OurHelpers(ctx, "", url)
+	if err != nil {
+		return credential.Credential{}, fmt.Errorf("reading the credential helpers git runs for %s: %w", url, err)
+	}
+	lines, _ := cli.WritableHelpers(ours)
+	if len(lines) == 0 {
+		lines = []gitconfig.Helper{{}}
+	}
+	for _, line := range lines {
+		store, err := s.open(line)
+		if err != nil {
+			return credential.Credential{}, err
+		}
+		if found, err := store.Get(ctx, q); !errors.Is(err, credential.ErrNotFound) {
+			return found, err
+		}
+	}
+	return credential.Credential{}, credential.ErrNotFound
+}
+
+// open opens the store of a helper line once (the default store for the
+// zero line).
+func (s *gitStores) open(line gitconfig.Helper) (credential.Store, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st, ok := s.opened[line.Value]; ok {
+		return st, nil
+	}
+	lc := *s.c
+	if line.Value != "" {
+		if err := useLine(&lc, line); err != nil {
+			return nil, err
+		}
+	}
+	ref, err := openStoreRef(&lc)
+	if err != nil {
+		return nil, err
+	}
+	s.opened[line.Value] = ref.Store
+	return ref.Store, nil
+}
+
+var errAgentReadOnly = errors.New("agent: the agent only answers gets")
+
+func (s *gitStores) Store(context.Context, credential.Credential) error { return errAgentReadOnly }
+func (s *gitStores) Erase(context.Context, credential.Credential) error { return errAgentReadOnly }

@@ -90,8 +90,8 @@ func useLine(c *call, line gitconfig.Helper) error {
 	}
 	var setErr error
 	c.fs.Visit(func(f *pflag.Flag) {
-		if fs.Lookup(f.Name) == nil || setErr != nil {
-			return
+		if fs.Lookup(f.Name) == nil || setErr != nil || !f.Changed {
+			return // not a store flag, or one a command took for itself (agent --socket)
 		}
 		v := f.Value.String()
 		if v == "" && f.Value.Type() == "duration" {
