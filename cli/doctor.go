@@ -46,14 +46,17 @@ var ErrChecksFailed = errors.New("doctor: some checks failed")
 type DoctorOptions struct {
 	StoreRef       // Store is nil when opening it failed (OpenErr)
 	OpenErr  error // why the store could not be opened
-	Dir      string
-	JSON     bool
-	Online   bool                // also ask the forge's API about each GitHub token
-	Getenv   func(string) string // environment for detecting CI; nil = os.Getenv
-	SysRoot  string              // where /proc and /.dockerenv are looked up; "" = "/"
-	HTTP     *http.Client        // for Online; nil = default
-	Stdout   io.Writer
-	Now      func() time.Time
+	// StoresFor, when set, is how the remotes check finds whether a host
+	// has a token: in the stores git uses for it (see RemotesOptions).
+	StoresFor StoresFor
+	Dir       string
+	JSON      bool
+	Online    bool                // also ask the forge's API about each GitHub token
+	Getenv    func(string) string // environment for detecting CI; nil = os.Getenv
+	SysRoot   string              // where /proc and /.dockerenv are looked up; "" = "/"
+	HTTP      *http.Client        // for Online; nil = default
+	Stdout    io.Writer
+	Now       func() time.Time
 }
 
 type doctor struct {
@@ -679,6 +682,11 @@ func (d *doctor) checkRemotes() {
 		if c.Protocol == "https" {
 			stored = append(stored, c.Host)
 		}
+	}
+	if d.StoresFor != nil {
+		stored = hostsGitHasTokensFor(d.ctx, urls, d.StoresFor, func(msg string) {
+			d.add("ssh-remotes", StatusWarn, "", "%s; only the known forges are checked for it", msg)
+		})
 	}
 	ssh := 0
 	for _, f := range planFixes(urls, rules, newTokenHosts(stored)) {

@@ -5,17 +5,24 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // RemotesOptions are remotes' flags and where it works.
 type RemotesOptions struct {
-	StoreRef        // optional: hosts with a stored token count too, when it can list
-	OpenErr  error  // why the store could not be opened, if it could not
-	Dir      string // the repository
-	Fix      bool
-	Stdout   io.Writer
-	Stderr   io.Writer
+	StoreRef       // optional: hosts with a stored token count too, when it can list
+	OpenErr  error // why the store could not be opened, if it could not
+	// StoresFor, when set, opens the stores git uses for a URL (its
+	// helper lines of ours): a host counts as having a token when one of
+	// the stores git uses for https://HOST holds one, not StoreRef.
+	StoresFor StoresFor
+	Dir       string // the repository
+	Fix       bool
+	Stdout    io.Writer
+	Stderr    io.Writer
 }
 
 // storedHosts returns the https hosts the store holds tokens for; a store
@@ -33,6 +40,53 @@ func storedHosts(ctx context.Context, s StoreRef, warn func(string)) []string {
 	for _, c := range es {
 		if c.Protocol == "https" {
 			hosts = append(hosts, c.Host)
+		}
+	}
+	return hosts
+}
+
+// StoresFor opens the stores git uses for a URL: those of the helper lines
+// of ours it runs for it that a command can read (the default store when
+// there are none), each once.
+type StoresFor func(ctx context.Context, url string) ([]StoreRef, error)
+
+// hostsGitHasTokensFor returns the https hosts (host[:port], as stored)
+// that the remotes' SSH and plain-http URLs name and that hold a token in
+// a store git uses for https://HOST. A store that cannot be opened or
+// listed adds none, with a warning.
+func hostsGitHasTokensFor(ctx context.Context, urls []remoteURL, storesFor StoresFor, warn func(string)) []string {
+	var names, hosts []string
+	for _, u := range urls {
+		for _, used := range []string{u.Effective, u.PushEffective} {
+			name, _, ok := parseSSH(used)
+			if !ok {
+				var hostport string
+				if hostport, _, ok = parseHTTP(used); ok {
+					name = credential.HostName(hostport)
+				}
+			}
+			if ok && name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+	}
+	for _, name := range names {
+		refs, err := storesFor(ctx, "https://"+name)
+		if err != nil {
+			warn(fmt.Sprintf("the stores git uses for https://%s: %v", name, err))
+			continue
+		}
+		for _, r := range refs {
+			es, err := r.entries(ctx)
+			if err != nil {
+				warn(err.Error())
+				continue
+			}
+			for _, c := range es {
+				if c.Protocol == "https" && strings.EqualFold(credential.HostName(c.Host), name) && !slices.Contains(hosts, c.Host) {
+					hosts = append(hosts, c.Host)
+				}
+			}
 		}
 	}
 	return hosts
@@ -61,7 +115,13 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 	if o.OpenErr != nil {
 		warn(fmt.Sprintf("store %s cannot be opened (%v); only the known forges are checked", o.Name, o.OpenErr))
 	}
-	hosts := newTokenHosts(storedHosts(ctx, o.StoreRef, warn))
+	var stored []string
+	if o.StoresFor != nil {
+		stored = hostsGitHasTokensFor(ctx, urls, o.StoresFor, warn)
+	} else {
+		stored = storedHosts(ctx, o.StoreRef, warn)
+	}
+	hosts := newTokenHosts(stored)
 	fixes := planFixes(urls, rules, hosts)
 
 	flagged := map[string]bool{}

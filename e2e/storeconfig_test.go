@@ -200,3 +200,36 @@ func TestCommandsResolveRelativePathsLikeGit(t *testing.T) {
 		})
 	}
 }
+
+// remotes and doctor count a host as having a token when a store git uses
+// for that host holds one: with a URL-scoped line of its own, that line's
+// store, not the plain line's.
+func TestRemotesLookInTheStoreGitUsesForTheHost(t *testing.T) {
+	const leftAlone = "origin (fetch+push): git@example.com:org/repo.git: SSH, on a host with no token and no known forge: left alone"
+	const switchIt = "origin (fetch+push): git@example.com:org/repo.git uses SSH, so no token is used for it; switch it to HTTPS with:"
+	tests := []struct {
+		name     string
+		in       string // the store that holds a token for example.com
+		remotes  string // in remotes' output
+		doctorOK bool   // doctor's ssh-remotes check passes
+	}{
+		{"token in the URL-scoped line's store", "scoped", switchIt, false},
+		{"token only in the plain line's store, which git does not use for the host", "plain", leftAlone, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			plain, scoped := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "scoped")
+			writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+				"\n[credential \"https://example.com\"]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--file", scoped))+"\n")
+			runBin(t, e, "protocol=https\nhost=example.com\nusername=u\npassword=tok\n", "--file", filepath.Join(e.Home, tc.in), "store")
+			repo := cmdsRepo(t, e, "origin", "git@example.com:org/repo.git")
+			if tr := cmdsRun(t, e, repo, "", "remotes"); !strings.Contains(tr.stdout, tc.remotes) {
+				t.Fatalf("remotes: %+v; want %q", tr, tc.remotes)
+			}
+			if ok := strings.Contains(cmdsRun(t, e, repo, "", "doctor").stdout, "ok    ssh-remotes"); ok != tc.doctorOK {
+				t.Fatalf("doctor's ssh-remotes check passed: %v, want %v", ok, tc.doctorOK)
+			}
+		})
+	}
+}

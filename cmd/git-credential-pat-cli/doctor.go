@@ -17,6 +17,7 @@ func doctorCmd() command {
 			fs.BoolVar(&o.Online, "online", false, "also check every stored GitHub, GitLab and Gitea/Forgejo token against its API (valid, revoked, insufficient, SSO needed)")
 		},
 		run: func(c *call) error {
+			o.StoresFor = storesGitUses(c)
 			ref, err := storeRef(c)
 			if err != nil {
 				ref = cli.StoreRef{Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}

@@ -17,6 +17,7 @@ func remotesCmd() command {
 			fs.BoolVar(&o.Fix, "fix", false, "run the git remote set-url commands")
 		},
 		run: func(c *call) error {
+			o.StoresFor = storesGitUses(c)
 			ref, err := storeRef(c)
 			if err != nil {
 				// Without the store, the known forges are still checked.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -178,6 +179,29 @@ func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 		refs = append(refs, ref)
 	}
 	return refs, nil
+}
+
+// storesGitUses is cli.StoresFor for a command run without store flags:
+// quietly, the stores of the lines of ours git runs for a URL that a
+// command can read (refsOf), else the default store. With store flags it
+// is nil: the command works on the store they name.
+func storesGitUses(c *call) cli.StoresFor {
+	if len(storeFlags(c)) > 0 {
+		return nil
+	}
+	plain := *c // before a command's own storeRef takes on a line's flags
+	return func(ctx context.Context, url string) ([]cli.StoreRef, error) {
+		ours, err := cli.OurHelpers(ctx, "", url)
+		if err != nil {
+			return nil, err
+		}
+		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
+			return refsOf(&plain, writable)
+		}
+		lc := plain
+		ref, err := openStoreRef(&lc)
+		return []cli.StoreRef{ref}, err
+	}
 }
 
 // scopeFlag is the setup flag that writes into scope.
