@@ -68,6 +68,38 @@ func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) 
 // in their <url> for protocol://host (credential.https://alice@host.helper):
 // git runs those lines for that user's remotes. protocol "" is https.
 func UsersScopedTo(ctx context.Context, protocol, host string) ([]string, error) {
+	scoped, err := scopedTo(ctx, protocol, host)
+	var users []string
+	for _, s := range scoped {
+		if s.user != "" && !slices.Contains(users, s.user) {
+			users = append(users, s.user)
+		}
+	}
+	return users, err
+}
+
+// PathsScopedTo returns the <url> of each helper line of ours git runs
+// whose <url> is protocol://[user@]host/PATH
+// (credential.https://host/acme.helper): git runs it for the remotes
+// under that path, so the stores a command must reach for every token
+// of the host include its store. protocol "" is https.
+func PathsScopedTo(ctx context.Context, protocol, host string) ([]string, error) {
+	scoped, err := scopedTo(ctx, protocol, host)
+	var urls []string
+	for _, s := range scoped {
+		if s.path != "" && !slices.Contains(urls, s.url) {
+			urls = append(urls, s.url)
+		}
+	}
+	return urls, err
+}
+
+// scopedURL is the <url> of a helper line for one host, and its parts.
+type scopedURL struct{ url, user, path string }
+
+// scopedTo returns the <url> of each helper line of ours git runs for some
+// URL that names protocol://host (with a user or a path, or neither).
+func scopedTo(ctx context.Context, protocol, host string) ([]scopedURL, error) {
 	if protocol == "" {
 		protocol = "https"
 	}
@@ -75,16 +107,20 @@ func UsersScopedTo(ctx context.Context, protocol, host string) ([]string, error)
 	if err != nil {
 		return nil, err
 	}
-	var users []string
+	var out []scopedURL
 	for _, h := range ours {
 		prefix, userinfo, rest, _ := credential.SplitUserinfo(h.URL)
-		rest, _, _ = strings.Cut(rest, "/")
+		if userinfo == "" {
+			prefix, rest, _ = strings.Cut(h.URL, "://")
+			prefix += "://"
+		}
+		hostPart, path, _ := strings.Cut(rest, "/")
 		user, _, _ := strings.Cut(userinfo, ":")
-		if user != "" && strings.EqualFold(prefix, protocol+"://") && strings.EqualFold(rest, host) && !slices.Contains(users, user) {
-			users = append(users, user)
+		if strings.EqualFold(prefix, protocol+"://") && strings.EqualFold(hostPart, host) {
+			out = append(out, scopedURL{url: h.URL, user: user, path: strings.Trim(path, "/")})
 		}
 	}
-	return users, nil
+	return out, nil
 }
 
 // WritableHelpers drops from ours (OurHelpers' answer) the lines whose

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -230,6 +231,34 @@ func TestRemotesLookInTheStoreGitUsesForTheHost(t *testing.T) {
 			if ok := strings.Contains(cmdsRun(t, e, repo, "", "doctor").stdout, "ok    ssh-remotes"); ok != tc.doctorOK {
 				t.Fatalf("doctor's ssh-remotes check passed: %v, want %v", ok, tc.doctorOK)
 			}
+		})
+	}
+}
+
+// logout of a host, without --path, reaches the stores of path-scoped
+// lines for it too: tokens stored for an owner may be there.
+func TestLogoutReachesPathScopedLines(t *testing.T) {
+	for _, all := range []bool{false, true} {
+		t.Run(fmt.Sprintf("all=%v", all), func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			plain, org := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "org")
+			writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+				"\n[credential \"https://example.com/org\"]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--file", org))+"\n")
+			if tr := cmdsRun(t, e, e.Home, "tok-org-000000000000", "login", "--host", "example.com", "--owner", "org", "--no-verify"); tr.code != 0 {
+				t.Fatalf("login --owner: %+v", tr)
+			}
+			assertEntries(t, org, 1)
+			if out := e.MustGit(t, e.Home, "url=https://example.com/org/repo.git\n\n", "credential", "fill"); !strings.Contains(out, "password=tok-org-000000000000\n") {
+				t.Fatalf("git credential fill = %q", out)
+			}
+			args := []string{"logout", "--host", "example.com"}
+			if all {
+				args = append(args, "--all")
+			}
+			if tr := cmdsRun(t, e, e.Home, "", args...); tr.code != 0 {
+				t.Fatalf("logout: %+v", tr)
+			}
+			assertEntries(t, org, 0)
 		})
 	}
 }

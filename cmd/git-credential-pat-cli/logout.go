@@ -44,6 +44,15 @@ func logoutCmd() command {
 						urls = append(urls, cli.UserURL(o.Protocol, u, o.Host, o.Path))
 					}
 				}
+				if !o.HasPath {
+					// Tokens for a path (login --owner, --path) may be in
+					// the stores of path-scoped lines.
+					paths, err := cli.PathsScopedTo(c.ctx, o.Protocol, o.Host)
+					if err != nil {
+						return err
+					}
+					urls = append(urls, paths...)
+				}
 				refs, err = storeRefsFor(c, urls, true)
 			}
 			if err != nil {
