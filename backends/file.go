@@ -127,13 +127,24 @@ func (f *FileStore) Store(ctx context.Context, c credential.Credential) error {
 	return f.update(ctx, c.Host, storeChange(c))
 }
 
-// storeChange puts c first, in place of the entry with the same key.
+// storeChange puts c first, in place of every entry with the same key. A
+// file whose entries of that key are all c already needs no change; one
+// that also holds another for that key (two lines written by hand, say)
+// does, since git's get may answer with the other.
 func storeChange(c credential.Credential) func([]line) ([]line, bool) {
 	return func(lines []line) ([]line, bool) {
+		held, other := false, false
 		for _, l := range lines {
-			if l.entry != nil && credential.SameKey(*l.entry, c) && credential.SamePersistent(*l.entry, c) {
-				return lines, false
+			if l.entry != nil && credential.SameKey(*l.entry, c) {
+				if credential.SamePersistent(*l.entry, c) {
+					held = true
+				} else {
+					other = true
+				}
 			}
+		}
+		if held && !other {
+			return lines, false
 		}
 		out := []line{{entry: &c}}
 		for _, l := range lines {

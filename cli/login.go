@@ -150,21 +150,30 @@ func Login(ctx context.Context, o LoginOptions) error {
 }
 
 // storeVerb says what storing c will do: Stored, Replaced or Already stored.
+// Already stored only when every entry of c's key is c: another one for
+// the key (git's get may answer with it) is replaced.
 func (s StoreRef) storeVerb(ctx context.Context, c credential.Credential) string {
-	verb := "Stored"
+	held, other := false, false
 	if l, ok := s.Store.(credential.Lister); ok {
 		if entries, err := l.List(ctx); err == nil {
 			for _, e := range entries {
 				switch {
+				case !credential.SameKey(e, c):
 				case credential.SamePersistent(e, c):
-					verb = "Already stored"
-				case credential.SameKey(e, c) && verb == "Stored":
-					verb = "Replaced"
+					held = true
+				default:
+					other = true
 				}
 			}
 		}
 	}
-	return verb
+	switch {
+	case other:
+		return "Replaced"
+	case held:
+		return "Already stored"
+	}
+	return "Stored"
 }
 
 // loginRef stores o.Ref for c, marked as a secret reference: the one way a

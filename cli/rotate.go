@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -32,7 +33,9 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	for _, e := range entries {
 		if e.Protocol == want.Protocol && strings.EqualFold(e.Host, want.Host) &&
 			(o.Path == "" && o.Owner == "" || strings.EqualFold(e.Path, want.Path)) &&
-			(o.Username == "" || e.Username == o.Username) && e.HasPassword {
+			(o.Username == "" || e.Username == o.Username) && e.HasPassword &&
+			// Entries of one key are one: the new token replaces them all.
+			!slices.ContainsFunc(matches, func(m credential.Credential) bool { return credential.SameKey(m, e) }) {
 			matches = append(matches, e)
 		}
 	}

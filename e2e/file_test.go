@@ -141,3 +141,44 @@ func TestUnparsableLinesKept(t *testing.T) {
 		t.Fatalf("file after approve+reject:\n%q\nwant:\n%q", data, junk)
 	}
 }
+
+// Two entries for one key (written by hand, or by another tool): storing
+// the second one's token must leave only it, as git credential-store
+// does, since git's get answers with the first. login said "Already
+// stored" and changed nothing; rotate could not tell them apart.
+func TestStoreOverDuplicateEntries(t *testing.T) {
+	const oldTok, newTok = "OLDTOKENAAAAAAAAAA", "NEWTOKENBBBBBBBBBB"
+	get := func(t *testing.T, e *gittest.Env, file string) string {
+		out, _, _ := runBin(t, e, "protocol=https\nhost=d.example\n\n", "--file", file, "get")
+		return out
+	}
+	for _, how := range []string{"git's store", "login", "rotate"} {
+		t.Run(how, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			file := filepath.Join(e.Home, "creds")
+			if err := os.WriteFile(file, []byte("https://u:"+oldTok+"@d.example\nhttps://u:"+newTok+"@d.example\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			var tr transcript
+			switch how {
+			case "git's store":
+				_, stderr, code := runBin(t, e, "protocol=https\nhost=d.example\nusername=u\npassword="+newTok+"\n", "--file", file, "store")
+				tr.code, tr.stderr = code, stderr
+			case "login":
+				tr = cmdsRun(t, e, e.Home, newTok, "login", "--file", file, "--host", "d.example", "--username", "u", "--no-verify")
+				if !strings.Contains(tr.stdout, "Replaced") {
+					t.Errorf("login says %q; want Replaced", tr.stdout)
+				}
+			case "rotate":
+				tr = cmdsRun(t, e, e.Home, newTok, "rotate", "--file", file, "--host", "d.example", "--no-verify")
+			}
+			if tr.code != 0 {
+				t.Fatalf("%s: %+v", how, tr)
+			}
+			if out := get(t, e, file); !strings.Contains(out, "password="+newTok+"\n") {
+				t.Fatalf("get after %s = %q; want the new token", how, out)
+			}
+			assertEntries(t, file, 1)
+		})
+	}
+}
