@@ -34,6 +34,13 @@ type Options struct {
 	Timeout    time.Duration // how long the daemon keeps what this client stores; 0 = 900s
 	Exe        string        // binary that runs the daemon; "" = os.Executable()
 	DaemonArgs []string      // its arguments before "--socket PATH"; nil = {"cache-daemon"}
+
+	// CallTimeout bounds one exchange with the daemon; 0 = 10s. Layer
+	// uses a shorter one: a cache that is slow to answer saves nothing.
+	CallTimeout time.Duration
+	// Warn, for Layer, is where it says once that the daemon does not
+	// answer; nil = nowhere.
+	Warn func(string)
 }
 
 const (
@@ -81,12 +88,59 @@ func (o Options) withDefaults() (Options, error) {
 	if o.DaemonArgs == nil {
 		o.DaemonArgs = []string{"cache-daemon"}
 	}
+	if o.CallTimeout <= 0 {
+		o.CallTimeout = callTimeout
+	}
 	return o, nil
 }
 
 // Client is a credential.Store and credential.Lister backed by the daemon.
 type Client struct {
 	o Options
+
+	mu     sync.Mutex
+	gaveUp error // set when the daemon let a call time out: later calls fail at once
+}
+
+// ErrUnresponsive is what a call returns once the daemon has let one
+// time out: it is frozen or overloaded, and waiting again would only
+// double the wait.
+var ErrUnresponsive = errors.New("the cache daemon does not answer")
+
+// unresponsive is the error of an earlier call that timed out, or nil.
+func (c *Client) unresponsive() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.gaveUp
+}
+
+// giveUp records that the daemon at the other end of conn (nil when the
+// connect timed out) let a call time out, and returns the error every
+// call of this client returns from now on: it names the daemon's pid
+// when the kernel tells it, since cache exit cannot stop a frozen one.
+func (c *Client) giveUp(conn unixsock.Conn) error {
+	stop := "git-credential-pat cache exit"
+	if sc, ok := conn.(syscall.Conn); ok {
+		if p, err := unixsock.PeerOf(sc); err == nil && p.Known {
+			stop = fmt.Sprintf("kill %d (its pid; a frozen daemon does not answer cache exit)", p.PID)
+		}
+	}
+	err := unresponsiveError(fmt.Sprintf("cache: the daemon at %s did not answer within %v (frozen, or the machine is overloaded); stop it with: %s", c.o.Socket, c.o.CallTimeout, stop))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gaveUp = err
+	return err
+}
+
+// unresponsiveError is ErrUnresponsive, said for one daemon.
+type unresponsiveError string
+
+func (e unresponsiveError) Error() string        { return string(e) }
+func (e unresponsiveError) Is(target error) bool { return target == ErrUnresponsive }
+
+// timedOut reports whether err is a call's deadline passing.
+func timedOut(err error) bool {
+	return errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, syscall.ETIMEDOUT)
 }
 
 // Open returns a client for the daemon at o.Socket. It does not connect:
@@ -288,7 +342,10 @@ func (c *Client) callCred(ctx context.Context, action string, cred credential.Cr
 // call sends one request. It returns errNoDaemon when nothing listens, or
 // when the daemon closed the connection without answering (it was exiting).
 func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error) {
-	deadline := unixsock.Deadline(ctx, callTimeout)
+	if err := c.unresponsive(); err != nil {
+		return wire.Reply{}, err
+	}
+	deadline := unixsock.Deadline(ctx, c.o.CallTimeout)
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
@@ -307,6 +364,9 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errNoDaemon
 		}
+		if timedOut(err) && ctx.Err() == nil {
+			return wire.Reply{}, c.giveUp(nil)
+		}
 		return wire.Reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
 	}
 	defer conn.Close()
@@ -316,12 +376,18 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		defer stop()
 	}
 	if err := wire.SendRequest(conn, req); err != nil {
+		if timedOut(err) && ctx.Err() == nil {
+			return wire.Reply{}, c.giveUp(conn)
+		}
 		return wire.Reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
 	}
 	var r wire.Reply
 	if err := wire.ReceiveReply(conn, wire.MaxReply, &r); err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 			return wire.Reply{}, errNoDaemon
+		}
+		if timedOut(err) && ctx.Err() == nil {
+			return wire.Reply{}, c.giveUp(conn)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)
 	}

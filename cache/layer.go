@@ -2,6 +2,9 @@ package cache
 
 import (
 	"context"
+	"errors"
+	"sync"
+	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/cache/internal/wire"
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -35,16 +38,32 @@ type layer struct {
 	inner credential.Store
 	cache *Client
 	space string // inner's identity
+	warn  sync.Once
+}
+
+// LayerCallTimeout bounds each exchange of a Layer with the daemon: a
+// healthy one answers in well under a millisecond, and past this inner
+// answers sooner than the cache would.
+const LayerCallTimeout = 2 * time.Second
+
+// cacheFailed says, once, that the daemon does not answer: the operation
+// goes on without it, but the user should hear why it was slow.
+func (l *layer) cacheFailed(err error) {
+	if errors.Is(err, ErrUnresponsive) && l.cache.o.Warn != nil {
+		l.warn.Do(func() { l.cache.o.Warn(err.Error() + "; answering without the cache") })
+	}
 }
 
 // Unwrap returns the store the cache is in front of (see backends.As).
 func (l *layer) Unwrap() credential.Store { return l.inner }
 
 func (l *layer) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
-	if c, err := l.cache.lookup(ctx, wire.Request{Action: wire.ActRecall, Space: l.space}, q); err == nil {
+	c, err := l.cache.lookup(ctx, wire.Request{Action: wire.ActRecall, Space: l.space}, q)
+	if err == nil {
 		return c, nil
 	}
-	c, err := l.inner.Get(ctx, q)
+	l.cacheFailed(err)
+	c, err = l.inner.Get(ctx, q)
 	if err != nil {
 		return c, err
 	}
@@ -60,7 +79,7 @@ func (l *layer) Store(ctx context.Context, c credential.Credential) error {
 	if err := l.inner.Store(ctx, c); err != nil {
 		return err
 	}
-	l.cache.stored(ctx, c) // best effort
+	l.cacheFailed(l.cache.stored(ctx, c)) // best effort
 	return nil
 }
 
@@ -68,7 +87,7 @@ func (l *layer) Store(ctx context.Context, c credential.Credential) error {
 // just rejected is not served again from memory.
 func (l *layer) Erase(ctx context.Context, q credential.Credential) error {
 	err := l.inner.Erase(ctx, q)
-	l.cache.Erase(ctx, q) // best effort
+	l.cacheFailed(l.cache.Erase(ctx, q)) // best effort
 	return err
 }
 

@@ -7,10 +7,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
 
 // A daemon that accepts and never answers makes a get fail at the call's
@@ -39,10 +42,6 @@ func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
 	old := callTimeout
 	callTimeout = 200 * time.Millisecond
 	defer func() { callTimeout = old }()
-	c, err := Open(Options{Socket: sock})
-	if err != nil {
-		t.Fatal(err)
-	}
 	q := credential.Credential{Protocol: "https", Host: "example.com"}
 
 	for _, tc := range []struct {
@@ -56,6 +55,10 @@ func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
 			return ctx
 		}},
 	} {
+		c, err := Open(Options{Socket: sock}) // each its own: a client gives up on a daemon that timed out
+		if err != nil {
+			t.Fatal(err)
+		}
 		done := make(chan error, 1)
 		ctx := tc.ctx()
 		go func() {
@@ -72,5 +75,56 @@ func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%s: get still waiting after 10s against a %v call timeout", tc.name, callTimeout)
 		}
+	}
+}
+
+// In front of a store, a daemon that lets a call time out is given up on
+// for the rest of the process: a get asks it once (not again to remember
+// the answer), answers from the store, and says why it was slow, once.
+func TestLayerGivesUpOnAFrozenDaemon(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "d")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "socket")
+	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			defer c.Close() // held open, never answered: a frozen daemon
+		}
+	}()
+	ctx := context.Background()
+	inner := &storetest.Memory{}
+	stored := credential.Credential{Protocol: "https", Host: "example.com", Username: "u", Password: "tok", HasUsername: true, HasPassword: true}
+	if err := inner.Store(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	l := Layer(inner, Options{Socket: sock, CallTimeout: 200 * time.Millisecond, Warn: func(m string) { warnings = append(warnings, m) }}, "id")
+	q := credential.Credential{Protocol: "https", Host: "example.com"}
+	for i := 0; i < 2; i++ {
+		got, err := l.Get(ctx, q)
+		if err != nil || got.Password != "tok" {
+			t.Fatalf("get %d: %+v, %v; want the store's answer", i, got.Redacted(), err)
+		}
+	}
+	if err := l.Store(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	if n := accepted.Load(); n != 1 {
+		t.Errorf("the frozen daemon was asked %d times; want once", n)
+	}
+	if len(warnings) != 1 || !strings.Contains(warnings[0], "did not answer within 200ms") || !strings.Contains(warnings[0], "stop it with: kill ") {
+		t.Errorf("warnings = %q; want one naming the wait and the daemon's pid", warnings)
 	}
 }

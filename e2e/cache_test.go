@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -114,6 +115,33 @@ func TestCacheInFrontOfFile(t *testing.T) {
 	credential(t, e, flags, "reject", "protocol=https", "host=layer.example", "username=u", "password=ghp_LAYER")
 	if out, _, _ := runBin(t, e, "protocol=https\nhost=layer.example\n", append(flags, "get")...); out != "" {
 		t.Fatalf("reject left the token in one layer: %q", out)
+	}
+}
+
+// A frozen cache daemon in front of the file store costs one short wait
+// (cache.LayerCallTimeout), not one long one per request to it, and the
+// helper says why it was slow, naming the daemon's pid.
+func TestCacheLayerOverAFrozenDaemon(t *testing.T) {
+	e, socket := cacheEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	flags := []string{"--file", file, "--cache-for", "1h", "--socket", socket}
+	credential(t, e, flags, "approve", "protocol=https", "host=frozen.example", "username=u", "password=ghp_FROZEN")
+	credential(t, e, flags, "fill", "protocol=https", "host=frozen.example") // the cache remembers the answer: a daemon starts
+	pid := daemonPID(t, e, socket)
+	if pid == 0 {
+		t.Fatal("no cache daemon started")
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Kill(pid, syscall.SIGCONT) })
+	out, stderr, code := runBin(t, e, "protocol=https\nhost=frozen.example\n", append(flags, "get")...)
+	if code != 0 || !strings.Contains(out, "password=ghp_FROZEN\n") {
+		t.Fatalf("get with a frozen daemon: exit %d, %q, %q", code, out, stderr)
+	}
+	want := fmt.Sprintf("did not answer within 2s (frozen, or the machine is overloaded); stop it with: kill %d", pid)
+	if strings.Count(stderr, "git-credential-pat: warning: cache: the daemon at "+socket) != 1 || !strings.Contains(stderr, want) {
+		t.Fatalf("stderr %q; want one warning saying %q", stderr, want)
 	}
 }
 

@@ -66,5 +66,5 @@ func layered(d backends.Descriptor, s credential.Store, o backends.Options) cred
 	if err != nil {
 		return s
 	}
-	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor}, id)
+	return cache.Layer(s, cache.Options{Socket: o.Socket, Timeout: o.CacheFor, CallTimeout: cache.LayerCallTimeout, Warn: o.Warn}, id)
 }
