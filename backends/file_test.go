@@ -87,6 +87,42 @@ func TestFileStoreKeepsOtherHostsMetaLines(t *testing.T) {
 	}
 }
 
+// Entries of the host that a store or erase leaves alone are written back
+// as they were, their "#pat " lines included: an attribute a newer version
+// wrote, a value this one cannot read, an escape it would spell otherwise.
+func TestFileStoreKeepsUnchangedLinesAsTheyWere(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "credentials")
+	s := &FileStore{Path: path, LockTimeout: time.Second}
+	u, v := cred("m.example", "u", "tokM"), cred("m.example", "v", "tokV")
+	kept := "#pat https://u@m.example expiry=4102444800&future=keepme&pw=" + passwordHash(u) + "\n" +
+		"https://u:tokM@m.example\n" +
+		"#pat https://v@m.example expiry=41024448OO&pw=" + passwordHash(v) + "\n" +
+		"https://v:tokV@m.example\n" +
+		"https://x%2fy:tokX@m.example\r\n"
+	if err := os.WriteFile(path, []byte(kept), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "m.example", Username: "u"}); err != nil || got.PasswordExpiryUTC != 4102444800 {
+		t.Fatalf("the meta line is not read: %+v, %v", got, err)
+	}
+	for _, change := range []func() error{
+		func() error { return s.Store(ctx, cred("m.example", "w", "tokW")) },
+		func() error { return s.Erase(ctx, credential.Credential{Protocol: "https", Host: "m.example", Username: "w"}) },
+	} {
+		if err := change(); err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasSuffix(string(after), kept) {
+			t.Fatalf("the lines left alone changed:\n%s\nwant them as they were:\n%s", after, kept)
+		}
+	}
+}
+
 func TestFilePermissions(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "new")
 	path := filepath.Join(dir, "credentials")

@@ -22,9 +22,15 @@ type line struct {
 	raw   string
 	entry *credential.Credential // a git-format credential line
 	meta  *meta                  // a "#pat " line
+	// metaRaw is the "#pat " line joined to this entry while parsing.
+	// An entry read from the file and left alone is written back as it
+	// was, both lines byte for byte: what this version does not know in
+	// them (an attribute of a newer one, a value it cannot read) is kept.
+	metaRaw string
 }
 
 type meta struct {
+	raw    string                // the line as read
 	key    credential.Credential // identity only
 	pwHash string                // fingerprint of the password it belongs to
 	extra  credential.Credential // expiry, refresh token, authtype, credential
@@ -144,6 +150,7 @@ func parse(data, host string, keepOthers bool) []line {
 		if m, ok := metas[metaKey(*l.entry, passwordHash(*l.entry))]; ok && !m.used {
 			merged := merge(*l.entry, m)
 			lines[i].entry = &merged
+			lines[i].metaRaw = m.raw
 			m.used = true
 		}
 	}
@@ -243,6 +250,7 @@ func parseLine(raw string) line {
 	text := strings.TrimSuffix(raw, "\r")
 	if rest, ok := strings.CutPrefix(text, metaPrefix); ok {
 		if m, ok := parseMeta(rest); ok {
+			m.raw = raw
 			return line{raw: raw, meta: m}
 		}
 		return line{raw: raw}
@@ -321,9 +329,13 @@ func render(lines []line) string {
 	b.Grow(size + 512)
 	for _, l := range lines {
 		switch {
-		case l.entry != nil:
+		case l.entry != nil && l.raw == "": // new, or changed
 			writeEntry(&b, *l.entry)
-		default:
+		default: // as read (see line.metaRaw)
+			if l.metaRaw != "" {
+				b.WriteString(l.metaRaw)
+				b.WriteByte('\n')
+			}
 			b.WriteString(l.raw)
 			b.WriteByte('\n')
 		}

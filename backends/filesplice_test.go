@@ -85,7 +85,7 @@ func TestSplicedUpdateWritesWhatRewriteWrites(t *testing.T) {
 		{"escaped and wildcard lines", base + "https://x%40y:t@a.example\nhttps://u:t@*.example\n", "a.example", store(newA), splicedWritten},
 		{"the last line is the one replaced", "https://bob:tok2@b.example\nhttps://alice:tok1@a.example\n", "a.example", store(newA), splicedWritten},
 		{"no final newline", strings.TrimSuffix(base, "\n"), "a.example", store(newA), splicedNotApplicable},
-		{"CRLF entry for the host", "https://alice:tok1@a.example\r\n" + base, "a.example", store(newA), splicedNotApplicable},
+		{"CRLF entry for the host", "https://alice:tok1@a.example\r\n" + base, "a.example", store(newA), splicedWritten},
 		{"meta line for the host", "#pat https://alice@a.example expiry=4102444800&pw=00000000\n" + base, "a.example", store(newA), splicedNotApplicable},
 		{"CRLF elsewhere is copied", "https://zed:t@z.example\r\n" + base, "a.example", store(newA), splicedWritten},
 	}
