@@ -108,7 +108,9 @@ func TestFileStoreKeepsUnchangedLinesAsTheyWere(t *testing.T) {
 	}
 	for _, change := range []func() error{
 		func() error { return s.Store(ctx, cred("m.example", "w", "tokW")) },
-		func() error { return s.Erase(ctx, credential.Credential{Protocol: "https", Host: "m.example", Username: "w"}) },
+		func() error {
+			return s.Erase(ctx, credential.Credential{Protocol: "https", Host: "m.example", Username: "w"})
+		},
 	} {
 		if err := change(); err != nil {
 			t.Fatal(err)
