@@ -250,7 +250,7 @@ func (f *FileStore) target() (string, error) {
 // can name it (see candidates), read in chunks so a large file is never
 // held in memory whole. A missing file is empty.
 func (f *FileStore) readAt(ctx context.Context, path, host string) (string, error) {
-	r, err := f.readFile(ctx, path, host, false)
+	r, err := f.readFile(ctx, path, host, false, false)
 	return r.text, err
 }
 
@@ -276,10 +276,21 @@ func (r *fileRead) Close() error {
 	return err
 }
 
-func (f *FileStore) readFile(ctx context.Context, path, host string, keep bool) (r fileRead, err error) {
-	fh, err := nopoll.Open(path)
+// readFile reads path for readAt (and the search memo, with keep). With
+// regularOnly, a path that is not a regular file is an error, not read: a
+// store or an erase replaces the file, and reading a FIFO a second time
+// (git's store reads it once to compare) waits for a writer forever.
+func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regularOnly bool) (r fileRead, err error) {
+	open := nopoll.Open
+	if regularOnly {
+		open = nopoll.OpenRegular
+	}
+	fh, err := open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fileRead{}, nil
+	}
+	if errors.Is(err, nopoll.ErrNotRegular) {
+		return fileRead{}, fmt.Errorf("file store: %w; a store or erase replaces the credentials file, so it must be a plain file: give --file a file's path (or drop --file for the default)", err)
 	}
 	if err != nil {
 		return fileRead{}, fmt.Errorf("file store: %w", err)
@@ -364,7 +375,10 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 	case splicedNoChange:
 		return nil
 	case splicedNotApplicable:
-		data, err := f.readAt(ctx, path, "")
+		// Not a FIFO, device or directory: reading one again could wait
+		// for a writer forever, and the rename would replace it.
+		r, err := f.readFile(ctx, path, "", false, true)
+		data := r.text
 		if err != nil {
 			return err
 		}

@@ -107,3 +107,34 @@ func TestFileGetFromFIFO(t *testing.T) {
 		}
 	}
 }
+
+// A store or erase into a FIFO (or a directory) fails at once with a clear
+// error: it used to open the FIFO a second time and wait for a writer
+// forever, and it would have replaced it with a file.
+func TestFileStoreRefusesToRewriteAFIFO(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "creds")
+	if err := syscall.Mkfifo(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := &FileStore{Path: path, LockTimeout: time.Second}
+	for name, change := range map[string]func() error{
+		"store": func() error { return s.Store(context.Background(), cred("a.example", "u", "p")) },
+		"erase": func() error {
+			return s.Erase(context.Background(), credential.Credential{Protocol: "https", Host: "a.example"})
+		},
+	} {
+		done := make(chan error, 1)
+		go func() { done <- change() }()
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "it is a named pipe (FIFO)") {
+				t.Errorf("%s into a FIFO: %v", name, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s into a FIFO still waiting after 30s", name)
+		}
+		if st, err := os.Lstat(path); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+			t.Fatalf("%s replaced the FIFO: %v %v", name, st, err)
+		}
+	}
+}

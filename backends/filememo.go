@@ -39,7 +39,7 @@ func (f *FileStore) look(ctx context.Context, path, host string) (string, error)
 	if r := f.looked(ctx, path, host); r != nil {
 		return r.text, nil
 	}
-	r, err := f.readFile(ctx, path, host, keepOpen)
+	r, err := f.readFile(ctx, path, host, keepOpen, false)
 	if err != nil {
 		return "", err
 	}
