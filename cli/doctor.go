@@ -161,7 +161,11 @@ func (d *doctor) checkPath() {
 func (d *doctor) checkHelpers() {
 	all, err := configHelpers(d.ctx, d.Dir)
 	if err != nil {
-		d.add("helpers", StatusFail, "git config --show-origin --get-regexp credential", "cannot read git config: %v", err)
+		fix := "git config --show-origin --get-regexp credential"
+		if errors.Is(err, gitconfig.ErrBadConfig) {
+			fix = "git config --global --edit (or the file git names)"
+		}
+		d.add("helpers", StatusFail, fix, "cannot read git config: %v", err)
 		return
 	}
 	type group struct {

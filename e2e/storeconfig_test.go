@@ -262,3 +262,18 @@ func TestLogoutReachesPathScopedLines(t *testing.T) {
 		})
 	}
 }
+
+// A config file git cannot read stops every git command: the commands say
+// which file and line, and how to fix it, instead of suggesting a git
+// config command that fails the same way.
+func TestCommandsNameABrokenGitConfig(t *testing.T) {
+	e := gittest.NewEnv(t)
+	writeGlobal(t, e, "[user]\n\tname = Me\n[broken\n")
+	for _, args := range [][]string{{"list"}, {"--file", filepath.Join(e.Home, "f"), "logout", "--host", "github.com"}, {"cache", "status"}} {
+		tr := cmdsRun(t, e, e.Home, "", args...)
+		if tr.code == 0 || !strings.Contains(tr.stderr, "bad config line 3 in file "+filepath.Join(e.Home, ".gitconfig")) ||
+			!strings.Contains(tr.stderr, "git config --global --edit") || strings.Contains(tr.stderr, "run: git config --show-origin") {
+			t.Errorf("%v: %+v", args, tr)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/cache"
 	"github.com/git-credential-pat/git-credential-pat/cache/daemon"
 	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // cacheDaemonCmd is the daemon the cache client starts (hidden).
@@ -77,7 +78,7 @@ func cacheSockets(c *call) ([]string, error) {
 	if len(storeFlags(c)) == 0 {
 		sockets, err := cli.CacheSockets(c.ctx)
 		if err != nil {
-			return nil, fmt.Errorf("reading the credential helpers git runs: %w (run: git config --show-origin --get-regexp credential)", err)
+			return nil, fmt.Errorf("reading the credential helpers git runs: %w%s", err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 		}
 		if len(sockets) > 0 {
 			return sockets, nil

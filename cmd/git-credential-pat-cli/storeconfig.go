@@ -36,7 +36,7 @@ func newGlobalFlags(g *globals) *pflag.FlagSet {
 func resolveStore(c *call, url string, sayDefault bool) error {
 	ours, err := cli.OurHelpers(c.ctx, "", url)
 	if err != nil {
-		return fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", forWhatURL(url), err)
+		return fmt.Errorf("reading the credential helpers git runs for %s: %w%s", forWhatURL(url), err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 	}
 	return chooseLine(c, forWhatURL(url), ours, sayDefault)
 }
@@ -116,7 +116,7 @@ func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, erro
 	for _, url := range urls {
 		ours, err := cli.OurHelpers(c.ctx, "", url)
 		if err != nil {
-			return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w (run: git config --show-origin --get-regexp credential)", url, err)
+			return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w%s", url, err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 		}
 		for _, h := range ours {
 			if !slices.Contains(lines, h) {
@@ -143,7 +143,7 @@ func allStoreRefs(c *call, sayDefault bool) ([]cli.StoreRef, error) {
 	if len(storeFlags(c)) == 0 {
 		ours, err := cli.AllOurHelpers(c.ctx, "")
 		if err != nil {
-			return nil, fmt.Errorf("reading the credential helpers git runs: %w (run: git config --show-origin --get-regexp credential)", err)
+			return nil, fmt.Errorf("reading the credential helpers git runs: %w%s", err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 		}
 		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
 			return refsOf(c, writable)

@@ -42,9 +42,27 @@ func Run(ctx context.Context, dir string, env []string, args ...string) (string,
 		if i := strings.IndexByte(msg, '\n'); i >= 0 {
 			msg = msg[:i]
 		}
+		if strings.Contains(msg, "bad config") || strings.Contains(msg, "bad numeric config value") || strings.Contains(msg, "bad boolean config value") {
+			return "", fmt.Errorf("%w: %s; fix what it names (git config --global --edit opens ~/.gitconfig) and run this again: every git command fails until then", ErrBadConfig, strings.TrimPrefix(msg, "fatal: "))
+		}
 		return "", fmt.Errorf("git %s: %v: %s", strings.Join(args, " "), err, msg)
 	}
 	return stdout.String(), nil
+}
+
+// ErrBadConfig is what Run's error wraps when git cannot read its
+// configuration (a malformed file, a value of the wrong type): the message
+// names the file and line git named, and the fix.
+var ErrBadConfig = errors.New("git cannot read its configuration")
+
+// Advice is " (run: cmd)", a command that shows the settings behind err,
+// or "" when git cannot read its configuration at all: then cmd would
+// fail the same way, and err already says what to fix.
+func Advice(err error, cmd string) string {
+	if errors.Is(err, ErrBadConfig) {
+		return ""
+	}
+	return " (run: " + cmd + ")"
 }
 
 // Entry is one setting as git config --null --get-regexp prints it.
