@@ -238,7 +238,7 @@ func (f *FileStore) target() (string, error) {
 		return "", fmt.Errorf("file store: %s is a symlink to a missing file; remove it or point it at your credentials file", f.Path)
 	}
 	if err != nil {
-		return "", fmt.Errorf("file store: %w", err)
+		return "", fmt.Errorf("file store: following the symlink %s: %w (a loop of links?); point it at your credentials file: ls -l %s", f.Path, err, f.Path)
 	}
 	if owner, ok := fileOwner(real); ok && owner != os.Geteuid() {
 		return "", fmt.Errorf("file store: %s is a symlink to %s, which belongs to another user (uid %d); refusing to use it", f.Path, real, owner)
@@ -289,6 +289,9 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regul
 	if errors.Is(err, fs.ErrNotExist) {
 		return fileRead{}, nil
 	}
+	if errors.Is(err, fs.ErrPermission) {
+		return fileRead{}, fmt.Errorf("file store: %w; the credentials file must be readable by you: chmod 600 %s", err, path)
+	}
 	if errors.Is(err, nopoll.ErrNotRegular) {
 		return fileRead{}, fmt.Errorf("file store: %w; a store or erase replaces the credentials file, so it must be a plain file: give --file a file's path (or drop --file for the default)", err)
 	}
@@ -305,6 +308,9 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regul
 	size := int64(-1) // not a regular file: read it as a stream
 	at := time.Now()
 	st, err := fh.Stat()
+	if err == nil && st.IsDir() {
+		return fileRead{}, fmt.Errorf("file store: %s is a directory; --file takes the credentials file's path (such as %s)", path, filepath.Join(path, "credentials"))
+	}
 	if err == nil {
 		if st.Mode().IsRegular() {
 			size = st.Size()

@@ -138,3 +138,23 @@ func TestFileStoreRefusesToRewriteAFIFO(t *testing.T) {
 		}
 	}
 }
+
+// A path that cannot be the credentials file gets an error naming the
+// path and what to do, not the system call's words alone.
+func TestFileStoreErrorsNameTheFix(t *testing.T) {
+	dir := t.TempDir()
+	loop := filepath.Join(dir, "loop")
+	if err := os.Symlink(loop, loop); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, want string }{
+		{dir, "is a directory; --file takes the credentials file's path (such as " + filepath.Join(dir, "credentials") + ")"},
+		{loop, "following the symlink " + loop + ": "},
+	} {
+		s := &FileStore{Path: tc.path, LockTimeout: time.Second, Warn: func(m string) { t.Errorf("warning for %s: %s", tc.path, m) }}
+		_, err := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "a.example"})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("get from %s: %v; want %q", tc.path, err, tc.want)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -42,6 +43,10 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 		fh, err := createLock(lock)
 		if err == nil {
 			return fh, nil
+		}
+		if errors.Is(err, fs.ErrPermission) {
+			dir := filepath.Dir(lock)
+			return nil, fmt.Errorf("file store: creating lock %s: %w; a store writes a new file in %s, so you need write permission there: chmod u+w %s (or choose another --file)", lock, err, dir, dir)
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)
