@@ -481,5 +481,14 @@ func (o LoginOptions) GitURL() string {
 	if o.Username == "" && !strings.Contains(o.Host, "@") {
 		user = "" // no user given: the default is not in any remote's URL
 	}
-	return UserURL(c.Protocol, user, c.Host, c.Path)
+	path := c.Path
+	if o.Owner != "" && o.Path == "" {
+		// git asks for the owner's repositories (OWNER/REPO.git), never
+		// for OWNER itself: OWNER/* (read: any of them) stands for them,
+		// so that, as for them, a credential.https://HOST/OWNER line
+		// applies (a prefix) and a partial credential.HOST/OWNER line
+		// (which git compares whole, trailing slashes dropped) does not.
+		path += "/*"
+	}
+	return UserURL(c.Protocol, user, c.Host, path)
 }

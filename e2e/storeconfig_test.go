@@ -277,3 +277,31 @@ func TestCommandsNameABrokenGitConfig(t *testing.T) {
 		}
 	}
 }
+
+// login --owner picks the helper line git runs for the owner's
+// repositories: a partial credential.HOST/OWNER line, which git matches
+// against the whole path, is not one of them; credential.https://HOST/OWNER,
+// a prefix, is.
+func TestLoginOwnerUsesTheLineGitRunsForItsRepositories(t *testing.T) {
+	for _, tc := range []struct {
+		name, key, want string
+	}{
+		{"partial URL line", "credential.example.com/org.helper", "plain"},
+		{"URL line", "credential.https://example.com/org.helper", "org"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			plain, org := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "org")
+			e.MustGit(t, "", "", "config", "--global", "credential.helper", helperLine("--file", plain))
+			e.MustGit(t, "", "", "config", "--global", tc.key, "")
+			e.MustGit(t, "", "", "config", "--global", "--add", tc.key, helperLine("--file", org))
+			if tr := cmdsRun(t, e, e.Home, "tok-org-000000000000", "login", "--host", "example.com", "--owner", "org", "--no-verify"); tr.code != 0 {
+				t.Fatalf("login --owner: %+v", tr)
+			}
+			assertEntries(t, filepath.Join(e.Home, tc.want), 1)
+			if out := e.MustGit(t, e.Home, "url=https://example.com/org/repo.git\n\n", "credential", "fill"); !strings.Contains(out, "password=tok-org-000000000000\n") {
+				t.Fatalf("git credential fill for org/repo.git = %q", out)
+			}
+		})
+	}
+}
