@@ -124,7 +124,10 @@ func (f *FileStore) Store(ctx context.Context, c credential.Credential) error {
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
 		return fmt.Errorf("file store: %w", err)
 	}
-	return f.update(ctx, c.Host, storeChange(c))
+	// git's store compares with what the file holds first (credential.Server
+	// peeks), so a FIFO has been read once already: read again, it would
+	// wait for a writer forever. Only a regular file is rewritten.
+	return f.update(ctx, c.Host, storeChange(c), true)
 }
 
 // storeChange puts c first, in place of every entry with the same key. A
@@ -158,7 +161,9 @@ func storeChange(c credential.Credential) func([]line) ([]line, bool) {
 
 // Erase removes every entry matching q (password included when q has one).
 func (f *FileStore) Erase(ctx context.Context, q credential.Credential) error {
-	return f.update(ctx, q.Host, eraseChange(q))
+	// An erase reads the file once, inside the lock: a FIFO is read as a
+	// stream, as a get reads it, and replaced by the rewritten file.
+	return f.update(ctx, q.Host, eraseChange(q), false)
 }
 
 // eraseChange removes every entry q may erase.
@@ -277,9 +282,8 @@ func (r *fileRead) Close() error {
 }
 
 // readFile reads path for readAt (and the search memo, with keep). With
-// regularOnly, a path that is not a regular file is an error, not read: a
-// store or an erase replaces the file, and reading a FIFO a second time
-// (git's store reads it once to compare) waits for a writer forever.
+// regularOnly (a store), a path that is not a regular file is an error,
+// not read: see Store.
 func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regularOnly bool) (r fileRead, err error) {
 	open := nopoll.Open
 	if regularOnly {
@@ -293,7 +297,7 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regul
 		return fileRead{}, fmt.Errorf("file store: %w; the credentials file must be readable by you: chmod 600 %s", err, path)
 	}
 	if errors.Is(err, nopoll.ErrNotRegular) {
-		return fileRead{}, fmt.Errorf("file store: %w; a store or erase replaces the credentials file, so it must be a plain file: give --file a file's path (or drop --file for the default)", err)
+		return fileRead{}, fmt.Errorf("file store: %w; a store replaces the credentials file, so it must be a plain file: give --file a file's path (or drop --file for the default)", err)
 	}
 	if err != nil {
 		return fileRead{}, fmt.Errorf("file store: %w", err)
@@ -350,7 +354,7 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regul
 //
 // Only lines that can name host are parsed; the others are written back
 // exactly as they were (host "" parses everything).
-func (f *FileStore) update(ctx context.Context, host string, change func([]line) ([]line, bool)) error {
+func (f *FileStore) update(ctx context.Context, host string, change func([]line) ([]line, bool), regularOnly bool) error {
 	path, err := f.target()
 	if err != nil {
 		return err
@@ -381,9 +385,7 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 	case splicedNoChange:
 		return nil
 	case splicedNotApplicable:
-		// Not a FIFO, device or directory: reading one again could wait
-		// for a writer forever, and the rename would replace it.
-		r, err := f.readFile(ctx, path, "", false, true)
+		r, err := f.readFile(ctx, path, "", false, regularOnly)
 		data := r.text
 		if err != nil {
 			return err
