@@ -159,7 +159,7 @@ func TestCurrentOursAndHostURL(t *testing.T) {
 			t.Errorf("IsOurHelper(%s) = false", line)
 		}
 	}
-	for _, line := range []string{`pat-cli --store file`, `/usr/local/bin/git-credential-pat-cli`} {
+	for _, line := range []string{`pat-cli --store file`, `/usr/local/bin/git-credential-pat-cli`, "pat\t--file /x", `'pat' --file /x`} {
 		if !IsOurHelper(line) {
 			t.Errorf("IsOurHelper(%s) = false", line)
 		}

@@ -64,8 +64,9 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	for _, e := range entries {
 		if len(e.Path) > len(old.Path) && e.HasPassword && e.Password == old.Password && e.Protocol == old.Protocol &&
 			strings.EqualFold(e.Host, old.Host) && credential.Covers(e, old) && o.Stderr != nil {
-			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s still holds the old token (a copy stored after a push) and answers for its repositories first; remove it with: git-credential-pat %slogout --host %s --path %s\n",
-				e.URL(), o.flagPrefix(), shellQuote(e.Host), shellQuote(e.Path))
+			// The path came through git's store: printable, as list shows it.
+			fmt.Fprintln(o.Stderr, credential.Printable(fmt.Sprintf("git-credential-pat: warning: %s still holds the old token (a copy stored after a push) and answers for its repositories first; remove it with: git-credential-pat %slogout --host %s --path %s",
+				e.URL(), o.flagPrefix(), shellQuote(e.Host), shellQuote(e.Path))))
 		}
 	}
 	return nil

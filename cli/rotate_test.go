@@ -32,6 +32,10 @@ func TestRotateNamesOldCopies(t *testing.T) {
 		{"no copies", []credential.Credential{entry("acme", "alice", oldTok), entry("", "alice", oldTok)}, ""},
 		{"a copy below the owner", []credential.Credential{entry("acme", "alice", oldTok), entry("acme/app.git", "alice", oldTok), entry("acme/lib.git", "alice", "ghp_other")},
 			"git-credential-pat: warning: https://alice@github.com/acme/app.git still holds the old token (a copy stored after a push) and answers for its repositories first; remove it with: git-credential-pat logout --host github.com --path acme/app.git\n"},
+		// The path came through git's store: its escape sequences do not
+		// reach the terminal.
+		{"a copy with a hostile path", []credential.Credential{entry("acme", "alice", oldTok), entry("acme/r\x1b]0;PWNED\x07.git", "alice", oldTok)},
+			"git-credential-pat: warning: https://alice@github.com/acme/r%1B]0;PWNED%07.git still holds the old token (a copy stored after a push) and answers for its repositories first; remove it with: git-credential-pat logout --host github.com --path 'acme/r?]0;PWNED?.git'\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

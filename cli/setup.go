@@ -73,8 +73,11 @@ func IsOurHelper(v string) bool {
 			return true
 		}
 	} else if !gitAbsolutePath(v) {
-		first, _, _ := strings.Cut(v, " ")
-		return first == "pat" || first == "pat-cli"
+		// git runs "git credential-VALUE" through the shell: the first
+		// word the shell makes of it (tabs and quotes as the shell sees
+		// them) names the program.
+		w := splitWords("credential-" + v)
+		return len(w) > 0 && (w[0] == "credential-pat" || w[0] == "credential-pat-cli")
 	}
 	// The first word as the shell sees it ('/my dir/git-credential-pat'),
 	// or up to the first space (C:\bin\git-credential-pat.exe unquoted).
