@@ -225,9 +225,10 @@ func (o SetupOptions) hiddenOurs(ctx context.Context) (hidden, wider []helperSet
 		return nil, nil, err
 	}
 	skip := map[string]bool{} // what setup replaces, then what was seen
+	abs := gitconfig.AbsOrigins(ctx, o.Dir) // as All reports them
 	for _, e := range own {
 		if e.Key == "credential.helper" || e.Key == "credential..helper" {
-			skip[e.Origin+"\x00"+e.Key+"\x00"+e.Value] = true
+			skip[abs(e.Origin)+"\x00"+e.Key+"\x00"+e.Value] = true
 		}
 	}
 	rank := scopeRank[o.Scope]

@@ -315,3 +315,24 @@ func TestUnconfigureNamesLinesItLeaves(t *testing.T) {
 		t.Fatalf("unconfigure: exit %d\n%s%s", code, out, stderr)
 	}
 }
+
+// setup --local run in a subdirectory finds the lines of ours in files the
+// repository's config includes by a relative path (git names that config
+// ".git/config", relative to the top of the worktree).
+func TestSetupLocalFromASubdirectorySeesIncludedLines(t *testing.T) {
+	e := gittest.NewEnv(t)
+	repo := cmdsRepo(t, e)
+	sub := filepath.Join(repo, "src", "pkg")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	included := filepath.Join(e.Home, "inc-tokens")
+	e.MustGit(t, repo, "", "config", "--local", "includeIf.onbranch:other.path", "extra.inc")
+	e.MustGit(t, repo, "", "config", "--file", filepath.Join(repo, ".git", "extra.inc"), "credential.helper", helperLine("--file", included))
+	before, _ := os.ReadFile(filepath.Join(repo, ".git", "config"))
+	tr := cmdsRun(t, e, sub, "", "--file", filepath.Join(e.Home, "other"), "setup", "--local")
+	after, _ := os.ReadFile(filepath.Join(repo, ".git", "config"))
+	if tr.code != 1 || !strings.Contains(tr.stderr, filepath.Join(repo, ".git", "extra.inc")) || string(after) != string(before) {
+		t.Fatalf("setup --local from a subdirectory: %+v; config %q -> %q; want a refusal naming the included file", tr, before, after)
+	}
+}

@@ -183,12 +183,35 @@ func All(ctx context.Context, dir string) ([]Helper, error) {
 		return nil, err
 	}
 	var hs []Helper
+	abs := AbsOrigins(ctx, dir)
 	for _, e := range es {
-		h := Helper{Scope: e.Scope, Origin: e.Origin, Value: e.Value}
+		h := Helper{Scope: e.Scope, Origin: abs(e.Origin), Value: e.Value}
 		h.URL, h.EmptyURL = keyURL(e.Key, "helper")
 		hs = append(hs, h)
 	}
 	return hs, nil
+}
+
+// AbsOrigins returns a function that makes a relative file origin
+// ("file:.git/config", as git prints the repository's config) absolute:
+// it is relative to the directory git config ran in, the top of the
+// worktree from inside one (HelperDir), asked of git once, when needed.
+func AbsOrigins(ctx context.Context, dir string) func(string) string {
+	var base string
+	return func(origin string) string {
+		p, ok := strings.CutPrefix(origin, "file:")
+		if !ok || p == "" || filepath.IsAbs(p) {
+			return origin
+		}
+		if base == "" {
+			b, err := HelperDir(ctx, dir)
+			if err != nil {
+				return origin
+			}
+			base = b
+		}
+		return "file:" + filepath.Join(base, p)
+	}
 }
 
 // Chain applies git's rule to settings read in order: a setting whose URL
@@ -457,6 +480,7 @@ func IncludedHelpers(ctx context.Context, dir, scope string) ([]Helper, error) {
 		return nil, err
 	}
 	var hs []Helper
+	abs := AbsOrigins(ctx, dir)
 	for _, inc := range incs {
 		p := inc.Value
 		switch {
@@ -467,7 +491,7 @@ func IncludedHelpers(ctx context.Context, dir, scope string) ([]Helper, error) {
 			}
 			p = filepath.Join(home, p[2:])
 		case !filepath.IsAbs(p):
-			from, ok := strings.CutPrefix(inc.Origin, "file:")
+			from, ok := strings.CutPrefix(abs(inc.Origin), "file:")
 			if !ok {
 				continue
 			}
