@@ -224,7 +224,7 @@ func (o SetupOptions) hiddenOurs(ctx context.Context) (hidden, wider []helperSet
 	if err != nil {
 		return nil, nil, err
 	}
-	skip := map[string]bool{} // what setup replaces, then what was seen
+	skip := map[string]bool{}               // what setup replaces, then what was seen
 	abs := gitconfig.AbsOrigins(ctx, o.Dir) // as All reports them
 	for _, e := range own {
 		if e.Key == "credential.helper" || e.Key == "credential..helper" {
