@@ -98,19 +98,30 @@ func (o Options) withDefaults() (Options, error) {
 type Client struct {
 	o Options
 
-	mu     sync.Mutex
-	gaveUp error // set when the daemon let a call time out: later calls fail at once
+	mu       sync.Mutex
+	gaveUp   error     // set when the daemon let a call time out: calls fail at once ...
+	gaveUpAt time.Time // ... for giveUpFor after it
 }
+
+// giveUpFor is how long a client that met an unresponsive daemon skips it:
+// the rest of a helper's life, and in a process that lives on (the agent)
+// a pause before it tries again (the daemon may be back, or replaced). A
+// variable for tests.
+var giveUpFor = 30 * time.Second
 
 // ErrUnresponsive is what a call returns once the daemon has let one
 // time out: it is frozen or overloaded, and waiting again would only
 // double the wait.
 var ErrUnresponsive = errors.New("the cache daemon does not answer")
 
-// unresponsive is the error of an earlier call that timed out, or nil.
+// unresponsive is the error of a call that timed out within giveUpFor,
+// or nil.
 func (c *Client) unresponsive() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.gaveUp != nil && time.Since(c.gaveUpAt) >= giveUpFor {
+		c.gaveUp = nil
+	}
 	return c.gaveUp
 }
 
@@ -128,7 +139,7 @@ func (c *Client) giveUp(conn unixsock.Conn) error {
 	err := unresponsiveError(fmt.Sprintf("cache: the daemon at %s did not answer within %v (frozen, or the machine is overloaded); stop it with: %s", c.o.Socket, c.o.CallTimeout, stop))
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gaveUp = err
+	c.gaveUp, c.gaveUpAt = err, time.Now()
 	return err
 }
 

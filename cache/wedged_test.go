@@ -127,4 +127,15 @@ func TestLayerGivesUpOnAFrozenDaemon(t *testing.T) {
 	if len(warnings) != 1 || !strings.Contains(warnings[0], "did not answer within 200ms") || !strings.Contains(warnings[0], "stop it with: kill ") {
 		t.Errorf("warnings = %q; want one naming the wait and the daemon's pid", warnings)
 	}
+	// A process that lives on (the agent) tries the daemon again once
+	// giveUpFor has passed: it may be back.
+	old := giveUpFor
+	giveUpFor = 0
+	defer func() { giveUpFor = old }()
+	if _, err := l.Get(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if n := accepted.Load(); n < 2 {
+		t.Errorf("the daemon was not asked again after giveUpFor (%d requests)", n)
+	}
 }

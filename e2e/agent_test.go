@@ -466,3 +466,25 @@ func TestAgentAnswersFromTheStoreGitUsesForTheHost(t *testing.T) {
 		}
 	}
 }
+
+// A helper line whose store list names the agent too does not make the
+// agent ask itself (its socket is often the GIT_CREDENTIAL_PAT_AGENT of
+// the shell it was started from): the far side's get is asked once.
+func TestAgentDoesNotAskItself(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "file,agent", "--file", file))+"\n")
+	runBin(t, e, "protocol=https\nhost=example.com\nusername=u\npassword=tok-home\n", "--file", file, "store")
+	e.Setenv("GIT_CREDENTIAL_PAT_AGENT", socket)
+	log := startAgentAs(t, 0, e.Vars, bin, "agent", "--socket", socket, "--allow", "example.com", "--allow", "other.example")
+	for host, want := range map[string]string{"example.com": "password=tok-home\n", "other.example": ""} {
+		out, stderr, code := runBin(t, e, "protocol=https\nhost="+host+"\n\n", "--store", "agent", "--socket", socket, "get")
+		if code != 0 || want != "" && !strings.Contains(out, want) || want == "" && out != "" {
+			t.Errorf("agent's answer for %s: exit %d, %q %q; want %q", host, code, out, stderr, want)
+		}
+	}
+	if n := strings.Count(log.String(), "get https://other.example from"); n != 1 {
+		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", n, log.String())
+	}
+}

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cli"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
@@ -52,18 +54,42 @@ func agentCmd() command {
 func agentStore(c *call) (credential.Store, error) {
 	given := len(storeFlags(c)) > 0
 	plain := *c // storeRef takes on the flags of the line it chooses
-	ref, err := storeRef(c)
-	if err != nil || given {
+	if given {
+		if !withoutAgent(c) {
+			return nil, errors.New("agent: --store names only the agent store; the agent answers from a store of tokens here, such as --store file")
+		}
+		ref, err := storeRef(c)
 		return ref.Store, err
 	}
+	if _, err := storeRef(c); err != nil {
+		return nil, err
+	}
 	return &gitStores{c: &plain, opened: map[string]credential.Store{}}, nil
+}
+
+// withoutAgent drops the agent store from the --store list c names: an
+// agent answering from it would ask itself (GIT_CREDENTIAL_PAT_AGENT is
+// often its own socket), again and again. It reports whether a store is
+// left. c's globals are copied first: they may be shared.
+func withoutAgent(c *call) bool {
+	g := *c.g
+	var keep []string
+	for _, n := range backends.ListNames(g.store) {
+		if n != "agent" {
+			keep = append(keep, n)
+		}
+	}
+	g.store = strings.Join(keep, ",")
+	c.g = &g
+	return len(keep) > 0
 }
 
 // gitStores answers each get as git's fill would with our helper lines:
 // from the store of each line of ours git runs for the request's URL, in
 // git's order, the first answer winning; from the default store when no
-// line names us. Lines of read-only stores are passed over: an agent line
-// would ask this agent again. It changes nothing: store and erase fail.
+// line names us. Lines of read-only stores are passed over, and the agent
+// store is dropped from every line's list (withoutAgent): it would ask
+// this agent again. It changes nothing: store and erase fail.
 type gitStores struct {
 	c      *call
 	mu     sync.Mutex
@@ -106,6 +132,10 @@ func (s *gitStores) open(line gitconfig.Helper) (credential.Store, error) {
 			return nil, err
 		}
 	}
+	if !withoutAgent(&lc) {
+		s.opened[line.Value] = noStore{}
+		return noStore{}, nil
+	}
 	ref, err := openStoreRef(&lc)
 	if err != nil {
 		return nil, err
@@ -115,6 +145,15 @@ func (s *gitStores) open(line gitconfig.Helper) (credential.Store, error) {
 }
 
 var errAgentReadOnly = errors.New("agent: the agent only answers gets")
+
+// noStore holds nothing: a line whose only store was the agent's.
+type noStore struct{}
+
+func (noStore) Get(context.Context, credential.Credential) (credential.Credential, error) {
+	return credential.Credential{}, credential.ErrNotFound
+}
+func (noStore) Store(context.Context, credential.Credential) error { return errAgentReadOnly }
+func (noStore) Erase(context.Context, credential.Credential) error { return errAgentReadOnly }
 
 func (s *gitStores) Store(context.Context, credential.Credential) error { return errAgentReadOnly }
 func (s *gitStores) Erase(context.Context, credential.Credential) error { return errAgentReadOnly }
