@@ -305,3 +305,17 @@ func TestLoginOwnerUsesTheLineGitRunsForItsRepositories(t *testing.T) {
 		})
 	}
 }
+
+// A token in the store of a path-scoped line counts for remotes: git runs
+// that line for the repositories under the path.
+func TestRemotesCountPathScopedStores(t *testing.T) {
+	e := gittest.NewEnv(t)
+	plain, org := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "org")
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+		"\n[credential \"https://example.com/org\"]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--file", org))+"\n")
+	runBin(t, e, "protocol=https\nhost=example.com\npath=org\nusername=u\npassword=tok\n", "--file", org, "store")
+	repo := cmdsRepo(t, e, "origin", "git@example.com:org/repo.git")
+	if tr := cmdsRun(t, e, repo, "", "remotes"); !strings.Contains(tr.stdout, "origin (fetch+push): git@example.com:org/repo.git uses SSH, so no token is used for it; switch it to HTTPS with:") {
+		t.Fatalf("remotes: %+v", tr)
+	}
+}

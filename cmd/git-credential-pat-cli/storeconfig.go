@@ -182,18 +182,43 @@ func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 }
 
 // storesGitUses is cli.StoresFor for a command run without store flags:
-// quietly, the stores of the lines of ours git runs for a URL that a
-// command can read (refsOf), else the default store. With store flags it
-// is nil: the command works on the store they name.
+// quietly, the stores of the lines of ours git runs for a URL (and, for a
+// URL of a whole host, for its user- and path-scoped lines: a remote of
+// that host may name the user or the path) that a command can read
+// (refsOf), else the default store. With store flags it is nil: the
+// command works on the store they name.
 func storesGitUses(c *call) cli.StoresFor {
 	if len(storeFlags(c)) > 0 {
 		return nil
 	}
 	plain := *c // before a command's own storeRef takes on a line's flags
 	return func(ctx context.Context, url string) ([]cli.StoreRef, error) {
-		ours, err := cli.OurHelpers(ctx, "", url)
-		if err != nil {
-			return nil, err
+		urls := []string{url}
+		if scheme, host, ok := strings.Cut(url, "://"); ok && !strings.ContainsAny(host, "/@") {
+			users, err := cli.UsersScopedTo(ctx, scheme, host)
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range users {
+				urls = append(urls, cli.UserURL(scheme, u, host, ""))
+			}
+			paths, err := cli.PathsScopedTo(ctx, scheme, host)
+			if err != nil {
+				return nil, err
+			}
+			urls = append(urls, paths...)
+		}
+		var ours []gitconfig.Helper
+		for _, u := range urls {
+			hs, err := cli.OurHelpers(ctx, "", u)
+			if err != nil {
+				return nil, err
+			}
+			for _, h := range hs {
+				if !slices.Contains(ours, h) {
+					ours = append(ours, h)
+				}
+			}
 		}
 		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
 			return refsOf(&plain, writable)
