@@ -106,14 +106,23 @@ func (s *gitStores) Get(ctx context.Context, q credential.Credential) (credentia
 	if len(lines) == 0 {
 		lines = []gitconfig.Helper{{}}
 	}
+	// As git's fill, a store that fails does not stop the next one from
+	// answering; with no answer, the first failure is the agent's to log.
+	var failed error
 	for _, line := range lines {
 		store, err := s.open(line)
-		if err != nil {
-			return credential.Credential{}, err
+		if err == nil {
+			var found credential.Credential
+			if found, err = store.Get(ctx, q); err == nil {
+				return found, nil
+			}
 		}
-		if found, err := store.Get(ctx, q); !errors.Is(err, credential.ErrNotFound) {
-			return found, err
+		if !errors.Is(err, credential.ErrNotFound) && failed == nil {
+			failed = err
 		}
+	}
+	if failed != nil {
+		return credential.Credential{}, failed
 	}
 	return credential.Credential{}, credential.ErrNotFound
 }
