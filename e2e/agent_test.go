@@ -488,3 +488,19 @@ func TestAgentDoesNotAskItself(t *testing.T) {
 		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", n, log.String())
 	}
 }
+
+// As git's fill goes on to the next helper when one fails, so does the
+// agent: a first line whose store cannot be read does not hide the token
+// in the next line's.
+func TestAgentGoesOnPastAFailingStore(t *testing.T) {
+	e := gittest.NewEnv(t)
+	broken, file := t.TempDir(), filepath.Join(e.Home, "creds") // a directory is no credentials file
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", broken))+"\n\thelper = "+quoteConfig(helperLine("--file", file))+"\n")
+	runBin(t, e, "protocol=https\nhost=example.com\nusername=u\npassword=tok-second\n", "--file", file, "store")
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	startAgentAs(t, 0, e.Vars, bin, "agent", "--socket", socket, "--allow", "example.com")
+	out, stderr, code := runBin(t, e, "protocol=https\nhost=example.com\n\n", "--store", "agent", "--socket", socket, "get")
+	if code != 0 || !strings.Contains(out, "password=tok-second\n") {
+		t.Fatalf("agent's answer: exit %d, %q %q", code, out, stderr)
+	}
+}
