@@ -357,6 +357,10 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		return wire.Reply{}, err
 	}
 	deadline := unixsock.Deadline(ctx, c.o.CallTimeout)
+	// Only a wait cut short by our own call timeout blames the daemon, not
+	// one the caller's deadline ended.
+	ctxDeadline, hasDeadline := ctx.Deadline()
+	ownTimeout := !hasDeadline || ctxDeadline.After(deadline)
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
@@ -375,7 +379,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errNoDaemon
 		}
-		if timedOut(err) && ctx.Err() == nil {
+		if timedOut(err) && ownTimeout && ctx.Err() == nil {
 			return wire.Reply{}, c.giveUp(nil)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
@@ -387,7 +391,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		defer stop()
 	}
 	if err := wire.SendRequest(conn, req); err != nil {
-		if timedOut(err) && ctx.Err() == nil {
+		if timedOut(err) && ownTimeout && ctx.Err() == nil {
 			return wire.Reply{}, c.giveUp(conn)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
@@ -397,7 +401,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 			return wire.Reply{}, errNoDaemon
 		}
-		if timedOut(err) && ctx.Err() == nil {
+		if timedOut(err) && ownTimeout && ctx.Err() == nil {
 			return wire.Reply{}, c.giveUp(conn)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)

@@ -330,7 +330,7 @@ func Unconfigure(o SetupOptions) error {
 		return err
 	}
 	for _, h := range others {
-		fmt.Fprintf(o.Out, "git config --%s: note: git still runs %s (%s), which setup did not write; remove it there if you want it gone\n", o.Scope, h.Value, lineWhere(h))
+		fmt.Fprintf(o.Out, "git config --%s: note: %s (%s) stays: setup did not write it; remove it there if you want it gone\n", o.Scope, h.Value, lineWhere(h))
 	}
 	return nil
 }

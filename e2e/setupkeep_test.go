@@ -311,7 +311,7 @@ func TestUnconfigureNamesLinesItLeaves(t *testing.T) {
 	writeGlobal(t, e, "[include]\n\tpath = cred.inc\n")
 	out, stderr, code := runBin(t, e, "", "unconfigure")
 	if code != 0 || !strings.Contains(out, "nothing changed") ||
-		!strings.Contains(out, "note: git still runs "+helperLine("--store", "cache")+" (credential.helper in "+inc+"), which setup did not write") {
+		!strings.Contains(out, "note: "+helperLine("--store", "cache")+" (credential.helper in "+inc+") stays: setup did not write it") {
 		t.Fatalf("unconfigure: exit %d\n%s%s", code, out, stderr)
 	}
 }
