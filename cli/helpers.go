@@ -36,11 +36,30 @@ func effectiveHelpers(all []helperSetting) (effective []helperSetting, lastReset
 // git runs for url (scheme://host[/path]; "" for a host that no
 // credential.<url>.helper names), in the order git runs them.
 func OurHelpers(ctx context.Context, dir, url string) ([]gitconfig.Helper, error) {
-	chain, _, _, err := gitconfig.ForURL(ctx, dir, url)
+	return OurHelpersFor(ctx, dir, []string{url})
+}
+
+// OurHelpersFor is OurHelpers for each of urls, with git config read
+// once: the lines of ours git runs for any of them, each once, in git's
+// order for the first URL that runs it.
+func OurHelpersFor(ctx context.Context, dir string, urls []string) ([]gitconfig.Helper, error) {
+	all, err := gitconfig.All(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
-	return oursOf(chain), nil
+	var ours []gitconfig.Helper
+	for _, url := range urls {
+		chain, _, err := gitconfig.ChainFor(ctx, dir, all, url)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range oursOf(chain) {
+			if !slices.Contains(ours, h) {
+				ours = append(ours, h)
+			}
+		}
+	}
+	return ours, nil
 }
 
 // oursOf keeps the lines that run this helper.
@@ -64,34 +83,39 @@ func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) 
 	return oursOf(gitconfig.Live(all)), nil
 }
 
-// UsersScopedTo returns the users that helper lines of ours git runs name
-// in their <url> for protocol://host (credential.https://alice@host.helper):
-// git runs those lines for that user's remotes. protocol "" is https.
-func UsersScopedTo(ctx context.Context, protocol, host string) ([]string, error) {
+// HostURLs returns the URLs git matches helper lines against for the
+// remotes of a token for protocol://[user@]host[/path]: that URL; with
+// users, the same for each user a helper line of ours names for the host
+// in its <url> (credential.https://alice@host.helper: git runs it for that
+// user's remotes); with paths, the <url> of each line of ours scoped to a
+// path of the host (credential.https://host/acme.helper: git runs it for
+// the remotes under that path). protocol "" is https. git config is read
+// once, and only when users or paths asks for it.
+func HostURLs(ctx context.Context, protocol, user, host, path string, users, paths bool) ([]string, error) {
+	urls := []string{UserURL(protocol, user, host, path)}
+	if !users && !paths {
+		return urls, nil
+	}
 	scoped, err := scopedTo(ctx, protocol, host)
-	var users []string
-	for _, s := range scoped {
-		if s.user != "" && !slices.Contains(users, s.user) {
-			users = append(users, s.user)
+	if err != nil {
+		return nil, err
+	}
+	add := func(u string) {
+		if !slices.Contains(urls, u) {
+			urls = append(urls, u)
 		}
 	}
-	return users, err
-}
-
-// PathsScopedTo returns the <url> of each helper line of ours git runs
-// whose <url> is protocol://[user@]host/PATH
-// (credential.https://host/acme.helper): git runs it for the remotes
-// under that path, so the stores a command must reach for every token
-// of the host include its store. protocol "" is https.
-func PathsScopedTo(ctx context.Context, protocol, host string) ([]string, error) {
-	scoped, err := scopedTo(ctx, protocol, host)
-	var urls []string
 	for _, s := range scoped {
-		if s.path != "" && !slices.Contains(urls, s.url) {
-			urls = append(urls, s.url)
+		if users && s.user != "" {
+			add(UserURL(protocol, s.user, host, path))
 		}
 	}
-	return urls, err
+	for _, s := range scoped {
+		if paths && s.path != "" {
+			add(s.url)
+		}
+	}
+	return urls, nil
 }
 
 // scopedURL is the <url> of a helper line for one host, and its parts.

@@ -32,28 +32,15 @@ func logoutCmd() command {
 			if o.Host == "" { // --all of every host: every store git uses, as list shows them
 				refs, err = allStoreRefs(c, true)
 			} else {
-				urls := []string{cli.UserURL(o.Protocol, user, o.Host, o.Path)}
-				if !o.HasUsername {
-					// The remotes of users that user-scoped lines name reach
-					// those lines' stores too.
-					users, err := cli.UsersScopedTo(c.ctx, o.Protocol, o.Host)
-					if err != nil {
-						return err
-					}
-					for _, u := range users {
-						urls = append(urls, cli.UserURL(o.Protocol, u, o.Host, o.Path))
-					}
+				// Without --username, the remotes of users that user-scoped
+				// lines name reach those lines' stores too; without --path,
+				// tokens for a path (login --owner, --path) may be in the
+				// stores of path-scoped lines.
+				var urls []string
+				urls, err = cli.HostURLs(c.ctx, o.Protocol, user, o.Host, o.Path, !o.HasUsername, !o.HasPath)
+				if err == nil {
+					refs, err = storeRefsFor(c, urls, true)
 				}
-				if !o.HasPath {
-					// Tokens for a path (login --owner, --path) may be in
-					// the stores of path-scoped lines.
-					paths, err := cli.PathsScopedTo(c.ctx, o.Protocol, o.Host)
-					if err != nil {
-						return err
-					}
-					urls = append(urls, paths...)
-				}
-				refs, err = storeRefsFor(c, urls, true)
 			}
 			if err != nil {
 				return err

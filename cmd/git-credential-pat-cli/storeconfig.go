@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -112,17 +111,9 @@ func useLine(c *call, line gitconfig.Helper) error {
 // each of them and its reject erases it from each, so logout must too.
 // With one such line or none it is storeRefFor's one store for urls[0].
 func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, error) {
-	var lines []gitconfig.Helper
-	for _, url := range urls {
-		ours, err := cli.OurHelpers(c.ctx, "", url)
-		if err != nil {
-			return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w%s", url, err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
-		}
-		for _, h := range ours {
-			if !slices.Contains(lines, h) {
-				lines = append(lines, h)
-			}
-		}
+	lines, err := cli.OurHelpersFor(c.ctx, "", urls)
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w%s", strings.Join(urls, ", "), err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 	}
 	writable, _ := cli.WritableHelpers(lines)
 	if len(writable) < 2 {
@@ -195,30 +186,14 @@ func storesGitUses(c *call) cli.StoresFor {
 	return func(ctx context.Context, url string) ([]cli.StoreRef, error) {
 		urls := []string{url}
 		if scheme, host, ok := strings.Cut(url, "://"); ok && !strings.ContainsAny(host, "/@") {
-			users, err := cli.UsersScopedTo(ctx, scheme, host)
-			if err != nil {
+			var err error
+			if urls, err = cli.HostURLs(ctx, scheme, "", host, "", true, true); err != nil {
 				return nil, err
 			}
-			for _, u := range users {
-				urls = append(urls, cli.UserURL(scheme, u, host, ""))
-			}
-			paths, err := cli.PathsScopedTo(ctx, scheme, host)
-			if err != nil {
-				return nil, err
-			}
-			urls = append(urls, paths...)
 		}
-		var ours []gitconfig.Helper
-		for _, u := range urls {
-			hs, err := cli.OurHelpers(ctx, "", u)
-			if err != nil {
-				return nil, err
-			}
-			for _, h := range hs {
-				if !slices.Contains(ours, h) {
-					ours = append(ours, h)
-				}
-			}
+		ours, err := cli.OurHelpersFor(ctx, "", urls)
+		if err != nil {
+			return nil, err
 		}
 		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
 			return refsOf(&plain, writable)

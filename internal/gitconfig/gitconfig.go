@@ -312,16 +312,24 @@ func Live(all []Helper) []Helper {
 // credential.<url>.helper names.
 func ForURL(ctx context.Context, dir, url string) (chain []Helper, lastReset *Helper, all []Helper, err error) {
 	all, err = All(ctx, dir)
-	if err != nil || url == "" {
-		chain, lastReset = Chain(all, nil)
-		return chain, lastReset, all, err
-	}
-	match, err := Matcher(ctx, dir, all, url)
 	if err != nil {
 		return nil, nil, all, err
 	}
-	chain, lastReset = Chain(all, match)
-	return chain, lastReset, all, nil
+	chain, lastReset, err = ChainFor(ctx, dir, all, url)
+	return chain, lastReset, all, err
+}
+
+// ChainFor is ForURL on settings All has already read, so that a command
+// asking about several URLs reads git config once.
+func ChainFor(ctx context.Context, dir string, all []Helper, url string) (chain []Helper, lastReset *Helper, err error) {
+	var applies func(Helper) bool
+	if url != "" {
+		if applies, err = Matcher(ctx, dir, all, url); err != nil {
+			return nil, nil, err
+		}
+	}
+	chain, lastReset = Chain(all, applies)
+	return chain, lastReset, nil
 }
 
 // schemeRE is how git's url_normalize recognises a URL rather than a
