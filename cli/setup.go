@@ -135,16 +135,7 @@ func Setup(o SetupOptions) error {
 	args, keep := o.HelperArgs, ""
 	var adopted *helperSetting
 	if len(args) == 0 {
-		if keep = currentOurs(cur); keep == "" {
-			// A [credential ""] line of ours is one too (git runs it for
-			// every URL): its flags name the store the tokens are in.
-			keep = currentOurs(emptyURL)
-		}
-		if keep == "" && len(hidden) > 0 {
-			// The lines of ours git runs in this scope are all ones the
-			// reset would hide: the first one's store holds the tokens.
-			adopted = &hidden[0]
-		}
+		keep, adopted = keptLine(cur, emptyURL, hidden)
 		if keep != "" {
 			args = HelperArgs(keep)
 		} else if adopted != nil {
@@ -341,20 +332,40 @@ func Unconfigure(o SetupOptions) error {
 // ""] section, else the first line of ours elsewhere in the scope (an
 // included file, the XDG file, a URL-scoped line); "" when there is none.
 func CurrentHelper(o SetupOptions) (string, error) {
-	for _, list := range []func() ([]string, error){o.helpers, o.emptyURLHelpers} {
-		vals, err := list()
-		if err != nil {
-			return "", err
-		}
-		if line := currentOurs(vals); line != "" {
-			return line, nil
-		}
-	}
-	hidden, _, err := o.hiddenOurs(context.Background())
-	if err != nil || len(hidden) == 0 {
+	cur, err := o.helpers()
+	if err != nil {
 		return "", err
 	}
-	return hidden[0].Value, nil
+	emptyURL, err := o.emptyURLHelpers()
+	if err != nil {
+		return "", err
+	}
+	if keep, _ := keptLine(cur, emptyURL, nil); keep != "" {
+		return keep, nil // the other lines of ours need not be looked for
+	}
+	hidden, _, err := o.hiddenOurs(context.Background())
+	if err != nil {
+		return "", err
+	}
+	if _, adopted := keptLine(nil, nil, hidden); adopted != nil {
+		return adopted.Value, nil
+	}
+	return "", nil
+}
+
+// keptLine is the line of ours whose flags setup without store flags
+// keeps: keep, the one git runs first from the scope's credential.helper
+// list (currentOurs), else from its [credential ""] section (git runs it
+// for every URL too); else adopted, the first line of ours the reset
+// would hide, whose store holds the tokens git finds now.
+func keptLine(cur, emptyURL []string, hidden []helperSetting) (keep string, adopted *helperSetting) {
+	if keep = currentOurs(cur); keep == "" {
+		keep = currentOurs(emptyURL)
+	}
+	if keep == "" && len(hidden) > 0 {
+		adopted = &hidden[0]
+	}
+	return keep, adopted
 }
 
 // currentOurs is the line of ours in a scope's credential.helper list that
