@@ -361,6 +361,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 	// one the caller's deadline ended.
 	ctxDeadline, hasDeadline := ctx.Deadline()
 	ownTimeout := !hasDeadline || ctxDeadline.After(deadline)
+	daemonsFault := func(err error) bool { return timedOut(err) && ownTimeout && ctx.Err() == nil }
 	// The client checks the directory too: a token must not go to a socket
 	// that another user could have put there.
 	dir := filepath.Dir(c.o.Socket)
@@ -379,7 +380,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
 			return wire.Reply{}, errNoDaemon
 		}
-		if timedOut(err) && ownTimeout && ctx.Err() == nil {
+		if daemonsFault(err) {
 			return wire.Reply{}, c.giveUp(nil)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: connecting to %s: %w", c.o.Socket, err)
@@ -391,7 +392,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		defer stop()
 	}
 	if err := wire.SendRequest(conn, req); err != nil {
-		if timedOut(err) && ownTimeout && ctx.Err() == nil {
+		if daemonsFault(err) {
 			return wire.Reply{}, c.giveUp(conn)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: sending %s to %s: %w", req.Action, c.o.Socket, err)
@@ -401,7 +402,7 @@ func (c *Client) call(ctx context.Context, req wire.Request) (wire.Reply, error)
 		if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 			return wire.Reply{}, errNoDaemon
 		}
-		if timedOut(err) && ownTimeout && ctx.Err() == nil {
+		if daemonsFault(err) {
 			return wire.Reply{}, c.giveUp(conn)
 		}
 		return wire.Reply{}, fmt.Errorf("cache: reading reply to %s from %s: %w", req.Action, c.o.Socket, err)

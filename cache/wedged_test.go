@@ -16,29 +16,40 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
 )
 
-// A daemon that accepts and never answers makes a get fail at the call's
-// deadline, with a context that cannot be cancelled (git's get: a blocking
-// socket with kernel timeouts) and with one that is cancelled (the poller).
-func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
+// frozenDaemon listens on a socket in a private directory and accepts
+// connections it never answers, as a stopped daemon's backlog does; it
+// counts them.
+func frozenDaemon(t *testing.T) (sock string, accepted *atomic.Int32) {
+	t.Helper()
 	dir := filepath.Join(t.TempDir(), "d")
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	sock := filepath.Join(dir, "socket")
+	sock = filepath.Join(dir, "socket")
 	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer ln.Close()
+	t.Cleanup(func() { ln.Close() })
+	accepted = new(atomic.Int32)
 	go func() {
 		for {
 			c, err := ln.Accept()
 			if err != nil {
 				return
 			}
+			accepted.Add(1)
 			defer c.Close() // held open, never answered
 		}
 	}()
+	return sock, accepted
+}
+
+// A daemon that accepts and never answers makes a get fail at the call's
+// deadline, with a context that cannot be cancelled (git's get: a blocking
+// socket with kernel timeouts) and with one that is cancelled (the poller).
+func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
+	sock, _ := frozenDaemon(t)
 	old := callTimeout
 	callTimeout = 200 * time.Millisecond
 	defer func() { callTimeout = old }()
@@ -82,27 +93,7 @@ func TestWedgedDaemonFailsInsteadOfHanging(t *testing.T) {
 // for the rest of the process: a get asks it once (not again to remember
 // the answer), answers from the store, and says why it was slow, once.
 func TestLayerGivesUpOnAFrozenDaemon(t *testing.T) {
-	dir := filepath.Join(t.TempDir(), "d")
-	if err := os.Mkdir(dir, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	sock := filepath.Join(dir, "socket")
-	ln, err := net.ListenUnix("unix", &net.UnixAddr{Name: sock, Net: "unix"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	var accepted atomic.Int32
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			accepted.Add(1)
-			defer c.Close() // held open, never answered: a frozen daemon
-		}
-	}()
+	sock, accepted := frozenDaemon(t)
 	ctx := context.Background()
 	inner := &storetest.Memory{}
 	stored := credential.Credential{Protocol: "https", Host: "example.com", Username: "u", Password: "tok", HasUsername: true, HasPassword: true}

@@ -89,8 +89,9 @@ func withoutAgent(c *call) bool {
 // git's order, the first answer winning; from the default store when no
 // line names us. Lines of read-only stores are passed over, and the agent
 // store is dropped from every line's list (withoutAgent): it would ask
-// this agent again. It changes nothing: store and erase fail.
+// this agent again. It changes nothing: store and erase fail (noStore's).
 type gitStores struct {
+	noStore
 	c      *call
 	mu     sync.Mutex
 	opened map[string]credential.Store // by helper line; "" for the default
@@ -155,7 +156,8 @@ func (s *gitStores) open(line gitconfig.Helper) (credential.Store, error) {
 
 var errAgentReadOnly = errors.New("agent: the agent only answers gets")
 
-// noStore holds nothing: a line whose only store was the agent's.
+// noStore holds nothing and changes nothing: a line whose only store was
+// the agent's.
 type noStore struct{}
 
 func (noStore) Get(context.Context, credential.Credential) (credential.Credential, error) {
@@ -163,6 +165,3 @@ func (noStore) Get(context.Context, credential.Credential) (credential.Credentia
 }
 func (noStore) Store(context.Context, credential.Credential) error { return errAgentReadOnly }
 func (noStore) Erase(context.Context, credential.Credential) error { return errAgentReadOnly }
-
-func (s *gitStores) Store(context.Context, credential.Credential) error { return errAgentReadOnly }
-func (s *gitStores) Erase(context.Context, credential.Credential) error { return errAgentReadOnly }
