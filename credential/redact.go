@@ -64,17 +64,10 @@ func HostName(host string) string {
 // username that came through git's store, a forge API's answer, an agent
 // client's request. Such text must not move the cursor, clear the screen,
 // rewrite or forge a line, or retitle the window. Newlines and tabs are
-// replaced too: a value is one field on one line. Bytes that are not
-// UTF-8 become U+FFFD.
+// replaced too: a value is one field on one line. So are bytes that are
+// not UTF-8.
 func Printable(s string) string {
-	clean := true
-	for _, r := range s {
-		if !printableRune(r) {
-			clean = false
-			break
-		}
-	}
-	if clean {
+	if strings.IndexFunc(s, func(r rune) bool { return !printableRune(r) }) < 0 {
 		return s
 	}
 	return strings.Map(func(r rune) rune {

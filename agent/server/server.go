@@ -222,7 +222,7 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 		return // a probe, a silent or a broken client: nothing to answer
 	}
 	peer, perr := unixsock.PeerOf(conn)
-	ev := Event{Time: s.cfg.Now().UTC(), Action: credential.Printable(req.Action), Peer: describe(peer)}
+	ev := Event{Time: s.cfg.Now().UTC(), Action: req.Action, Peer: describe(peer)}
 	q, err := wire.DecodeCred(req.Cred)
 	if err != nil {
 		ev.Result, ev.Reason = "refused", "unreadable request: "+err.Error()
@@ -378,6 +378,9 @@ func (s *Server) info() *Info {
 
 // record keeps ev for agent --list and writes its log line.
 func (s *Server) record(ev Event) {
+	// The far side chose its action, and an error may quote its request
+	// (the URL and the peer are made printable where they are named).
+	ev.Action, ev.Reason = credential.Printable(ev.Action), credential.Printable(ev.Reason)
 	s.mu.Lock()
 	s.events = append(s.events, ev)
 	if len(s.events) > maxEvents {
@@ -402,7 +405,7 @@ func eventLine(e Event) string {
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}
-	return credential.Printable(s)
+	return s
 }
 
 // urlOf renders a request without its username or secrets.
