@@ -16,6 +16,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/credential/storetest"
+	"github.com/git-credential-pat/git-credential-pat/internal/dbus"
 	"github.com/git-credential-pat/git-credential-pat/internal/keyringtest"
 )
 
@@ -284,24 +285,95 @@ func (f *notReadyService) SearchItems(map[string]string) ([]godbus.ObjectPath, [
 // is made again, and a get finds nothing instead of failing.
 func TestKeychainRetriesCallerNotYetRegistered(t *testing.T) {
 	kr, s := keychainFor(t, 5*time.Second)
-	kr.StopKeyring()
-	conn, err := godbus.Connect(kr.Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	fake := &notReadyService{}
-	if err := conn.Export(fake, "/org/freedesktop/secrets", "org.freedesktop.Secret.Service"); err != nil {
-		t.Fatal(err)
-	}
-	if reply, err := conn.RequestName("org.freedesktop.secrets", godbus.NameFlagDoNotQueue); err != nil || reply != godbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("RequestName = %v, %v", reply, err)
-	}
-	_, err = s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "example.com"})
+	fakeSecretService(t, kr, fake, map[godbus.ObjectPath]string{
+		"/org/freedesktop/secrets": "org.freedesktop.Secret.Service",
+	})
+	_, err := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "example.com"})
 	if !errors.Is(err, credential.ErrNotFound) {
 		t.Fatalf("get = %v, want not found after one retry", err)
 	}
 	if fake.searches < 2 {
 		t.Errorf("SearchItems called %d times, want the failed call made again", fake.searches)
+	}
+}
+
+// aliasService is a Secret Service whose ReadAlias answers "no collection"
+// ("/") to its first noneFor calls, as gnome-keyring does to a connection
+// it has not registered yet, and whose collection is unlocked.
+type aliasService struct {
+	noneFor, reads int
+}
+
+const loginCollection = "/org/freedesktop/secrets/collection/login"
+
+func (f *aliasService) ReadAlias(string) (godbus.ObjectPath, *godbus.Error) {
+	f.reads++
+	if f.reads <= f.noneFor {
+		return "/", nil
+	}
+	return loginCollection, nil
+}
+
+func (f *aliasService) Get(iface, prop string) (godbus.Variant, *godbus.Error) {
+	return godbus.MakeVariant(false), nil // Locked
+}
+
+// fakeSecretService replaces kr's keyring with svc on kr's bus.
+func fakeSecretService(t *testing.T, kr *keyringtest.Keyring, svc any, exports map[godbus.ObjectPath]string) {
+	t.Helper()
+	kr.StopKeyring()
+	conn, err := godbus.Connect(kr.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	for path, iface := range exports {
+		if err := conn.Export(svc, path, iface); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if reply, err := conn.RequestName("org.freedesktop.secrets", godbus.NameFlagDoNotQueue); err != nil || reply != godbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("RequestName = %v, %v", reply, err)
+	}
+}
+
+// A new connection's first ReadAlias can find no default keyring because
+// gnome-keyring has not registered the caller yet (seen under load: a
+// store failed "no default keyring" and git dropped the token). It is
+// asked once more; a keyring that really has no default still says so.
+func TestKeychainDefaultCollectionOfANewCaller(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		noneFor   int
+		want      string // error text, or "" for the login collection
+		wantReads int
+	}{
+		{"first answer is from before the caller was registered", 1, "", 2},
+		{"no default keyring", 1000, "has no default keyring", 2},
+		{"a default keyring at once", 0, "", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			kr, s := keychainFor(t, 5*time.Second)
+			fake := &aliasService{noneFor: tc.noneFor}
+			fakeSecretService(t, kr, fake, map[godbus.ObjectPath]string{
+				"/org/freedesktop/secrets": "org.freedesktop.Secret.Service",
+				loginCollection:            "org.freedesktop.DBus.Properties",
+			})
+			var coll dbus.ObjectPath
+			err := s.with(context.Background(), "store", func(c *ssClient) (err error) {
+				coll, err = c.defaultCollection()
+				return err
+			})
+			switch {
+			case tc.want == "" && (err != nil || coll != loginCollection):
+				t.Errorf("defaultCollection = %q, %v; want %s", coll, err, loginCollection)
+			case tc.want != "":
+				wantUnavailable(t, err, tc.want)
+			}
+			if fake.reads != tc.wantReads {
+				t.Errorf("ReadAlias called %d times, want %d", fake.reads, tc.wantReads)
+			}
+		})
 	}
 }

@@ -65,6 +65,7 @@ type ssClient struct {
 	conn    *dbus.Conn
 	session dbus.ObjectPath // opened on first need
 	retried bool            // a call failed for a caller not yet registered (see call)
+	called  bool            // a call has been answered: the service knows this caller
 }
 
 // dialSecretService connects to addr for the calls made under ctx.
@@ -93,6 +94,7 @@ func (s *ssClient) call(path dbus.ObjectPath, method string, args []any, out ...
 		s.retried = true
 		body, err = s.conn.Call(s.ctx, ssName, path, method[:dot], method[dot+1:], args...)
 	}
+	s.called = true
 	if err != nil || len(out) == 0 {
 		return err
 	}
@@ -215,7 +217,16 @@ func (s *ssClient) loadSecrets(items []ssItemInfo) error {
 // locked one up front rather than triggering an unlock prompt.
 func (s *ssClient) defaultCollection() (dbus.ObjectPath, error) {
 	var coll dbus.ObjectPath
-	if err := s.call(ssPath, ssService+".ReadAlias", []any{"default"}, &coll); err != nil {
+	first := !s.called
+	err := s.call(ssPath, ssService+".ReadAlias", []any{"default"}, &coll)
+	if err == nil && coll == noPrompt && first {
+		// The same race as in call, answered differently: gnome-keyring
+		// looks the collection up as the caller, and a caller it has not
+		// registered yet finds none, so the first call says "no default
+		// keyring". Asked again, the answer is the real one.
+		err = s.call(ssPath, ssService+".ReadAlias", []any{"default"}, &coll)
+	}
+	if err != nil {
 		return "", ssErr("finding the default keyring", err)
 	}
 	if coll == noPrompt {

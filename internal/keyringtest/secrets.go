@@ -17,10 +17,18 @@ const (
 	gnomeIface = "org.gnome.keyring.InternalUnsupportedGuiltRiddenInterface"
 )
 
-// defaultCollection returns the path the "default" alias points to.
+// defaultCollection returns the path the "default" alias points to. conn
+// is new, and gnome-keyring may answer its first call before registering
+// it, as a caller that finds no collection ("/"): then it asks again.
 func defaultCollection(conn *dbus.Conn) (dbus.ObjectPath, error) {
 	var path dbus.ObjectPath
-	err := conn.Object(secretsName, secretsPath).Call(serviceIface+".ReadAlias", 0, "default").Store(&path)
+	readAlias := func() error {
+		return conn.Object(secretsName, secretsPath).Call(serviceIface+".ReadAlias", 0, "default").Store(&path)
+	}
+	err := readAlias()
+	if err == nil && path == "/" {
+		err = readAlias()
+	}
 	if err != nil {
 		return "", fmt.Errorf("reading the default collection: %w", err)
 	}
