@@ -25,6 +25,17 @@ func asUser(uid int, args ...string) []string {
 	return append([]string{"setpriv", "--reuid=" + id, "--regid=" + id, "--clear-groups"}, args...)
 }
 
+// waitLog returns the agent's log once it has a line containing want, or
+// after 10 s: the agent writes the line before it answers, but the test
+// reads it through a pipe that a busy machine may not have copied yet.
+func waitLog(log *gittest.SyncBuffer, want string) string {
+	deadline := time.Now().Add(10 * time.Second) // catches a missing line, measures nothing
+	for !strings.Contains(log.String(), want) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	return log.String()
+}
+
 // startAgentAs runs the agent in the foreground as uid, waits for the line
 // to export, and stops it (SIGTERM, by pid) at the end of the test. Its
 // log is its stderr. (The log names the command as the kernel keeps it,
@@ -155,7 +166,7 @@ func TestAgentPeerUsers(t *testing.T) {
 			if got := strings.Contains(stdout.String(), "password="+token); got != tc.answered {
 				t.Fatalf("client got the token: %v, want %v (stdout %q)", got, tc.answered, stdout.String())
 			}
-			logText := log.String()
+			logText := waitLog(log, tc.logHas)
 			t.Logf("agent log:\n%s", logText)
 			if tc.logHas != "" && !strings.Contains(logText, tc.logHas) {
 				t.Errorf("agent log lacks %q", tc.logHas)

@@ -484,8 +484,8 @@ func TestAgentDoesNotAskItself(t *testing.T) {
 			t.Errorf("agent's answer for %s: exit %d, %q %q; want %q", host, code, out, stderr, want)
 		}
 	}
-	if n := strings.Count(log.String(), "get https://other.example from"); n != 1 {
-		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", n, log.String())
+	if logText := waitLog(log, "get https://other.example from"); strings.Count(logText, "get https://other.example from") != 1 {
+		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", strings.Count(logText, "get https://other.example from"), logText)
 	}
 }
 

@@ -183,11 +183,13 @@ func TestRealBusDeadline(t *testing.T) {
 		want error
 	}{
 		{"deadline", func() (context.Context, context.CancelFunc) {
-			return context.WithTimeout(context.Background(), 100*time.Millisecond)
+			// Long enough that it does not end before the call is sent
+			// (then the connection is still usable) on a loaded machine.
+			return context.WithTimeout(context.Background(), 500*time.Millisecond)
 		}, context.DeadlineExceeded},
 		{"cancel", func() (context.Context, context.CancelFunc) {
 			ctx, cancel := context.WithCancel(context.Background())
-			time.AfterFunc(100*time.Millisecond, cancel)
+			time.AfterFunc(500*time.Millisecond, cancel)
 			return ctx, cancel
 		}, context.Canceled},
 	} {

@@ -185,7 +185,9 @@ func TestDialFullBacklogTimesOut(t *testing.T) {
 				}
 			}()
 			for i := 0; i < 16; i++ { // backlog 0 still admits one or two
-				ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+				// 500 ms: a shorter deadline can end before a dial the
+				// backlog admits, on a loaded machine.
+				ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
 				c, err := d.dial(ctx, path)
 				cancel()
 				if err != nil {
