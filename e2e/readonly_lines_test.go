@@ -66,3 +66,29 @@ func TestCommandsPassOverReadOnlyLines(t *testing.T) {
 		})
 	}
 }
+
+// When every line of ours git runs for the host only reads (--store env
+// in CI or a container), login and rotate refuse and write nothing: a
+// token in the default file would sit on disk where git never looks. A
+// store named on the command line is the user's choice.
+func TestLoginRefusesWhenGitOnlyReads(t *testing.T) {
+	token := cmdsToken("ghp_", rand1)
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--store", "env"))+"\n")
+	for _, cmd := range []string{"login", "rotate"} {
+		tr := cmdsRun(t, e, dir, token, cmd, "--host", "github.com", "--no-verify")
+		if tr.code == 0 || !strings.Contains(tr.stderr, "no command writes them") || !strings.Contains(tr.stderr, "nothing was stored") {
+			t.Fatalf("%s: %+v; want a refusal", cmd, tr)
+		}
+		if strings.Contains(tr.stdout+tr.stderr, token) {
+			t.Fatalf("%s printed the token", cmd)
+		}
+		assertNothingStored(t, e)
+	}
+	file := filepath.Join(dir, "chosen.creds")
+	if tr := cmdsRun(t, e, dir, token, "--file", file, "login", "--host", "github.com", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login with a store named: %+v", tr)
+	}
+	assertEntries(t, file, 1)
+}

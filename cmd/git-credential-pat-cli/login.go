@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -104,6 +105,13 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			fs.StringVar(&o.Ref, "ref", "", "store this secret reference instead of a token, and read nothing from stdin: op://VAULT/ITEM/FIELD, or ref:NAME with --resolver")
 		},
 		run: func(c *call) error {
+			cmd := "login"
+			if rotate {
+				cmd = "rotate"
+			}
+			if err := refuseReadOnlyLines(c, cmd, o.GitURL()); err != nil {
+				return err
+			}
 			ref, err := storeRefFor(c, o.GitURL(), false)
 			if err != nil {
 				return err
@@ -113,4 +121,25 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			return do(c.ctx, o)
 		},
 	}
+}
+
+// refuseReadOnlyLines stops login and rotate, given no store flags, when
+// every helper line of ours git runs for url only reads (--store env or
+// agent): a token written to the default store instead would sit on disk
+// where git never looks, which is what the env store exists to avoid.
+func refuseReadOnlyLines(c *call, cmd, url string) error {
+	if len(storeFlags(c)) > 0 {
+		return nil // the user chose a store
+	}
+	all, err := cli.OurHelpers(c.ctx, "", url)
+	if err != nil || len(all) == 0 {
+		return nil // resolveStore reports the error, or notes there is no line
+	}
+	if writable, _ := cli.WritableHelpers(all); len(writable) > 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: git runs only %q (%s) for %s, and that store reads tokens but no command writes them; "+
+		"give the token to that store (for --store env: export %s or a forge's token variable), "+
+		"or make git keep tokens with: git-credential-pat --store file setup; nothing was stored",
+		cmd, all[0].Value, all[0].Where(), url, backends.EnvToken)
 }
