@@ -219,6 +219,12 @@ func TestLoginTargetUserInHost(t *testing.T) {
 		{"https://alice@example.com", "", "", "example.com", "alice", ""},
 		{"alice:secret@example.com", "", "https", "", "", "must not contain a password"},
 		{"a@b@example.com", "", "https", "", "", "is not a host name"}, // git splits at the first @
+		// "?" and "#" end a URL's host: the API check and the file's line
+		// would take evil.example for the host, and the token with it.
+		{"evil.example?myorg.visualstudio.com", "", "https", "", "", "is not a host name"},
+		{"evil.example#acme.ghe.com", "", "https", "", "", "is not a host name"},
+		{"https://evil.example%23myorg.visualstudio.com", "", "", "", "", "is not a host name"},
+		{`evil.example\x.ghe.com`, "", "https", "", "", "is not a host name"},
 	} {
 		c, err := loginTarget(LoginOptions{Host: tc.host, Username: tc.username, Protocol: tc.protocol})
 		switch {

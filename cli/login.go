@@ -360,7 +360,9 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
 		return c, fmt.Errorf("login: --protocol: %w; for example: --protocol https", err)
 	}
-	if c.Host == "" || strings.ContainsAny(c.Host, "/@ \t\n\r\x00") {
+	// The rule git's store is held to: a "?" or "#" would end the host in
+	// the API URL and in the file's line, sending the token elsewhere.
+	if c.Host == "" || credential.CheckHost(c.Host) != nil {
 		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
 	}
 	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {

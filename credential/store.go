@@ -239,13 +239,13 @@ func checkPort(host string) error {
 	return nil
 }
 
-// checkHost refuses a host with a character that ends or splits the host
+// CheckHost refuses a host with a character that ends or splits the host
 // part of a URL ("/", "?", "#", "@", "\\"), whitespace or a control
 // character. git never sends one for a URL it parsed; in the file store,
 // whose format writes the host as it is, "github.com/evil" would read back
 // as github.com with a path, and "a@github.com" as a user at github.com.
 // The message does not quote the value.
-func checkHost(host string) error {
+func CheckHost(host string) error {
 	for _, r := range host {
 		if r <= ' ' || r == 0x7f || strings.ContainsRune("/?#@\\", r) {
 			return errors.New("store: the host holds a character no URL host can ('/', '?', '#', '@', '\\', a space or a control character); refusing to store it (git sends the host of the remote URL, for example host=github.com)")
@@ -378,7 +378,7 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 	if err := CheckProtocol(q.Protocol); err != nil {
 		return fmt.Errorf("store: %w", err)
 	}
-	if err := checkHost(q.Host); err != nil {
+	if err := CheckHost(q.Host); err != nil {
 		return err
 	}
 	if err := checkPort(q.Host); err != nil {
