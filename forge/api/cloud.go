@@ -20,6 +20,9 @@ import (
 // ORG.visualstudio.com for Azure DevOps, api.bitbucket.org for
 // bitbucket.org (on the HTTPS port only).
 func BaseFor(c credential.Credential, kind string) (string, error) {
+	if err := checkAPIHost(c.Host); err != nil || strings.Contains(c.Host, "*") {
+		return "", err // a wildcard entry names no one server to ask
+	}
 	switch kind {
 	case forge.KindAzure:
 		return azureAPI(c.Host, c.Path), nil

@@ -163,3 +163,29 @@ func TestKeepOnEraseCloud(t *testing.T) {
 		t.Errorf("asked the API %d times, want 5 (never for an API token or without an organization): %v", len(*seen), *seen)
 	}
 }
+
+// An API URL is only ever built for the host an entry names: a host that
+// would end early in a URL is refused, whichever command asks, and a
+// wildcard entry has no API to ask.
+func TestBaseOnlyForTheEntrysHost(t *testing.T) {
+	for _, tc := range []struct {
+		host, kind string
+		wantErr    bool
+	}{
+		{"evil.example?myorg.visualstudio.com", forge.KindAzure, true},
+		{"evil.example#acme.ghe.com", forge.KindGitHub, true},
+		{"gitlab.com:1@evil.example", forge.KindGitLab, true},
+		{"evil.example/x.ghe.com", forge.KindGitea, true},
+		{"*.ghe.example.com", forge.KindGitHub, false},
+		{"*.gitlab.example.com", forge.KindGitLab, false},
+	} {
+		c := credential.Credential{Protocol: "https", Host: tc.host}
+		api, err := BaseFor(c, tc.kind)
+		if api != "" || (err != nil) != tc.wantErr {
+			t.Errorf("BaseFor(%s, %s) = %q, %v; want no API, error %v", tc.host, tc.kind, api, err, tc.wantErr)
+		}
+		if api, err := Base(tc.host, tc.kind); api != "" || (err != nil) != tc.wantErr {
+			t.Errorf("Base(%s, %s) = %q, %v; want no API, error %v", tc.host, tc.kind, api, err, tc.wantErr)
+		}
+	}
+}

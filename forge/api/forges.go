@@ -24,6 +24,9 @@ import (
 // else. Bitbucket and Azure DevOps tokens are checked against their
 // organization or repository, which Base does not know: see BaseFor.
 func Base(host, kind string) (string, error) {
+	if err := checkAPIHost(host); err != nil || strings.Contains(host, "*") {
+		return "", err // a wildcard entry names no one server to ask
+	}
 	switch kind {
 	case forge.KindGitHub:
 		return GitHubAPI(host)
@@ -291,6 +294,17 @@ func Remember(host, kind string) error {
 	if werr != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("remember forge: %w", werr)
+	}
+	return nil
+}
+
+// checkAPIHost refuses a host that would not be the host of the API URL
+// built from it ("evil.example?x.ghe.com" ends at "?"), so a token never
+// goes to a server its entry does not name. login and git's store already
+// refuse such hosts; this holds for every caller.
+func checkAPIHost(host string) error {
+	if err := credential.CheckHost(host); err != nil {
+		return fmt.Errorf("forge API: %w", err)
 	}
 	return nil
 }
