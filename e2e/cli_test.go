@@ -80,6 +80,9 @@ func TestExitCodesAndMessages(t *testing.T) {
 	}{
 		{"unknown action ignored", []string{"--file", file, "frobnicate"}, "protocol=https\n", 0, "", ""},
 		{"a typo without a terminal is an unknown action too", []string{"lgoin"}, "", 0, "", ""},
+		// git puts the action last: words after it mean a person or a
+		// script, whose piped token must not vanish with exit 0.
+		{"a typo with words after it", []string{"lgin", "--host", "example.com"}, "ghp_x\n", 1, "", `unknown command "lgin"; did you mean login?`},
 		{"help for no such command", []string{"help", "nosuch"}, "", 1, "", `help: unknown command "nosuch"; run git-credential-pat help to see the commands`},
 		{"help for a typo", []string{"help", "rotaet"}, "", 1, "", `help: unknown command "rotaet"; did you mean rotate? (git-credential-pat help rotate)`},
 		{"get with nothing stored", []string{"--file", file, "get"}, "protocol=https\nhost=x\n", 0, "", ""},

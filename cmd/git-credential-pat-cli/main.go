@@ -119,8 +119,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fmt.Fprint(stderr, usage(""))
 			return 1
 		}
-		if isTerminal(stdin) {
-			// Not git (it pipes the credential in): a person's typo.
+		if isTerminal(stdin) || args[len(args)-1] != name {
+			// Not git, which pipes the credential in and puts the action
+			// last: a person's or a script's typo (lgin --host x).
 			fmt.Fprintln(stderr, "git-credential-pat: "+unknownCommand(name, ""))
 			return 1
 		}
