@@ -8,6 +8,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // storeFlags returns the global flags in effect (given on the command line,
@@ -109,10 +110,20 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			if rotate {
 				cmd = "rotate"
 			}
-			if err := refuseReadOnlyLines(c, cmd, o.GitURL()); err != nil {
+			// resolveStore's steps, with git's lines read once for the
+			// refusal too.
+			url := o.GitURL()
+			ours, err := ourLinesFor(c, url)
+			if err != nil {
 				return err
 			}
-			ref, err := storeRefFor(c, o.GitURL(), false)
+			if err := refuseReadOnlyLines(c, cmd, url, ours); err != nil {
+				return err
+			}
+			if err := chooseLine(c, forWhatURL(url), ours, false); err != nil {
+				return err
+			}
+			ref, err := openStoreRef(c)
 			if err != nil {
 				return err
 			}
@@ -124,16 +135,12 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 }
 
 // refuseReadOnlyLines stops login and rotate, given no store flags, when
-// every helper line of ours git runs for url only reads (--store env or
-// agent): a token written to the default store instead would sit on disk
-// where git never looks, which is what the env store exists to avoid.
-func refuseReadOnlyLines(c *call, cmd, url string) error {
-	if len(storeFlags(c)) > 0 {
-		return nil // the user chose a store
-	}
-	all, err := cli.OurHelpers(c.ctx, "", url)
-	if err != nil || len(all) == 0 {
-		return nil // resolveStore reports the error, or notes there is no line
+// every helper line of ours git runs for url (all) only reads (--store env
+// or agent): a token written to the default store instead would sit on
+// disk where git never looks, which is what the env store exists to avoid.
+func refuseReadOnlyLines(c *call, cmd, url string, all []gitconfig.Helper) error {
+	if len(storeFlags(c)) > 0 || len(all) == 0 {
+		return nil // the user chose a store, or chooseLine notes there is no line
 	}
 	if writable, _ := cli.WritableHelpers(all); len(writable) > 0 {
 		return nil

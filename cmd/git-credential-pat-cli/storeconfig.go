@@ -33,11 +33,21 @@ func newGlobalFlags(g *globals) *pflag.FlagSet {
 // says so when no store flags were given (login warns in its own words,
 // doctor reports it as a check).
 func resolveStore(c *call, url string, sayDefault bool) error {
-	ours, err := cli.OurHelpers(c.ctx, "", url)
+	ours, err := ourLinesFor(c, url)
 	if err != nil {
-		return fmt.Errorf("reading the credential helpers git runs for %s: %w%s", forWhatURL(url), err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
+		return err
 	}
 	return chooseLine(c, forWhatURL(url), ours, sayDefault)
+}
+
+// ourLinesFor returns the git-credential-pat lines git runs for url, in
+// git's order.
+func ourLinesFor(c *call, url string) ([]gitconfig.Helper, error) {
+	ours, err := cli.OurHelpers(c.ctx, "", url)
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential helpers git runs for %s: %w%s", forWhatURL(url), err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
+	}
+	return ours, nil
 }
 
 // forWhatURL names url in notes: "any host" for "".
