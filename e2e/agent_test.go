@@ -484,8 +484,9 @@ func TestAgentDoesNotAskItself(t *testing.T) {
 			t.Errorf("agent's answer for %s: exit %d, %q %q; want %q", host, code, out, stderr, want)
 		}
 	}
-	if logText := waitLog(log, "get https://other.example from"); strings.Count(logText, "get https://other.example from") != 1 {
-		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", strings.Count(logText, "get https://other.example from"), logText)
+	const asked = "get https://other.example from"
+	if logText := waitLog(log, asked); strings.Count(logText, asked) != 1 {
+		t.Fatalf("the agent was asked %d times for other.example; want once:\n%s", strings.Count(logText, asked), logText)
 	}
 }
 

@@ -20,8 +20,8 @@ import (
 // ORG.visualstudio.com for Azure DevOps, api.bitbucket.org for
 // bitbucket.org (on the HTTPS port only).
 func BaseFor(c credential.Credential, kind string) (string, error) {
-	if err := checkAPIHost(c.Host); err != nil || strings.Contains(c.Host, "*") {
-		return "", err // a wildcard entry names no one server to ask
+	if ok, err := askableHost(c.Host); !ok {
+		return "", err
 	}
 	switch kind {
 	case forge.KindAzure:

@@ -24,8 +24,8 @@ import (
 // else. Bitbucket and Azure DevOps tokens are checked against their
 // organization or repository, which Base does not know: see BaseFor.
 func Base(host, kind string) (string, error) {
-	if err := checkAPIHost(host); err != nil || strings.Contains(host, "*") {
-		return "", err // a wildcard entry names no one server to ask
+	if ok, err := askableHost(host); !ok {
+		return "", err
 	}
 	switch kind {
 	case forge.KindGitHub:
@@ -298,13 +298,15 @@ func Remember(host, kind string) error {
 	return nil
 }
 
-// checkAPIHost refuses a host that would not be the host of the API URL
-// built from it ("evil.example?x.ghe.com" ends at "?"), so a token never
-// goes to a server its entry does not name. login and git's store already
-// refuse such hosts; this holds for every caller.
-func checkAPIHost(host string) error {
+// askableHost reports whether an API URL may be built from host: not for
+// a wildcard entry, which names no one server to ask, and with an error
+// for a host that would not be the URL's host ("evil.example?x.ghe.com"
+// ends at "?"), so a token never goes to a server its entry does not name.
+// login and git's store already refuse such hosts; this holds for every
+// caller.
+func askableHost(host string) (bool, error) {
 	if err := credential.CheckHost(host); err != nil {
-		return fmt.Errorf("forge API: %w", err)
+		return false, fmt.Errorf("forge API: %w", err)
 	}
-	return nil
+	return !strings.Contains(host, "*"), nil
 }
