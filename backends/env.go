@@ -2,6 +2,7 @@ package backends
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"strings"
 
@@ -11,7 +12,8 @@ import (
 
 // Environment variables the env store reads.
 const (
-	EnvToken    = "GIT_CREDENTIAL_PAT_TOKEN"    // any host
+	EnvToken    = "GIT_CREDENTIAL_PAT_TOKEN"    // for the hosts in EnvHost
+	EnvHost     = "GIT_CREDENTIAL_PAT_HOST"     // the hosts EnvToken belongs to
 	EnvUsername = "GIT_CREDENTIAL_PAT_USERNAME" // overrides the per-forge default
 )
 
@@ -23,7 +25,10 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 // meant for CI and cloud dev environments, where the platform hands the job
 // a token in a variable:
 //
-//   - GIT_CREDENTIAL_PAT_TOKEN, for any host;
+//   - GIT_CREDENTIAL_PAT_TOKEN, for the hosts GIT_CREDENTIAL_PAT_HOST
+//     names (see forge.TokenHosts), and for no host without it: a
+//     token answers only the host it belongs to, never a server that
+//     merely asks (a submodule, a module fetched over git);
 //   - GH_TOKEN, then GITHUB_TOKEN, for github.com;
 //   - GH_ENTERPRISE_TOKEN for the host named in GH_HOST (GitHub Enterprise);
 //   - GITLAB_TOKEN for gitlab.com;
@@ -31,8 +36,8 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 //     username gitlab-ci-token, Azure Pipelines' SYSTEM_ACCESSTOKEN), each
 //     for the one host its platform names.
 //
-// GIT_CREDENTIAL_PAT_TOKEN is tried first, so it also overrides the forge
-// variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
+// GIT_CREDENTIAL_PAT_TOKEN is tried first, so on its hosts it also
+// overrides the forge variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
 // one git asked for, if any; else forge.GitHubUsername on GitHub hosts and
 // forge.GitLabUsername on gitlab.com (both accept any token under that name); else
 // "token".
@@ -44,15 +49,16 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 // mean printing tokens that are already in the environment.
 type EnvStore struct {
 	Getenv func(string) string // nil means os.Getenv
+	Warn   func(string)        // where a misset variable is reported; nil: not reported
 }
 
 func init() {
-	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN, GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, SYSTEM_ACCESSTOKEN from the environment (CI)",
+	Register(Descriptor{Name: "env", Help: "read-only: GIT_CREDENTIAL_PAT_TOKEN (for the hosts in GIT_CREDENTIAL_PAT_HOST), GH_TOKEN/GITHUB_TOKEN, GITLAB_TOKEN, CI_JOB_TOKEN, SYSTEM_ACCESSTOKEN from the environment (CI)",
 		Open: openEnv, ReadOnly: true})
 }
 
 func openEnv(o Options) (credential.Store, error) {
-	return &EnvStore{Getenv: o.Getenv}, nil
+	return &EnvStore{Getenv: o.Getenv, Warn: o.Warn}, nil
 }
 
 func (e *EnvStore) getenv(key string) string {
@@ -112,7 +118,10 @@ func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
 	default:
 		user = forge.AnyUsername
 	}
-	vars := []string{EnvToken}
+	if t := e.getenv(EnvToken); t != "" && e.tokenHost(host) {
+		return t, user, false
+	}
+	var vars []string
 	switch {
 	case github:
 		vars = append(vars, "GH_TOKEN", "GITHUB_TOKEN")
@@ -132,6 +141,28 @@ func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
 		}
 	}
 	return "", user, false
+}
+
+// tokenHost reports whether GIT_CREDENTIAL_PAT_HOST names host. When it
+// names none, the user is told why the token was not given, without
+// naming the host that asked: that name is the server's choice, and the
+// fix is to name the token's own host.
+func (e *EnvStore) tokenHost(host string) bool {
+	hosts, bad := forge.TokenHosts(e.getenv(EnvHost))
+	for _, h := range hosts {
+		if forge.SameHost(host, h) {
+			return true
+		}
+	}
+	switch {
+	case e.Warn == nil:
+	case len(hosts) == 0 && bad == 0:
+		e.Warn(EnvToken + " is set but " + EnvHost + " is not, so the token goes to no host; " +
+			"name the host it belongs to, e.g. export " + EnvHost + "=gitlab.example.com (a comma list, or an https:// URL)")
+	case bad > 0:
+		e.Warn(fmt.Sprintf("%s: %d of its entries are not a host[:port] or an https:// URL, and name no host", EnvHost, bad))
+	}
+	return false
 }
 
 // Store does nothing: the environment is read-only to a helper.

@@ -79,12 +79,38 @@ func TestEnvStoreGet(t *testing.T) {
 			[]string{"protocol=https", "host=github.com"}, "", ""},
 		{"GH_TOKEN not for the enterprise host", env{"GH_TOKEN": "gh1", "GH_HOST": "ghe.example.com"},
 			[]string{"protocol=https", "host=ghe.example.com"}, "", ""},
-		{"generic token for any host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"generic token without GIT_CREDENTIAL_PAT_HOST: for no host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=https", "host=git.example.org:8443"}, "", ""},
+		{"generic token without GIT_CREDENTIAL_PAT_HOST: not even github.com", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+			[]string{"protocol=https", "host=github.com"}, "", ""},
+		{"generic token for its host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org:8443"},
 			[]string{"protocol=https", "host=git.example.org:8443"}, "token", "any1"},
-		{"generic token on github.com uses the GitHub username", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"generic token for a host in a list", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "codeberg.org, Git.Example.org:8443 ,other.example"},
+			[]string{"protocol=https", "host=git.example.org:8443"}, "token", "any1"},
+		{"generic token for the host of an https URL", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "https://git.example.org/"},
+			[]string{"protocol=https", "host=git.example.org"}, "token", "any1"},
+		{"generic token: :443 is the same host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org:443"},
+			[]string{"protocol=https", "host=git.example.org"}, "token", "any1"},
+		{"generic token not for another host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org"},
+			[]string{"protocol=https", "host=evil.example"}, "", ""},
+		{"generic token not for a lookalike host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org"},
+			[]string{"protocol=https", "host=git.example.org.evil.example"}, "", ""},
+		{"generic token not for a subdomain", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "example.org"},
+			[]string{"protocol=https", "host=git.example.org"}, "", ""},
+		{"generic token not for another port", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org"},
+			[]string{"protocol=https", "host=git.example.org:8443"}, "", ""},
+		{"generic token not for an entry with userinfo", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "evil.example@git.example.org"},
+			[]string{"protocol=https", "host=git.example.org"}, "", ""},
+		{"generic token not for an http URL entry", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "http://git.example.org"},
+			[]string{"protocol=https", "host=git.example.org"}, "", ""},
+		{"generic token not for a host with a path", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "git.example.org/group"},
+			[]string{"protocol=https", "host=git.example.org"}, "", ""},
+		{"generic token on github.com uses the GitHub username", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "github.com"},
 			[]string{"protocol=https", "host=github.com"}, "x-access-token", "any1"},
-		{"generic token beats forge tokens", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GH_TOKEN": "gh1"},
+		{"generic token beats forge tokens on its host", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "github.com", "GH_TOKEN": "gh1"},
 			[]string{"protocol=https", "host=github.com"}, "x-access-token", "any1"},
+		{"forge tokens answer where the generic token does not belong", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "gitlab.example.com", "GH_TOKEN": "gh1"},
+			[]string{"protocol=https", "host=github.com"}, "x-access-token", "gh1"},
 		{"empty variable counts as unset", env{"GIT_CREDENTIAL_PAT_TOKEN": "", "GITHUB_TOKEN": "gh2"},
 			[]string{"protocol=https", "host=github.com"}, "x-access-token", "gh2"},
 		{"username override", env{"GH_TOKEN": "gh1", "GIT_CREDENTIAL_PAT_USERNAME": "ci-bot"},
@@ -97,17 +123,17 @@ func TestEnvStoreGet(t *testing.T) {
 			[]string{"protocol=https", "host=github.com", "username=alice"}, "alice", "gh1"},
 		{"url attribute", env{"GH_TOKEN": "gh1"},
 			[]string{"url=https://github.com/org/repo.git"}, "x-access-token", "gh1"},
-		{"plain http refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GH_TOKEN": "gh1"},
+		{"plain http refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "github.com", "GH_TOKEN": "gh1"},
 			[]string{"protocol=http", "host=github.com"}, "", ""},
-		{"plain http allowed for localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"plain http allowed for localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "localhost:8080"},
 			[]string{"protocol=http", "host=localhost:8080"}, "token", "any1"},
-		{"plain http allowed for 127.0.0.1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"plain http allowed for 127.0.0.1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "127.0.0.1:3000"},
 			[]string{"protocol=http", "host=127.0.0.1:3000"}, "token", "any1"},
-		{"plain http allowed for ::1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"plain http allowed for ::1", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "[::1]:3000"},
 			[]string{"protocol=http", "host=[::1]:3000"}, "token", "any1"},
-		{"plain http refused for a lookalike of localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"plain http refused for a lookalike of localhost", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "localhost.evil.example"},
 			[]string{"protocol=http", "host=localhost.evil.example"}, "", ""},
-		{"ssh and others refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1"},
+		{"ssh and others refused", env{"GIT_CREDENTIAL_PAT_TOKEN": "any1", "GIT_CREDENTIAL_PAT_HOST": "github.com"},
 			[]string{"protocol=ssh", "host=github.com"}, "", ""},
 	}
 	for _, tc := range tests {
@@ -164,9 +190,48 @@ func TestEnvStoreIsReadOnly(t *testing.T) {
 	}
 }
 
+// A generic token that goes nowhere says why, once per get, and never
+// names the host that asked (the server's choice) as one to add.
+func TestEnvStoreWarnsWhenTheTokenHasNoHost(t *testing.T) {
+	type env = map[string]string
+	tests := []struct {
+		name string
+		env  env
+		want string // "" means no warning
+	}{
+		{"no host named", env{EnvToken: "any1"}, "GIT_CREDENTIAL_PAT_TOKEN is set but GIT_CREDENTIAL_PAT_HOST is not"},
+		{"blank host list", env{EnvToken: "any1", EnvHost: " , "}, "GIT_CREDENTIAL_PAT_TOKEN is set but GIT_CREDENTIAL_PAT_HOST is not"},
+		{"an entry that is no host", env{EnvToken: "any1", EnvHost: "git.example.org, https://u@x/"}, "GIT_CREDENTIAL_PAT_HOST: 1 of its entries"},
+		{"another host named", env{EnvToken: "any1", EnvHost: "git.example.org"}, ""},
+		{"no generic token", env{EnvHost: "git.example.org"}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var warnings []string
+			s := &EnvStore{Getenv: envOf(tc.env), Warn: func(m string) { warnings = append(warnings, m) }}
+			_, err := s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "evil.example"})
+			if !errors.Is(err, credential.ErrNotFound) {
+				t.Fatalf("get: %v, want ErrNotFound", err)
+			}
+			switch {
+			case tc.want == "" && len(warnings) > 0:
+				t.Fatalf("warnings %q, want none", warnings)
+			case tc.want != "" && (len(warnings) != 1 || !strings.Contains(warnings[0], tc.want)):
+				t.Fatalf("warnings %q, want one containing %q", warnings, tc.want)
+			}
+			for _, w := range warnings {
+				if strings.Contains(w, "evil.example") || strings.Contains(w, "any1") || strings.Contains(w, "u@x") {
+					t.Fatalf("warning %q names the asking host, the token or the entry", w)
+				}
+			}
+		})
+	}
+}
+
 // With no Getenv the store reads the process environment.
 func TestEnvStoreDefaultsToProcessEnv(t *testing.T) {
 	t.Setenv(EnvToken, "from-process-env")
+	t.Setenv(EnvHost, "example.com")
 	t.Setenv(EnvUsername, "")
 	s, err := Open("env", Options{})
 	if err != nil {

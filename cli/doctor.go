@@ -608,6 +608,10 @@ func (d *doctor) checkEnvironment() {
 		return err == nil
 	}
 	usesEnv := strings.Contains(","+d.Name+",", ",env,")
+	if hosts, _ := forge.TokenHosts(getenv(backends.EnvHost)); usesEnv && getenv(backends.EnvToken) != "" && len(hosts) == 0 {
+		d.add("env token", StatusWarn, "export "+backends.EnvHost+"=HOST (the host the token belongs to; a comma list)",
+			backends.EnvToken+" is set, but "+backends.EnvHost+" names no host, so the env store gives the token to no host")
+	}
 	// GIT_CREDENTIAL_PAT_ENVIRONMENT (desktop, ci, wsl, container) overrides
 	// detection, for setups it gets wrong and for tests.
 	is := func(kind string, detected func() bool) bool {
@@ -621,9 +625,9 @@ func (d *doctor) checkEnvironment() {
 		return getenv("GITHUB_ACTIONS") == "true" || getenv("CI") == "true" || getenv("GITLAB_CI") == "true"
 	}):
 		if usesEnv {
-			d.add("environment", StatusOK, "", "CI detected; the env store reads GH_TOKEN / GITHUB_TOKEN / GIT_CREDENTIAL_PAT_TOKEN")
+			d.add("environment", StatusOK, "", "CI detected; the env store reads GH_TOKEN / GITHUB_TOKEN, or GIT_CREDENTIAL_PAT_TOKEN for the hosts in GIT_CREDENTIAL_PAT_HOST")
 		} else {
-			d.add("environment", StatusWarn, "git-credential-pat --store env setup", "CI detected: keep tokens in the job's secrets and read them with the env store (GH_TOKEN, GITHUB_TOKEN or GIT_CREDENTIAL_PAT_TOKEN) instead of storing them on the runner")
+			d.add("environment", StatusWarn, "git-credential-pat --store env setup", "CI detected: keep tokens in the job's secrets and read them with the env store (GH_TOKEN, GITHUB_TOKEN, or GIT_CREDENTIAL_PAT_TOKEN with GIT_CREDENTIAL_PAT_HOST) instead of storing them on the runner")
 		}
 	case is("wsl", func() bool {
 		return getenv("WSL_DISTRO_NAME") != "" || strings.Contains(read("proc/sys/kernel/osrelease"), "microsoft")

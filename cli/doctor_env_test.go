@@ -53,3 +53,39 @@ func TestDoctorRecognisesEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// The env store gives GIT_CREDENTIAL_PAT_TOKEN only to the hosts in
+// GIT_CREDENTIAL_PAT_HOST; doctor says so when none are named.
+func TestDoctorWarnsOfAnEnvTokenWithoutHost(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		store string
+		warn  bool
+	}{
+		{"token without host", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t"}, "env", true},
+		{"token with a host that is not one", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t", "GIT_CREDENTIAL_PAT_HOST": "a/b"}, "env,file", true},
+		{"token with its host", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t", "GIT_CREDENTIAL_PAT_HOST": "git.example.com"}, "env", false},
+		{"no env store", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t"}, "file", false},
+		{"no token", nil, "env", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &doctor{DoctorOptions: DoctorOptions{
+				StoreRef: StoreRef{Name: tc.store},
+				Getenv:   func(k string) string { return tc.env[k] },
+				SysRoot:  t.TempDir(),
+			}}
+			d.checkEnvironment()
+			warned := false
+			for _, c := range d.checks {
+				if c.Name == "env token" {
+					warned = c.Status == StatusWarn && strings.Contains(c.Fix, "export GIT_CREDENTIAL_PAT_HOST=")
+				}
+			}
+			if warned != tc.warn {
+				t.Fatalf("warned: %v, want %v (%+v)", warned, tc.warn, d.checks)
+			}
+		})
+	}
+}

@@ -363,6 +363,7 @@ func TestAgentUnreachableAnswersNothing(t *testing.T) {
 				t.Fatalf("--store agent: exit %d, stdout %q, stderr %q; want nothing", code, out, stderr)
 			}
 			e.Setenv("GIT_CREDENTIAL_PAT_TOKEN", "ghp_FromTheEnvironment")
+			e.Setenv("GIT_CREDENTIAL_PAT_HOST", "example.com")
 			out, stderr, code = runBin(t, e, get, "--store", "agent,env", "get")
 			if code != 0 || !strings.Contains(out, "password=ghp_FromTheEnvironment") {
 				t.Fatalf("--store agent,env: exit %d, stdout %q, stderr %q; want the env token", code, out, stderr)

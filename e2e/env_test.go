@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -18,7 +20,7 @@ import (
 // machine's environment (a CI runner's GITHUB_TOKEN) cannot leak into the
 // test, then sets vars.
 func tokenEnv(e *gittest.Env, vars ...string) {
-	for _, k := range []string{"GIT_CREDENTIAL_PAT_TOKEN", "GIT_CREDENTIAL_PAT_USERNAME", "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GH_HOST", "GITLAB_TOKEN"} {
+	for _, k := range []string{"GIT_CREDENTIAL_PAT_TOKEN", "GIT_CREDENTIAL_PAT_HOST", "GIT_CREDENTIAL_PAT_USERNAME", "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE_TOKEN", "GH_HOST", "GITLAB_TOKEN"} {
 		e.Setenv(k, "")
 	}
 	for i := 0; i+1 < len(vars); i += 2 {
@@ -107,6 +109,52 @@ func TestCloneWithOnlyGitHubToken(t *testing.T) {
 		t.Fatal("the server never asked for credentials: the test proves nothing")
 	}
 	assertNothingStored(t, e)
+}
+
+// GIT_CREDENTIAL_PAT_TOKEN goes only to the hosts GIT_CREDENTIAL_PAT_HOST
+// names: a server that merely asks (a submodule's, a module fetched with
+// git) gets nothing, and without the variable the token goes nowhere, with
+// a warning that names the fix but not the server. Regression test: the
+// token used to answer every https host.
+func TestEnvTokenOnlyForItsHost(t *testing.T) {
+	e := gittest.NewEnv(t)
+	srv := gittest.StartServer(t)
+	srv.Use(e)
+	srv.AllowAnyUsername("glpat-JobToken")
+	repo := srv.NewRepo(t, "project")
+	server := strings.TrimPrefix(srv.URL, "https://")
+	flags := helperArgs("--store", "env")
+
+	for i, tc := range []struct {
+		name, hosts string
+		clones      bool
+		warning     string
+	}{
+		{"another host named", "gitlab.example.com, https://git.example.org/", false, ""},
+		{"no host named", "", false, "GIT_CREDENTIAL_PAT_HOST is not, so the token goes to no host"},
+		{"the server named", "gitlab.example.com," + server, true, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tokenEnv(e, "GIT_CREDENTIAL_PAT_TOKEN", "glpat-JobToken", "GIT_CREDENTIAL_PAT_HOST", tc.hosts)
+			before := len(srv.Passwords())
+			_, stderr, err := e.Git(t, "", "", append(flags, "clone", repo, filepath.Join(e.Home, "work", strconv.Itoa(i)))...)
+			if cloned := err == nil; cloned != tc.clones {
+				t.Fatalf("clone succeeded: %v, want %v\n%s", cloned, tc.clones, stderr)
+			}
+			if sent := slices.Contains(srv.Passwords()[before:], "glpat-JobToken"); sent != tc.clones {
+				t.Fatalf("token sent to the server: %v, want %v", sent, tc.clones)
+			}
+			if tc.warning != "" && !strings.Contains(stderr, tc.warning) {
+				t.Fatalf("git's stderr lacks %q:\n%s", tc.warning, stderr)
+			}
+			if tc.warning == "" && strings.Contains(stderr, "warning: GIT_CREDENTIAL_PAT") {
+				t.Fatalf("unexpected warning:\n%s", stderr)
+			}
+			if strings.Contains(stderr, "glpat-JobToken") {
+				t.Fatalf("git's stderr shows the token:\n%s", stderr)
+			}
+		})
+	}
 }
 
 // A 1Password reference stored with login --ref is resolved on every get

@@ -30,7 +30,7 @@ type CIToken struct {
 // (GITEA_TOKEN, https://docs.gitea.com/usage/actions) as a secret a
 // workflow must map itself, with no variable that names the server's host;
 // Bitbucket Pipelines documents no job token for git. There, map the token
-// into GIT_CREDENTIAL_PAT_TOKEN.
+// into GIT_CREDENTIAL_PAT_TOKEN and name its host in GIT_CREDENTIAL_PAT_HOST.
 func CITokens(getenv func(string) string) []CIToken {
 	var out []CIToken
 	if getenv("CI_JOB_TOKEN") != "" && (getenv("CI_SERVER_PROTOCOL") == "" || getenv("CI_SERVER_PROTOCOL") == "https") {
@@ -55,6 +55,46 @@ func CITokens(getenv func(string) string) []CIToken {
 		}
 	}
 	return out
+}
+
+// TokenHosts parses a list of the hosts a token belongs to, as a person
+// writes it in an environment variable: entries separated by commas or
+// white space, each a host[:port] or an https:// URL (its host is taken).
+// bad counts the entries that are neither; they name no host.
+func TokenHosts(list string) (hosts []string, bad int) {
+	for _, entry := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
+		if ip6, ok := bracketedHost(entry); ok {
+			hosts = append(hosts, ip6)
+			continue
+		}
+		uri := entry
+		if !strings.Contains(entry, "://") {
+			if strings.ContainsAny(entry, "/?#") {
+				bad++
+				continue
+			}
+			uri = "https://" + entry
+		}
+		if h, ok := httpsHost(uri); ok {
+			hosts = append(hosts, h)
+		} else {
+			bad++
+		}
+	}
+	return hosts, bad
+}
+
+// bracketedHost accepts an IPv6 literal in brackets with an optional
+// port, "[::1]:8443", as git sends it in host=.
+func bracketedHost(entry string) (string, bool) {
+	end := strings.IndexByte(entry, ']')
+	if !strings.HasPrefix(entry, "[") || end < 0 {
+		return "", false
+	}
+	addr, port := entry[1:end], entry[end+1:]
+	ok := allOf(addr, func(c byte) bool { return isHex(c) || c == ':' || c == '.' }) &&
+		(port == "" || port[0] == ':' && allOf(port[1:], func(c byte) bool { return '0' <= c && c <= '9' }))
+	return entry, ok
 }
 
 // httpsHost returns the host[:port] of an https:// URL without userinfo,

@@ -146,7 +146,7 @@ func refuseReadOnlyLines(c *call, cmd, url string, all []gitconfig.Helper) error
 		return nil
 	}
 	return fmt.Errorf("%s: git runs only %q (%s) for %s, and that store reads tokens but no command writes them; "+
-		"give the token to that store (for --store env: export %s or a forge's token variable), "+
+		"give the token to that store (for --store env: export %s with %s, or a forge's token variable), "+
 		"or make git keep tokens with: git-credential-pat --store file setup; nothing was stored",
-		cmd, all[0].Value, all[0].Where(), url, backends.EnvToken)
+		cmd, all[0].Value, all[0].Where(), url, backends.EnvToken, backends.EnvHost)
 }
