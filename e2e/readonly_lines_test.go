@@ -92,3 +92,23 @@ func TestLoginRefusesWhenGitOnlyReads(t *testing.T) {
 	}
 	assertEntries(t, file, 1)
 }
+
+// doctor reads, so it checks the store git runs even when that store only
+// reads (--store env in CI and containers): not the default file, which
+// git never looks at, and no advice to rerun it with --store env.
+// Regression test: it checked the file store and said to rerun.
+func TestDoctorChecksTheReadOnlyStoreGitRuns(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	tokenEnv(e, "GH_TOKEN", cmdsToken("ghp_", rand1))
+	writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--store", "env"))+"\n")
+	tr := cmdsRun(t, e, dir, "", "doctor")
+	if !strings.Contains(tr.stdout, "store env answers") {
+		t.Fatalf("doctor did not check the env store:\n%s\n%s", tr.stdout, tr.stderr)
+	}
+	for _, bad := range []string{"store file", "but this check looked at", "default store"} {
+		if strings.Contains(tr.stdout+tr.stderr, bad) {
+			t.Fatalf("doctor output has %q:\n%s\n%s", bad, tr.stdout, tr.stderr)
+		}
+	}
+}
