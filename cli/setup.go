@@ -132,6 +132,10 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
+	othersBefore, err := o.othersGitRuns()
+	if err != nil {
+		return err
+	}
 	args, keep := o.HelperArgs, ""
 	var adopted *helperSetting
 	if len(args) == 0 {
@@ -188,7 +192,112 @@ func Setup(o SetupOptions) error {
 	}
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = \"\" (resets helpers from wider config)\n", o.Scope)
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = %s\n", o.Scope, want)
+	if err := o.noteHiddenOthers(othersBefore, args); err != nil {
+		return err
+	}
 	return o.addRewrites()
+}
+
+// othersGitRuns returns the helper lines of other programs that git runs
+// for some URL now (gitconfig.Live).
+func (o SetupOptions) othersGitRuns() ([]helperSetting, error) {
+	all, err := gitconfig.All(context.Background(), o.Dir)
+	if err != nil {
+		return nil, err
+	}
+	var others []helperSetting
+	for _, h := range gitconfig.Live(all) {
+		if !IsOurHelper(h.Value) {
+			others = append(others, h)
+		}
+	}
+	return others, nil
+}
+
+// noteHiddenOthers says which of before, other programs' helper lines git
+// ran, the reset setup wrote stops git from running, and where their
+// tokens stay: a person who used git's credential-store would otherwise
+// find their tokens gone without a word. The file of git's store can be
+// ours (args being the flags of the line setup wrote).
+func (o SetupOptions) noteHiddenOthers(before []helperSetting, args []string) error {
+	after, err := o.othersGitRuns()
+	if err != nil {
+		return err
+	}
+	still := map[string]bool{}
+	for _, h := range after {
+		still[h.Origin+"\x00"+h.Key()+"\x00"+h.Value] = true
+	}
+	for _, h := range before {
+		if still[h.Origin+"\x00"+h.Key()+"\x00"+h.Value] {
+			continue
+		}
+		what := fmt.Sprintf("git config --%s: note: git will no longer run %q (%s); ", o.Scope, redactHelper(h.Value), lineWhere(h))
+		switch helperName(h.Value) {
+		case "store":
+			file := credentialStoreFile(h.Value)
+			if ourFile(args) == expandHome(file) {
+				fmt.Fprintf(o.Out, "%sgit-credential-pat now answers from its file, %s\n", what, file)
+				continue
+			}
+			fmt.Fprintf(o.Out, "%sthe tokens it saved stay in %s; to have git-credential-pat answer from that file: git-credential-pat --file %s setup%s\n", what, file, file, scopeOption(o.Scope))
+		case "cache":
+			fmt.Fprintf(o.Out, "%sthe tokens it holds in memory are not carried over (git-credential-pat --cache-for 15m setup%s keeps answers in memory too)\n", what, scopeOption(o.Scope))
+		default:
+			fmt.Fprintf(o.Out, "%sthe tokens in its store stay there (store one here with: git-credential-pat login)\n", what)
+		}
+	}
+	return nil
+}
+
+// credentialStoreFile is the file a line of git's credential-store keeps
+// tokens in, as a person would type it: its --file, else the file git
+// writes by default (~/.git-credentials, or git's XDG file when only that
+// one exists).
+func credentialStoreFile(value string) string {
+	words := splitWords(value)
+	for i, w := range words {
+		if f, ok := strings.CutPrefix(w, "--file="); ok {
+			return f
+		}
+		if w == "--file" && i+1 < len(words) {
+			return words[i+1]
+		}
+	}
+	home, _ := os.UserHomeDir()
+	xdg := filepath.Join(home, ".config", "git", "credentials")
+	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" {
+		xdg = filepath.Join(dir, "git", "credentials")
+	}
+	if _, err := os.Stat(filepath.Join(home, ".git-credentials")); err != nil {
+		if _, err := os.Stat(xdg); err == nil {
+			return xdg
+		}
+	}
+	return "~/.git-credentials"
+}
+
+// expandHome turns a leading ~/ into the home directory.
+func expandHome(p string) string {
+	if rest, ok := strings.CutPrefix(p, "~/"); ok {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, rest)
+		}
+	}
+	return p
+}
+
+// ourFile is the --file flags name, or "".
+func ourFile(args []string) string {
+	for i, a := range args {
+		if f, ok := strings.CutPrefix(a, "--file="); ok {
+			return f
+		}
+		if a == "--file" && i+1 < len(args) {
+			return args[i+1]
+		}
+	}
+	return ""
 }
 
 // scopeRank orders git's config scopes as git reads them.

@@ -336,3 +336,44 @@ func TestSetupLocalFromASubdirectorySeesIncludedLines(t *testing.T) {
 		t.Fatalf("setup --local from a subdirectory: %+v; config %q -> %q; want a refusal naming the included file", tr, before, after)
 	}
 }
+
+// setup's reset stops git from running other programs' helper lines: it
+// says so for each, and for git's credential-store names the command that
+// makes git-credential-pat answer from that store's file; after it, git
+// finds the token saved there. An inline helper's secret is not shown.
+// Regression test: setup hid them without a word.
+func TestSetupNotesOtherHelpersItHides(t *testing.T) {
+	e := gittest.NewEnv(t)
+	token, inline := cmdsToken("ghp_", rand1), cmdsToken("ghp_", rand2)
+	creds := filepath.Join(e.Home, ".git-credentials")
+	if err := os.WriteFile(creds, []byte("https://alice:"+token+"@github.com\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	writeGlobal(t, e, "[credential]\n\thelper = store\n\thelper = cache --timeout 3600\n"+
+		"\thelper = \"!f() { echo password="+inline+"; }; f\"\n")
+	out, stderr, code := runBin(t, e, "", "setup")
+	if code != 0 {
+		t.Fatalf("setup: exit %d\n%s%s", code, out, stderr)
+	}
+	for _, want := range []string{
+		`note: git will no longer run "store" (credential.helper in ` + filepath.Join(e.Home, ".gitconfig") + "); the tokens it saved stay in ~/.git-credentials; to have git-credential-pat answer from that file: git-credential-pat --file ~/.git-credentials setup\n",
+		`note: git will no longer run "cache --timeout 3600"`,
+		`note: git will no longer run "!f() { echo password=****; }; f"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("setup output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out+stderr, inline) {
+		t.Fatalf("setup printed the inline helper's token:\n%s%s", out, stderr)
+	}
+
+	// The command the note names (the shell expands the ~).
+	if out, stderr, code := runBin(t, e, "", "--file", creds, "setup"); code != 0 {
+		t.Fatalf("setup --file: exit %d\n%s%s", code, out, stderr)
+	}
+	got := e.MustGit(t, "", "protocol=https\nhost=github.com\n\n", "credential", "fill")
+	if !strings.Contains(got, "username=alice\npassword="+token+"\n") {
+		t.Fatalf("git credential fill after setup --file: %q", got)
+	}
+}
