@@ -62,6 +62,19 @@ func OurHelpersFor(ctx context.Context, dir string, urls []string) ([]gitconfig.
 	return ours, nil
 }
 
+// SetupCommand is the setup command, with flagPrefix before "setup", that
+// makes git run this helper for url (""; any host) from dir. setup writes
+// an empty credential.helper and its line at the end of the scope it is
+// given, so when git reads a later reset (a repository's .git/config),
+// only setup in that scope wins.
+func SetupCommand(ctx context.Context, dir, url, flagPrefix string) string {
+	setup := "git-credential-pat " + flagPrefix + "setup"
+	if _, lastReset, _, err := gitconfig.ForURL(ctx, dir, url); err == nil && lastReset != nil {
+		return setupIn(lastReset.Scope, setup)
+	}
+	return setup
+}
+
 // oursOf keeps the lines that run this helper.
 func oursOf(hs []helperSetting) []helperSetting {
 	var ours []helperSetting

@@ -448,7 +448,7 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		}
 		switch {
 		case len(ours) == 0:
-			warn("git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat %ssetup", o.flagPrefix())
+			warn("git is not configured to use git-credential-pat, so it will not see this token; run: %s", SetupCommand(ctx, o.Dir, url, o.flagPrefix()))
 		default:
 			if same, theirs := sameStore(ours[0].Value, o.Flags); !same {
 				warn("git runs git-credential-pat with %s (%s), not the store this token went to; run: git-credential-pat %s login", theirs, ours[0].Where(), theirs)

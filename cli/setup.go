@@ -163,6 +163,7 @@ func Setup(o SetupOptions) error {
 	}
 	if n := len(cur); n >= 2 && cur[n-2] == "" && cur[n-1] == want {
 		fmt.Fprintf(o.Out, "git config --%s already uses %s; nothing changed\n", o.Scope, want)
+		o.noteLaterReset(args)
 		return o.addRewrites()
 	}
 	if keep != "" && want != keep {
@@ -195,7 +196,30 @@ func Setup(o SetupOptions) error {
 	if err := o.noteHiddenOthers(othersBefore, args); err != nil {
 		return err
 	}
+	o.noteLaterReset(args)
 	return o.addRewrites()
+}
+
+// noteLaterReset says when git, run where setup ran, still runs no
+// git-credential-pat for hosts no credential.<url>.helper names: an empty
+// credential.helper in a scope git reads later (the repository's
+// .git/config) clears the line setup wrote. Only setup in that scope wins.
+func (o SetupOptions) noteLaterReset(args []string) {
+	ctx := context.Background()
+	ours, err := OurHelpers(ctx, o.Dir, "")
+	if err != nil || len(ours) > 0 {
+		return
+	}
+	_, lastReset, _, err := gitconfig.ForURL(ctx, o.Dir, "")
+	if err != nil || lastReset == nil {
+		return
+	}
+	prefix := ""
+	for _, a := range args {
+		prefix += shellQuote(a) + " "
+	}
+	fmt.Fprintf(o.Out, "git config --%s: note: here git still runs no git-credential-pat: an empty credential.helper (%s) comes after this line and clears it; run: %s\n",
+		o.Scope, lastReset.Where(), setupIn(lastReset.Scope, "git-credential-pat "+prefix+"setup"))
 }
 
 // othersGitRuns returns the helper lines of other programs that git runs

@@ -377,3 +377,44 @@ func TestSetupNotesOtherHelpersItHides(t *testing.T) {
 		t.Fatalf("git credential fill after setup --file: %q", got)
 	}
 }
+
+// In a repository whose .git/config resets helpers, a global setup cannot
+// make git run this helper there: login, setup and the notes of other
+// commands name setup --local, which does. Regression test: they named
+// plain setup, which changed nothing ("already uses").
+func TestAdviceInARepositoryThatResetsHelpers(t *testing.T) {
+	e := gittest.NewEnv(t)
+	token := cmdsToken("ghp_", rand1)
+	if _, stderr, code := runBin(t, e, "", "setup"); code != 0 {
+		t.Fatalf("setup: %s", stderr)
+	}
+	repo := cmdsRepo(t, e)
+	e.MustGit(t, repo, "", "config", "--local", "credential.helper", "")
+
+	tr := cmdsRun(t, e, repo, token, "login", "--host", "github.com", "--no-verify")
+	if tr.code != 0 || !strings.Contains(tr.stderr, "git is not configured to use git-credential-pat, so it will not see this token; run: git-credential-pat setup --local\n") {
+		t.Fatalf("login: %+v", tr)
+	}
+	tr = cmdsRun(t, e, repo, "", "list")
+	if !strings.Contains(tr.stderr, "(make git use it with: git-credential-pat setup --local)") {
+		t.Fatalf("list: %+v", tr)
+	}
+	tr = cmdsRun(t, e, repo, "", "setup")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "an empty credential.helper (local, "+filepath.Join(repo, ".git", "config")+") comes after this line and clears it; run: git-credential-pat setup --local\n") {
+		t.Fatalf("setup: %+v", tr)
+	}
+	if _, _, err := e.Git(t, repo, "protocol=https\nhost=github.com\n\n", "credential", "fill"); err == nil {
+		t.Fatal("git found a token before setup --local: the test proves nothing")
+	}
+
+	// The advice works, and then nothing more is said.
+	if tr := cmdsRun(t, e, repo, "", "setup", "--local"); tr.code != 0 || strings.Contains(tr.stdout, "note: here git still runs") {
+		t.Fatalf("setup --local: %+v", tr)
+	}
+	if got := e.MustGit(t, repo, "protocol=https\nhost=github.com\n\n", "credential", "fill"); !strings.Contains(got, "password="+token+"\n") {
+		t.Fatalf("fill after setup --local: %q", got)
+	}
+	if tr := cmdsRun(t, e, repo, "", "setup"); strings.Contains(tr.stdout, "note: here git still runs") {
+		t.Fatalf("setup after setup --local: %+v", tr)
+	}
+}

@@ -130,7 +130,7 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			if err := refuseReadOnlyLines(c, cmd, url, ours); err != nil {
 				return err
 			}
-			if err := chooseLine(c, forWhatURL(url), ours, false); err != nil {
+			if err := chooseLine(c, url, forWhatURL(url), ours, false); err != nil {
 				return err
 			}
 			ref, err := openStoreRef(c)

@@ -37,7 +37,7 @@ func resolveStore(c *call, url string, sayDefault bool) error {
 	if err != nil {
 		return err
 	}
-	return chooseLine(c, forWhatURL(url), ours, sayDefault)
+	return chooseLine(c, url, forWhatURL(url), ours, sayDefault)
 }
 
 // ourLinesFor returns the git-credential-pat lines git runs for url, in
@@ -58,9 +58,9 @@ func forWhatURL(url string) string {
 	return url
 }
 
-// chooseLine is resolveStore once the lines of ours git runs (for
-// forWhat, in notes) are known.
-func chooseLine(c *call, forWhat string, ours []gitconfig.Helper, sayDefault bool) error {
+// chooseLine is resolveStore once the lines of ours git runs for url
+// (forWhat in notes) are known.
+func chooseLine(c *call, url, forWhat string, ours []gitconfig.Helper, sayDefault bool) error {
 	all := len(ours)
 	ours, readOnly := cli.WritableHelpers(ours)
 	if len(ours) == 0 {
@@ -69,7 +69,7 @@ func chooseLine(c *call, forWhat string, ours []gitconfig.Helper, sayDefault boo
 		case readOnly > 0:
 			fmt.Fprintf(c.stderr, "git-credential-pat: note: the git-credential-pat helper lines git runs for %s only read tokens (--store agent or env), so this uses the default store %s (choose another with --store)\n", forWhat, c.g.store)
 		case sayDefault:
-			fmt.Fprintf(c.stderr, "git-credential-pat: note: git runs no git-credential-pat helper for %s, so this uses the default store %s (make git use it with: git-credential-pat setup)\n", forWhat, c.g.store)
+			fmt.Fprintf(c.stderr, "git-credential-pat: note: git runs no git-credential-pat helper for %s, so this uses the default store %s (make git use it with: %s)\n", forWhat, c.g.store, cli.SetupCommand(c.ctx, "", url, ""))
 		}
 		return nil
 	}
@@ -127,7 +127,11 @@ func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, erro
 	}
 	writable, _ := cli.WritableHelpers(lines)
 	if len(writable) < 2 {
-		if err := chooseLine(c, strings.Join(urls, ", "), lines, sayDefault); err != nil {
+		first := ""
+		if len(urls) > 0 {
+			first = urls[0]
+		}
+		if err := chooseLine(c, first, strings.Join(urls, ", "), lines, sayDefault); err != nil {
 			return nil, err
 		}
 		ref, err := openStoreRef(c)
