@@ -122,6 +122,27 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 	return r, nil
 }
 
+// Reach reports whether an agent listens on the socket, for doctor: it
+// connects and hangs up, asking nothing (the agent logs no request).
+// The error says what is missing: the socket, or an agent behind it.
+func (c *Client) Reach(ctx context.Context) error {
+	if c.Socket == "" {
+		return fmt.Errorf("no agent to ask: %s is not set (nor --socket)", SocketEnv)
+	}
+	err := checkSocket(c.Socket)
+	if err == nil {
+		var conn unixsock.Conn
+		if conn, err = unixsock.DialSync(ctx, c.Socket, unixsock.Deadline(ctx, dialTimeout)); err == nil {
+			conn.Close()
+			return nil
+		}
+	}
+	if errors.Is(err, errUnreachable) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+		return fmt.Errorf("no agent answers at %s (%s or --socket)", c.Socket, SocketEnv)
+	}
+	return err
+}
+
 // unreachableOr treats a connection closed without an answer as no agent:
 // that is what a forwarded socket does when the agent behind it is gone
 // (ssh accepts, then cannot connect on the agent's side).

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/git-credential-pat/git-credential-pat/agent"
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/expiry"
@@ -412,6 +413,19 @@ func (d *doctor) checkStore() {
 		}
 		if dst, err := os.Stat(filepath.Dir(path)); err == nil && !missing && dst.Mode().Perm()&0o077 != 0 {
 			d.add("store", StatusWarn, "chmod 700 "+shellQuote(filepath.Dir(path)), "store file: directory %s is open to other users (mode %04o)", filepath.Dir(path), dst.Mode().Perm())
+		}
+	}
+	if a, ok := backends.As[*agent.Client](d.Store); ok {
+		// The agent answers nothing when none is reachable (so a chain
+		// moves on): the probe below would pass without one.
+		if err := a.Reach(d.ctx); err != nil {
+			d.add("store", StatusWarn, "on the machine with the tokens: git-credential-pat agent --detach --allow HOST, then forward its socket here (ssh -R) and export "+agent.SocketEnv,
+				"store agent: %v", err)
+		} else {
+			d.add("store", StatusOK, "", "store agent: an agent answers at %s", a.Socket)
+		}
+		if d.Name == "agent" {
+			return // a probe would only be refused and logged by the agent
 		}
 	}
 	// A lookup that matches nothing: proves the store answers, changes nothing.

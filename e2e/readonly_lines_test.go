@@ -112,3 +112,46 @@ func TestDoctorChecksTheReadOnlyStoreGitRuns(t *testing.T) {
 		}
 	}
 }
+
+// doctor on the far side of an agent says whether one answers: the agent
+// store answers nothing when none does (so a chain moves on), which a
+// probe get cannot tell from an agent with no token. It asks the agent
+// nothing. Regression test: "store agent answers" with no agent at all.
+func TestDoctorSaysWhetherAnAgentAnswers(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	socket := filepath.Join(dir, "agent", "sock")
+	e.Setenv("GIT_CREDENTIAL_PAT_AGENT", "")
+	writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--store", "agent"))+"\n")
+
+	tr := cmdsRun(t, e, dir, "", "doctor")
+	if !strings.Contains(tr.stdout, "warn  store          store agent: no agent to ask: GIT_CREDENTIAL_PAT_AGENT is not set") {
+		t.Fatalf("doctor without an agent:\n%s%s", tr.stdout, tr.stderr)
+	}
+	e.Setenv("GIT_CREDENTIAL_PAT_AGENT", socket)
+	if tr := cmdsRun(t, e, dir, "", "doctor"); !strings.Contains(tr.stdout, "store agent: no agent answers at "+socket) {
+		t.Fatalf("doctor with a socket nobody listens on:\n%s%s", tr.stdout, tr.stderr)
+	}
+
+	creds := filepath.Join(dir, "creds")
+	if tr := cmdsRun(t, e, dir, "", "agent", "--detach", "--file", creds, "--socket", socket, "--allow", "github.com", "--ttl", "1h"); tr.code != 0 {
+		t.Fatalf("agent --detach: %+v", tr)
+	}
+	t.Cleanup(func() { cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket) })
+	tr = cmdsRun(t, e, dir, "", "doctor")
+	if !strings.Contains(tr.stdout, "ok    store          store agent: an agent answers at "+socket) || strings.Contains(tr.stdout, "warn  store") {
+		t.Fatalf("doctor with an agent:\n%s%s", tr.stdout, tr.stderr)
+	}
+	if tr := cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket); tr.code != 0 {
+		t.Fatalf("agent --stop: %+v", tr)
+	}
+	log, err := os.ReadFile(socket + ".log")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
+		if !strings.Contains(l, "agent pid ") {
+			t.Errorf("doctor asked the agent something: %s", l)
+		}
+	}
+}
