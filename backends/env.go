@@ -69,11 +69,13 @@ func (e *EnvStore) getenv(key string) string {
 }
 
 // Get returns the host-wide credential the environment holds for q.
-func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.Credential, error) {
+func (e *EnvStore) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
 	if !(q.Protocol == "https" || q.Protocol == "http" && credential.IsLoopback(q.Host)) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
-	token, defaultUser, fixed := e.lookup(q.Host)
+	// Only git's get hears why a token was not given: a store or erase
+	// looks up what the stores hold first, and would say it again.
+	token, defaultUser, fixed := e.lookup(q.Host, !credential.IsPeeking(ctx))
 	if token == "" {
 		return credential.Credential{}, credential.ErrNotFound
 	}
@@ -103,7 +105,7 @@ func (e *EnvStore) Get(_ context.Context, q credential.Credential) (credential.C
 // lookup returns the token the environment holds for host, and the
 // username its forge expects with a token; fixed when no other username
 // works with it (CI job tokens).
-func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
+func (e *EnvStore) lookup(host string, warn bool) (token, user string, fixed bool) {
 	github := forge.IsGitHubDotCom(host)
 	ghes := false
 	if gh := strings.ToLower(e.getenv("GH_HOST")); gh != "" && gh != "github.com" {
@@ -118,7 +120,7 @@ func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
 	default:
 		user = forge.AnyUsername
 	}
-	if t := e.getenv(EnvToken); t != "" && e.tokenHost(host) {
+	if t := e.getenv(EnvToken); t != "" && e.tokenHost(host, warn) {
 		return t, user, false
 	}
 	var vars []string
@@ -147,7 +149,7 @@ func (e *EnvStore) lookup(host string) (token, user string, fixed bool) {
 // names none, the user is told why the token was not given, without
 // naming the host that asked: that name is the server's choice, and the
 // fix is to name the token's own host.
-func (e *EnvStore) tokenHost(host string) bool {
+func (e *EnvStore) tokenHost(host string, warn bool) bool {
 	hosts, bad := forge.TokenHosts(e.getenv(EnvHost))
 	for _, h := range hosts {
 		if forge.SameHost(host, h) {
@@ -155,7 +157,7 @@ func (e *EnvStore) tokenHost(host string) bool {
 		}
 	}
 	switch {
-	case e.Warn == nil:
+	case e.Warn == nil || !warn:
 	case len(hosts) == 0 && bad == 0:
 		e.Warn(EnvToken + " is set but " + EnvHost + " is not, so the token goes to no host; " +
 			"name the host it belongs to, e.g. export " + EnvHost + "=gitlab.example.com (a comma list, or an https:// URL)")

@@ -224,6 +224,11 @@ func TestEnvStoreWarnsWhenTheTokenHasNoHost(t *testing.T) {
 					t.Fatalf("warning %q names the asking host, the token or the entry", w)
 				}
 			}
+			// The look before a store or an erase says nothing: git's get did.
+			warnings = nil
+			if _, err := s.Get(credential.Peeking(context.Background()), credential.Credential{Protocol: "https", Host: "evil.example"}); !errors.Is(err, credential.ErrNotFound) || len(warnings) > 0 {
+				t.Fatalf("peeking get: %v, warnings %q; want ErrNotFound and none", err, warnings)
+			}
 		})
 	}
 }
