@@ -50,12 +50,35 @@ func IsGitLabDotCom(host string) bool { return isDefaultPort(host, "gitlab.com")
 // on the HTTPS port.
 func IsGitHubHost(host, ghHost string) bool { return ghHost != "" && isDefaultPort(host, ghHost) }
 
-// LooksLikeGitHubEnterprise reports whether host's name says it is a GitHub
-// Enterprise Server (github.* other than github.com) or GitHub Enterprise
-// Cloud with data residency (*.ghe.com).
-func LooksLikeGitHubEnterprise(host string) bool {
+// IsGHEDotCom reports whether host is SUBDOMAIN.ghe.com (one label before
+// ghe.com) on the HTTPS port: GitHub Enterprise Cloud with data residency,
+// whose REST API is on api.SUBDOMAIN.ghe.com, not under /api/v3 as on
+// GitHub Enterprise Server (docs.github.com's Enterprise Cloud REST pages:
+// "If you access GitHub at GHE.com, replace api.github.com with your
+// enterprise's dedicated subdomain at api.SUBDOMAIN.ghe.com"; hosts:
+// https://docs.github.com/enterprise-cloud@latest/admin/data-residency/network-details-for-ghecom).
+func IsGHEDotCom(host string) bool {
 	name := strings.ToLower(credential.HostName(host))
-	return name != "github.com" && (strings.HasPrefix(name, "github.") || strings.HasSuffix(name, ".ghe.com"))
+	sub, ok := strings.CutSuffix(name, ".ghe.com")
+	// One DNS label, so that "api." + name names that enterprise's API.
+	label := sub != "" && strings.Trim(sub, "abcdefghijklmnopqrstuvwxyz0123456789-") == ""
+	return ok && label && isDefaultPort(host, name)
+}
+
+// LooksLikeGitHubEnterpriseServer reports whether host's name says it is a
+// GitHub Enterprise Server: github.* other than github.com (and not under
+// ghe.com, which is GitHub's own cloud).
+func LooksLikeGitHubEnterpriseServer(host string) bool {
+	name := strings.ToLower(credential.HostName(host))
+	return name != "github.com" && strings.HasPrefix(name, "github.") && !strings.HasSuffix(name, ".ghe.com")
+}
+
+// LooksLikeGitHubEnterprise reports whether host's name says it is a GitHub
+// Enterprise Server (LooksLikeGitHubEnterpriseServer) or GitHub Enterprise
+// Cloud with data residency (*.ghe.com; only IsGHEDotCom hosts have a
+// known API).
+func LooksLikeGitHubEnterprise(host string) bool {
+	return LooksLikeGitHubEnterpriseServer(host) || strings.HasSuffix(strings.ToLower(credential.HostName(host)), ".ghe.com")
 }
 
 // NewTokenURL is where a person creates a token for host.

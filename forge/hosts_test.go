@@ -31,6 +31,38 @@ func TestHosts(t *testing.T) {
 	}
 }
 
+// Only an enterprise's own SUBDOMAIN.ghe.com on the HTTPS port has its API
+// on api.SUBDOMAIN.ghe.com; any *.ghe.com name is still GitHub.
+func TestGHEDotCom(t *testing.T) {
+	for _, tc := range []struct {
+		host           string
+		ghecom, ghes   bool
+		lookLikeGitHub bool
+	}{
+		{"acme.ghe.com", true, false, true},
+		{"ACME.ghe.com:443", true, false, true},
+		{"github.ghe.com", true, false, true},
+		{"acme.ghe.com:8443", false, false, true},
+		{"a.b.ghe.com", false, false, true},
+		{"a_b.ghe.com", false, false, true},
+		{"ghe.com", false, false, false},
+		{".ghe.com", false, false, true},
+		{"acme.ghe.com.evil.example", false, false, false},
+		{"github.example.com", false, true, true},
+		{"github.com", false, false, false},
+	} {
+		if got := IsGHEDotCom(tc.host); got != tc.ghecom {
+			t.Errorf("IsGHEDotCom(%q) = %v", tc.host, got)
+		}
+		if got := LooksLikeGitHubEnterpriseServer(tc.host); got != tc.ghes {
+			t.Errorf("LooksLikeGitHubEnterpriseServer(%q) = %v", tc.host, got)
+		}
+		if got := LooksLikeGitHubEnterprise(tc.host); got != tc.lookLikeGitHub {
+			t.Errorf("LooksLikeGitHubEnterprise(%q) = %v", tc.host, got)
+		}
+	}
+}
+
 func TestForgeKinds(t *testing.T) {
 	for _, tc := range []struct {
 		host, remembered, token string

@@ -79,6 +79,8 @@ func TestBaseFor(t *testing.T) {
 		{cloudCred("bitbucket.org", "acme", forge.BitbucketAccessTokenUsername, at), forge.KindBitbucket, "", "--owner WORKSPACE/REPO"},
 		{cloudCred("bitbucket.org", "acme/app", forge.BitbucketAPITokenUsername, "ATATT3xFfGF0abc"), forge.KindBitbucket, "", "Atlassian account e-mail"},
 		{cloudCred("bitbucket.org:8443", "acme/app", forge.BitbucketAccessTokenUsername, at), forge.KindBitbucket, "", ""},
+		{cloudCred("acme.ghe.com", "", "", "ghp_x"), forge.KindGitHub, "https://api.acme.ghe.com", ""},
+		{cloudCred("github.example.com", "", "", "ghp_x"), forge.KindGitHub, "https://github.example.com/api/v3", ""},
 	} {
 		got, err := BaseFor(tc.c, tc.kind)
 		why := NotVerified(tc.c, tc.kind)
@@ -177,6 +179,7 @@ func TestBaseOnlyForTheEntrysHost(t *testing.T) {
 		{"gitlab.com:1@evil.example", forge.KindGitLab, true},
 		{"evil.example/x.ghe.com", forge.KindGitea, true},
 		{"*.ghe.example.com", forge.KindGitHub, false},
+		{"*.ghe.com", forge.KindGitHub, false},
 		{"*.gitlab.example.com", forge.KindGitLab, false},
 	} {
 		c := credential.Credential{Protocol: "https", Host: tc.host}

@@ -41,18 +41,23 @@ const APIEnv = "GIT_CREDENTIAL_PAT_API_URL"
 
 // GitHubAPI returns the REST API base for a GitHub host (host[:port], as
 // the token is stored): api.github.com, or the APIEnv override, for
-// github.com; https://HOST[:PORT]/api/v3 for GitHub Enterprise Server; ""
-// when the host is not known to be GitHub. A token only ever goes to the
-// API of its own host. The error says why an override is refused: it must
-// be https (plain http only on this machine, for tests).
+// github.com; https://api.SUBDOMAIN.ghe.com for GitHub Enterprise Cloud
+// with data residency (SUBDOMAIN.ghe.com); https://HOST[:PORT]/api/v3 for
+// GitHub Enterprise Server; "" when the host is not known to be GitHub, or
+// is under ghe.com but not an enterprise's own SUBDOMAIN.ghe.com on the
+// HTTPS port (no API there to trust). A token only ever goes to the API of
+// its own host. The error says why an override is refused: it must be
+// https (plain http only on this machine, for tests).
 func GitHubAPI(host string) (string, error) {
-	if forge.IsGitHubDotCom(host) {
+	switch {
+	case forge.IsGitHubDotCom(host):
 		if v := os.Getenv(APIEnv); v != "" {
 			return apiOverride(v)
 		}
 		return "https://api.github.com", nil
-	}
-	if forge.LooksLikeGitHubEnterprise(host) {
+	case forge.IsGHEDotCom(host):
+		return "https://api." + strings.ToLower(credential.HostName(host)), nil
+	case forge.LooksLikeGitHubEnterpriseServer(host):
 		return "https://" + host + "/api/v3", nil
 	}
 	return "", nil

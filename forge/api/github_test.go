@@ -83,6 +83,14 @@ func TestGitHubAPI(t *testing.T) {
 		{"", "github.com:8443", "", ""},
 		{"", "github.example.com", "https://github.example.com/api/v3", ""},
 		{"", "github.example.com:8443", "https://github.example.com:8443/api/v3", ""}, // the token's own port
+		// GitHub Enterprise Cloud with data residency: the API is on api.SUBDOMAIN.ghe.com.
+		{"", "acme.ghe.com", "https://api.acme.ghe.com", ""},
+		{"", "Acme.GHE.com:443", "https://api.acme.ghe.com", ""},
+		{"", "github.ghe.com", "https://api.github.ghe.com", ""},
+		{"", "acme.ghe.com:8443", "", ""}, // GHE.com serves only the HTTPS port
+		{"", "a.b.ghe.com", "", ""},       // not one enterprise's subdomain
+		{"", "ghe.com", "", ""},
+		{"https://127.0.0.1:1", "acme.ghe.com", "https://api.acme.ghe.com", ""}, // the override is github.com's only
 		{"", "gitlab.com", "", ""},
 		{"", "", "", ""},
 		// The override stands in for github.com only.
