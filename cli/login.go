@@ -365,6 +365,11 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if c.Host == "" || credential.CheckHost(c.Host) != nil {
 		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
 	}
+	// git fails "invalid port number" on such a URL, so it would never ask
+	// for the entry; refuse before a token is read, sent or stored.
+	if err := credential.CheckPort(c.Host); err != nil {
+		return c, fmt.Errorf("login: --host: %v; give the host as in the remote's URL, for example: git-credential-pat login --host example.com:8443", err)
+	}
 	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {
 		return c, errors.New("login: --path and --username must not contain newlines")
 	}

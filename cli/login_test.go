@@ -347,3 +347,23 @@ func TestListSeveralStoresOneFails(t *testing.T) {
 		t.Errorf("the file store's entries are missing:\n%s", out.String())
 	}
 }
+
+// An invalid port is refused by loginTarget, before a token is read, sent
+// or stored: git would never ask for such an entry.
+func TestLoginTargetPort(t *testing.T) {
+	for _, tc := range []struct {
+		host, want string
+	}{
+		{"example.com:8443", ""},
+		{"https://example.com:8443", ""},
+		{"example.com:notaport", `host "example.com:notaport" has an invalid port`},
+		{"https://example.com:notaport", `host "example.com:notaport" has an invalid port`},
+		{"alice@example.com:0", `host "example.com:0" has an invalid port`},
+		{"example.com:65536", `host "example.com:65536" has an invalid port`},
+	} {
+		_, err := loginTarget(LoginOptions{Host: tc.host})
+		if (err == nil) != (tc.want == "") || err != nil && (!strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "login --host example.com:8443")) {
+			t.Errorf("loginTarget(--host %s) = %v; want error %q", tc.host, err, tc.want)
+		}
+	}
+}

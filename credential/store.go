@@ -225,16 +225,19 @@ func redactedWire(c Credential) string {
 	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "\n", " ")
 }
 
-// checkPort refuses a host whose :port is not a port number, so a typo
-// does not become an entry no request will ever match.
-func checkPort(host string) error {
+// CheckPort refuses a host whose :port is not a port number (decimal
+// digits, 1-65535, as git's URL parser wants: git fails "invalid port
+// number" on any other), so a typo does not become an entry no request
+// will ever match. store and login hold hosts to it.
+func CheckPort(host string) error {
 	i := strings.LastIndexByte(host, ':')
 	if i < 0 || strings.HasSuffix(host, "]") {
 		return nil // no port (or a bare IPv6 literal)
 	}
-	port, err := strconv.Atoi(host[i+1:])
-	if err != nil || port < 1 || port > 65535 {
-		return fmt.Errorf("store: host %q has an invalid port (want 1-65535)", host)
+	digits := host[i+1:]
+	port, err := strconv.Atoi(digits)
+	if err != nil || strings.Trim(digits, "0123456789") != "" || port < 1 || port > 65535 {
+		return fmt.Errorf("host %q has an invalid port (want 1-65535)", host)
 	}
 	return nil
 }
@@ -381,8 +384,8 @@ func (s *Server) store(ctx context.Context, q Credential) error {
 	if err := CheckHost(q.Host); err != nil {
 		return err
 	}
-	if err := checkPort(q.Host); err != nil {
-		return err
+	if err := CheckPort(q.Host); err != nil {
+		return fmt.Errorf("store: %w", err)
 	}
 	if !q.Usable() || q.Expired(s.now()) {
 		return nil

@@ -363,3 +363,29 @@ func TestServedStoreClosesLooks(t *testing.T) {
 		}
 	}
 }
+
+// A port is what git's URL parser takes: decimal digits, 1-65535; git
+// fails "invalid port number" on anything else.
+func TestCheckPort(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		ok   bool
+	}{
+		{"example.com", true},
+		{"example.com:8443", true},
+		{"example.com:65535", true},
+		{"example.com:007", true},
+		{"[::1]", true},
+		{"[::1]:8080", true},
+		{"example.com:notaport", false},
+		{"example.com:0", false},
+		{"example.com:65536", false},
+		{"example.com:+80", false},
+		{"example.com:", false},
+		{"[::1]:x", false},
+	} {
+		if err := credential.CheckPort(tc.host); (err == nil) != tc.ok {
+			t.Errorf("CheckPort(%q) = %v, want ok %v", tc.host, err, tc.ok)
+		}
+	}
+}

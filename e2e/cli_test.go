@@ -196,3 +196,24 @@ func TestExpiryWarningOnGet(t *testing.T) {
 		t.Fatalf("expired token returned: %q", out)
 	}
 }
+
+// login with an invalid port in --host is refused, naming the fix, before
+// the token is read or anything is stored: with --file it was stored for
+// a host git never asks about, and with git's helper lines git's own
+// "invalid port number" named neither cause nor fix.
+func TestLoginRefusesInvalidPort(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	for _, host := range []string{"example.com:notaport", "https://example.com:notaport", "example.com:0", "example.com:65536"} {
+		tr := cmdsRun(t, e, e.Home, "some-token-secret\n", "--file", file, "login", "--host", host)
+		if tr.code != 1 || tr.stdout != "" || strings.Count(tr.stderr, "\n") != 1 ||
+			!strings.Contains(tr.stderr, "has an invalid port (want 1-65535)") ||
+			!strings.Contains(tr.stderr, "git-credential-pat login --host example.com:8443") ||
+			strings.Contains(tr.stderr, "git config") || strings.Contains(tr.stderr, "secret") {
+			t.Errorf("login --host %s: exit %d\n--- stdout\n%s--- stderr\n%s", host, tr.code, tr.stdout, tr.stderr)
+		}
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("a refused login wrote the credentials file")
+	}
+}
