@@ -116,6 +116,9 @@ func Setup(o SetupOptions) error {
 	if err := o.checkRewriteHosts(); err != nil {
 		return err
 	}
+	if err := o.checkScope("setup"); err != nil {
+		return err
+	}
 	exe, err := o.exe()
 	if err != nil {
 		return err
@@ -406,6 +409,9 @@ func lineWhere(h helperSetting) string {
 // Unconfigure removes what Setup added: every helper line that runs this
 // program and the empty line just before each. Others' lines stay.
 func Unconfigure(o SetupOptions) error {
+	if err := o.checkScope("unconfigure"); err != nil {
+		return err
+	}
 	cur, err := o.helpers()
 	if err != nil {
 		return err
@@ -656,6 +662,29 @@ func (o SetupOptions) git(args ...string) error {
 	cmd.Dir = o.Dir
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("git config --%s %s: %v: %s", o.Scope, strings.Join(args[:2], " "), err, strings.TrimSpace(string(out)))
+	}
+	return nil
+}
+
+// checkScope refuses, before anything is read or written, a scope git has
+// no file for: --local outside a repository. git's own error ("--local
+// can only be used inside a git repository") names no fix.
+func (o SetupOptions) checkScope(command string) error {
+	switch o.Scope {
+	case "local":
+		cmd := exec.Command("git", "rev-parse", "--git-dir")
+		cmd.Dir = o.Dir
+		out, err := cmd.CombinedOutput()
+		if err == nil {
+			return nil
+		}
+		// git's first line says why: not a repository, or one whose
+		// owner git does not trust (safe.directory).
+		why, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+		if why == "" {
+			why = err.Error()
+		}
+		return fmt.Errorf("%s --local: git finds no repository here (%s), and --local changes a repository's own config; cd into the repository and run it again, or run %s without --local to change ~/.gitconfig (every repository)", command, why, command)
 	}
 	return nil
 }
