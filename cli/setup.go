@@ -660,15 +660,26 @@ func (o SetupOptions) rewrite(vals []string) error {
 func (o SetupOptions) git(args ...string) error {
 	cmd := exec.Command("git", append([]string{"config", "--" + o.Scope}, args...)...)
 	cmd.Dir = o.Dir
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return fmt.Errorf("git config --%s %s: %v: %s", o.Scope, strings.Join(args[:2], " "), err, strings.TrimSpace(string(out)))
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		return nil
 	}
-	return nil
+	msg, _, _ := strings.Cut(strings.TrimSpace(string(out)), "\n")
+	// git config exits 4 when it cannot write the file (git-config(1)),
+	// 255 when it cannot lock it, which it does by creating FILE.lock
+	// next to it: a read-only home, or a HOME that is not a directory.
+	var exit *exec.ExitError
+	if o.Scope == "global" && errors.As(err, &exit) && (exit.ExitCode() == 4 || exit.ExitCode() == 255) {
+		return fmt.Errorf("git config --global cannot write %s (%s); make it and its directory writable, set HOME to a home directory you can write, or name another file with GIT_CONFIG_GLOBAL=/path/to/gitconfig, and run this again", gitconfig.GlobalFile(), msg)
+	}
+	return fmt.Errorf("git config --%s %s: %v: %s", o.Scope, strings.Join(args[:2], " "), err, msg)
 }
 
 // checkScope refuses, before anything is read or written, a scope git has
-// no file for: --local outside a repository. git's own error ("--local
-// can only be used inside a git repository") names no fix.
+// no file for: --local outside a repository, --global without HOME (nor
+// GIT_CONFIG_GLOBAL). git's own errors ("--local can only be used inside
+// a git repository", "$HOME not set") name no fix, and with HOME empty
+// git writes /.gitconfig.
 func (o SetupOptions) checkScope(command string) error {
 	switch o.Scope {
 	case "local":
@@ -685,6 +696,10 @@ func (o SetupOptions) checkScope(command string) error {
 			why = err.Error()
 		}
 		return fmt.Errorf("%s --local: git finds no repository here (%s), and --local changes a repository's own config; cd into the repository and run it again, or run %s without --local to change ~/.gitconfig (every repository)", command, why, command)
+	case "global":
+		if _, named := os.LookupEnv("GIT_CONFIG_GLOBAL"); !named && gitconfig.GlobalFile() == "" {
+			return fmt.Errorf("%s: HOME is not set, so git has no global config (~/.gitconfig) to change; set HOME to your home directory, or name the file: GIT_CONFIG_GLOBAL=/path/to/gitconfig git-credential-pat %s", command, command)
+		}
 	}
 	return nil
 }

@@ -13,12 +13,28 @@ import (
 
 // setup and unconfigure where git has no config file for the scope name
 // the cause and the fix in one line, instead of git's bare error, and
-// change nothing: --local outside a repository.
+// change nothing: --local outside a repository, --global without HOME or
+// with a HOME git cannot write in.
 func TestSetupScopeWithoutConfigFile(t *testing.T) {
 	e := gittest.NewEnv(t)
+	notDir := filepath.Join(t.TempDir(), "file")
+	if err := os.WriteFile(notDir, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	noRepo := t.TempDir()
 	// git must not find a repository above the test's directory either.
 	e.Setenv("GIT_CEILING_DIRECTORIES", filepath.Dir(noRepo))
+	withEnv := func(drop string, set ...string) *gittest.Env {
+		env := *e
+		env.Vars = nil
+		for _, kv := range e.Vars {
+			if !strings.HasPrefix(kv, drop+"=") {
+				env.Vars = append(env.Vars, kv)
+			}
+		}
+		env.Vars = append(env.Vars, set...)
+		return &env
+	}
 	for _, tc := range []struct {
 		name string
 		env  *gittest.Env
@@ -30,6 +46,10 @@ func TestSetupScopeWithoutConfigFile(t *testing.T) {
 			[]string{"setup --local: git finds no repository here (fatal: not a git repository", "cd into the repository", "run setup without --local"}},
 		{"unconfigure --local outside a repository", e, noRepo, []string{"unconfigure", "--local"},
 			[]string{"unconfigure --local: git finds no repository here", "run unconfigure without --local"}},
+		{"setup without HOME", withEnv("HOME"), noRepo, []string{"setup"},
+			[]string{"setup: HOME is not set", "set HOME to your home directory", "GIT_CONFIG_GLOBAL=/path/to/gitconfig git-credential-pat setup"}},
+		{"setup with a HOME git cannot write in", withEnv("HOME", "HOME="+filepath.Join(notDir, "home")), noRepo, []string{"setup"},
+			[]string{"git config --global cannot write " + filepath.Join(notDir, "home", ".gitconfig") + " (error: could not lock config file", "set HOME to a home directory you can write", "GIT_CONFIG_GLOBAL=/path/to/gitconfig"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := cmdsRun(t, tc.env, tc.dir, "", tc.args...)
@@ -42,7 +62,19 @@ func TestSetupScopeWithoutConfigFile(t *testing.T) {
 			}
 		})
 	}
-	// A bare repository and a .git directory are repositories to git.
+	// A read-only home, as a user (root writes anyway).
+	if os.Geteuid() != 0 {
+		ro := t.TempDir()
+		if err := os.Chmod(ro, 0o555); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Chmod(ro, 0o755) })
+		tr := cmdsRun(t, withEnv("HOME", "HOME="+ro), noRepo, "", "setup")
+		if want := "git config --global cannot write " + filepath.Join(ro, ".gitconfig") + " ("; tr.code != 1 || !strings.Contains(tr.stderr, want) || !strings.Contains(tr.stderr, "GIT_CONFIG_GLOBAL=") {
+			t.Errorf("setup with a read-only HOME: exit %d: %s", tr.code, tr.stderr)
+		}
+	}
+	// A bare repository is a repository to git.
 	bare := filepath.Join(t.TempDir(), "bare.git")
 	e.MustGit(t, "", "", "init", "--quiet", "--bare", bare)
 	if tr := cmdsRun(t, e, bare, "", "setup", "--local"); tr.code != 0 {
