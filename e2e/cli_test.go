@@ -115,6 +115,27 @@ func TestExitCodesAndMessages(t *testing.T) {
 	}
 }
 
+// --version and -V print what the version command prints, through the
+// lean helper people run (which hands them over) and the full program.
+func TestVersionFlag(t *testing.T) {
+	e := gittest.NewEnv(t)
+	want, stderr, code := runBin(t, e, "", "version")
+	if code != 0 || want == "" || stderr != "" {
+		t.Fatalf("version: exit %d, stdout %q, stderr %q", code, want, stderr)
+	}
+	for _, exe := range []string{bin, cliBin()} {
+		for _, flag := range []string{"--version", "-V"} {
+			tr, err := runExe(e, exe, "", flag)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tr.code != 0 || tr.stdout != want || tr.stderr != "" {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want exit 0 and %q", filepath.Base(exe), flag, tr.code, tr.stdout, tr.stderr, want)
+			}
+		}
+	}
+}
+
 func TestCapabilityCommand(t *testing.T) {
 	e := gittest.NewEnv(t)
 	out, stderr, code := runBin(t, e, "", "capability")

@@ -43,6 +43,7 @@ func TestLeanHelperAnswersLikeTheFullProgram(t *testing.T) {
 		{"-h", "", []string{"-h"}},
 		{"help get", "", []string{"help", "get"}},
 		{"version", "", []string{"version"}},
+		{"--version", "", []string{"--version"}},
 		{"list", "", []string{"list"}},
 	}
 	seed := "https://alice:ghp_seed0123456789@lean.example\n"

@@ -99,7 +99,7 @@ func capabilityCmd() command {
 
 func versionCmd() command {
 	return command{
-		summary: "print version, commit and build date",
+		summary: "print version, commit and build date (also --version, -V)",
 		run: func(c *call) error {
 			_, err := fmt.Fprintln(c.stdout, cli.Version())
 			return err

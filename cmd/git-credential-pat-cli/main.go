@@ -91,6 +91,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	pre.ParseErrorsAllowlist.UnknownFlags = true
 	g.register(pre)
 	askedHelp := pre.BoolP("help", "h", false, "")
+	askedVersion := pre.BoolP("version", "V", false, "")
 	_ = pre.Parse(args)
 	name := pre.Arg(0)
 	if _, ok := commands[name]; !ok && name != "help" {
@@ -112,6 +113,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, usage(pre.Arg(1)))
 		return 0
+	}
+	if *askedVersion && name == "" {
+		// --version with no command is what people try first (git
+		// --version): run the version command, with the other flags
+		// still checked by its parse.
+		args, name = versionArgs(args), "version"
 	}
 	newCmd, ok := commands[name]
 	if !ok {
@@ -155,6 +162,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// versionArgs is args with --version or -V replaced by the version
+// command, which comes last like any other command.
+func versionArgs(args []string) []string {
+	var out []string
+	for _, a := range args {
+		if a != "--version" && a != "-V" && !strings.HasPrefix(a, "--version=") {
+			out = append(out, a)
+		}
+	}
+	return append(out, "version")
 }
 
 // exitError ends a command with a status and no further message (the

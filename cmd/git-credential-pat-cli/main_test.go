@@ -67,3 +67,37 @@ func newTestFlagSet(g *globals) *pflag.FlagSet {
 	g.register(fs)
 	return fs
 }
+
+// --version and -V before any command print what the version command
+// prints, on stdout, with exit 0 (not the help on stderr); the other words
+// are still parsed as for the version command.
+func TestVersionFlag(t *testing.T) {
+	var want, errOut bytes.Buffer
+	if code := run([]string{"version"}, strings.NewReader(""), &want, &errOut); code != 0 || want.Len() == 0 {
+		t.Fatalf("version: exit %d, stdout %q, stderr %q", code, want.String(), errOut.String())
+	}
+	tests := []struct {
+		args     []string
+		wantCode int
+		wantErr  string // substring of stderr; "" for none
+	}{
+		{[]string{"--version"}, 0, ""},
+		{[]string{"-V"}, 0, ""},
+		{[]string{"--version=true"}, 0, ""},
+		{[]string{"--store", "file", "--version"}, 0, ""},
+		{[]string{"--version", "--bogus"}, 1, "unknown flag: --bogus (see git-credential-pat help version)"},
+		{[]string{"login", "--version"}, 1, "unknown flag: --version (see git-credential-pat help login)"},
+	}
+	for _, tc := range tests {
+		var out, errOut bytes.Buffer
+		code := run(tc.args, strings.NewReader(""), &out, &errOut)
+		wantOut := want.String()
+		if tc.wantCode != 0 {
+			wantOut = ""
+		}
+		if code != tc.wantCode || out.String() != wantOut || tc.wantErr == "" && errOut.Len() != 0 || !strings.Contains(errOut.String(), tc.wantErr) {
+			t.Errorf("run %q: exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
+				tc.args, code, out.String(), errOut.String(), tc.wantCode, wantOut, tc.wantErr)
+		}
+	}
+}
