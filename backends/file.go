@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -188,23 +189,27 @@ func (f *FileStore) List(ctx context.Context) ([]credential.Credential, error) {
 	return entriesOf(parse(data, "", false)), nil
 }
 
-// modeWarnedKey marks, in a request's Looks, a file already said to be
-// readable by other users: a store request reads the file up to three
-// times (the looks, then the write), and one warning says it.
-type modeWarnedKey struct{ path string }
+// modeWarned holds the files this process has said are readable by other
+// users, until it finds one private again. The mode is the file's, not a
+// read's: one command reads the file many times (login looks, then
+// writes; doctor and list read it through a store per helper line), and
+// one warning says it. A long-lived process (the agent) says it again only
+// when the file becomes readable again after being private.
+var modeWarned sync.Map // path -> struct{}
 
 // warnMode warns when the file st describes is readable by other users,
-// once per request (credential.WithLooks; a request without Looks reads
-// the file once).
-func (f *FileStore) warnMode(ctx context.Context, path string, st fs.FileInfo) {
-	if st.Mode().Perm()&0o077 == 0 || runtime.GOOS == "windows" {
+// once while it stays so (see modeWarned).
+func (f *FileStore) warnMode(path string, st fs.FileInfo) {
+	if runtime.GOOS == "windows" {
 		return
 	}
-	looks := credential.LooksOf(ctx)
-	if _, warned := looks.Load(modeWarnedKey{path}); warned {
+	if st.Mode().Perm()&0o077 == 0 {
+		modeWarned.Delete(path)
 		return
 	}
-	looks.Store(modeWarnedKey{path}, true)
+	if _, warned := modeWarned.LoadOrStore(path, struct{}{}); warned {
+		return
+	}
 	f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
 }
 
@@ -320,7 +325,7 @@ func (f *FileStore) readFile(ctx context.Context, path, host string, keep, regul
 			size = st.Size()
 			bufSize = int(min(st.Size()+1, int64(bufSize)))
 		}
-		f.warnMode(ctx, path, st)
+		f.warnMode(path, st)
 		if host == "" {
 			b.Grow(int(st.Size()) + 512) // read straight into the final string
 		}

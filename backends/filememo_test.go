@@ -2,6 +2,7 @@ package backends
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -280,11 +281,12 @@ func TestStoreAfterLookSeesChanges(t *testing.T) {
 	}
 }
 
-// A file readable by other users gets one warning per request, however
-// often the request reads it (a served store looks, then writes), and
-// again in a later request if it is still or again readable; a private
-// file none.
-func TestModeWarningOncePerRequest(t *testing.T) {
+// A file readable by other users gets one warning while it stays so,
+// however often and through however many stores this process reads it (a
+// served store looks, then writes; a command opens a store per helper
+// line), and again once it is readable again after being private; a
+// private file none.
+func TestModeWarningOnceWhileReadable(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("Windows files have no Unix mode bits to warn about")
 	}
@@ -294,10 +296,10 @@ func TestModeWarningOncePerRequest(t *testing.T) {
 		fresh bool  // the write reads the file again (see kept)
 		warns []int // per request: get, store, store, then get after a chmod back to mode
 	}{
-		// The first store rewrites the file with mode 0600, so the second
-		// has nothing to say.
-		{"readable by others", 0o644, false, []int{1, 1, 0, 1}},
-		{"readable by others, read again by the write", 0o644, true, []int{1, 1, 0, 1}},
+		// The get said it; the first store rewrites the file with mode
+		// 0600, which the second reads: the chmod back is news.
+		{"readable by others", 0o644, false, []int{1, 0, 0, 1}},
+		{"readable by others, read again by the write", 0o644, true, []int{1, 0, 0, 1}},
 		{"private", 0o600, false, []int{0, 0, 0, 0}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -308,10 +310,11 @@ func TestModeWarningOncePerRequest(t *testing.T) {
 			}
 			setAge(t, path, tc.fresh)
 			var warnings []string
-			store := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
-			srv := &credential.Server{Store: store}
+			warn := func(m string) { warnings = append(warnings, m) }
 			var got []int
 			for i, action := range []string{"get", "store", "store", "get"} {
+				// A store opened per request, as the helper does.
+				srv := &credential.Server{Store: &FileStore{Path: path, LockTimeout: time.Second, Warn: warn}}
 				if i == 3 {
 					if err := os.Chmod(path, tc.mode); err != nil {
 						t.Fatal(err)
@@ -331,5 +334,32 @@ func TestModeWarningOncePerRequest(t *testing.T) {
 				t.Errorf("warning %q does not name the fix", warnings[0])
 			}
 		})
+	}
+}
+
+// A command reads the file outside any request, several times and through
+// a store per helper line naming it: one warning.
+func TestModeWarningOnceOutsideRequests(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix mode bits to warn about")
+	}
+	path := filepath.Join(t.TempDir(), "credentials")
+	writeEntries(t, path, "u", 3, func(i int) string { return fmt.Sprintf("tok%d", i) })
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	ctx := context.Background()
+	for range 2 {
+		s := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
+		if _, err := s.Get(ctx, credential.Credential{Protocol: "https", Host: "nothing.example"}); !errors.Is(err, credential.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if _, err := s.List(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(warnings) != 1 {
+		t.Errorf("%d warnings, want 1: %q", len(warnings), warnings)
 	}
 }

@@ -64,7 +64,7 @@ func (f *FileStore) updateSpliced(ctx context.Context, k *fileRead, path string,
 		if st, err = fh.Stat(); err != nil || !st.Mode().IsRegular() || st.Size() == 0 {
 			return splicedNotApplicable, nil
 		}
-		f.warnMode(ctx, path, st)
+		f.warnMode(path, st)
 		var b strings.Builder
 		if err := scanFile(fh, st.Size(), host, int(min(st.Size()+1, scanBufSize)), &b, &spans); err != nil {
 			return 0, fmt.Errorf("file store: reading %s: %w", path, err)

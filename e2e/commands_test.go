@@ -770,3 +770,44 @@ func TestSetupKeepsEmptyURLLine(t *testing.T) {
 		t.Fatalf("unconfigure left a line of ours: %q", vals)
 	}
 }
+
+// A credentials file readable by other users is said once per command,
+// however often the command reads it and through however many stores it
+// opens on it (here git runs two helper lines naming the same file).
+func TestModeWarningOncePerCommand(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials")
+	runBin(t, e, "", "setup")
+	e.MustGit(t, "", "", "config", "--global", "credential.https://git.example.com.helper", helperLine("--file", file))
+	repo := cmdsRepo(t, e, "origin", "https://git.example.com/acme/app.git")
+	if tr := cmdsRun(t, e, repo, "tok_first_0123456789\n", "login", "--host", "git.example.com", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	get := "protocol=https\nhost=git.example.com\n\n"
+	pair := "protocol=https\nhost=git.example.com\nusername=u\npassword=p\n\n"
+	tests := []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"list"}},
+		{"", []string{"doctor"}}, // its store check says it too, on stdout
+		{"tok_second_0123456789\n", []string{"login", "--host", "other.example", "--no-verify"}},
+		{"tok_third_0123456789\n", []string{"rotate", "--host", "other.example", "--no-verify"}},
+		{"", []string{"logout", "--host", "nothing.example"}},
+		{"", []string{"logout", "--host", "other.example"}},
+		{get, []string{"get"}},
+		{pair, []string{"store"}},
+		{pair, []string{"erase"}},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			if err := os.Chmod(file, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			tr := cmdsRun(t, e, repo, tc.stdin, tc.args...)
+			if n := strings.Count(tr.stderr, "readable by other users"); n != 1 {
+				t.Errorf("the warning came %d times, want once:\n%s", n, tr.stderr)
+			}
+		})
+	}
+}
