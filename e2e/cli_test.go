@@ -136,6 +136,20 @@ func TestVersionFlag(t *testing.T) {
 	}
 }
 
+// help version says what version does and lists no store flags, which it
+// does not use (but accepts).
+func TestHelpVersionListsNoStoreFlags(t *testing.T) {
+	e := gittest.NewEnv(t)
+	out, stderr, code := runBin(t, e, "", "help", "version")
+	want := "git-credential-pat version: print version, commit and build date (also --version, -V)\n"
+	if code != 0 || out != want || stderr != "" {
+		t.Fatalf("help version: exit %d, stdout %q, stderr %q; want %q", code, out, stderr, want)
+	}
+	if _, stderr, code := runBin(t, e, "", "--store", "file", "version"); code != 0 || stderr != "" {
+		t.Fatalf("--store file version: exit %d, stderr %q", code, stderr)
+	}
+}
+
 func TestCapabilityCommand(t *testing.T) {
 	e := gittest.NewEnv(t)
 	out, stderr, code := runBin(t, e, "", "capability")

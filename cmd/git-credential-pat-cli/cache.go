@@ -19,6 +19,7 @@ func cacheDaemonCmd() command {
 	return command{
 		summary: "run the cache daemon (started by the cache store; not for people)",
 		hidden:  true,
+		globals: []string{"socket"},
 		run: func(c *call) error {
 			ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 			defer stop()
@@ -36,6 +37,7 @@ func cacheCmd() command {
 	return command{
 		summary: "cache status|clear|exit: show, empty or stop the in-memory cache daemon",
 		flags:   func(*pflag.FlagSet) {},
+		globals: []string{"socket"},
 		run: func(c *call) error {
 			sub := firstArg(c.args)
 			switch sub {

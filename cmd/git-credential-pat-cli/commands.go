@@ -90,6 +90,7 @@ func setupCmd(do func(cli.SetupOptions) error, summary string) func() command {
 func capabilityCmd() command {
 	return command{
 		summary: "list the protocol capabilities this helper supports",
+		globals: noGlobals,
 		run: func(c *call) error {
 			_, err := fmt.Fprintf(c.stdout, "version 0\ncapability %s\ncapability %s\n", credential.CapAuthType, credential.CapState)
 			return err
@@ -100,6 +101,7 @@ func capabilityCmd() command {
 func versionCmd() command {
 	return command{
 		summary: "print version, commit and build date (also --version, -V)",
+		globals: noGlobals,
 		run: func(c *call) error {
 			_, err := fmt.Fprintln(c.stdout, cli.Version())
 			return err

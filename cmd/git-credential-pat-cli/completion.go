@@ -10,6 +10,7 @@ import (
 func completionCmd() command {
 	return command{
 		summary: "print shell completions: completion " + strings.Join(help.CompletionShells, "|"),
+		globals: noGlobals,
 		run: func(c *call) error {
 			return help.Completion(c.stdout, helpText(), strings.Join(c.args, " "))
 		},

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 
@@ -81,7 +82,16 @@ type command struct {
 	hidden  bool
 	flags   func(fs *pflag.FlagSet)
 	run     func(c *call) error
+	// globals names the flags every command accepts that this one uses,
+	// the ones its help lists: all of them when nil (the commands that
+	// work with a store). It still accepts the others, which its help
+	// leaves out: git puts its helper line's flags before capability, and
+	// --store x version has always worked.
+	globals []string
 }
+
+// noGlobals is command.globals for a command that uses none of them.
+var noGlobals = []string{}
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var g globals
@@ -203,6 +213,11 @@ func helpDoc() help.Help {
 		fs := pflag.NewFlagSet(n, pflag.ContinueOnError)
 		var g globals
 		g.register(fs)
+		if cmd.globals != nil {
+			fs.VisitAll(func(f *pflag.Flag) {
+				f.Hidden = !slices.Contains(cmd.globals, f.Name)
+			})
+		}
 		if cmd.flags != nil {
 			cmd.flags(fs)
 		}

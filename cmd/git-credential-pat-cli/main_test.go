@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 
@@ -98,6 +99,66 @@ func TestVersionFlag(t *testing.T) {
 		if code != tc.wantCode || out.String() != wantOut || tc.wantErr == "" && errOut.Len() != 0 || !strings.Contains(errOut.String(), tc.wantErr) {
 			t.Errorf("run %q: exit %d, stdout %q, stderr %q; want exit %d, stdout %q, stderr containing %q",
 				tc.args, code, out.String(), errOut.String(), tc.wantCode, wantOut, tc.wantErr)
+		}
+	}
+}
+
+// A command's help lists the flags it uses: the store flags only for the
+// commands that work with a store; a command that uses none still accepts
+// them (git puts its helper line's flags before capability).
+func TestHelpListsTheFlagsACommandUses(t *testing.T) {
+	var o backends.Options
+	var storeFlagNames []string
+	for _, f := range stores.Flags(&o) {
+		storeFlagNames = append(storeFlagNames, f.Name)
+	}
+	storeFlagNames = append(storeFlagNames, "store", "allow-http")
+	tests := []struct {
+		command string
+		uses    []string // of the store flags; nil for all
+		own     []string // some of its own flags
+	}{
+		{"version", noGlobals, nil},
+		{"capability", noGlobals, nil},
+		{"man", noGlobals, nil},
+		{"completion", noGlobals, nil},
+		{"cache", []string{"socket"}, nil},
+		{"get", nil, nil},
+		{"setup", nil, []string{"local", "system"}},
+		{"login", nil, []string{"host", "expires"}},
+		{"list", nil, []string{"json"}},
+		{"doctor", nil, []string{"json", "online"}},
+	}
+	for _, tc := range tests {
+		var out, errOut bytes.Buffer
+		if code := run([]string{"help", tc.command}, strings.NewReader(""), &out, &errOut); code != 0 {
+			t.Fatalf("help %s: exit %d, %s", tc.command, code, errOut.String())
+		}
+		listed := map[string]bool{} // the flags at the start of a line
+		for _, line := range strings.Split(out.String(), "\n") {
+			if f := strings.Fields(strings.TrimPrefix(strings.TrimSpace(line), "-h, ")); len(f) > 0 && strings.HasPrefix(f[0], "--") {
+				listed[f[0][2:]] = true
+			}
+		}
+		for _, name := range storeFlagNames {
+			want := tc.uses == nil || slices.Contains(tc.uses, name)
+			if got := listed[name]; got != want {
+				t.Errorf("help %s lists --%s: %v, want %v\n%s", tc.command, name, got, want, out.String())
+			}
+		}
+		for _, name := range tc.own {
+			if !listed[name] {
+				t.Errorf("help %s does not list its --%s\n%s", tc.command, name, out.String())
+			}
+		}
+		if len(listed) == 0 && strings.Contains(out.String(), "Flags:") {
+			t.Errorf("help %s has a Flags section for no flags:\n%s", tc.command, out.String())
+		}
+	}
+	for _, args := range [][]string{{"--store", "file", "version"}, {"capability", "--store", "keychain"}} {
+		var out, errOut bytes.Buffer
+		if code := run(args, strings.NewReader(""), &out, &errOut); code != 0 || errOut.Len() != 0 {
+			t.Errorf("run %q: exit %d, stderr %q; the store flags must still be accepted", args, code, errOut.String())
 		}
 	}
 }

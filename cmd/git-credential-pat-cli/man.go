@@ -17,6 +17,7 @@ func init() { helpText = helpDoc }
 func manCmd() command {
 	return command{
 		summary: "print the manual page (roff) made from this help, for man and git help",
+		globals: noGlobals,
 		run: func(c *call) error {
 			_, err := io.WriteString(c.stdout, help.Man(helpText()))
 			return err

@@ -27,7 +27,7 @@ type HelpCommand struct {
 	Summary string
 	Hidden  bool
 	Flags   []HelpFlag // its own flags, not the globals
-	Usages  string     // the globals and its own flags as the flag package prints them
+	Usages  string     // the globals it uses and its own flags as the flag package prints them; "" for none
 }
 
 // HelpFlag is one flag.
@@ -68,7 +68,10 @@ func (h Help) Visible() []HelpCommand {
 func Usage(h Help, name string) string {
 	var b strings.Builder
 	if c, ok := h.Command(name); ok && name != "" {
-		fmt.Fprintf(&b, "%s %s: %s\n\nFlags:\n%s", h.Program, c.Name, c.Summary, c.Usages)
+		fmt.Fprintf(&b, "%s %s: %s\n", h.Program, c.Name, c.Summary)
+		if c.Usages != "" {
+			fmt.Fprintf(&b, "\nFlags:\n%s", c.Usages)
+		}
 		return b.String()
 	}
 	b.WriteString(h.Intro)

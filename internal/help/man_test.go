@@ -65,10 +65,14 @@ func TestUsage(t *testing.T) {
 	if got := Usage(h, "nosuch"); got != want {
 		t.Errorf("Usage of an unknown command is not the overview:\n%s", got)
 	}
-	got = Usage(h, "login")
-	want = "git-credential-pat login: .store a token\n\nFlags:\n" + h.Commands[2].Usages
-	if got != want {
-		t.Errorf("Usage(login) =\n%s\nwant\n%s", got, want)
+	for _, tc := range []struct{ name, want string }{
+		{"login", "git-credential-pat login: .store a token\n\nFlags:\n" + h.Commands[2].Usages},
+		// A command that uses no flags says nothing about flags.
+		{"get", "git-credential-pat get: git's helper action\n"},
+	} {
+		if got := Usage(h, tc.name); got != tc.want {
+			t.Errorf("Usage(%s) =\n%s\nwant\n%s", tc.name, got, tc.want)
+		}
 	}
 }
 
