@@ -37,10 +37,10 @@ var envTokenVars = []string{EnvToken, "GH_TOKEN", "GITHUB_TOKEN", "GH_ENTERPRISE
 //     for the one host its platform names.
 //
 // GIT_CREDENTIAL_PAT_TOKEN is tried first, so on its hosts it also
-// overrides the forge variables. The username is GIT_CREDENTIAL_PAT_USERNAME when set; else the
-// one git asked for, if any; else forge.GitHubUsername on GitHub hosts and
-// forge.GitLabUsername on gitlab.com (both accept any token under that name); else
-// "token".
+// overrides the forge variables. The username is
+// GIT_CREDENTIAL_PAT_USERNAME when set; else the one git asked for, if
+// any; else forge.GitHubUsername on GitHub hosts and forge.GitLabUsername
+// on gitlab.com (both accept any token under that name); else "token".
 //
 // Only https requests are answered (http only for loopback hosts), so an
 // env token never goes over plain HTTP. Store and Erase do nothing: the
@@ -73,10 +73,14 @@ func (e *EnvStore) Get(ctx context.Context, q credential.Credential) (credential
 	if !(q.Protocol == "https" || q.Protocol == "http" && credential.IsLoopback(q.Host)) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
-	// Only git's get hears why a token was not given: a store or erase
-	// looks up what the stores hold first, and would say it again.
-	token, defaultUser, fixed := e.lookup(q.Host, !credential.IsPeeking(ctx))
+	token, defaultUser, fixed, why := e.lookup(q.Protocol, q.Host)
 	if token == "" {
+		// Only git's get hears why a token was not given: a store or
+		// erase looks up what the stores hold first, and would say it
+		// again.
+		if why != "" && e.Warn != nil && !credential.IsPeeking(ctx) {
+			e.Warn(why)
+		}
 		return credential.Credential{}, credential.ErrNotFound
 	}
 	user := e.getenv(EnvUsername)
@@ -104,8 +108,9 @@ func (e *EnvStore) Get(ctx context.Context, q credential.Credential) (credential
 
 // lookup returns the token the environment holds for host, and the
 // username its forge expects with a token; fixed when no other username
-// works with it (CI job tokens).
-func (e *EnvStore) lookup(host string, warn bool) (token, user string, fixed bool) {
+// works with it (CI job tokens). With no token, why says what in the
+// environment the user may have meant for it, if anything.
+func (e *EnvStore) lookup(protocol, host string) (token, user string, fixed bool, why string) {
 	github := forge.IsGitHubDotCom(host)
 	ghes := false
 	if gh := strings.ToLower(e.getenv("GH_HOST")); gh != "" && gh != "github.com" {
@@ -120,8 +125,12 @@ func (e *EnvStore) lookup(host string, warn bool) (token, user string, fixed boo
 	default:
 		user = forge.AnyUsername
 	}
-	if t := e.getenv(EnvToken); t != "" && e.tokenHost(host, warn) {
-		return t, user, false
+	if t := e.getenv(EnvToken); t != "" {
+		ok, reason := e.tokenHost(protocol, host)
+		if ok {
+			return t, user, false, ""
+		}
+		why = reason
 	}
 	var vars []string
 	switch {
@@ -134,37 +143,37 @@ func (e *EnvStore) lookup(host string, warn bool) (token, user string, fixed boo
 	}
 	for _, v := range vars {
 		if t := e.getenv(v); t != "" {
-			return t, user, false
+			return t, user, false, ""
 		}
 	}
 	for _, ci := range forge.CITokens(e.getenv) {
 		if forge.SameHost(host, ci.Host) {
-			return e.getenv(ci.Var), ci.Username, ci.Var == "CI_JOB_TOKEN"
+			return e.getenv(ci.Var), ci.Username, ci.Var == "CI_JOB_TOKEN", ""
 		}
 	}
-	return "", user, false
+	return "", user, false, why
 }
 
-// tokenHost reports whether GIT_CREDENTIAL_PAT_HOST names host. When it
-// names none, the user is told why the token was not given, without
-// naming the host that asked: that name is the server's choice, and the
-// fix is to name the token's own host.
-func (e *EnvStore) tokenHost(host string, warn bool) bool {
+// tokenHost reports whether GIT_CREDENTIAL_PAT_HOST names host. For plain
+// http (loopback only) an entry must name the port: "localhost" means
+// https on 443, not whatever listens on port 80. When the list names no
+// host at all, why says so, without naming the host that asked: that name
+// is the server's choice, and the fix is to name the token's own host.
+func (e *EnvStore) tokenHost(protocol, host string) (ok bool, why string) {
 	hosts, bad := forge.TokenHosts(e.getenv(EnvHost))
 	for _, h := range hosts {
-		if forge.SameHost(host, h) {
-			return true
+		if protocol == "https" && forge.SameHost(host, h) || protocol == "http" && strings.EqualFold(host, h) && forge.HasPort(h) {
+			return true, ""
 		}
 	}
 	switch {
-	case e.Warn == nil || !warn:
 	case len(hosts) == 0 && bad == 0:
-		e.Warn(EnvToken + " is set but " + EnvHost + " is not, so the token goes to no host; " +
-			"name the host it belongs to, e.g. export " + EnvHost + "=gitlab.example.com (a comma list, or an https:// URL)")
+		return false, EnvToken + " is set but " + EnvHost + " is not, so the token goes to no host; " +
+			"name the host it belongs to, e.g. export " + EnvHost + "=gitlab.example.com (a comma list, or an https:// URL)"
 	case bad > 0:
-		e.Warn(fmt.Sprintf("%s: %d of its entries are not a host[:port] or an https:// URL, and name no host", EnvHost, bad))
+		return false, fmt.Sprintf("%s: %d of its entries name no host (each must be a host[:port] or an https:// URL)", EnvHost, bad)
 	}
-	return false
+	return false, ""
 }
 
 // Store does nothing: the environment is read-only to a helper.

@@ -430,7 +430,10 @@ func (d *doctor) checkStore() {
 	}
 	// A lookup that matches nothing: proves the store answers, changes nothing.
 	probe := credential.Credential{Protocol: "https", Host: "git-credential-pat-doctor.invalid"}
-	if _, err := d.Store.Get(d.ctx, probe); err != nil && !errors.Is(err, credential.ErrNotFound) {
+	// Peeking: a look, not git's get, so a store's advice for git's get
+	// (the env store's about GIT_CREDENTIAL_PAT_HOST) stays for the checks
+	// that own it.
+	if _, err := d.Store.Get(credential.Peeking(d.ctx), probe); err != nil && !errors.Is(err, credential.ErrNotFound) {
 		d.add("store", StatusFail, "", "store %s does not answer: %v", d.Name, err)
 		return
 	}
@@ -622,9 +625,14 @@ func (d *doctor) checkEnvironment() {
 		return err == nil
 	}
 	usesEnv := strings.Contains(","+d.Name+",", ",env,")
-	if hosts, _ := forge.TokenHosts(getenv(backends.EnvHost)); usesEnv && getenv(backends.EnvToken) != "" && len(hosts) == 0 {
-		d.add("env token", StatusWarn, "export "+backends.EnvHost+"=HOST (the host the token belongs to; a comma list)",
-			backends.EnvToken+" is set, but "+backends.EnvHost+" names no host, so the env store gives the token to no host")
+	if hosts, bad := forge.TokenHosts(getenv(backends.EnvHost)); usesEnv && getenv(backends.EnvToken) != "" {
+		fix := "export " + backends.EnvHost + "=HOST (the host the token belongs to; a comma list of host[:port] or https:// URLs)"
+		switch {
+		case len(hosts) == 0:
+			d.add("env token", StatusWarn, fix, backends.EnvToken+" is set, but "+backends.EnvHost+" names no host, so the env store gives the token to no host")
+		case bad > 0:
+			d.add("env token", StatusWarn, fix, "%s: %d of its entries name no host", backends.EnvHost, bad)
+		}
 	}
 	// GIT_CREDENTIAL_PAT_ENVIRONMENT (desktop, ci, wsl, container) overrides
 	// detection, for setups it gets wrong and for tests.

@@ -65,6 +65,7 @@ func TestDoctorWarnsOfAnEnvTokenWithoutHost(t *testing.T) {
 	}{
 		{"token without host", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t"}, "env", true},
 		{"token with a host that is not one", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t", "GIT_CREDENTIAL_PAT_HOST": "a/b"}, "env,file", true},
+		{"token with one entry that is no host", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t", "GIT_CREDENTIAL_PAT_HOST": "git.example.com,a/b"}, "env", true},
 		{"token with its host", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t", "GIT_CREDENTIAL_PAT_HOST": "git.example.com"}, "env", false},
 		{"no env store", map[string]string{"GIT_CREDENTIAL_PAT_TOKEN": "t"}, "file", false},
 		{"no token", nil, "env", false},

@@ -67,6 +67,15 @@ func TokenHosts(list string) (hosts []string, bad int) {
 			hosts = append(hosts, ip6)
 			continue
 		}
+		if rest, ok := cutFold(entry, "https://"); ok && strings.HasPrefix(rest, "[") {
+			if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+				rest = rest[:end]
+			}
+			if ip6, ok := bracketedHost(rest); ok {
+				hosts = append(hosts, ip6)
+				continue
+			}
+		}
 		uri := entry
 		if !strings.Contains(entry, "://") {
 			if strings.ContainsAny(entry, "/?#") {
@@ -82,6 +91,14 @@ func TokenHosts(list string) (hosts []string, bad int) {
 		}
 	}
 	return hosts, bad
+}
+
+// cutFold is strings.CutPrefix with prefix matched case-insensitively.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return s[len(prefix):], true
+	}
+	return s, false
 }
 
 // bracketedHost accepts an IPv6 literal in brackets with an optional
@@ -152,6 +169,12 @@ func isHex(c byte) bool {
 
 func validHost(h string) bool {
 	return h != "" && !strings.ContainsAny(h, "/@ \t\r\n")
+}
+
+// HasPort reports whether host ("name:port", "[v6]:port") names a port.
+func HasPort(host string) bool {
+	i := strings.LastIndexByte(host, ':')
+	return i >= 0 && i > strings.LastIndexByte(host, ']') && i+1 < len(host)
 }
 
 // SameHost reports whether a and b (host[:port]) name the same HTTPS host:

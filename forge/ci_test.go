@@ -19,6 +19,7 @@ func TestTokenHosts(t *testing.T) {
 		{"HTTPS://Git.Example.org:8443", []string{"Git.Example.org:8443"}, 0},
 		{"[::1]:3000, [fe80::1]", []string{"[::1]:3000", "[fe80::1]"}, 0},
 		{"127.0.0.1:3000", []string{"127.0.0.1:3000"}, 0},
+		{"https://[::1]:3000/, HTTPS://[fe80::1]", []string{"[::1]:3000", "[fe80::1]"}, 0},
 		// Entries that name no host, or not one host for certain.
 		{"http://git.example.org", nil, 1},
 		{"ssh://git.example.org", nil, 1},
@@ -36,6 +37,17 @@ func TestTokenHosts(t *testing.T) {
 		hosts, bad := TokenHosts(tc.list)
 		if !slices.Equal(hosts, tc.hosts) || bad != tc.bad {
 			t.Errorf("TokenHosts(%q) = %q, %d; want %q, %d", tc.list, hosts, bad, tc.hosts, tc.bad)
+		}
+	}
+}
+
+func TestHasPort(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": false, "localhost:8080": true, "localhost:": false,
+		"[::1]": false, "[::1]:3000": true, "127.0.0.1:443": true,
+	} {
+		if got := HasPort(host); got != want {
+			t.Errorf("HasPort(%q) = %v, want %v", host, got, want)
 		}
 	}
 }
