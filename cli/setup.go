@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
+	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
@@ -180,6 +182,15 @@ func Setup(o SetupOptions) error {
 			fmt.Fprintf(o.Out, "git config --%s: note: git will no longer run %s (%s config: %s); the tokens in its store stay there (see them with: git-credential-pat %s list)\n", o.Scope, h.Value, h.Scope, lineWhere(h), flags)
 		}
 	}
+	for _, v := range cur {
+		// A line of ours that setup replaces with another store: the
+		// tokens in the old one stay there, where git no longer looks.
+		if IsOurHelper(v) && v != want && v != keep {
+			if same, flags := sameStore(v, args); !same {
+				fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: git will no longer run %s; the tokens in its store stay there (see them with: git-credential-pat %s list)", o.Scope, v, flags)))
+			}
+		}
+	}
 	kept := withoutOurs(cur)
 	if len(kept) != len(cur) {
 		if err := o.removeOurs(cur, kept); err != nil {
@@ -259,36 +270,43 @@ func (o SetupOptions) noteHiddenOthers(before []helperSetting, args []string) er
 		if still[h.Origin+"\x00"+h.Key()+"\x00"+h.Value] {
 			continue
 		}
-		what := fmt.Sprintf("git config --%s: note: git will no longer run %q (%s); ", o.Scope, redactHelper(h.Value), lineWhere(h))
+		note := fmt.Sprintf("git config --%s: note: git will no longer run %q (%s); ", o.Scope, redactHelper(h.Value), lineWhere(h))
 		switch helperName(h.Value) {
 		case "store":
-			file := credentialStoreFile(h.Value)
-			if ourFile(args) == expandHome(file) {
-				fmt.Fprintf(o.Out, "%sgit-credential-pat now answers from its file, %s\n", what, file)
-				continue
+			file, also := credentialStoreFile(h.Value)
+			if also != "" {
+				also = " (and in " + also + ", which git-credential-pat does not read)"
 			}
-			fmt.Fprintf(o.Out, "%sthe tokens it saved stay in %s; to have git-credential-pat answer from that file: git-credential-pat --file %s setup%s\n", what, file, file, scopeOption(o.Scope))
+			if storesIn(args, "file") && flagValue(args, "--file") == expandHome(file) {
+				note += "git-credential-pat now answers from its file, " + file + also
+				break
+			}
+			fix := "git-credential-pat " + quoteArgs(withFlag(withStore(args, "file"), "--file", file)) + " setup" + scopeOption(o.Scope)
+			note += "the tokens it saved stay in " + file + also + "; to have git-credential-pat answer from that file: " + fix
 		case "cache":
-			fmt.Fprintf(o.Out, "%sthe tokens it holds in memory are not carried over (git-credential-pat --cache-for 15m setup%s keeps answers in memory too)\n", what, scopeOption(o.Scope))
+			note += "the tokens it held in memory are not carried over (git-credential-pat can keep answers in memory too: --cache-for, see git-credential-pat help setup)"
 		default:
-			fmt.Fprintf(o.Out, "%sthe tokens in its store stay there (store one here with: git-credential-pat login)\n", what)
+			note += "what it keeps stays where it keeps it (store a token here with: git-credential-pat login)"
 		}
+		// The path and the value come from config someone wrote: no
+		// control character reaches the terminal.
+		fmt.Fprintln(o.Out, credential.Printable(note))
 	}
 	return nil
 }
 
 // credentialStoreFile is the file a line of git's credential-store keeps
 // tokens in, as a person would type it: its --file, else the file git
-// writes by default (~/.git-credentials, or git's XDG file when only that
-// one exists).
-func credentialStoreFile(value string) string {
+// writes by default, ~/.git-credentials (or git's XDG file when only that
+// one exists). also is the XDG file when git's store reads both.
+func credentialStoreFile(value string) (file, also string) {
 	words := splitWords(value)
 	for i, w := range words {
 		if f, ok := strings.CutPrefix(w, "--file="); ok {
-			return f
+			return f, ""
 		}
 		if w == "--file" && i+1 < len(words) {
-			return words[i+1]
+			return words[i+1], ""
 		}
 	}
 	home, _ := os.UserHomeDir()
@@ -296,12 +314,15 @@ func credentialStoreFile(value string) string {
 	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" {
 		xdg = filepath.Join(dir, "git", "credentials")
 	}
-	if _, err := os.Stat(filepath.Join(home, ".git-credentials")); err != nil {
-		if _, err := os.Stat(xdg); err == nil {
-			return xdg
-		}
+	_, errHome := os.Stat(filepath.Join(home, ".git-credentials"))
+	_, errXDG := os.Stat(xdg)
+	switch {
+	case errHome != nil && errXDG == nil:
+		return xdg, ""
+	case errHome == nil && errXDG == nil:
+		return "~/.git-credentials", xdg
 	}
-	return "~/.git-credentials"
+	return "~/.git-credentials", ""
 }
 
 // expandHome turns a leading ~/ into the home directory.
@@ -314,17 +335,61 @@ func expandHome(p string) string {
 	return p
 }
 
-// ourFile is the --file flags name, or "".
-func ourFile(args []string) string {
+// flagValue is the value of flag (--file) in args, or "".
+func flagValue(args []string, flag string) string {
+	v := ""
 	for i, a := range args {
-		if f, ok := strings.CutPrefix(a, "--file="); ok {
-			return f
-		}
-		if a == "--file" && i+1 < len(args) {
-			return args[i+1]
+		if f, ok := strings.CutPrefix(a, flag+"="); ok {
+			v = f
+		} else if a == flag && i+1 < len(args) {
+			v = args[i+1]
 		}
 	}
-	return ""
+	return v
+}
+
+// withFlag is args with flag set to value, in place of any it had.
+func withFlag(args []string, flag, value string) []string {
+	var out []string
+	for i := 0; i < len(args); i++ {
+		switch {
+		case strings.HasPrefix(args[i], flag+"="):
+		case args[i] == flag:
+			i++
+		default:
+			out = append(out, args[i])
+		}
+	}
+	return append(out, flag, value)
+}
+
+// storesIn reports whether the store list args name (the file store when
+// they name none) has store.
+func storesIn(args []string, store string) bool {
+	list := flagValue(args, "--store")
+	return list == "" && store == "file" || backends.ListHas(list, store)
+}
+
+// withStore is args with store added to the end of its store list.
+func withStore(args []string, store string) []string {
+	if storesIn(args, store) {
+		return args
+	}
+	return withFlag(args, "--store", flagValue(args, "--store")+","+store)
+}
+
+// quoteArgs quotes each word for the shell, except a leading ~/, which
+// the shell must see bare to expand.
+func quoteArgs(args []string) string {
+	words := make([]string, len(args))
+	for i, a := range args {
+		if rest, ok := strings.CutPrefix(a, "~/"); ok {
+			words[i] = "~/" + shellQuote(rest)
+		} else {
+			words[i] = shellQuote(a)
+		}
+	}
+	return strings.Join(words, " ")
 }
 
 // scopeRank orders git's config scopes as git reads them.
@@ -403,7 +468,11 @@ func (o SetupOptions) checkHidden(hidden []helperSetting, args []string) error {
 
 // lineWhere names a helper setting and its file, for messages.
 func lineWhere(h helperSetting) string {
-	return h.Key() + " in " + strings.TrimPrefix(h.Origin, "file:")
+	key := h.Key()
+	if h.URL != "" { // a URL in a key may hold a token
+		key = "credential." + redactURL(h.URL) + ".helper"
+	}
+	return credential.Printable(key + " in " + strings.TrimPrefix(h.Origin, "file:"))
 }
 
 // Unconfigure removes what Setup added: every helper line that runs this

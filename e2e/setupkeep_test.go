@@ -349,7 +349,11 @@ func TestSetupNotesOtherHelpersItHides(t *testing.T) {
 	if err := os.WriteFile(creds, []byte("https://alice:"+token+"@github.com\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	writeGlobal(t, e, "[credential]\n\thelper = store\n\thelper = cache --timeout 3600\n"+
+	odd := filepath.Join(e.Home, "my creds;touch PWNED")
+	// The URL-scoped line comes first: setup adds its lines to the last
+	// [credential] section, after it.
+	writeGlobal(t, e, "[credential \"https://bob:"+inline+"@git.example.org\"]\n\thelper = \"store --file '"+odd+"'\"\n"+
+		"[credential]\n\thelper = store\n\thelper = cache --timeout 3600\n"+
 		"\thelper = \"!f() { echo password="+inline+"; }; f\"\n")
 	out, stderr, code := runBin(t, e, "", "setup")
 	if code != 0 {
@@ -359,6 +363,9 @@ func TestSetupNotesOtherHelpersItHides(t *testing.T) {
 		`note: git will no longer run "store" (credential.helper in ` + filepath.Join(e.Home, ".gitconfig") + "); the tokens it saved stay in ~/.git-credentials; to have git-credential-pat answer from that file: git-credential-pat --file ~/.git-credentials setup\n",
 		`note: git will no longer run "cache --timeout 3600"`,
 		`note: git will no longer run "!f() { echo password=****; }; f"`,
+		// A path from config is quoted for the shell; a token in a key is masked.
+		"(credential.https://git.example.org.helper in ",
+		"to have git-credential-pat answer from that file: git-credential-pat --file '" + odd + "' setup\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("setup output lacks %q:\n%s", want, out)
@@ -368,9 +375,11 @@ func TestSetupNotesOtherHelpersItHides(t *testing.T) {
 		t.Fatalf("setup printed the inline helper's token:\n%s%s", out, stderr)
 	}
 
-	// The command the note names (the shell expands the ~).
-	if out, stderr, code := runBin(t, e, "", "--file", creds, "setup"); code != 0 {
-		t.Fatalf("setup --file: exit %d\n%s%s", code, out, stderr)
+	// The command the note names (the shell expands the ~), which says
+	// where the tokens of the store it replaces stay.
+	out, stderr, code = runBin(t, e, "", "--file", creds, "setup")
+	if want := "note: git will no longer run " + bin + "; the tokens in its store stay there (see them with: git-credential-pat --store file list)\n"; code != 0 || !strings.Contains(out, want) {
+		t.Fatalf("setup --file: exit %d, want %q\n%s%s", code, want, out, stderr)
 	}
 	got := e.MustGit(t, "", "protocol=https\nhost=github.com\n\n", "credential", "fill")
 	if !strings.Contains(got, "username=alice\npassword="+token+"\n") {
