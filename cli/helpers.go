@@ -62,17 +62,38 @@ func OurHelpersFor(ctx context.Context, dir string, urls []string) ([]gitconfig.
 	return ours, nil
 }
 
-// SetupCommand is the setup command, with flagPrefix before "setup", that
-// makes git run this helper for url (""; any host) from dir. setup writes
-// an empty credential.helper and its line at the end of the scope it is
-// given, so when git reads a later reset (a repository's .git/config),
-// only setup in that scope wins.
+// SetupCommand is the command, with flagPrefix before "setup", that makes
+// git run this helper for url ("": any host) from dir (see resetFix).
 func SetupCommand(ctx context.Context, dir, url, flagPrefix string) string {
-	setup := "git-credential-pat " + flagPrefix + "setup"
-	if _, lastReset, _, err := gitconfig.ForURL(ctx, dir, url); err == nil && lastReset != nil {
-		return setupIn(lastReset.Scope, setup)
+	_, lastReset, _, err := gitconfig.ForURL(ctx, dir, url)
+	if err != nil {
+		lastReset = nil
 	}
-	return setup
+	return resetFix(lastReset, flagPrefix)
+}
+
+// resetFix is the command that makes git run this helper despite reset,
+// the last empty credential.helper git reads (nil: none). setup writes an
+// empty credential.helper and its line at the end of the [credential]
+// section of the scope it is given, so it wins over a plain reset in its
+// own or a wider scope: setup for system and global, setup --local for
+// local. A reset in a scope setup does not write (worktree, git -c), or
+// one for a URL (setup's lines may land before it), has to go.
+func resetFix(reset *helperSetting, flagPrefix string) string {
+	setup := "git-credential-pat " + flagPrefix + "setup"
+	switch {
+	case reset == nil:
+		return setup
+	case reset.URL == "" && !reset.EmptyURL && reset.Scope == "local":
+		return setup + " --local"
+	case reset.URL == "" && !reset.EmptyURL && (reset.Scope == "system" || reset.Scope == "global"):
+		return setup
+	case reset.Scope == "command":
+		return "remove the empty credential.helper given with git -c, GIT_CONFIG_COUNT or GIT_CONFIG_PARAMETERS"
+	case redactURL(reset.URL) != reset.URL:
+		return fmt.Sprintf("git config --%s --edit (and remove the empty %s line)", reset.Scope, "credential."+redactURL(reset.URL)+".helper")
+	}
+	return fmt.Sprintf("git config --%s --unset-all %s '^$'", reset.Scope, shellQuote(reset.Key()))
 }
 
 // oursOf keeps the lines that run this helper.

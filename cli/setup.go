@@ -232,8 +232,8 @@ func (o SetupOptions) noteLaterReset(args []string) {
 	for _, a := range args {
 		prefix += shellQuote(a) + " "
 	}
-	fmt.Fprintf(o.Out, "git config --%s: note: here git still runs no git-credential-pat: an empty credential.helper (%s) comes after this line and clears it; run: %s\n",
-		o.Scope, lastReset.Where(), setupIn(lastReset.Scope, "git-credential-pat "+prefix+"setup"))
+	fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: here git still runs no git-credential-pat: an empty credential.helper (%s) comes after this line and clears it; run: %s",
+		o.Scope, lastReset.Where(), resetFix(lastReset, prefix))))
 }
 
 // othersGitRuns returns the helper lines of other programs that git runs

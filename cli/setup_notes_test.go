@@ -40,3 +40,31 @@ func TestSetupAdviceFlags(t *testing.T) {
 		t.Errorf("withFlag: %q", got)
 	}
 }
+
+// The fix for a reset that keeps git from running this helper: setup in
+// the scope that wins over it, or removing it where setup cannot win.
+func TestResetFix(t *testing.T) {
+	tests := []struct {
+		name  string
+		reset *helperSetting
+		want  string
+	}{
+		{"no reset", nil, "git-credential-pat setup"},
+		{"local", &helperSetting{Scope: "local"}, "git-credential-pat setup --local"},
+		{"system: a global setup comes after it", &helperSetting{Scope: "system"}, "git-credential-pat setup"},
+		{"global", &helperSetting{Scope: "global"}, "git-credential-pat setup"},
+		{"worktree", &helperSetting{Scope: "worktree"}, "git config --worktree --unset-all credential.helper '^$'"},
+		{"git -c", &helperSetting{Scope: "command"}, "remove the empty credential.helper given with git -c, GIT_CONFIG_COUNT or GIT_CONFIG_PARAMETERS"},
+		{"for a URL", &helperSetting{Scope: "local", URL: "https://git.example.org"}, "git config --local --unset-all credential.https://git.example.org.helper '^$'"},
+		{"[credential \"\"]", &helperSetting{Scope: "global", EmptyURL: true}, "git config --global --unset-all credential..helper '^$'"},
+		{"for a URL with a token", &helperSetting{Scope: "global", URL: "https://bob:ghp_secret@git.example.org"}, "git config --global --edit (and remove the empty credential.https://git.example.org.helper line)"},
+	}
+	for _, tc := range tests {
+		if got := resetFix(tc.reset, ""); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if got := resetFix(&helperSetting{Scope: "local"}, "--store keychain "); got != "git-credential-pat --store keychain setup --local" {
+		t.Errorf("with flags: %q", got)
+	}
+}

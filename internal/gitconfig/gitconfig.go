@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // timeout bounds one git command.
@@ -162,7 +164,8 @@ func (h Helper) Key() string {
 }
 
 // Where names the setting for a message: `global, /home/a/.gitconfig`,
-// with the URL for a URL-scoped one.
+// with the URL for a URL-scoped one (its userinfo masked: a URL in a key
+// may hold a token), without control characters.
 func (h Helper) Where() string {
 	origin := strings.TrimPrefix(h.Origin, "file:")
 	s := h.Scope
@@ -170,9 +173,9 @@ func (h Helper) Where() string {
 		s += ", " + origin
 	}
 	if h.URL != "" {
-		s += ", " + h.Key()
+		s += ", credential." + credential.RedactURL(h.URL) + ".helper"
 	}
-	return s
+	return credential.Printable(s)
 }
 
 // All returns every credential.helper and credential.<url>.helper setting

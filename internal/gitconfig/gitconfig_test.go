@@ -251,3 +251,26 @@ func TestCredentialBoolMatchesGit(t *testing.T) {
 		})
 	}
 }
+
+// Where goes into messages: a token in a key's URL is masked, and no
+// control character from a key or a path reaches the terminal.
+func TestWhereMasksAndEscapes(t *testing.T) {
+	tests := []struct {
+		h    Helper
+		want string
+	}{
+		{Helper{Scope: "global", Origin: "file:/home/a/.gitconfig"}, "global, /home/a/.gitconfig"},
+		{Helper{Scope: "command", Origin: "command line:"}, "command"},
+		{Helper{Scope: "local", Origin: "file:.git/config", URL: "https://git.example.org"}, "local, .git/config, credential.https://git.example.org.helper"},
+		{Helper{Scope: "global", Origin: "file:/h/.gitconfig", URL: "https://bob:ghp_secret@git.example.org"}, "global, /h/.gitconfig, credential.https://git.example.org.helper"},
+	}
+	for _, tc := range tests {
+		if got := tc.h.Where(); got != tc.want {
+			t.Errorf("Where() = %q, want %q", got, tc.want)
+		}
+	}
+	got := Helper{Scope: "global", Origin: "file:/h/\x1b]0;x\a", URL: "https://e\x1b[31mvil.example"}.Where()
+	if strings.ContainsAny(got, "\x1b\a") {
+		t.Errorf("Where() = %q: control characters", got)
+	}
+}
