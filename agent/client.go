@@ -122,25 +122,28 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 	return r, nil
 }
 
-// Reach reports whether an agent listens on the socket, for doctor: it
-// connects and hangs up, asking nothing (the agent logs no request).
-// The error says what is missing: the socket, or an agent behind it.
+// Reach reports whether an agent answers on the socket, for doctor. A
+// connection alone proves nothing: a socket forwarded by ssh -R accepts
+// even when the agent behind it is gone. So it sends a ping, which the
+// agent answers without logging; an older agent's "unknown action" is an
+// answer too. The error says what is missing: the socket, or an agent
+// behind it.
 func (c *Client) Reach(ctx context.Context) error {
 	if c.Socket == "" {
 		return fmt.Errorf("no agent to ask: %s is not set (nor --socket)", SocketEnv)
 	}
-	err := checkSocket(c.Socket)
-	if err == nil {
-		var conn unixsock.Conn
-		if conn, err = unixsock.DialSync(ctx, c.Socket, unixsock.Deadline(ctx, dialTimeout)); err == nil {
-			conn.Close()
-			return nil
-		}
-	}
-	if errors.Is(err, errUnreachable) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ECONNREFUSED) {
+	r, err := c.call(ctx, wire.ActPing, credential.Credential{})
+	switch {
+	case errors.Is(err, errUnreachable):
 		return fmt.Errorf("no agent answers at %s (%s or --socket)", c.Socket, SocketEnv)
+	case err != nil && r.Status == wire.StError:
+		return nil // an agent that does not know ping
+	case err != nil:
+		return err
+	case r.Status == wire.StRefused:
+		return fmt.Errorf("the agent at %s refuses to answer: %s", c.Socket, r.Error)
 	}
-	return err
+	return nil
 }
 
 // unreachableOr treats a connection closed without an answer as no agent:

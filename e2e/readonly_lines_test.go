@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,6 +133,29 @@ func TestDoctorSaysWhetherAnAgentAnswers(t *testing.T) {
 	if tr := cmdsRun(t, e, dir, "", "doctor"); !strings.Contains(tr.stdout, "store agent: no agent answers at "+socket) {
 		t.Fatalf("doctor with a socket nobody listens on:\n%s%s", tr.stdout, tr.stderr)
 	}
+
+	// What ssh -R leaves when the agent behind it is gone: a socket that
+	// accepts, then hangs up.
+	gone := filepath.Join(dir, "gone.sock")
+	ln, err := net.Listen("unix", gone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	e.Setenv("GIT_CREDENTIAL_PAT_AGENT", gone)
+	if tr := cmdsRun(t, e, dir, "", "doctor"); !strings.Contains(tr.stdout, "store agent: no agent answers at "+gone) {
+		t.Fatalf("doctor with a forwarded socket and no agent behind it:\n%s%s", tr.stdout, tr.stderr)
+	}
+	e.Setenv("GIT_CREDENTIAL_PAT_AGENT", socket)
 
 	creds := filepath.Join(dir, "creds")
 	if tr := cmdsRun(t, e, dir, "", "agent", "--detach", "--file", creds, "--socket", socket, "--allow", "github.com", "--ttl", "1h"); tr.code != 0 {

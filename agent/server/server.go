@@ -237,6 +237,10 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 		send(conn, wire.Reply{Status: wire.StRefused, Error: why})
 		return
 	}
+	if req.Action == wire.ActPing { // asks for nothing: not worth a log line
+		send(conn, wire.Reply{Status: wire.StOK})
+		return
+	}
 	var rep wire.Reply
 	switch req.Action {
 	case wire.ActGet:

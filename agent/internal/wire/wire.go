@@ -26,6 +26,7 @@ const (
 	ActGet   = "get"
 	ActStore = "store" // reported in the log; changes nothing
 	ActErase = "erase" // reported in the log; changes nothing
+	ActPing  = "ping"  // doctor's "is an agent there?"; not logged
 )
 
 // Actions on the control socket (never forwarded).
