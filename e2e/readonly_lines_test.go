@@ -179,3 +179,18 @@ func TestDoctorSaysWhetherAnAgentAnswers(t *testing.T) {
 		}
 	}
 }
+
+// With a plain env line and a URL-scoped file line, doctor still checks
+// the file store, which holds tokens (and their expiry), as before the
+// read-only line counted. From an independent review.
+func TestDoctorPrefersAURLScopedStoreThatHoldsTokens(t *testing.T) {
+	e := gittest.NewEnv(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gh-creds")
+	writeGlobal(t, e, "[credential]\n\thelper =\n\thelper = "+quoteConfig(helperLine("--store", "env"))+"\n"+
+		"[credential \"https://github.com\"]\n\thelper = "+quoteConfig(helperLine("--file", file))+"\n")
+	tr := cmdsRun(t, e, dir, "", "doctor")
+	if !strings.Contains(tr.stdout, "store file: "+file) {
+		t.Fatalf("doctor did not check the URL-scoped file store:\n%s%s", tr.stdout, tr.stderr)
+	}
+}

@@ -41,20 +41,23 @@ func storeFlags(c *call) []string {
 
 // storeRef opens the store a command about no one host reads (doctor,
 // remotes, agent), quietly: the one git uses for hosts no
-// credential.<url>.helper names (see storeRefFor), even when only a
-// read-only store (env, agent) is there, or, when git runs no line of ours
-// for those, the first store a URL-scoped line of ours names.
+// credential.<url>.helper names (see storeRefFor), or, when git runs no
+// line of ours for those whose store a command can change, the first store
+// a URL-scoped line of ours names, or else the read-only store (env,
+// agent) git runs for any host: a default store git never runs would only
+// mislead.
 func storeRef(c *call) (cli.StoreRef, error) {
 	if len(storeFlags(c)) == 0 {
 		plain, err := cli.OurHelpers(c.ctx, "", "")
 		writable, _ := cli.WritableHelpers(plain)
 		if err == nil && len(writable) == 0 && len(plain) > 0 {
-			// Reading commands check what git reads: a default store git
-			// never runs would only mislead.
-			if err := useLine(c, plain[0]); err != nil {
-				return cli.StoreRef{}, err
+			all, err := cli.AllOurHelpers(c.ctx, "")
+			if anyWritable, _ := cli.WritableHelpers(all); err == nil && len(anyWritable) == 0 {
+				if err := useLine(c, plain[0]); err != nil {
+					return cli.StoreRef{}, err
+				}
+				return openStoreRef(c)
 			}
-			return openStoreRef(c)
 		}
 		if err == nil && len(writable) == 0 {
 			refs, err := allStoreRefs(c, false)
