@@ -52,18 +52,7 @@ func TestCommandsPassOverReadOnlyLines(t *testing.T) {
 			}
 			assertEntries(t, file, 0)
 
-			if tr := cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket); tr.code != 0 {
-				t.Fatalf("agent --stop: %+v", tr)
-			}
-			log, err := os.ReadFile(socket + ".log")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
-				if !strings.Contains(l, "agent pid ") { // only its start and stop
-					t.Errorf("the agent was asked something: %s\nlog:\n%s", l, log)
-				}
-			}
+			stopAgentAskedNothing(t, e, dir, socket)
 		})
 	}
 }
@@ -166,6 +155,14 @@ func TestDoctorSaysWhetherAnAgentAnswers(t *testing.T) {
 	if !strings.Contains(tr.stdout, "ok    store          store agent: an agent answers at "+socket) || strings.Contains(tr.stdout, "warn  store") {
 		t.Fatalf("doctor with an agent:\n%s%s", tr.stdout, tr.stderr)
 	}
+	stopAgentAskedNothing(t, e, dir, socket)
+}
+
+// stopAgentAskedNothing stops the agent at socket and fails the test if
+// its log has a line other than its start and stop: it was asked
+// something.
+func stopAgentAskedNothing(t *testing.T, e *gittest.Env, dir, socket string) {
+	t.Helper()
 	if tr := cmdsRun(t, e, dir, "", "agent", "--stop", "--socket", socket); tr.code != 0 {
 		t.Fatalf("agent --stop: %+v", tr)
 	}
@@ -175,7 +172,7 @@ func TestDoctorSaysWhetherAnAgentAnswers(t *testing.T) {
 	}
 	for _, l := range strings.Split(strings.TrimSpace(string(log)), "\n") {
 		if !strings.Contains(l, "agent pid ") {
-			t.Errorf("doctor asked the agent something: %s", l)
+			t.Errorf("the agent was asked something: %s\nlog:\n%s", l, log)
 		}
 	}
 }
