@@ -215,25 +215,39 @@ func Setup(o SetupOptions) error {
 }
 
 // noteLaterReset says when git, run where setup ran, still runs no
-// git-credential-pat for hosts no credential.<url>.helper names: an empty
-// credential.helper in a scope git reads later (the repository's
-// .git/config) clears the line setup wrote. Only setup in that scope wins.
+// git-credential-pat: an empty credential.helper in a scope git reads
+// later (the repository's .git/config) clears the line setup wrote, for
+// hosts no credential.<url>.helper names, or an empty
+// credential.<url>.helper that setup's line lands before leaves a URL with
+// no helper at all (one followed by other helpers is someone's choice).
+// Only the fix resetFix names wins over such a reset.
 func (o SetupOptions) noteLaterReset(args []string) {
 	ctx := context.Background()
-	ours, err := OurHelpers(ctx, o.Dir, "")
-	if err != nil || len(ours) > 0 {
-		return
-	}
-	_, lastReset, _, err := gitconfig.ForURL(ctx, o.Dir, "")
-	if err != nil || lastReset == nil {
+	all, err := gitconfig.All(ctx, o.Dir)
+	if err != nil {
 		return
 	}
 	prefix := ""
 	for _, a := range args {
 		prefix += shellQuote(a) + " "
 	}
-	fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: here git still runs no git-credential-pat: an empty credential.helper (%s) comes after this line and clears it; run: %s",
-		o.Scope, lastReset.Where(), resetFix(lastReset, prefix))))
+	note := func(forWhat string, reset *helperSetting) {
+		fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: %s git still runs no git-credential-pat: an empty %s (%s) comes after this line and clears it; run: %s",
+			o.Scope, forWhat, "credential.helper", reset.Where(), resetFix(reset, prefix))))
+	}
+	if chain, reset, err := gitconfig.ChainFor(ctx, o.Dir, all, ""); err == nil && reset != nil && len(oursOf(chain)) == 0 {
+		note("here", reset)
+	}
+	seen := map[string]bool{}
+	for _, h := range all {
+		if h.Value != "" || h.URL == "" || seen[h.URL] {
+			continue
+		}
+		seen[h.URL] = true
+		if chain, reset, err := gitconfig.ChainFor(ctx, o.Dir, all, h.URL); err == nil && reset != nil && len(chain) == 0 {
+			note("for "+redactURL(h.URL), reset)
+		}
+	}
 }
 
 // othersGitRuns returns the helper lines of other programs that git runs

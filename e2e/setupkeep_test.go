@@ -427,3 +427,35 @@ func TestAdviceInARepositoryThatResetsHelpers(t *testing.T) {
 		t.Fatalf("setup after setup --local: %+v", tr)
 	}
 }
+
+// An empty credential.<url>.helper after the [credential] section setup
+// writes into clears its line for that URL, whatever setup's scope: setup
+// and login name the command that removes it, and after it git finds the
+// token. One followed by another helper is left alone (someone's choice).
+// Regression test: setup --local was advised, and changed nothing.
+func TestAdviceForAURLScopedReset(t *testing.T) {
+	e := gittest.NewEnv(t)
+	token := cmdsToken("ghp_", rand1)
+	repo := cmdsRepo(t, e)
+	e.MustGit(t, repo, "", "config", "--local", "credential.useHttpPath", "false")
+	e.MustGit(t, repo, "", "config", "--local", "credential.https://github.com.helper", "")
+	e.MustGit(t, repo, "", "config", "--local", "credential.https://other.example.helper", "")
+	e.MustGit(t, repo, "", "config", "--local", "--add", "credential.https://other.example.helper", "cache")
+	unset := "git config --local --unset-all credential.https://github.com.helper '^$'"
+
+	tr := cmdsRun(t, e, repo, "", "setup", "--local")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "note: for https://github.com git still runs no git-credential-pat: ") || !strings.Contains(tr.stdout, "run: "+unset+"\n") {
+		t.Fatalf("setup --local: %+v", tr)
+	}
+	if strings.Contains(tr.stdout, "other.example") {
+		t.Fatalf("setup noted a reset followed by another helper: %+v", tr)
+	}
+	tr = cmdsRun(t, e, repo, token, "login", "--host", "github.com", "--no-verify")
+	if tr.code != 0 || !strings.Contains(tr.stderr, "run: "+unset+"\n") {
+		t.Fatalf("login: %+v", tr)
+	}
+	e.MustGit(t, repo, "", "config", "--local", "--unset-all", "credential.https://github.com.helper", "^$")
+	if got := e.MustGit(t, repo, "protocol=https\nhost=github.com\n\n", "credential", "fill"); !strings.Contains(got, "password="+token+"\n") {
+		t.Fatalf("fill after removing the reset: %q", got)
+	}
+}
