@@ -162,6 +162,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage(name))
 		return 0
 	}
+	if fs.NArg() == 0 || fs.Arg(0) != name {
+		// A flag without its value took the command word for it, as in
+		// a helper line "git-credential-pat --file" that git runs as
+		// "git-credential-pat --file get".
+		flag := "a flag"
+		for i, a := range args {
+			if a == name && i > 0 && strings.HasPrefix(args[i-1], "-") && !strings.Contains(args[i-1], "=") {
+				flag = args[i-1]
+				break
+			}
+		}
+		fmt.Fprintf(stderr, "git-credential-pat: %s took %q as its value, so no command is left; give %s a value (see git-credential-pat help %s)\n", credential.Printable(flag), name, credential.Printable(flag), name)
+		return 1
+	}
 	c := &call{ctx: context.Background(), g: &g, fs: fs, args: fs.Args()[1:], stdin: stdin, stdout: stdout, stderr: stderr}
 	if err := cmd.run(c); err != nil {
 		var exit exitError

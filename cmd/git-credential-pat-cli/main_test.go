@@ -162,3 +162,22 @@ func TestHelpListsTheFlagsACommandUses(t *testing.T) {
 		}
 	}
 }
+
+// A flag missing its value takes the command word (a helper line
+// "git-credential-pat --file" runs as "git-credential-pat --file get"):
+// a clear error naming the flag, not a panic. Regression test: it
+// panicked (slice bounds out of range).
+func TestFlagThatTookTheCommand(t *testing.T) {
+	for _, args := range [][]string{
+		{"--file", "get"},
+		{"--store", "store"},
+		{"--file", "-V", "--version"},
+		{"--socket", "list"},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(args, strings.NewReader(""), &out, &errOut)
+		if code != 1 || !strings.Contains(errOut.String(), "took \"") || !strings.Contains(errOut.String(), "give "+args[0]+" a value") {
+			t.Errorf("%q: exit %d, stderr %q", args, code, errOut.String())
+		}
+	}
+}
