@@ -12,6 +12,9 @@ import (
 // config, so git sends the repository path for that host only and owner
 // tokens can be told apart. Unconfigure removes it again.
 func EnableHTTPPath(ctx context.Context, c credential.Credential) error {
+	if err := gitconfig.GlobalOff(); err != nil {
+		return err
+	}
 	_, err := runGit(ctx, "", "config", "--global", "credential."+c.Protocol+"://"+c.Host+".useHttpPath", "true")
 	return err
 }

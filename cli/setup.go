@@ -753,6 +753,9 @@ func (o SetupOptions) git(args ...string) error {
 	// next to it: a read-only home, or a HOME that is not a directory.
 	var exit *exec.ExitError
 	if o.Scope == "global" && errors.As(err, &exit) && (exit.ExitCode() == 4 || exit.ExitCode() == 255) {
+		if _, named := os.LookupEnv("GIT_CONFIG_GLOBAL"); named {
+			return fmt.Errorf("git config --global cannot write %s, which GIT_CONFIG_GLOBAL names (%s); make it and its directory writable, or name another file in GIT_CONFIG_GLOBAL, and run this again", gitconfig.GlobalFile(), msg)
+		}
 		return fmt.Errorf("git config --global cannot write %s (%s); make it and its directory writable, set HOME to a home directory you can write, or name another file with GIT_CONFIG_GLOBAL=/path/to/gitconfig, and run this again", gitconfig.GlobalFile(), msg)
 	}
 	return fmt.Errorf("git config --%s %s: %v: %s", o.Scope, strings.Join(args[:2], " "), err, msg)
@@ -780,7 +783,13 @@ func (o SetupOptions) checkScope(command string) error {
 		}
 		return fmt.Errorf("%s --local: git finds no repository here (%s), and --local changes a repository's own config; cd into the repository and run it again, or run %s without --local to change ~/.gitconfig (every repository)", command, why, command)
 	case "global":
-		if _, named := os.LookupEnv("GIT_CONFIG_GLOBAL"); !named && gitconfig.GlobalFile() == "" {
+		if err := gitconfig.GlobalOff(); err != nil {
+			return fmt.Errorf("%s: %v; unset GIT_CONFIG_GLOBAL (or name a config file in it) to change the global config, or run %s --local in a repository", command, err, command)
+		}
+		if _, named := os.LookupEnv("GIT_CONFIG_GLOBAL"); named {
+			return nil
+		}
+		if gitconfig.GlobalFile() == "" {
 			return fmt.Errorf("%s: HOME is not set, so git has no global config (~/.gitconfig) to change; set HOME to your home directory, or name the file: GIT_CONFIG_GLOBAL=/path/to/gitconfig git-credential-pat %s", command, command)
 		}
 	}

@@ -50,6 +50,14 @@ func TestSetupScopeWithoutConfigFile(t *testing.T) {
 			[]string{"setup: HOME is not set", "set HOME to your home directory", "GIT_CONFIG_GLOBAL=/path/to/gitconfig git-credential-pat setup"}},
 		{"setup with a HOME git cannot write in", withEnv("HOME", "HOME="+filepath.Join(notDir, "home")), noRepo, []string{"setup"},
 			[]string{"git config --global cannot write " + filepath.Join(notDir, "home", ".gitconfig") + " (error: could not lock config file", "set HOME to a home directory you can write", "GIT_CONFIG_GLOBAL=/path/to/gitconfig"}},
+		// GIT_CONFIG_GLOBAL that turns the global config off, or names no
+		// file: git would rename its lock over it (as root, over
+		// /dev/null itself, which is why that one is tested without git:
+		// TestGlobalOff).
+		{"setup with GIT_CONFIG_GLOBAL empty", withEnv("GIT_CONFIG_GLOBAL", "GIT_CONFIG_GLOBAL="), noRepo, []string{"setup"},
+			[]string{`setup: GIT_CONFIG_GLOBAL="" turns git's global config off`, "unset GIT_CONFIG_GLOBAL", "setup --local"}},
+		{"unconfigure with GIT_CONFIG_GLOBAL naming a directory", withEnv("GIT_CONFIG_GLOBAL", "GIT_CONFIG_GLOBAL="+noRepo), noRepo, []string{"unconfigure"},
+			[]string{"unconfigure: GIT_CONFIG_GLOBAL names", "which is not a regular file"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tr := cmdsRun(t, tc.env, tc.dir, "", tc.args...)

@@ -1,6 +1,7 @@
 package gitconfig
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -35,4 +36,23 @@ func GlobalFile() string {
 		}
 	}
 	return user
+}
+
+// GlobalOff says why git config --global must not be written, or nil:
+// GIT_CONFIG_GLOBAL set empty or to /dev/null turns the global config off
+// (a sandbox, a test), and one that names something other than a regular
+// file is no config file. git writes FILE.lock and renames it over FILE,
+// so as root it would replace /dev/null itself.
+func GlobalOff() error {
+	f, named := os.LookupEnv("GIT_CONFIG_GLOBAL")
+	switch {
+	case !named:
+		return nil
+	case f == "" || f == os.DevNull:
+		return fmt.Errorf("GIT_CONFIG_GLOBAL=%q turns git's global config off, so there is none to change", f)
+	}
+	if fi, err := os.Stat(f); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("GIT_CONFIG_GLOBAL names %q, which is not a regular file", f)
+	}
+	return nil
 }

@@ -64,3 +64,31 @@ func TestGlobalFile(t *testing.T) {
 		})
 	}
 }
+
+// GlobalOff: a global config turned off, or one that is no file, is not
+// to be written (git would rename its lock file over it).
+func TestGlobalOff(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "gitconfig")
+	for _, tc := range []struct {
+		value string
+		set   bool
+		off   bool
+	}{
+		{"", false, false},
+		{"", true, true},
+		{os.DevNull, true, true},
+		{dir, true, true},
+		{file, true, false}, // not there yet: git creates it
+	} {
+		if tc.set {
+			t.Setenv("GIT_CONFIG_GLOBAL", tc.value)
+		} else {
+			t.Setenv("GIT_CONFIG_GLOBAL", "")
+			os.Unsetenv("GIT_CONFIG_GLOBAL")
+		}
+		if err := GlobalOff(); (err != nil) != tc.off {
+			t.Errorf("GIT_CONFIG_GLOBAL=%q (set %v): %v, want off %v", tc.value, tc.set, err, tc.off)
+		}
+	}
+}
