@@ -16,6 +16,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/nopoll"
+	"github.com/git-credential-pat/git-credential-pat/internal/shquote"
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
@@ -210,7 +211,7 @@ func (f *FileStore) warnMode(path string, st fs.FileInfo) {
 	if _, warned := modeWarned.LoadOrStore(path, struct{}{}); warned {
 		return
 	}
-	f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", path, st.Mode().Perm(), path))
+	f.warn(fmt.Sprintf("%s is readable by other users (mode %04o); run: chmod 600 %s", credential.Printable(path), st.Mode().Perm(), credential.Printable(shquote.Quote(path))))
 }
 
 func (f *FileStore) warn(msg string) {

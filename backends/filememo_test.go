@@ -363,3 +363,21 @@ func TestModeWarningOnceOutsideRequests(t *testing.T) {
 		t.Errorf("%d warnings, want 1: %q", len(warnings), warnings)
 	}
 }
+
+// The chmod the warning advises names the file as one shell word.
+func TestModeWarningQuotesThePath(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("Windows files have no Unix mode bits to warn about")
+	}
+	path := filepath.Join(t.TempDir(), "my creds;x")
+	writeEntries(t, path, "u", 1, func(i int) string { return fmt.Sprintf("tok%d", i) })
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var warnings []string
+	s := &FileStore{Path: path, LockTimeout: time.Second, Warn: func(m string) { warnings = append(warnings, m) }}
+	s.Get(context.Background(), credential.Credential{Protocol: "https", Host: "nothing.example"})
+	if want := "run: chmod 600 '" + path + "'"; len(warnings) != 1 || !strings.HasSuffix(warnings[0], want) {
+		t.Errorf("warnings %q, want one ending %q", warnings, want)
+	}
+}

@@ -531,7 +531,7 @@ func UserURL(protocol, user, host, path string) string {
 // --username or in --host, which a remote for that user names too; "" when
 // the flags do not name a valid target (Login then says why).
 func (o LoginOptions) GitURL() string {
-	c, err := loginTarget(o)
+	c, err := loginTarget("login", o)
 	if err != nil {
 		return ""
 	}

@@ -226,7 +226,7 @@ func TestLoginTargetUserInHost(t *testing.T) {
 		{"https://evil.example%23myorg.visualstudio.com", "", "", "", "", "is not a host name"},
 		{`evil.example\x.ghe.com`, "", "https", "", "", "is not a host name"},
 	} {
-		c, err := loginTarget(LoginOptions{Host: tc.host, Username: tc.username, Protocol: tc.protocol})
+		c, err := loginTarget("login", LoginOptions{Host: tc.host, Username: tc.username, Protocol: tc.protocol})
 		switch {
 		case tc.wantErr != "":
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {

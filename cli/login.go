@@ -89,7 +89,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	o.gitURL = o.GitURL() // before the configured username: git matches helper lines without it
 	o.Username = o.configuredUsername(ctx)
-	c, err := loginTarget(o)
+	c, err := loginTarget("login", o)
 	if err != nil {
 		return err
 	}
@@ -310,7 +310,7 @@ func (o LoginOptions) configuredUsername(ctx context.Context) string {
 	if o.Username != "" {
 		return o.Username
 	}
-	c, err := loginTarget(o)
+	c, err := loginTarget("login", o)
 	if err != nil || c.Username != DefaultUsername {
 		return o.Username // the user in --host, or an error loginTarget reports again
 	}
@@ -320,11 +320,12 @@ func (o LoginOptions) configuredUsername(ctx context.Context) string {
 	return o.Username
 }
 
-// loginTarget builds the credential's identity from the flags.
-func loginTarget(o LoginOptions) (credential.Credential, error) {
+// loginTarget builds the credential's identity from the flags of cmd
+// (login, rotate), which its errors name.
+func loginTarget(cmd string, o LoginOptions) (credential.Credential, error) {
 	if o.Owner != "" {
 		if o.Path != "" {
-			return credential.Credential{}, errors.New("login: give --owner or --path, not both")
+			return credential.Credential{}, fmt.Errorf("%s: give --owner or --path, not both", cmd)
 		}
 		o.Path = o.Owner
 	}
@@ -341,10 +342,10 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 	if strings.Contains(hostURL, "://") {
 		u, err := credential.ParseURL(hostURL)
 		if err != nil {
-			return c, fmt.Errorf("login: --host %s: %v", o.Host, err)
+			return c, fmt.Errorf("%s: --host %s: %v", cmd, o.Host, err)
 		}
 		if u.HasPassword {
-			return c, errors.New("login: --host must not contain a password; the token is read from a prompt or a pipe")
+			return c, fmt.Errorf("%s: --host must not contain a password; the token is read from a prompt or a pipe", cmd)
 		}
 		c.Protocol, c.Host = u.Protocol, u.Host
 		if c.Path == "" {
@@ -358,23 +359,23 @@ func loginTarget(o LoginOptions) (credential.Credential, error) {
 		c.Protocol = "https"
 	}
 	if err := credential.CheckProtocol(c.Protocol); err != nil {
-		return c, fmt.Errorf("login: --protocol: %w; for example: --protocol https", err)
+		return c, fmt.Errorf("%s: --protocol: %w; for example: --protocol https", cmd, err)
 	}
 	// The rule git's store is held to: a "?" or "#" would end the host in
 	// the API URL and in the file's line, sending the token elsewhere.
 	if c.Host == "" || credential.CheckHost(c.Host) != nil {
-		return c, fmt.Errorf("login: --host %q is not a host name; for example: git-credential-pat login --host github.com", o.Host)
+		return c, fmt.Errorf("%s: --host %q is not a host name; for example: git-credential-pat %s --host github.com", cmd, o.Host, cmd)
 	}
 	// git fails "invalid port number" on such a URL, so it would never ask
 	// for the entry; refuse before a token is read, sent or stored.
 	if err := credential.CheckPort(c.Host); err != nil {
-		return c, fmt.Errorf("login: --host: %v; give the host as in the remote's URL, for example: git-credential-pat login --host example.com:8443", err)
+		return c, fmt.Errorf("%s: --host: %v; give the host as in the remote's URL, for example: git-credential-pat %s --host example.com:8443", cmd, err, cmd)
 	}
 	if strings.ContainsAny(c.Path+o.Username, "\n\r\x00") {
-		return c, errors.New("login: --path and --username must not contain newlines")
+		return c, fmt.Errorf("%s: --path and --username must not contain newlines", cmd)
 	}
 	if c.Protocol == "http" && !credential.IsLoopback(c.Host) {
-		return c, fmt.Errorf("login: --protocol http would send the token unencrypted to %s; use https", c.Host)
+		return c, fmt.Errorf("%s: --protocol http would send the token unencrypted to %s; use https", cmd, c.Host)
 	}
 	user := o.Username
 	if user == "" {

@@ -361,9 +361,22 @@ func TestLoginTargetPort(t *testing.T) {
 		{"alice@example.com:0", `host "example.com:0" has an invalid port`},
 		{"example.com:65536", `host "example.com:65536" has an invalid port`},
 	} {
-		_, err := loginTarget(LoginOptions{Host: tc.host})
+		_, err := loginTarget("login", LoginOptions{Host: tc.host})
 		if (err == nil) != (tc.want == "") || err != nil && (!strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "login --host example.com:8443")) {
 			t.Errorf("loginTarget(--host %s) = %v; want error %q", tc.host, err, tc.want)
 		}
+	}
+}
+
+// rotate's errors about its flags name rotate, not login.
+func TestLoginTargetNamesTheCommand(t *testing.T) {
+	for _, host := range []string{"example.com:x", "exa mple.com", "example.com:"} {
+		_, err := loginTarget("rotate", LoginOptions{Host: host})
+		if err == nil || !strings.HasPrefix(err.Error(), "rotate: ") || strings.Contains(err.Error(), "login") {
+			t.Errorf("rotate --host %q: %v", host, err)
+		}
+	}
+	if _, err := loginTarget("login", LoginOptions{Host: "example.com:"}); err == nil || !strings.Contains(err.Error(), `drop the ":"`) {
+		t.Errorf("login --host example.com: = %v; want the trailing colon named", err)
 	}
 }

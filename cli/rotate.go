@@ -25,7 +25,7 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	if err != nil {
 		return fmt.Errorf("rotate: %w", err)
 	}
-	want, err := loginTarget(LoginOptions{Host: o.Host, Protocol: o.Protocol, Path: o.Path, Owner: o.Owner, Username: "-"})
+	want, err := loginTarget("rotate", LoginOptions{Host: o.Host, Protocol: o.Protocol, Path: o.Path, Owner: o.Owner, Username: "-"})
 	if err != nil {
 		return err
 	}

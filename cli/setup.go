@@ -14,6 +14,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
+	"github.com/git-credential-pat/git-credential-pat/internal/shquote"
 )
 
 // SetupOptions says where setup writes and which helper line it writes.
@@ -55,12 +56,7 @@ func HelperLine(exe string, args []string) string {
 	return line
 }
 
-func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@,+%") == "" {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
+func shellQuote(s string) string { return shquote.Quote(s) }
 
 // IsOurHelper reports whether a credential.helper value runs this program,
 // as git runs a helper: a value starting with "!" is a shell command, one

@@ -235,6 +235,9 @@ func CheckPort(host string) error {
 		return nil // no port (or a bare IPv6 literal)
 	}
 	digits := host[i+1:]
+	if digits == "" {
+		return fmt.Errorf("host %q ends in \":\" with no port; drop the \":\" (or give the port)", host)
+	}
 	port, err := strconv.Atoi(digits)
 	if err != nil || strings.Trim(digits, "0123456789") != "" || port < 1 || port > 65535 {
 		return fmt.Errorf("host %q has an invalid port (want 1-65535)", host)
