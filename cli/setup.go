@@ -777,6 +777,14 @@ func (o SetupOptions) checkScope(command string) error {
 		if why == "" {
 			why = err.Error()
 		}
+		// A repository another user owns: the user is in it, and git's
+		// own fix is to trust it (safe.directory), not to drop --local.
+		const dubious = "detected dubious ownership in repository at '"
+		if _, at, ok := strings.Cut(why, dubious); ok && strings.HasSuffix(at, "'") {
+			repo := strings.TrimSuffix(at, "'")
+			return errors.New(credential.Printable(fmt.Sprintf("%s --local: git does not trust the repository %s, which another user owns (safe.directory); if you trust it, run: git config --global --add safe.directory %s, then run %s --local again",
+				command, repo, shellQuote(repo), command)))
+		}
 		return fmt.Errorf("%s --local: git finds no repository here (%s), and --local changes a repository's own config; cd into the repository and run it again, or run %s without --local to change ~/.gitconfig (every repository)", command, why, command)
 	case "global":
 		if err := gitconfig.GlobalOff(); err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
+	"github.com/git-credential-pat/git-credential-pat/internal/testenv"
 )
 
 // setup and unconfigure where git has no config file for the scope name
@@ -92,5 +93,34 @@ func TestSetupScopeWithoutConfigFile(t *testing.T) {
 		if _, err := os.Stat(p); err == nil {
 			t.Errorf("a refused setup wrote %s", p)
 		}
+	}
+}
+
+// setup --local in a repository another user owns: git refuses it
+// (safe.directory), and the fix is git's own trust command, not dropping
+// --local, which would move the helper into the global config. Regression
+// test: it said to run setup without --local.
+func TestSetupLocalInAnUntrustedRepository(t *testing.T) {
+	testenv.Root(t, "giving a repository to another user (chown)")
+	e := gittest.NewEnv(t)
+	repo := filepath.Join(t.TempDir(), "their repo")
+	e.MustGit(t, "", "", "init", "--quiet", repo)
+	if err := filepath.Walk(repo, func(p string, _ os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		return os.Lchown(p, 65534, 65534)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tr := cmdsRun(t, e, repo, "", "setup", "--local")
+	want := "git does not trust the repository " + repo + ", which another user owns (safe.directory); if you trust it, run: git config --global --add safe.directory '" + repo + "', then run setup --local again\n"
+	if tr.code != 1 || !strings.Contains(tr.stderr, want) || strings.Contains(tr.stderr, "without --local") {
+		t.Fatalf("setup --local: %+v\nwant stderr to hold %q", tr, want)
+	}
+	// The advice works.
+	e.MustGit(t, "", "", "config", "--global", "--add", "safe.directory", repo)
+	if tr := cmdsRun(t, e, repo, "", "setup", "--local"); tr.code != 0 {
+		t.Fatalf("setup --local after trusting it: %+v", tr)
 	}
 }
