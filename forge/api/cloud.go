@@ -37,6 +37,10 @@ func BaseFor(c credential.Credential, kind string) (string, error) {
 // the forge has no API this program knows.
 func NotVerified(c credential.Credential, kind string) string {
 	switch kind {
+	case forge.KindGitHub:
+		if name := strings.ToLower(credential.HostName(c.Host)); strings.HasSuffix(name, ".ghe.com") && !forge.IsGHEDotCom(c.Host) {
+			return "GHE.com's API is only at api.SUBDOMAIN.ghe.com for an enterprise's own SUBDOMAIN.ghe.com on the HTTPS port; this host is not one, so no API was asked"
+		}
 	case forge.KindAzure:
 		if azureAPI(c.Host, c.Path) == "" && isDefaultPort(c.Host, "dev.azure.com") {
 			return "an Azure DevOps token can only be checked within its organization; store it per organization with: git-credential-pat login --host dev.azure.com --owner ORG"

@@ -80,6 +80,8 @@ func TestBaseFor(t *testing.T) {
 		{cloudCred("bitbucket.org", "acme/app", forge.BitbucketAPITokenUsername, "ATATT3xFfGF0abc"), forge.KindBitbucket, "", "Atlassian account e-mail"},
 		{cloudCred("bitbucket.org:8443", "acme/app", forge.BitbucketAccessTokenUsername, at), forge.KindBitbucket, "", ""},
 		{cloudCred("acme.ghe.com", "", "", "ghp_x"), forge.KindGitHub, "https://api.acme.ghe.com", ""},
+		{cloudCred("acme.ghe.com:8443", "", "", "ghp_x"), forge.KindGitHub, "", "api.SUBDOMAIN.ghe.com"},
+		{cloudCred("a.b.ghe.com", "", "", "ghp_x"), forge.KindGitHub, "", "api.SUBDOMAIN.ghe.com"},
 		{cloudCred("github.example.com", "", "", "ghp_x"), forge.KindGitHub, "https://github.example.com/api/v3", ""},
 	} {
 		got, err := BaseFor(tc.c, tc.kind)
