@@ -21,8 +21,9 @@ import (
 // kind, or "" when this program cannot verify tokens there. The API is
 // always on the host the token is stored for (api.github.com, or the
 // APIEnv override, for github.com only; api.SUBDOMAIN.ghe.com for
-// SUBDOMAIN.ghe.com), so a token never goes anywhere else. Bitbucket and Azure DevOps tokens are checked against their
-// organization or repository, which Base does not know: see BaseFor.
+// SUBDOMAIN.ghe.com), so a token never goes anywhere else. Bitbucket and
+// Azure DevOps tokens are checked against their organization or
+// repository, which Base does not know: see BaseFor.
 func Base(host, kind string) (string, error) {
 	if ok, err := askableHost(host); !ok {
 		return "", err
