@@ -181,7 +181,7 @@ func Setup(o SetupOptions) error {
 	for _, v := range cur {
 		// A line of ours that setup replaces with another store: the
 		// tokens in the old one stay there, where git no longer looks.
-		if IsOurHelper(v) && v != want && v != keep {
+		if IsOurHelper(v) && v != want && v != keep && mayHoldTokens(v) {
 			if same, flags := sameStore(v, args); !same {
 				fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: git will no longer run %s; the tokens in its store stay there (see them with: git-credential-pat %s list)", o.Scope, v, flags)))
 			}
@@ -303,6 +303,25 @@ func (o SetupOptions) noteHiddenOthers(before []helperSetting, args []string) er
 		fmt.Fprintln(o.Out, credential.Printable(note))
 	}
 	return nil
+}
+
+// mayHoldTokens reports whether the store of a line of ours may hold
+// tokens: false only for a file store whose file is missing or empty, so
+// that replacing a line nobody used says nothing.
+func mayHoldTokens(v string) bool {
+	a := ourHelperArgs(v)
+	if a.Store != "file" {
+		return true
+	}
+	path := a.Options.File
+	if path == "" {
+		var err error
+		if path, err = backends.DefaultFilePath(); err != nil {
+			return true
+		}
+	}
+	fi, err := os.Stat(path)
+	return err == nil && fi.Size() > 0
 }
 
 // credentialStoreFile is the file a line of git's credential-store keeps

@@ -376,7 +376,10 @@ func TestSetupNotesOtherHelpersItHides(t *testing.T) {
 	}
 
 	// The command the note names (the shell expands the ~), which says
-	// where the tokens of the store it replaces stay.
+	// where the tokens of the store it replaces stay, once it holds one.
+	if out, stderr, code := runBin(t, e, cmdsToken("ghp_", rand2), "login", "--host", "gitea.example.org", "--no-verify"); code != 0 {
+		t.Fatalf("login: exit %d\n%s%s", code, out, stderr)
+	}
 	out, stderr, code = runBin(t, e, "", "--file", creds, "setup")
 	if want := "note: git will no longer run " + bin + "; the tokens in its store stay there (see them with: git-credential-pat --store file list)\n"; code != 0 || !strings.Contains(out, want) {
 		t.Fatalf("setup --file: exit %d, want %q\n%s%s", code, want, out, stderr)
@@ -457,5 +460,18 @@ func TestAdviceForAURLScopedReset(t *testing.T) {
 	e.MustGit(t, repo, "", "config", "--local", "--unset-all", "credential.https://github.com.helper", "^$")
 	if got := e.MustGit(t, repo, "protocol=https\nhost=github.com\n\n", "credential", "fill"); !strings.Contains(got, "password="+token+"\n") {
 		t.Fatalf("fill after removing the reset: %q", got)
+	}
+}
+
+// Replacing a line of ours whose file store holds nothing says nothing
+// about its tokens: there are none.
+func TestSetupQuietAboutAnEmptyStoreItReplaces(t *testing.T) {
+	e := gittest.NewEnv(t)
+	if _, stderr, code := runBin(t, e, "", "setup"); code != 0 {
+		t.Fatalf("setup: %s", stderr)
+	}
+	out, stderr, code := runBin(t, e, "", "--file", filepath.Join(e.Home, "other"), "setup")
+	if code != 0 || strings.Contains(out, "will no longer run") {
+		t.Fatalf("setup --file: exit %d\n%s%s", code, out, stderr)
 	}
 }
