@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // GlobalFile is the file git config --global writes, by git's rule
@@ -26,13 +28,10 @@ func GlobalFile() string {
 		return ""
 	}
 	user := filepath.Join(home, ".gitconfig")
-	xdg := filepath.Join(home, ".config", "git", "config")
-	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
-		xdg = filepath.Join(d, "git", "config")
-	}
+	xdgFile := filepath.Join(xdg.GitDir(home), "config")
 	if _, err := os.Stat(user); err != nil {
-		if _, err := os.Stat(xdg); err == nil {
-			return xdg
+		if _, err := os.Stat(xdgFile); err == nil {
+			return xdgFile
 		}
 	}
 	return user

@@ -1,6 +1,6 @@
 // Package xdg finds this program's XDG base directories (config, state,
 // runtime-or-cache) once, for the file store, the expiry warner and both
-// daemons' sockets.
+// daemons' sockets, and git's own XDG directory.
 package xdg
 
 import (
@@ -43,4 +43,15 @@ func RuntimeDir() (string, error) {
 	}
 	d, err := base("XDG_CACHE_HOME", ".cache")
 	return filepath.Join(d, App), err
+}
+
+// GitDir is git's own XDG directory for the home directory home:
+// $XDG_CONFIG_HOME/git, else home/.config/git, where git reads its config
+// and its credential-store's second file. home is the caller's: git's
+// HOME, which on Windows may differ from os.UserHomeDir.
+func GitDir(home string) string {
+	if d := os.Getenv("XDG_CONFIG_HOME"); d != "" {
+		return filepath.Join(d, "git")
+	}
+	return filepath.Join(home, ".config", "git")
 }
