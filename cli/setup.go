@@ -15,6 +15,7 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 	"github.com/git-credential-pat/git-credential-pat/internal/shquote"
+	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
 )
 
 // SetupOptions says where setup writes and which helper line it writes.
@@ -129,11 +130,12 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	hidden, wider, err := o.hiddenOurs(context.Background())
+	ctx := context.Background()
+	before, err := gitconfig.All(ctx, o.Dir)
 	if err != nil {
 		return err
 	}
-	othersBefore, err := o.othersGitRuns()
+	hidden, wider, err := o.hiddenOurs(ctx, before)
 	if err != nil {
 		return err
 	}
@@ -164,7 +166,7 @@ func Setup(o SetupOptions) error {
 	}
 	if n := len(cur); n >= 2 && cur[n-2] == "" && cur[n-1] == want {
 		fmt.Fprintf(o.Out, "git config --%s already uses %s; nothing changed\n", o.Scope, want)
-		o.noteLaterReset(args)
+		o.noteLaterReset(before, args)
 		return o.addRewrites()
 	}
 	if keep != "" && want != keep {
@@ -174,17 +176,12 @@ func Setup(o SetupOptions) error {
 		fmt.Fprintf(o.Out, "git config --%s: keeping the flags of %s (%s), whose store git uses now; the line setup adds uses it for every host\n", o.Scope, adopted.Value, lineWhere(*adopted))
 	}
 	for _, h := range wider {
-		if same, flags := sameStore(h.Value, args); !same {
-			fmt.Fprintf(o.Out, "git config --%s: note: git will no longer run %s (%s config: %s); the tokens in its store stay there (see them with: git-credential-pat %s list)\n", o.Scope, h.Value, h.Scope, lineWhere(h), flags)
-		}
+		o.noteStoreLeft(h.Value, " ("+h.Scope+" config: "+lineWhere(h)+")", args)
 	}
 	for _, v := range cur {
-		// A line of ours that setup replaces with another store: the
-		// tokens in the old one stay there, where git no longer looks.
+		// A line of ours that setup replaces with another store.
 		if IsOurHelper(v) && v != want && v != keep && mayHoldTokens(v) {
-			if same, flags := sameStore(v, args); !same {
-				fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: git will no longer run %s; the tokens in its store stay there (see them with: git-credential-pat %s list)", o.Scope, v, flags)))
-			}
+			o.noteStoreLeft(v, "", args)
 		}
 	}
 	kept := withoutOurs(cur)
@@ -203,29 +200,37 @@ func Setup(o SetupOptions) error {
 	}
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = \"\" (resets helpers from wider config)\n", o.Scope)
 	fmt.Fprintf(o.Out, "git config --%s: added credential.helper = %s\n", o.Scope, want)
-	if err := o.noteHiddenOthers(othersBefore, args); err != nil {
+	after, err := gitconfig.All(ctx, o.Dir)
+	if err != nil {
 		return err
 	}
-	o.noteLaterReset(args)
+	o.noteHiddenOthers(othersIn(before), othersIn(after), args)
+	o.noteLaterReset(after, args)
 	return o.addRewrites()
 }
 
-// noteLaterReset says when git, run where setup ran, still runs no
+// noteStoreLeft says, for a line of ours git will no longer run (where
+// names its place, or is ""), that the tokens in its store stay there,
+// unless that store is the one of args, the flags of the line setup wrote.
+func (o SetupOptions) noteStoreLeft(value, where string, args []string) {
+	if same, flags := sameStore(value, args); !same {
+		fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: git will no longer run %s%s; the tokens in its store stay there (see them with: git-credential-pat %s list)", o.Scope, value, where, flags)))
+	}
+}
+
+// noteLaterReset says when git, with the helper settings all, run where
+// setup ran, still runs no
 // git-credential-pat: an empty credential.helper in a scope git reads
 // later (the repository's .git/config) clears the line setup wrote, for
 // hosts no credential.<url>.helper names, or an empty
 // credential.<url>.helper that setup's line lands before leaves a URL with
 // no helper at all (one followed by other helpers is someone's choice).
 // Only the fix resetFix names wins over such a reset.
-func (o SetupOptions) noteLaterReset(args []string) {
+func (o SetupOptions) noteLaterReset(all []helperSetting, args []string) {
 	ctx := context.Background()
-	all, err := gitconfig.All(ctx, o.Dir)
-	if err != nil {
-		return
-	}
-	prefix := ""
-	for _, a := range args {
-		prefix += shellQuote(a) + " "
+	prefix := quoteArgs(args)
+	if prefix != "" {
+		prefix += " "
 	}
 	note := func(forWhat string, reset *helperSetting) {
 		fmt.Fprintln(o.Out, credential.Printable(fmt.Sprintf("git config --%s: note: %s git still runs no git-credential-pat: an empty %s (%s) comes after this line and clears it; run: %s",
@@ -246,32 +251,25 @@ func (o SetupOptions) noteLaterReset(args []string) {
 	}
 }
 
-// othersGitRuns returns the helper lines of other programs that git runs
-// for some URL now (gitconfig.Live).
-func (o SetupOptions) othersGitRuns() ([]helperSetting, error) {
-	all, err := gitconfig.All(context.Background(), o.Dir)
-	if err != nil {
-		return nil, err
-	}
+// othersIn returns the helper lines of other programs that git runs for
+// some URL with the settings all (gitconfig.Live).
+func othersIn(all []helperSetting) []helperSetting {
 	var others []helperSetting
 	for _, h := range gitconfig.Live(all) {
 		if !IsOurHelper(h.Value) {
 			others = append(others, h)
 		}
 	}
-	return others, nil
+	return others
 }
 
 // noteHiddenOthers says which of before, other programs' helper lines git
-// ran, the reset setup wrote stops git from running, and where their
-// tokens stay: a person who used git's credential-store would otherwise
-// find their tokens gone without a word. The file of git's store can be
-// ours (args being the flags of the line setup wrote).
-func (o SetupOptions) noteHiddenOthers(before []helperSetting, args []string) error {
-	after, err := o.othersGitRuns()
-	if err != nil {
-		return err
-	}
+// ran, the reset setup wrote stops git from running (they are not among
+// after), and where their tokens stay: a person who used git's
+// credential-store would otherwise find their tokens gone without a word.
+// The file of git's store can be ours (args being the flags of the line
+// setup wrote).
+func (o SetupOptions) noteHiddenOthers(before, after []helperSetting, args []string) {
 	still := map[string]bool{}
 	for _, h := range after {
 		still[h.Origin+"\x00"+h.Key()+"\x00"+h.Value] = true
@@ -302,7 +300,6 @@ func (o SetupOptions) noteHiddenOthers(before []helperSetting, args []string) er
 		// control character reaches the terminal.
 		fmt.Fprintln(o.Out, credential.Printable(note))
 	}
-	return nil
 }
 
 // mayHoldTokens reports whether the store of a line of ours may hold
@@ -329,27 +326,18 @@ func mayHoldTokens(v string) bool {
 // writes by default, ~/.git-credentials (or git's XDG file when only that
 // one exists). also is the XDG file when git's store reads both.
 func credentialStoreFile(value string) (file, also string) {
-	words := splitWords(value)
-	for i, w := range words {
-		if f, ok := strings.CutPrefix(w, "--file="); ok {
-			return f, ""
-		}
-		if w == "--file" && i+1 < len(words) {
-			return words[i+1], ""
-		}
+	if f := flagValue(splitWords(value), "--file"); f != "" {
+		return f, ""
 	}
 	home, _ := os.UserHomeDir()
-	xdg := filepath.Join(home, ".config", "git", "credentials")
-	if dir := os.Getenv("XDG_CONFIG_HOME"); dir != "" {
-		xdg = filepath.Join(dir, "git", "credentials")
-	}
+	xdgFile := filepath.Join(xdg.GitDir(home), "credentials")
 	_, errHome := os.Stat(filepath.Join(home, ".git-credentials"))
-	_, errXDG := os.Stat(xdg)
+	_, errXDG := os.Stat(xdgFile)
 	switch {
 	case errHome != nil && errXDG == nil:
-		return xdg, ""
+		return xdgFile, ""
 	case errHome == nil && errXDG == nil:
-		return "~/.git-credentials", xdg
+		return "~/.git-credentials", xdgFile
 	}
 	return "~/.git-credentials", ""
 }
@@ -424,7 +412,8 @@ func quoteArgs(args []string) string {
 // scopeRank orders git's config scopes as git reads them.
 var scopeRank = map[string]int{"system": 0, "global": 1, "local": 2, "worktree": 3, "command": 4}
 
-// hiddenOurs returns the helper lines of ours that the reset Setup appends
+// hiddenOurs returns, from all (gitconfig.All) and the files the scope
+// includes, the helper lines of ours that the reset Setup appends
 // to the scope's file would stop git from running, other than the ones it
 // replaces (the credential.helper and credential..helper lines of ours in
 // that file): in the scope, URL-scoped lines, lines in the files it
@@ -432,11 +421,7 @@ var scopeRank = map[string]int{"system": 0, "global": 1, "local": 2, "worktree":
 // and in its other file (the XDG file read before ~/.gitconfig); and, in
 // wider, every line of ours in the scopes git reads before it (system for
 // --global).
-func (o SetupOptions) hiddenOurs(ctx context.Context) (hidden, wider []helperSetting, err error) {
-	all, err := gitconfig.All(ctx, o.Dir)
-	if err != nil {
-		return nil, nil, err
-	}
+func (o SetupOptions) hiddenOurs(ctx context.Context, all []helperSetting) (hidden, wider []helperSetting, err error) {
 	included, err := gitconfig.IncludedHelpers(ctx, o.Dir, o.Scope)
 	if err != nil {
 		return nil, nil, err
@@ -553,7 +538,11 @@ func Unconfigure(o SetupOptions) error {
 	}
 	// Lines setup does not write (URL-scoped, in an included or the XDG
 	// file) stay: say that git still runs them.
-	others, _, err := o.hiddenOurs(context.Background())
+	all, err := gitconfig.All(context.Background(), o.Dir)
+	if err != nil {
+		return err
+	}
+	others, _, err := o.hiddenOurs(context.Background(), all)
 	if err != nil {
 		return err
 	}
@@ -580,7 +569,11 @@ func CurrentHelper(o SetupOptions) (string, error) {
 	if keep, _ := keptLine(cur, emptyURL, nil); keep != "" {
 		return keep, nil // the other lines of ours need not be looked for
 	}
-	hidden, _, err := o.hiddenOurs(context.Background())
+	all, err := gitconfig.All(context.Background(), o.Dir)
+	if err != nil {
+		return "", err
+	}
+	hidden, _, err := o.hiddenOurs(context.Background(), all)
 	if err != nil {
 		return "", err
 	}
