@@ -63,19 +63,6 @@ func CITokens(getenv func(string) string) []CIToken {
 // bad counts the entries that are neither; they name no host.
 func TokenHosts(list string) (hosts []string, bad int) {
 	for _, entry := range strings.FieldsFunc(list, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' || r == '\n' || r == '\r' }) {
-		if ip6, ok := bracketedHost(entry); ok {
-			hosts = append(hosts, ip6)
-			continue
-		}
-		if rest, ok := cutFold(entry, "https://"); ok && strings.HasPrefix(rest, "[") {
-			if end := strings.IndexAny(rest, "/?#"); end >= 0 {
-				rest = rest[:end]
-			}
-			if ip6, ok := bracketedHost(rest); ok {
-				hosts = append(hosts, ip6)
-				continue
-			}
-		}
 		uri := entry
 		if !strings.Contains(entry, "://") {
 			if strings.ContainsAny(entry, "/?#") {
@@ -84,7 +71,19 @@ func TokenHosts(list string) (hosts []string, bad int) {
 			}
 			uri = "https://" + entry
 		}
-		if h, ok := httpsHost(uri); ok {
+		var h string
+		var ok bool
+		if rest, https := cutFold(uri, "https://"); https && strings.HasPrefix(rest, "[") {
+			// An IPv6 literal, which httpsHost (CI platforms' URLs)
+			// does not take.
+			if end := strings.IndexAny(rest, "/?#"); end >= 0 {
+				rest = rest[:end]
+			}
+			h, ok = bracketedHost(rest)
+		} else {
+			h, ok = httpsHost(uri)
+		}
+		if ok {
 			hosts = append(hosts, h)
 		} else {
 			bad++

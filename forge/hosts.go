@@ -65,20 +65,26 @@ func IsGHEDotCom(host string) bool {
 	return ok && label && isDefaultPort(host, name)
 }
 
+// UnderGHEDotCom reports whether host's name is under ghe.com, GitHub
+// Enterprise Cloud with data residency (only IsGHEDotCom hosts have a
+// known API).
+func UnderGHEDotCom(host string) bool {
+	return strings.HasSuffix(strings.ToLower(credential.HostName(host)), ".ghe.com")
+}
+
 // LooksLikeGitHubEnterpriseServer reports whether host's name says it is a
 // GitHub Enterprise Server: github.* other than github.com (and not under
 // ghe.com, which is GitHub's own cloud).
 func LooksLikeGitHubEnterpriseServer(host string) bool {
 	name := strings.ToLower(credential.HostName(host))
-	return name != "github.com" && strings.HasPrefix(name, "github.") && !strings.HasSuffix(name, ".ghe.com")
+	return name != "github.com" && strings.HasPrefix(name, "github.") && !UnderGHEDotCom(host)
 }
 
 // LooksLikeGitHubEnterprise reports whether host's name says it is a GitHub
 // Enterprise Server (LooksLikeGitHubEnterpriseServer) or GitHub Enterprise
-// Cloud with data residency (*.ghe.com; only IsGHEDotCom hosts have a
-// known API).
+// Cloud with data residency (UnderGHEDotCom).
 func LooksLikeGitHubEnterprise(host string) bool {
-	return LooksLikeGitHubEnterpriseServer(host) || strings.HasSuffix(strings.ToLower(credential.HostName(host)), ".ghe.com")
+	return LooksLikeGitHubEnterpriseServer(host) || UnderGHEDotCom(host)
 }
 
 // NewTokenURL is where a person creates a token for host.

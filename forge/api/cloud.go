@@ -38,7 +38,7 @@ func BaseFor(c credential.Credential, kind string) (string, error) {
 func NotVerified(c credential.Credential, kind string) string {
 	switch kind {
 	case forge.KindGitHub:
-		if name := strings.ToLower(credential.HostName(c.Host)); strings.HasSuffix(name, ".ghe.com") && !forge.IsGHEDotCom(c.Host) {
+		if forge.UnderGHEDotCom(c.Host) && !forge.IsGHEDotCom(c.Host) {
 			return "GHE.com's API is only at api.SUBDOMAIN.ghe.com for an enterprise's own SUBDOMAIN.ghe.com on the HTTPS port; this host is not one, so no API was asked"
 		}
 	case forge.KindAzure:
