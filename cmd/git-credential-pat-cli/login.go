@@ -49,22 +49,24 @@ func storeFlags(c *call) []string {
 func storeRef(c *call) (cli.StoreRef, error) {
 	if len(storeFlags(c)) == 0 {
 		plain, err := cli.OurHelpers(c.ctx, "", "")
-		writable, _ := cli.WritableHelpers(plain)
-		if err == nil && len(writable) == 0 && len(plain) > 0 {
-			all, err := cli.AllOurHelpers(c.ctx, "")
-			if anyWritable, _ := cli.WritableHelpers(all); err == nil && len(anyWritable) == 0 {
+		if writable, _ := cli.WritableHelpers(plain); err == nil && len(writable) == 0 {
+			all, err := allOurLines(c)
+			if err != nil {
+				return cli.StoreRef{}, err
+			}
+			if anyWritable, _ := cli.WritableHelpers(all); len(anyWritable) > 0 {
+				refs, err := refsOf(c, anyWritable)
+				if err != nil {
+					return cli.StoreRef{}, err
+				}
+				return refs[0], nil
+			}
+			if len(plain) > 0 {
 				if err := useLine(c, plain[0]); err != nil {
 					return cli.StoreRef{}, err
 				}
 				return openStoreRef(c)
 			}
-		}
-		if err == nil && len(writable) == 0 {
-			refs, err := allStoreRefs(c, false)
-			if err != nil {
-				return cli.StoreRef{}, err
-			}
-			return refs[0], nil
 		}
 	}
 	return storeRefFor(c, "", false)

@@ -146,9 +146,9 @@ func storeRefsFor(c *call, urls []string, sayDefault bool) ([]cli.StoreRef, erro
 // line, or no such line, it is storeRefFor's one store for any host.
 func allStoreRefs(c *call, sayDefault bool) ([]cli.StoreRef, error) {
 	if len(storeFlags(c)) == 0 {
-		ours, err := cli.AllOurHelpers(c.ctx, "")
+		ours, err := allOurLines(c)
 		if err != nil {
-			return nil, fmt.Errorf("reading the credential helpers git runs: %w%s", err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
+			return nil, err
 		}
 		if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
 			return refsOf(c, writable)
@@ -156,6 +156,15 @@ func allStoreRefs(c *call, sayDefault bool) ([]cli.StoreRef, error) {
 	}
 	ref, err := storeRefFor(c, "", sayDefault)
 	return []cli.StoreRef{ref}, err
+}
+
+// allOurLines returns the git-credential-pat lines git runs for some URL.
+func allOurLines(c *call) ([]gitconfig.Helper, error) {
+	ours, err := cli.AllOurHelpers(c.ctx, "")
+	if err != nil {
+		return nil, fmt.Errorf("reading the credential helpers git runs: %w%s", err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
+	}
+	return ours, nil
 }
 
 // refsOf opens the store of each line, in order, each store once.
