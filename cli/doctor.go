@@ -293,7 +293,7 @@ func (d *doctor) checkChain(all, chain []helperSetting, lastReset *helperSetting
 	if idx < 0 {
 		for _, h := range all {
 			if IsOurHelper(h.Value) && (h.URL == "" || applies != nil && applies(h)) && lastReset != nil {
-				d.add("helpers", StatusFail, setupIn(lastReset.Scope, setup),
+				d.add("helpers", StatusFail, resetFix(lastReset, d.flagPrefix()),
 					"an empty credential.helper (%s) comes after git-credential-pat and removes it from the list%s", lastReset.Where(), forURLs)
 				return
 			}

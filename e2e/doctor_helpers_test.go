@@ -13,10 +13,16 @@ import (
 // runs, in order (GIT_TRACE), without the action.
 func gitRuns(t *testing.T, e *gittest.Env, url string) []string {
 	t.Helper()
+	return gitRunsIn(t, e, "", url)
+}
+
+// gitRunsIn is gitRuns run in dir.
+func gitRunsIn(t *testing.T, e *gittest.Env, dir, url string) []string {
+	t.Helper()
 	vars := e.Vars
 	e.Vars = append(append([]string(nil), vars...), "GIT_TRACE=1")
 	defer func() { e.Vars = vars }()
-	_, stderr, _ := e.Git(t, "", "url="+url+"\n\n", "credential", "fill")
+	_, stderr, _ := e.Git(t, dir, "url="+url+"\n\n", "credential", "fill")
 	var ran []string
 	for _, l := range strings.Split(stderr, "\n") {
 		if _, c, ok := strings.Cut(l, "trace: run_command: '"); ok && strings.HasSuffix(c, " get'") {
@@ -144,6 +150,87 @@ func TestDoctorReportsTheHelpersGitRuns(t *testing.T) {
 			}
 			if first := runs[0] == bin; first != strings.Contains(report, "git runs git-credential-pat first") {
 				t.Errorf("git runs ours first: %v; doctor says:\n%s", first, report)
+			}
+		})
+	}
+}
+
+// An empty credential.helper after ours removes it from git's list: doctor
+// names the fix for the scope of that reset, as setup and login do (see
+// cli.resetFix), and following it makes git run ours again. Regression
+// test: doctor advised setup for a reset given with git -c or in a
+// worktree's config, which changed nothing, and setup --system for a
+// system one, which needs root where a plain setup does.
+func TestDoctorNamesTheFixForAResetAfterOurs(t *testing.T) {
+	tests := []struct {
+		name  string
+		reset func(t *testing.T, e *gittest.Env, repo, system string) // after a global setup
+		fix   string
+		apply func(t *testing.T, e *gittest.Env, repo string) // does what fix says
+	}{
+		{
+			name: "git -c",
+			reset: func(t *testing.T, e *gittest.Env, repo, system string) {
+				e.Setenv("GIT_CONFIG_COUNT", "1")
+				e.Setenv("GIT_CONFIG_KEY_0", "credential.helper")
+				e.Setenv("GIT_CONFIG_VALUE_0", "")
+			},
+			fix:   "remove the empty credential.helper given with git -c, GIT_CONFIG_COUNT or GIT_CONFIG_PARAMETERS",
+			apply: func(t *testing.T, e *gittest.Env, repo string) { e.Setenv("GIT_CONFIG_COUNT", "0") },
+		},
+		{
+			name: "worktree config",
+			reset: func(t *testing.T, e *gittest.Env, repo, system string) {
+				e.MustGit(t, repo, "", "config", "extensions.worktreeConfig", "true")
+				e.MustGit(t, repo, "", "config", "--worktree", "credential.helper", "")
+			},
+			fix: "git config --worktree --unset-all credential.helper '^$'",
+			apply: func(t *testing.T, e *gittest.Env, repo string) {
+				e.MustGit(t, repo, "", "config", "--worktree", "--unset-all", "credential.helper", "^$")
+			},
+		},
+		{
+			name: "repository config",
+			reset: func(t *testing.T, e *gittest.Env, repo, system string) {
+				e.MustGit(t, repo, "", "config", "--local", "credential.helper", "")
+			},
+			fix:   "git-credential-pat setup --local",
+			apply: func(t *testing.T, e *gittest.Env, repo string) { cmdsRun(t, e, repo, "", "setup", "--local") },
+		},
+		{
+			// The system file is read before the global one: a global
+			// setup wins over its reset, and needs no root.
+			name: "system config, after a system line of ours",
+			reset: func(t *testing.T, e *gittest.Env, repo, system string) {
+				writeFile(t, system, "[credential]\n\thelper = "+quoteConfig(helperLine())+"\n\thelper =\n")
+				writeGlobal(t, e, "")
+			},
+			fix:   "git-credential-pat setup\n",
+			apply: func(t *testing.T, e *gittest.Env, repo string) { cmdsRun(t, e, repo, "", "setup") },
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			system := filepath.Join(t.TempDir(), "gitconfig")
+			writeFile(t, system, "")
+			e.Setenv("GIT_CONFIG_NOSYSTEM", "0")
+			e.Setenv("GIT_CONFIG_SYSTEM", system)
+			if _, stderr, code := runBin(t, e, "", "setup"); code != 0 {
+				t.Fatalf("setup: %s", stderr)
+			}
+			repo := cmdsRepo(t, e)
+			tc.reset(t, e, repo, system)
+			if runs := gitRunsIn(t, e, repo, "https://github.com/acme/app.git"); len(runs) != 0 {
+				t.Fatalf("git still runs %q: the test's reset is off", runs)
+			}
+			tr := cmdsRun(t, e, repo, "", "doctor")
+			if !strings.Contains(tr.stdout, "comes after git-credential-pat and removes it from the list; fix: "+tc.fix) {
+				t.Fatalf("doctor does not name the fix %q:\n%s%s", tc.fix, tr.stdout, tr.stderr)
+			}
+			tc.apply(t, e, repo)
+			if runs := gitRunsIn(t, e, repo, "https://github.com/acme/app.git"); len(runs) == 0 {
+				t.Fatalf("after %q git runs no helper", tc.fix)
 			}
 		})
 	}
