@@ -146,6 +146,10 @@ func TestLeanHelperWithoutSiblingShowsNoToken(t *testing.T) {
 	}{
 		{[]string{"login", "--username", token}, `"login"`},
 		{[]string{token}, `"this command"`},
+		// After the store flags, as a helper line or a script puts them.
+		{[]string{"--store", "env", "setup"}, `"setup"`},
+		{[]string{"--file", token, "list"}, `"list"`},
+		{[]string{"--no-such-flag", token, "list"}, `"this command"`},
 		{[]string{"abc" + token[:10]}, `"this command"`},
 	} {
 		cmd := exec.Command(alone, tc.args...)

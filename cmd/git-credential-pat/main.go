@@ -35,7 +35,7 @@ func main() {
 	args := os.Args[1:]
 	a, ok := stores.ParseArgs(args)
 	if !ok || !servesHere(a.Action) || a.Action != "capability" && isCharDevice(os.Stdin) {
-		os.Exit(handOff(args)) // the full binary parses what this one does not, with the same messages
+		os.Exit(handOff(args, a.Action)) // the full binary parses what this one does not, with the same messages
 	}
 	os.Exit(serve(a, os.Stdin, os.Stdout, os.Stderr))
 }
@@ -130,8 +130,9 @@ func isCommandWord(w string) bool {
 }
 
 // handOff runs git-credential-pat-cli with args and returns its exit
-// status (on Unix it replaces this process and does not return).
-func handOff(args []string) int {
+// status (on Unix it replaces this process and does not return). action
+// is the command word ParseArgs found after the flags, if any.
+func handOff(args []string, action string) int {
 	p, err := sibling()
 	if err == nil {
 		err = run(p, args)
@@ -139,8 +140,8 @@ func handOff(args []string) int {
 	// Only the first word (the command) is named: the rest is whatever
 	// was typed, which may be a token put on the command line by mistake.
 	what := "this command"
-	if len(args) > 0 && isCommandWord(args[0]) {
-		what = args[0]
+	if isCommandWord(action) {
+		what = action
 	}
 	fmt.Fprintf(os.Stderr, "git-credential-pat: %q is run by %s, which cannot start: %v (install both programs with ./install.sh or go install ./cmd/...)\n", what, cliName, err)
 	return 1
