@@ -506,3 +506,28 @@ func TestAgentGoesOnPastAFailingStore(t *testing.T) {
 		t.Fatalf("agent's answer: exit %d, %q %q", code, out, stderr)
 	}
 }
+
+// When git here runs only a read-only line of ours (--store env), the
+// agent answers what that line gives a git here, and nothing from the
+// default file store, which git here never reads. Regression test: the
+// agent passed over read-only lines and answered from the default store.
+func TestAgentFollowsAReadOnlyLineGitRuns(t *testing.T) {
+	e := gittest.NewEnv(t)
+	tokenEnv(e, "GIT_CREDENTIAL_PAT_TOKEN", "tok-env", "GIT_CREDENTIAL_PAT_HOST", "example.com")
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--store", "env"))+"\n")
+	// Tokens in the default store, which git here does not use.
+	for _, h := range []string{"example.com", "other.example"} {
+		runBin(t, e, "protocol=https\nhost="+h+"\nusername=u\npassword=tok-default-"+h+"\n", "store")
+	}
+	if out := e.MustGit(t, e.Home, "url=https://example.com/acme/app.git\n\n", "credential", "fill"); !strings.Contains(out, "password=tok-env\n") {
+		t.Fatalf("git credential fill = %q: the test's configuration is off", out)
+	}
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	startAgentAs(t, 0, e.Vars, bin, "agent", "--socket", socket, "--allow", "example.com", "--allow", "other.example")
+	for host, want := range map[string]string{"example.com": "password=tok-env\n", "other.example": ""} {
+		out, stderr, code := runBin(t, e, "protocol=https\nhost="+host+"\n\n", "--store", "agent", "--socket", socket, "get")
+		if code != 0 || want != "" && !strings.Contains(out, want) || want == "" && out != "" {
+			t.Errorf("agent's answer for %s: exit %d, %q %q; want %q", host, code, out, stderr, want)
+		}
+	}
+}

@@ -86,10 +86,11 @@ func withoutAgent(c *call) bool {
 
 // gitStores answers each get as git's fill would with our helper lines:
 // from the store of each line of ours git runs for the request's URL, in
-// git's order, the first answer winning; from the default store when no
-// line names us. Lines of read-only stores are passed over, and the agent
-// store is dropped from every line's list (withoutAgent): it would ask
-// this agent again. It changes nothing: store and erase fail (noStore's).
+// git's order, the first answer winning (a read-only line, such as --store
+// env, too: it is what a git here gets); from the default store only when
+// no line names us. The agent store is dropped from every line's list
+// (withoutAgent): it would ask this agent again. It changes nothing: store
+// and erase fail (noStore's).
 type gitStores struct {
 	noStore
 	c      *call
@@ -103,7 +104,7 @@ func (s *gitStores) Get(ctx context.Context, q credential.Credential) (credentia
 	if err != nil {
 		return credential.Credential{}, fmt.Errorf("reading the credential helpers git runs for %s: %w", url, err)
 	}
-	lines, _ := cli.WritableHelpers(ours)
+	lines := ours
 	if len(lines) == 0 {
 		lines = []gitconfig.Helper{{}}
 	}
