@@ -235,7 +235,7 @@ func helpDoc() help.Help {
 		if cmd.flags != nil {
 			cmd.flags(fs)
 		}
-		h.Commands = append(h.Commands, help.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Usages: fs.FlagUsages()})
+		h.Commands = append(h.Commands, help.HelpCommand{Name: n, Summary: cmd.summary, Hidden: cmd.hidden, Flags: helpFlags(fs, all), Globals: cmd.globals, Usages: fs.FlagUsages()})
 	}
 	for _, n := range backends.Names() {
 		h.Stores = append(h.Stores, help.HelpStore{Name: n, Summary: backends.Help(n)})

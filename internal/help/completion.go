@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -87,10 +88,16 @@ func safeFlags(fs []HelpFlag) []HelpFlag {
 // helpFlag is the -h/--help every command accepts.
 var helpFlag = HelpFlag{Name: "help", Shorthand: "h", Usage: "show help for this command"}
 
-// flagsOf is every flag command name accepts: the globals, its own, --help.
-// name "" is the position before the command.
+// flagsOf is every flag completion offers for command name: the globals
+// it uses, its own, --help. name "" is the position before the command,
+// where every global goes.
 func (m compModel) flagsOf(name string) []HelpFlag {
-	out := append([]HelpFlag(nil), m.globals...)
+	var out []HelpFlag
+	for _, f := range m.globals {
+		if m.uses(name, f) {
+			out = append(out, f)
+		}
+	}
 	for _, c := range m.commands {
 		if c.Name == name {
 			out = append(out, c.Flags...)
@@ -99,6 +106,17 @@ func (m compModel) flagsOf(name string) []HelpFlag {
 	out = append(out, helpFlag)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out
+}
+
+// uses reports whether command name uses the global flag f (HelpCommand.
+// Globals); every global applies before the command ("").
+func (m compModel) uses(name string, f HelpFlag) bool {
+	for _, c := range m.commands {
+		if c.Name == name && c.Globals != nil {
+			return slices.Contains(c.Globals, f.Name)
+		}
+	}
+	return true
 }
 
 // valueKind says what a flag's value is: "store", "host", "file", "" for a
@@ -611,9 +629,19 @@ end
 	fmt.Fprintf(&b, "complete -c %s -n %s -a %s\n", p, fishQuote(fn+"_using help"), fishQuote(strings.Join(m.commandNames(), " ")))
 	fmt.Fprintf(&b, "complete -c %s -n %s -a %s\n", p, fishQuote(fn+"_using completion"), fishQuote(strings.Join(CompletionShells, " ")))
 
-	b.WriteString("\n# Flags every command accepts\n")
+	b.WriteString("\n# Flags every command accepts (offered where it uses them)\n")
 	for _, f := range append(append([]HelpFlag(nil), m.globals...), helpFlag) {
-		b.WriteString(m.fishFlag("", f, fn))
+		var not []string
+		for _, c := range m.commands {
+			if f != helpFlag && !m.uses(c.Name, f) {
+				not = append(not, "not "+fn+"_using "+c.Name)
+			}
+		}
+		cond := ""
+		if len(not) > 0 {
+			cond = fishQuote(strings.Join(not, "; and "))
+		}
+		b.WriteString(m.fishFlag(cond, f, fn))
 	}
 	for _, c := range m.commands {
 		if len(c.Flags) == 0 {

@@ -27,6 +27,9 @@ type HelpCommand struct {
 	Summary string
 	Hidden  bool
 	Flags   []HelpFlag // its own flags, not the globals
+	// Globals names the flags of Help.Globals it uses, the ones its help
+	// and completion offer (it accepts the others); nil: all of them.
+	Globals []string
 	Usages  string     // the globals it uses and its own flags as the flag package prints them; "" for none
 }
 

@@ -23,7 +23,7 @@ func testHelp() Help {
 			{Name: "get", Summary: "git's helper action"},
 			{Name: "list", Summary: "list stored tokens", Flags: []HelpFlag{
 				{Name: "json", Usage: "print JSON for scripts"},
-			}, Usages: "      --json   print JSON for scripts\n"},
+			}, Globals: []string{"store"}, Usages: "      --json   print JSON for scripts\n"},
 			{Name: "login", Summary: ".store a token", Flags: []HelpFlag{
 				{Name: "host", Arg: "string", Default: `"github.com"`, Usage: "host the token is for"},
 				{Name: "expires", Arg: "string", Usage: `when it expires (a\b)`},
