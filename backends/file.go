@@ -198,13 +198,27 @@ func (f *FileStore) List(ctx context.Context) ([]credential.Credential, error) {
 // when the file becomes readable again after being private.
 var modeWarned sync.Map // path -> struct{}
 
+// ModeReported tells this process's file stores that the caller has
+// reported the credentials file at path (symlinks followed) as readable by
+// other users, so they do not warn about it too (doctor's own check).
+func ModeReported(path string) {
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
+	modeWarned.Store(path, struct{}{})
+}
+
+// OpenToOthers reports whether a file or directory of mode m lets users
+// other than its owner in. Not on Windows, where a mode says nothing of
+// who may read (ACLs do; Go reports 0666 for every writable file).
+func OpenToOthers(m fs.FileMode) bool {
+	return runtime.GOOS != "windows" && m.Perm()&0o077 != 0
+}
+
 // warnMode warns when the file st describes is readable by other users,
 // once while it stays so (see modeWarned).
 func (f *FileStore) warnMode(path string, st fs.FileInfo) {
-	if runtime.GOOS == "windows" {
-		return
-	}
-	if st.Mode().Perm()&0o077 == 0 {
+	if !OpenToOthers(st.Mode()) {
 		modeWarned.Delete(path)
 		return
 	}

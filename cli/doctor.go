@@ -81,6 +81,14 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	if o.Now != nil {
 		d.now = o.Now()
 	}
+	if o.FilePath != "" && o.OpenErr == nil {
+		// checkStore reports a file readable by other users; the store's
+		// own warning, from the first check that reads it, would say it
+		// again on stderr.
+		if st, err := os.Stat(o.FilePath); err == nil && backends.OpenToOthers(st.Mode()) {
+			backends.ModeReported(o.FilePath)
+		}
+	}
 	d.checkPath()
 	d.checkHelpers()
 	d.checkHelperBinary()
@@ -408,10 +416,10 @@ func (d *doctor) checkStore() {
 		case err != nil:
 			d.add("store", StatusFail, "", "store file: %v", err)
 			return
-		case st.Mode().Perm()&0o077 != 0:
+		case backends.OpenToOthers(st.Mode()):
 			d.add("store", StatusFail, "chmod 600 "+shellQuote(path), "store file: %s is readable by other users (mode %04o)", path, st.Mode().Perm())
 		}
-		if dst, err := os.Stat(filepath.Dir(path)); err == nil && !missing && dst.Mode().Perm()&0o077 != 0 {
+		if dst, err := os.Stat(filepath.Dir(path)); err == nil && !missing && backends.OpenToOthers(dst.Mode()) {
 			d.add("store", StatusWarn, "chmod 700 "+shellQuote(filepath.Dir(path)), "store file: directory %s is open to other users (mode %04o)", filepath.Dir(path), dst.Mode().Perm())
 		}
 	}

@@ -774,6 +774,7 @@ func TestSetupKeepsEmptyURLLine(t *testing.T) {
 // A credentials file readable by other users is said once per command,
 // however often the command reads it and through however many stores it
 // opens on it (here git runs two helper lines naming the same file).
+// doctor says it in its report, on stdout, and not again on stderr.
 func TestModeWarningOncePerCommand(t *testing.T) {
 	e := gittest.NewEnv(t)
 	file := filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials")
@@ -790,7 +791,7 @@ func TestModeWarningOncePerCommand(t *testing.T) {
 		args  []string
 	}{
 		{"", []string{"list"}},
-		{"", []string{"doctor"}}, // its store check says it too, on stdout
+		{"", []string{"doctor"}}, // its store check says it, on stdout
 		{"tok_second_0123456789\n", []string{"login", "--host", "other.example", "--no-verify"}},
 		{"tok_third_0123456789\n", []string{"rotate", "--host", "other.example", "--no-verify"}},
 		{"", []string{"logout", "--host", "nothing.example"}},
@@ -805,8 +806,11 @@ func TestModeWarningOncePerCommand(t *testing.T) {
 				t.Fatal(err)
 			}
 			tr := cmdsRun(t, e, repo, tc.stdin, tc.args...)
-			if n := strings.Count(tr.stderr, "readable by other users"); n != 1 {
-				t.Errorf("the warning came %d times, want once:\n%s", n, tr.stderr)
+			if n := strings.Count(tr.stderr+tr.stdout, "readable by other users"); n != 1 {
+				t.Errorf("the warning came %d times, want once:\n%s%s", n, tr.stdout, tr.stderr)
+			}
+			if tc.args[0] == "doctor" && !strings.Contains(tr.stdout, "fail  store          store file: "+file+" is readable by other users (mode 0644); fix: chmod 600 ") {
+				t.Errorf("doctor's report does not say it:\n%s", tr.stdout)
 			}
 		})
 	}
