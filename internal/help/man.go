@@ -30,7 +30,7 @@ type HelpCommand struct {
 	// Globals names the flags of Help.Globals it uses, the ones its help
 	// and completion offer (it accepts the others); nil: all of them.
 	Globals []string
-	Usages  string     // the globals it uses and its own flags as the flag package prints them; "" for none
+	Usages  string // the globals it uses and its own flags as the flag package prints them; "" for none
 }
 
 // HelpFlag is one flag.
