@@ -387,14 +387,14 @@ func loginTarget(cmd string, o LoginOptions) (credential.Credential, error) {
 
 // forgeUsername picks the username for token when the user gave none:
 // the one the token's forge documents (GitLab oauth2, Bitbucket's fixed
-// names for API and access tokens), else DefaultUsername. Bitbucket checks
-// the username of any other token, so there it must be given.
+// names for API and access tokens), else DefaultUsername. Where the forge
+// checks it (forge.UsernameNeeded), it must be given.
 func (o LoginOptions) forgeUsername(c *credential.Credential, kind, token string) error {
 	if o.Username != "" || strings.Contains(o.Host, "@") {
 		return nil
 	}
-	if forge.NeedsUsername(c.Host, token) {
-		return errors.New("login: bitbucket.org checks the username that goes with this token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME (API tokens, ATATT..., and access tokens, ATCTT..., need none)")
+	if why := forge.UsernameNeeded(c.Host, token); why != "" {
+		return errors.New("login: " + why + "; nothing was stored")
 	}
 	if u := forge.DefaultUsername(kind, token); u != "" {
 		c.SetUsername(u)

@@ -92,7 +92,34 @@ const (
 	glRevoked  = "glpat-Revoked00000000000000"
 	glRotated  = "glpat-RotatedByGitLab000000"
 	giteaGood  = "0123456789abcdef0123456789abcdef01234567"
+	glDeploy   = "gldt-DeployToken0000000000"
 )
+
+// A GitLab deploy token (gldt-) goes with its own username and cannot use
+// GitLab's API: login without --username refuses and names the flag; with
+// it, login stores the token unverified and sends the API nothing.
+// Regression test: login took it for an unknown token, asked the host
+// whether it runs Gitea, and stored it with a username GitLab refuses.
+func TestLoginGitLabDeployToken(t *testing.T) {
+	e := gittest.NewEnv(t)
+	f := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+	file := filepath.Join(e.Home, "creds")
+	tr := cmdsRun(t, e, e.Home, glDeploy, "--file", file, "login", "--host", f.host)
+	if tr.code != 1 || !strings.Contains(tr.stderr, "a GitLab deploy token goes with its own username") || !strings.Contains(tr.stderr, "--username DEPLOY_TOKEN_USERNAME") {
+		t.Fatalf("login without --username: %+v", tr)
+	}
+	if _, err := os.Stat(file); err == nil {
+		t.Fatal("login without --username stored something")
+	}
+	tr = cmdsRun(t, e, e.Home, glDeploy, "--file", file, "login", "--host", f.host, "--username", "gitlab+deploy-token-7")
+	if tr.code != 0 || !strings.Contains(tr.stderr, "not verified: GitLab deploy tokens cannot use GitLab's API") ||
+		!strings.Contains(tr.stdout, "GitLab deploy token gldt-****0000 for https://gitlab%2Bdeploy-token-7@"+f.host+" in store file") {
+		t.Fatalf("login --username: %+v", tr)
+	}
+	if n := f.requests(); n != 0 {
+		t.Fatalf("the forge's API was asked %d times", n)
+	}
+}
 
 // What a forge's API answers (a token's name, its scopes) reaches the
 // terminal without control characters.
@@ -284,6 +311,7 @@ func TestPushWithEachForgesUsername(t *testing.T) {
 		{"GitHub", fineGrained("PUSH"), "x-access-token", nil, "project"},
 		{"GitLab PAT", glGood, "oauth2", nil, "project"},
 		{"GitLab CI job token", "glcbt-64_JobToken00000000", "gitlab-ci-token", []string{"--username", "gitlab-ci-token"}, "project"},
+		{"GitLab deploy token", glDeploy, "gitlab+deploy-token-7", []string{"--username", "gitlab+deploy-token-7"}, "project"},
 		{"Gitea/Forgejo", giteaGood, "carol", []string{"--username", "carol"}, "project"},
 		{"Bitbucket API token", "ATATT3xFfGF0ApiToken", "x-bitbucket-api-token-auth", []string{"--username", "x-bitbucket-api-token-auth"}, "project"},
 		{"Bitbucket access token", "ATCTT3xFfGN0AccessToken", "x-token-auth", []string{"--username", "x-token-auth", "--owner", "acme"}, "acme/project"},
@@ -299,7 +327,7 @@ func TestPushWithEachForgesUsername(t *testing.T) {
 			store := []string{"--file", file}
 			host := strings.TrimPrefix(srv.URL, "https://")
 			if tr := cmdsRun(t, e, e.Home, tc.token, append(append(store, "login", "--host", host), tc.loginArgs...)...); tr.code != 0 ||
-				!strings.Contains(tr.stdout, "https://"+tc.username+"@"+host) {
+				!strings.Contains(tr.stdout, "https://"+strings.ReplaceAll(tc.username, "+", "%2B")+"@"+host) { // as git writes a URL's user
 				t.Fatalf("login: %+v", tr)
 			}
 			h := helperArgs(store...)

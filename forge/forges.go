@@ -22,6 +22,12 @@ const (
 	// https://docs.gitlab.com/user/profile/personal_access_tokens/ ,
 	// https://docs.gitlab.com/ci/jobs/ci_job_token/
 	GitLabCIUsername = "gitlab-ci-token"
+	// GitLab deploy tokens (gldt-, GitLab 16.7 and later) go with the
+	// deploy token's own username (gitlab+deploy-token-N unless chosen);
+	// they cannot use GitLab's API:
+	// https://docs.gitlab.com/user/project/deploy_tokens/ ,
+	// https://gitlab.com/gitlab-org/gitlab/-/merge_requests/138438
+	GitLabDeployTokenPrefix = "gldt-"
 	// Bitbucket Cloud API tokens (ATATT...) go with the Bitbucket username or
 	// this fixed one: https://support.atlassian.com/bitbucket-cloud/docs/using-api-tokens/
 	BitbucketAPITokenUsername = "x-bitbucket-api-token-auth"
@@ -80,7 +86,7 @@ func Kind(host, remembered, token string) string {
 	if LooksLikeGitHubEnterprise(host) {
 		return KindGitHub
 	}
-	if strings.Contains(token, "glpat-") {
+	if strings.Contains(token, "glpat-") || strings.HasPrefix(token, GitLabDeployTokenPrefix) {
 		return KindGitLab
 	}
 	return ""
@@ -91,6 +97,9 @@ func Kind(host, remembered, token string) string {
 func DefaultUsername(kind, token string) string {
 	switch kind {
 	case KindGitLab:
+		if strings.HasPrefix(token, GitLabDeployTokenPrefix) {
+			return "" // its own username (UsernameNeeded)
+		}
 		return GitLabUsername // any non-blank value works with a PAT, and oauth2 also with OAuth tokens
 	case KindBitbucket:
 		switch {

@@ -109,11 +109,19 @@ func NewTokenURL(host string) string {
 	return "https://" + host + " (your account's token settings)"
 }
 
-// NeedsUsername reports whether host checks the username that goes with
-// token (Bitbucket does, and its API and access tokens have a fixed one,
-// see DefaultUsername; the other forges accept any).
-func NeedsUsername(host, token string) bool {
-	return strings.EqualFold(credential.HostName(host), "bitbucket.org") && DefaultUsername(KindBitbucket, token) == ""
+// UsernameNeeded says why token for host needs the username given with
+// it, and which: "" when any username works or the forge's own goes with
+// it (DefaultUsername). bitbucket.org checks the username of any token but
+// its API and access tokens, which have a fixed one; a GitLab deploy
+// token goes with its own.
+func UsernameNeeded(host, token string) string {
+	switch {
+	case strings.HasPrefix(token, GitLabDeployTokenPrefix):
+		return "a GitLab deploy token goes with its own username, shown where it was created (gitlab+deploy-token-N unless chosen); run: git-credential-pat login --host " + host + " --username DEPLOY_TOKEN_USERNAME"
+	case strings.EqualFold(credential.HostName(host), "bitbucket.org") && DefaultUsername(KindBitbucket, token) == "":
+		return "bitbucket.org checks the username that goes with this token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME (API tokens, ATATT..., and access tokens, ATCTT..., need none)"
+	}
+	return ""
 }
 
 // SSHHostAliases are the SSH-over-port-443 hosts of the big forges; their

@@ -1,6 +1,9 @@
 package forge
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestHosts(t *testing.T) {
 	for _, tc := range []struct {
@@ -78,6 +81,8 @@ func TestForgeKinds(t *testing.T) {
 		{"bitbucket.org", "", "ATATT3xFfGF0abc", KindBitbucket, BitbucketAPITokenUsername, false},
 		{"bitbucket.org", "", "ATCTT3xFfGN0abc", KindBitbucket, BitbucketAccessTokenUsername, false},
 		{"bitbucket.org", "", "something-else", KindBitbucket, "", true},
+		{"gitlab.com", "", "gldt-x", KindGitLab, "", true},
+		{"git.acme.example", "", "gldt-x", KindGitLab, "", true},
 		{"dev.azure.com", "", "x", KindAzure, "", false},
 		{"acme.visualstudio.com", "", "x", KindAzure, "", false},
 		{"example.com", "", "0123", "", "", false},
@@ -89,8 +94,8 @@ func TestForgeKinds(t *testing.T) {
 		if got := DefaultUsername(kind, tc.token); got != tc.user {
 			t.Errorf("DefaultUsername(%q, %q) = %q, want %q", kind, tc.token, got, tc.user)
 		}
-		if got := NeedsUsername(tc.host, tc.token); got != tc.needsUser {
-			t.Errorf("NeedsUsername(%q, %q) = %v", tc.host, tc.token, got)
+		if got := UsernameNeeded(tc.host, tc.token); (got != "") != tc.needsUser || got != "" && !strings.Contains(got, "--username") {
+			t.Errorf("UsernameNeeded(%q, %q) = %q", tc.host, tc.token, got)
 		}
 	}
 }

@@ -35,6 +35,7 @@ var tokenFormats = []tokenFormat{
 	{"ghr_", "GitHub refresh token", "GitHub"},
 	{"glpat-", "GitLab personal access token", "GitLab"},
 	{"glcbt-", "GitLab CI/CD job token", "GitLab"},
+	{GitLabDeployTokenPrefix, "GitLab deploy token", "GitLab"},
 	{BitbucketAPITokenPrefix, "Bitbucket API token", "Bitbucket"},
 	{BitbucketAccessTokenPrefix, "Bitbucket access token", "Bitbucket"},
 	{BitbucketAppPasswordPrefix, "Bitbucket app password", "Bitbucket"},
@@ -193,7 +194,7 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		if len(body) < glMinBody {
 			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, glMinBody)}
 		}
-	case "glcbt-", BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix:
+	case "glcbt-", GitLabDeployTokenPrefix, BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix:
 		// No published length or alphabet: accepted as they are.
 	default: // ghp_ gho_ ghu_ ghs_ ghr_
 		if i := firstBad(body, func(c byte) bool { return isAlnum(c) }); i >= 0 {

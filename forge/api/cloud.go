@@ -28,6 +28,10 @@ func BaseFor(c credential.Credential, kind string) (string, error) {
 		return azureAPI(c.Host, c.Path), nil
 	case forge.KindBitbucket:
 		return bitbucketAPI(c), nil
+	case forge.KindGitLab:
+		if strings.HasPrefix(c.Password, forge.GitLabDeployTokenPrefix) {
+			return "", nil // the API refuses deploy tokens (NotVerified)
+		}
 	}
 	return Base(c.Host, kind)
 }
@@ -37,6 +41,10 @@ func BaseFor(c credential.Credential, kind string) (string, error) {
 // the forge has no API this program knows.
 func NotVerified(c credential.Credential, kind string) string {
 	switch kind {
+	case forge.KindGitLab:
+		if strings.HasPrefix(c.Password, forge.GitLabDeployTokenPrefix) {
+			return "GitLab deploy tokens cannot use GitLab's API, so it was not asked; git uses the token with its username"
+		}
 	case forge.KindGitHub:
 		if forge.UnderGHEDotCom(c.Host) && !forge.IsGHEDotCom(c.Host) {
 			return "GHE.com's API is only at api.SUBDOMAIN.ghe.com for an enterprise's own SUBDOMAIN.ghe.com on the HTTPS port; this host is not one, so no API was asked"
