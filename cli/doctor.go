@@ -558,7 +558,7 @@ func (d *doctor) checkTokens() {
 
 // checkOnline asks the API of each stored token's forge (GitHub, GitLab,
 // Gitea/Forgejo, Azure DevOps per organization, Bitbucket access tokens
-// per repository) about it: valid, rejected (revoked or expired),
+// per repository, Hugging Face) about it: valid, rejected (revoked or expired),
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
@@ -607,7 +607,7 @@ func (d *doctor) checkOnline() {
 		}
 	}
 	if asked == 0 && overrideErr == nil {
-		d.add("online", StatusOK, "", "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps or Bitbucket tokens to check online")
+		d.add("online", StatusOK, "", "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket or Hugging Face tokens to check online")
 	}
 }
 

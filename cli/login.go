@@ -22,9 +22,9 @@ import (
 )
 
 // DefaultUsername is stored with a token when --username is not given.
-// GitHub, GitLab, Gitea/Forgejo and Azure DevOps accept any non-empty
-// username with a token; this one says what the password is. Bitbucket
-// checks the username, so there --username is required.
+// GitHub, GitLab, Gitea/Forgejo, Azure DevOps and Hugging Face accept any
+// non-empty username with a token; this one says what the password is.
+// Bitbucket checks the username, so there --username is required.
 const DefaultUsername = forge.GitHubUsername
 
 // StoreRef is the store a command works on, and how the user named it.
@@ -237,9 +237,9 @@ func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string 
 }
 
 // verify asks the forge's API about the token when the host is a forge
-// this program can verify (GitHub, GitLab, Gitea/Forgejo) and verification
-// is on. What it learns fills in what the user did not give: the account
-// login as username and the token's expiry. A rejected token is refused;
+// this program can verify (see forgeapi.BaseFor) and verification is on.
+// What it learns fills in what the user did not give: the account login
+// as username and the token's expiry. A rejected token is refused;
 // an unreachable API only earns a note.
 func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind, token string) error {
 	if o.verifyOff() {
@@ -387,8 +387,9 @@ func loginTarget(cmd string, o LoginOptions) (credential.Credential, error) {
 
 // forgeUsername picks the username for token when the user gave none:
 // the one the token's forge documents (GitLab oauth2, Bitbucket's fixed
-// names for API and access tokens), else DefaultUsername. Where the forge
-// checks it (forge.UsernameNeeded), it must be given.
+// names for API and access tokens, Hugging Face's hf_user), else
+// DefaultUsername. Where the forge checks it (forge.UsernameNeeded), it
+// must be given.
 func (o LoginOptions) forgeUsername(c *credential.Credential, kind, token string) error {
 	if o.Username != "" || strings.Contains(o.Host, "@") {
 		return nil

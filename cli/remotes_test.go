@@ -20,6 +20,8 @@ func TestParseSSH(t *testing.T) {
 		{"ssh+git://bitbucket.org/acme/app.git", "bitbucket.org", "acme/app.git", true},
 		{"ssh://git@ssh.github.com:443/acme/app.git", "github.com", "acme/app.git", true},
 		{"git@altssh.gitlab.com:acme/app.git", "gitlab.com", "acme/app.git", true},
+		{"git@hf.co:acme/model", "huggingface.co", "acme/model", true}, // Hugging Face's SSH host; HTTPS is on huggingface.co
+		{"ssh://git@hf.co/datasets/acme/data", "huggingface.co", "datasets/acme/data", true},
 		{"ssh://git@[::1]:22/srv/app.git", "[::1]", "srv/app.git", true},
 		{"[git@host.example:22]:acme/app.git", "host.example", "acme/app.git", true},
 		{"[::1]:srv/app.git", "[::1]", "srv/app.git", true},
@@ -63,6 +65,8 @@ func TestPlanFixes(t *testing.T) {
 			[]want{{"git remote set-url up https://git.example.com:8443/team/app.git", "https://git.example.com:8443/team/app.git", true}}},
 		{"ssh on a token host", []remoteURL{one("origin", "gitea.internal:ops/tools")}, nil,
 			[]want{{"git remote set-url origin https://gitea.internal/ops/tools", "https://gitea.internal/ops/tools", true}}},
+		{"Hugging Face's SSH host", []remoteURL{one("origin", "git@hf.co:datasets/acme/data")}, nil,
+			[]want{{"git remote set-url origin https://huggingface.co/datasets/acme/data", "https://huggingface.co/datasets/acme/data", false}}},
 		{"unknown host left alone", []remoteURL{one("origin", "git@example.org:x/y.git")}, nil, nil},
 		{"https left alone", []remoteURL{one("origin", "https://github.com/acme/app.git")}, nil, nil},
 		{"plain http on a forge", []remoteURL{one("origin", "http://gitlab.com/acme/app.git")}, nil,

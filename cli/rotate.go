@@ -94,7 +94,11 @@ func rotateViaAPI(ctx context.Context, o LoginOptions, old credential.Credential
 	}
 	kind := forge.Kind(old.Host, forgeapi.Remembered(old.Host), old.Password)
 	if kind != forge.KindGitLab {
-		return fmt.Errorf("rotate --via-api: only GitLab rotates a token through its API, and %s is not known to be GitLab; create a new token at %s and run: git-credential-pat %srotate --host %s", old.Host, forge.NewTokenURL(credential.HostName(old.Host)), o.flagPrefix(), old.Host)
+		which := "is not known to be GitLab"
+		if kind != "" {
+			which = "is " + kind
+		}
+		return fmt.Errorf("rotate --via-api: only GitLab rotates a token through its API, and %s %s; create a new token at %s and run: git-credential-pat %srotate --host %s", old.Host, which, forge.TokenPage(old.Host, kind), o.flagPrefix(), old.Host)
 	}
 	if o.verifyOff() {
 		return fmt.Errorf("rotate --via-api asks %s's API, and verification is turned off (--no-verify or %s=0)", old.Host, VerifyEnv)

@@ -16,11 +16,12 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
 
-// Azure DevOps and Bitbucket Cloud live on fixed hosts (dev.azure.com,
-// api.bitbucket.org), so no fake can be "the host itself". These tests run
+// Azure DevOps, Bitbucket Cloud and Hugging Face live on fixed hosts
+// (dev.azure.com, api.bitbucket.org, huggingface.co), so no fake can be
+// "the host itself". These tests run
 // the programs built with -tags fakecloudapi, whose one difference is that
 // GIT_CREDENTIAL_PAT_FAKE_CLOUD_API (https on this machine only) stands in
-// for those two API roots; the programs every other test runs, like the
+// for those API roots; the programs every other test runs, like the
 // ones users install, are built without it.
 func fakeCloudBinary(t *testing.T) string {
 	t.Helper()
@@ -33,8 +34,9 @@ func fakeCloudBinary(t *testing.T) string {
 }
 
 // fakeCloudAPI answers as Azure DevOps (GET /ORG/_apis/git/repositories,
-// Basic ":PAT") and Bitbucket Cloud (GET /2.0/repositories/WS/REPO,
-// Bearer) do. tokens: "valid", "noscope" (403), "signin" (Azure's 203
+// Basic ":PAT"), Bitbucket Cloud (GET /2.0/repositories/WS/REPO, Bearer)
+// and Hugging Face (GET /api/whoami-v2, Bearer) do. tokens: "valid",
+// "noscope" (403; a read token on Hugging Face), "signin" (Azure's 203
 // sign-in page); any other token gets 401.
 type fakeCloudAPI struct {
 	mu     sync.Mutex
@@ -51,13 +53,24 @@ func newFakeCloudAPI(t *testing.T, e *gittest.Env, tokens map[string]string) *fa
 		case strings.HasPrefix(a, "Basic ") && strings.HasSuffix(r.URL.Path, "/_apis/git/repositories"):
 			b, _ := base64.StdEncoding.DecodeString(strings.TrimPrefix(a, "Basic "))
 			tok = strings.TrimPrefix(string(b), ":")
-		case strings.HasPrefix(a, "Bearer ") && strings.HasPrefix(r.URL.Path, "/2.0/repositories/"):
+		case strings.HasPrefix(a, "Bearer ") && (strings.HasPrefix(r.URL.Path, "/2.0/repositories/") || r.URL.Path == "/api/whoami-v2"):
 			tok = strings.TrimPrefix(a, "Bearer ")
 		}
 		f.mu.Lock()
 		f.asked = append(f.asked, r.URL.Path)
 		state := f.tokens[tok]
 		f.mu.Unlock()
+		switch {
+		case r.URL.Path == "/api/whoami-v2" && (state == "valid" || state == "noscope"):
+			// Hugging Face's answer: the account and the token's role.
+			role := map[string]string{"valid": "write", "noscope": "read"}[state]
+			w.Write([]byte(`{"type":"user","name":"alice","auth":{"type":"access_token","accessToken":{"displayName":"laptop","role":"` + role + `"}}}`))
+			return
+		case r.URL.Path == "/api/whoami-v2":
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"error":"Invalid credentials in Authorization header"}`))
+			return
+		}
 		switch state {
 		case "valid":
 			w.Write([]byte(`{"value":[]}`))
@@ -79,6 +92,12 @@ func newFakeCloudAPI(t *testing.T, e *gittest.Env, tokens map[string]string) *fa
 	e.Setenv("GIT_CREDENTIAL_PAT_FAKE_CLOUD_API", srv.URL)
 	e.Setenv("GIT_CREDENTIAL_PAT_VERIFY", "1")
 	return f
+}
+
+func (f *fakeCloudAPI) count() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.asked)
 }
 
 func (f *fakeCloudAPI) set(tok, state string) {
@@ -217,6 +236,9 @@ func TestEraseAsksAzureAndBitbucket(t *testing.T) {
 		{"Bitbucket access token valid: kept", "bitbucket.org", "acme/app.git", "x-token-auth", "ATCTTkeep0", "valid", true, "kept the token for bitbucket.org: Bitbucket's API says it is still valid"},
 		{"Bitbucket access token revoked: erased", "bitbucket.org", "acme/app.git", "x-token-auth", "ATCTTdead0", "revoked", false, ""},
 		{"Bitbucket API token: erased, never sent", "bitbucket.org", "acme/app.git", "x-bitbucket-api-token-auth", "ATATTkeep0", "valid", false, ""},
+		{"Hugging Face valid: kept", "huggingface.co", "acme/model", "alice", hfToken("Keep"), "valid", true, "kept the token for huggingface.co: Hugging Face's API says it is still valid"},
+		{"Hugging Face (hf.co) valid: kept", "hf.co", "datasets/acme/data", "alice", hfToken("Keep"), "valid", true, "fix the token at https://huggingface.co/settings/tokens"},
+		{"Hugging Face revoked: erased", "huggingface.co", "acme/model", "alice", hfToken("Dead"), "revoked", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := gittest.NewEnv(t)
@@ -250,5 +272,132 @@ func TestEraseAsksAzureAndBitbucket(t *testing.T) {
 				t.Fatalf("asked the API %d times, want asked=%v", asked, wantAsked)
 			}
 		})
+	}
+}
+
+// hfToken is a well-formed (fake) Hugging Face user access token: hf_ and
+// 34 letters, the last four tail.
+func hfToken(tail string) string { return "hf_" + strings.Repeat("x", 34-len(tail)) + tail }
+
+// Hugging Face through the program a user runs: login recognises
+// huggingface.co and hf.co, refuses what is not a user access token before
+// anything is sent, asks whoami-v2 for the account (stored as the
+// username) and the role git needs to push, invents no expiry, and
+// doctor --online and rotate say what they can. The token goes to Hugging
+// Face's API and nowhere else: not to the github.com API override, which
+// a sink stands in for here.
+func TestForgeHuggingFace(t *testing.T) {
+	var (
+		good = hfToken("Good")
+		read = hfToken("Read")
+		port = hfToken("Port")
+		dead = hfToken("Dead")
+	)
+	exe := fakeCloudBinary(t)
+	e := gittest.NewEnv(t)
+	api := newFakeCloudAPI(t, e, map[string]string{good: "valid", read: "noscope", port: "valid", dead: "valid"})
+	var sinkMu sync.Mutex
+	var sunk []string
+	sink := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sinkMu.Lock()
+		sunk = append(sunk, r.URL.Path+" "+r.Header.Get("Authorization"))
+		sinkMu.Unlock()
+		w.WriteHeader(http.StatusUnauthorized)
+	}))
+	t.Cleanup(sink.Close)
+	e.Setenv("GIT_CREDENTIAL_PAT_API_URL", sink.URL) // github.com's API: must never see these tokens
+	store := []string{"--file", filepath.Join(e.Home, "creds")}
+	secrets := []string{good, read, port, dead}
+
+	for _, tc := range []struct {
+		name, token string
+		args        []string
+		code        int
+		stdout      []string
+		stderr      []string
+	}{
+		{"write token: verified, the account is the username, no expiry", good, []string{"login", "--host", "huggingface.co"}, 0,
+			[]string{"/api: the token belongs to alice; scopes: role write; it does not expire", "Stored Hugging Face user access token hf_****Good for https://alice@huggingface.co in store file"}, nil},
+		{"read token on hf.co: stored, with what it lacks", read, []string{"login", "--host", "hf.co"}, 0,
+			[]string{"the token belongs to alice; scopes: role read", "for https://alice@hf.co in store file"},
+			[]string{"warning: the token lacks the write role, which git needs to push (Hugging Face needs the write role, or fine-grained repo.write on the repositories' owner); add it at https://huggingface.co/settings/tokens"}},
+		{"another port: not sent, stored with Hugging Face's username", port, []string{"login", "--host", "huggingface.co:8443"}, 0,
+			[]string{"Stored Hugging Face user access token hf_****Port for https://hf_user@huggingface.co:8443 in store file"},
+			[]string{"not verified: Hugging Face's API is only at https://huggingface.co"}},
+		{"revoked", hfToken("Gone"), []string{"login", "--host", "huggingface.co", "--username", "bob"}, 1,
+			nil, []string{"token refused: the forge rejected the token (401 Invalid credentials in Authorization header): it is revoked or mistyped; nothing was stored"}},
+		{"a GitHub token: refused, not sent", fineGrained("GHUB"), []string{"login", "--host", "huggingface.co"}, 1,
+			nil, []string{"this is a GitHub fine-grained personal access token (github_pat_...), but the host is huggingface.co; use --host with the GitHub host (Hugging Face user access tokens start with hf_)"}},
+		{"the account password: refused, not sent", "my-Password-1", []string{"login", "--host", "hf.co", "--username", "alice"}, 1,
+			nil, []string{"Hugging Face user access tokens start with hf_, and this one does not (your account password?", "https://huggingface.co/settings/tokens"}},
+		{"a cut-off token: refused, not sent", good[:12], []string{"login", "--host", "huggingface.co"}, 1,
+			nil, []string{"Hugging Face user access token is too short: 9 characters after hf_"}},
+	} {
+		before := api.count()
+		tr := cloudRun(t, e, exe, tc.token, append(store, tc.args...)...)
+		bad := tr.code != tc.code
+		for _, w := range tc.stdout {
+			bad = bad || !strings.Contains(tr.stdout, w)
+		}
+		for _, w := range tc.stderr {
+			bad = bad || !strings.Contains(tr.stderr, w)
+		}
+		for _, s := range append(secrets, tc.token) {
+			bad = bad || strings.Contains(tr.stdout+tr.stderr, s)
+		}
+		if bad {
+			t.Errorf("%s: %+v", tc.name, tr)
+		}
+		asked := api.count() - before
+		if wantAsked := tc.code == 0 && tc.token != port || strings.Contains(tc.name, "revoked"); (asked == 1) != wantAsked || asked > 1 {
+			t.Errorf("%s: asked the API %d times", tc.name, asked)
+		}
+	}
+
+	api.set(good, "revoked")
+	tr := cloudRun(t, e, exe, "", append(store, "doctor", "--online")...)
+	for _, want := range []string{
+		"token hf_****Good for https://alice@huggingface.co: the forge rejected the token (401 Invalid credentials in Authorization header)",
+		"token hf_****Read for https://alice@hf.co is valid but insufficient: it lacks the write role (git needs the write role, or fine-grained repo.write on the repositories' owner)",
+		"token hf_****Port for https://hf_user@huggingface.co:8443 not checked: Hugging Face's API is only at https://huggingface.co",
+	} {
+		if !strings.Contains(tr.stdout, want) {
+			t.Errorf("doctor --online lacks %q", want)
+		}
+	}
+	if tr.code != 1 {
+		t.Errorf("doctor --online with a revoked token: exit %d", tr.code)
+	}
+
+	rot := cloudRun(t, e, exe, "", append(store, "rotate", "--host", "hf.co", "--via-api")...)
+	if rot.code != 1 || !strings.Contains(rot.stderr, "only GitLab rotates a token through its API, and hf.co is Hugging Face; create a new token at https://huggingface.co/settings/tokens and run: git-credential-pat --file") {
+		t.Errorf("rotate --via-api on Hugging Face: %+v", rot)
+	}
+
+	list := cloudRun(t, e, exe, "", append(store, "list", "--json")...)
+	if list.code != 0 || strings.Count(list.stdout, `"Hugging Face user access token"`) != 3 {
+		t.Errorf("list --json: %+v", list)
+	}
+	for _, out := range []string{tr.stdout, tr.stderr, rot.stderr, list.stdout} {
+		for _, s := range secrets {
+			if strings.Contains(out, s) {
+				t.Fatalf("a token was printed:\n%s", out)
+			}
+		}
+	}
+	api.mu.Lock()
+	for _, p := range api.asked {
+		if p != "/api/whoami-v2" {
+			t.Errorf("unexpected request %s", p)
+		}
+	}
+	api.mu.Unlock()
+	sinkMu.Lock()
+	defer sinkMu.Unlock()
+	if len(sunk) > 0 {
+		t.Fatalf("a Hugging Face token went to the github.com API: %q", sunk)
+	}
+	if t.Failed() {
+		t.Logf("doctor --online:\n%s\n%s", tr.stdout, tr.stderr)
 	}
 }

@@ -13,6 +13,10 @@ const (
 	KindGitea     = "Gitea/Forgejo"
 	KindBitbucket = "Bitbucket"
 	KindAzure     = "Azure DevOps"
+	// KindHuggingFace is the Hugging Face Hub (huggingface.co, hf.co), whose
+	// model, dataset and Space repositories are git repositories:
+	// https://huggingface.co/docs/hub/repositories-getting-started
+	KindHuggingFace = "Hugging Face"
 )
 
 // Usernames that go with a token on the forges whose documentation names one.
@@ -35,6 +39,13 @@ const (
 	// go with x-token-auth:
 	// https://support.atlassian.com/bitbucket-cloud/docs/using-access-tokens/
 	BitbucketAccessTokenUsername = "x-token-auth"
+	// Hugging Face takes a user access token "in place of a password" with
+	// git (https://huggingface.co/docs/hub/security-tokens) and does not
+	// check the username; huggingface_hub stores its tokens for git with
+	// this one, "the default user used in the Hub"
+	// (set_git_credential in huggingface_hub's utils/_git_credential.py).
+	// login stores the account the API reports instead when it can.
+	HuggingFaceUsername = "hf_user"
 )
 
 // Bitbucket token prefixes. Atlassian staff confirmed them in
@@ -108,6 +119,8 @@ func DefaultUsername(kind, token string) string {
 		case strings.HasPrefix(token, BitbucketAccessTokenPrefix):
 			return BitbucketAccessTokenUsername
 		}
+	case KindHuggingFace:
+		return HuggingFaceUsername
 	}
 	return ""
 }
@@ -128,6 +141,11 @@ func Scopes(kind string) string {
 	case KindAzure:
 		// https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes
 		return "Code (Read & write)"
+	case KindHuggingFace:
+		// The write role, or a fine-grained token with "Write access to
+		// contents/settings of repos" (repo.write) on the repositories'
+		// owner: https://huggingface.co/docs/hub/security-tokens
+		return "the write role, or fine-grained repo.write on the repositories' owner"
 	}
 	return ""
 }

@@ -16,7 +16,7 @@ const (
 
 // Of names the forge of the hosts whose forge is certain from the name
 // alone (github.com, gitlab.com, codeberg.org, bitbucket.org, Azure
-// DevOps); "" for every other host (self-hosted forges, proxies, ...).
+// DevOps, huggingface.co and hf.co); "" for every other host (self-hosted forges, proxies, ...).
 func Of(host string) string {
 	switch strings.ToLower(credential.HostName(host)) {
 	case "github.com":
@@ -27,6 +27,8 @@ func Of(host string) string {
 		return KindGitea
 	case "bitbucket.org":
 		return KindBitbucket
+	case "huggingface.co", "hf.co": // hf.co: https://huggingface.co/blog/password-git-deprecation
+		return KindHuggingFace
 	}
 	if IsAzureDevOps(host) {
 		return KindAzure
@@ -45,6 +47,13 @@ func IsGitHubDotCom(host string) bool { return isDefaultPort(host, "github.com")
 
 // IsGitLabDotCom reports whether host is gitlab.com on the HTTPS port.
 func IsGitLabDotCom(host string) bool { return isDefaultPort(host, "gitlab.com") }
+
+// IsHuggingFaceHub reports whether host is huggingface.co or hf.co (its
+// short name, which Hugging Face uses for git over SSH) on the HTTPS port:
+// the hosts whose tokens go to Hugging Face's API.
+func IsHuggingFaceHub(host string) bool {
+	return isDefaultPort(host, "huggingface.co") || isDefaultPort(host, "hf.co")
+}
 
 // IsGitHubHost reports whether host is ghHost (GH_HOST, GitHub Enterprise)
 // on the HTTPS port.
@@ -105,6 +114,9 @@ func NewTokenURL(host string) string {
 	case IsAzureDevOps(h):
 		// https://learn.microsoft.com/azure/devops/organizations/accounts/use-personal-access-tokens-to-authenticate
 		return "https://" + host + "/ORG/_usersSettings/tokens"
+	case h == "huggingface.co" || h == "hf.co":
+		// https://huggingface.co/docs/hub/security-tokens
+		return "https://huggingface.co/settings/tokens"
 	}
 	return "https://" + host + " (your account's token settings)"
 }
@@ -124,14 +136,17 @@ func UsernameNeeded(host, token string) string {
 	return ""
 }
 
-// SSHHostAliases are the SSH-over-port-443 hosts of the big forges; their
-// HTTPS URLs live on the main host.
+// SSHHostAliases are SSH hosts whose HTTPS URLs live on another host: the
+// SSH-over-port-443 hosts of the big forges, and hf.co, the host Hugging
+// Face gives for SSH remotes (git@hf.co:USER/REPO, whose HTTPS URL is
+// https://huggingface.co/USER/REPO: https://huggingface.co/docs/hub/security-git-ssh).
 var SSHHostAliases = map[string]string{
 	"ssh.github.com":       "github.com",
 	"altssh.gitlab.com":    "gitlab.com",
 	"altssh.bitbucket.org": "bitbucket.org",
+	"hf.co":                "huggingface.co",
 }
 
 // Known are the hosts whose SSH remotes are worth switching to HTTPS even
 // when no token is stored for them yet.
-var Known = []string{"github.com", "gitlab.com", "bitbucket.org", "codeberg.org"}
+var Known = []string{"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co"}

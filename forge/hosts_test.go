@@ -85,6 +85,10 @@ func TestForgeKinds(t *testing.T) {
 		{"git.acme.example", "", "gldt-x", KindGitLab, "", true},
 		{"dev.azure.com", "", "x", KindAzure, "", false},
 		{"acme.visualstudio.com", "", "x", KindAzure, "", false},
+		{"huggingface.co", "", "hf_x", KindHuggingFace, HuggingFaceUsername, false},
+		{"HF.co:443", "", "", KindHuggingFace, HuggingFaceUsername, false},
+		{"huggingface.co:8443", "", "hf_x", KindHuggingFace, HuggingFaceUsername, false},
+		{"hub.example.com", "", "hf_x", "", "", false}, // an hf_ token says nothing of its host
 		{"example.com", "", "0123", "", "", false},
 	} {
 		kind := Kind(tc.host, tc.remembered, tc.token)
@@ -97,5 +101,43 @@ func TestForgeKinds(t *testing.T) {
 		if got := UsernameNeeded(tc.host, tc.token); (got != "") != tc.needsUser || got != "" && !strings.Contains(got, "--username") {
 			t.Errorf("UsernameNeeded(%q, %q) = %q", tc.host, tc.token, got)
 		}
+	}
+}
+
+// Hugging Face: huggingface.co and hf.co (its short name) are one forge;
+// its API takes their tokens on the HTTPS port only; tokens are made at one
+// page; SSH remotes on hf.co switch to https://huggingface.co.
+func TestHuggingFaceHosts(t *testing.T) {
+	for _, tc := range []struct {
+		host string
+		hub  bool
+		kind string
+	}{
+		{"huggingface.co", true, KindHuggingFace},
+		{"HuggingFace.co:443", true, KindHuggingFace},
+		{"hf.co", true, KindHuggingFace},
+		{"hf.co:443", true, KindHuggingFace},
+		{"huggingface.co:8443", false, KindHuggingFace},
+		{"www.huggingface.co", false, ""},
+		{"huggingface.co.example", false, ""},
+		{"hf-mirror.com", false, ""},
+	} {
+		if got := IsHuggingFaceHub(tc.host); got != tc.hub {
+			t.Errorf("IsHuggingFaceHub(%q) = %v", tc.host, got)
+		}
+		if got := Of(tc.host); got != tc.kind {
+			t.Errorf("Of(%q) = %q, want %q", tc.host, got, tc.kind)
+		}
+	}
+	for _, host := range []string{"huggingface.co", "hf.co", "huggingface.co:8443"} {
+		if got := TokenPage(host, KindHuggingFace); got != "https://huggingface.co/settings/tokens" {
+			t.Errorf("TokenPage(%q) = %q", host, got)
+		}
+	}
+	if got := SSHHostAliases["hf.co"]; got != "huggingface.co" {
+		t.Errorf("SSH remotes on hf.co map to %q", got)
+	}
+	if Scopes(KindHuggingFace) == "" || Shape(KindHuggingFace) == "" {
+		t.Error("Hugging Face has no scopes or shape to name in messages")
 	}
 }

@@ -10,7 +10,7 @@ import (
 type TokenInfo struct {
 	Kind   string // for example "GitHub classic personal access token"; "" when unknown
 	Prefix string // the recognised prefix, for example "ghp_"; "" when unknown
-	Forge  string // "GitHub", "GitLab" or ""
+	Forge  string // the forge's Kind ("GitHub", "GitLab", ...), or ""
 	Advice string // one line worth telling the user, or ""
 }
 
@@ -39,7 +39,13 @@ var tokenFormats = []tokenFormat{
 	{BitbucketAPITokenPrefix, "Bitbucket API token", "Bitbucket"},
 	{BitbucketAccessTokenPrefix, "Bitbucket access token", "Bitbucket"},
 	{BitbucketAppPasswordPrefix, "Bitbucket app password", "Bitbucket"},
+	// Hugging Face shows its user access tokens as "hf_..."
+	// (https://huggingface.co/docs/hub/security-tokens).
+	{HuggingFacePrefix, "Hugging Face user access token", KindHuggingFace},
 }
+
+// HuggingFacePrefix starts every Hugging Face user access token.
+const HuggingFacePrefix = "hf_"
 
 // Shape says what a forge's tokens look like, for messages that name the
 // right one.
@@ -56,6 +62,8 @@ func Shape(kind string) string {
 		// Gitea/Forgejo access tokens are 40 lowercase hex characters
 		// (Gitea's models/auth/access_token.go); the docs do not say so.
 		return "Gitea and Forgejo tokens are 40 hex characters"
+	case KindHuggingFace:
+		return "Hugging Face user access tokens start with hf_"
 	}
 	return ""
 }
@@ -75,6 +83,12 @@ const (
 	// and 255 the maximum of any GitHub token.
 	ghMaxLen  = 255
 	glMinBody = 20
+	// Hugging Face documents neither a length nor an alphabet; today's
+	// user access tokens are hf_ and 34 letters (the shape secret scanners
+	// such as gitleaks match), and tokens from Hugging Face's OAuth are
+	// seen as hf_oauth_..., with another _.
+	// Only a token clearly cut off is refused; the API checks the rest.
+	hfMinBody = 20
 )
 
 // GitHubChecksum returns the 6-character base62 CRC32 checksum GitHub
@@ -132,8 +146,9 @@ func tokenFormatOf(token string) (tokenFormat, bool) {
 
 // CheckToken checks a token's shape before it is stored for host: GitHub's
 // prefixed formats (with the CRC32 checksum of the classic format) and
-// GitLab's glpat- tokens are verified wherever they are used; a token with
-// no known prefix is refused only for github.com, where every current token
+// GitLab's glpat- tokens are verified wherever they are used, Hugging
+// Face's hf_ tokens on Hugging Face; a token with no known prefix is
+// refused only for github.com and Hugging Face, where every current token
 // has one. The error explains what is wrong without quoting the token.
 func CheckToken(host, token string) (TokenInfo, error) {
 	if token == "" {
@@ -160,6 +175,11 @@ func CheckToken(host, token string) (TokenInfo, error) {
 					Advice: "this is an old-format GitHub token; GitHub now issues tokens starting with github_pat_ or ghp_, which secret scanners recognise"}, nil
 			}
 			return TokenInfo{}, &TokenError{"github.com tokens start with github_pat_, ghp_, gho_, ghu_, ghs_ or ghr_, and this one does not (a password or the wrong text?); create one at https://github.com/settings/tokens"}
+		}
+		if hostForge == KindHuggingFace {
+			// Passwords stopped working for git on 2023-10-01:
+			// https://huggingface.co/blog/password-git-deprecation
+			return TokenInfo{}, &TokenError{"Hugging Face user access tokens start with hf_, and this one does not (your account password? Hugging Face no longer takes it for git); create a token with the write role at " + NewTokenURL("huggingface.co")}
 		}
 		return TokenInfo{}, nil // an unknown format on another host is that host's business
 	}
@@ -193,6 +213,18 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		}
 		if len(body) < glMinBody {
 			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, glMinBody)}
+		}
+	case HuggingFacePrefix:
+		// hf_ is short enough to begin another host's password: its shape
+		// is checked only for Hugging Face, where only its tokens go.
+		if hostForge != KindHuggingFace {
+			break
+		}
+		if i := firstBad(body, func(c byte) bool { return isAlnum(c) || c == '_' }); i >= 0 {
+			return info, &TokenError{fmt.Sprintf("%s: unexpected character at position %d (only letters, digits and _); copy it again", f.kind, len(f.prefix)+i+1)}
+		}
+		if len(body) < hfMinBody {
+			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, hfMinBody)}
 		}
 	case "glcbt-", GitLabDeployTokenPrefix, BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix:
 		// No published length or alphabet: accepted as they are.

@@ -56,6 +56,7 @@ func TestCheckToken(t *testing.T) {
 	badSum := classic[:len(classic)-1] + map[bool]string{true: "A", false: "B"}[classic[len(classic)-1] != 'A']
 	fine := "github_pat_" + strings.Repeat("A1b2C3d4E5", 2) + "xy" + "_" + strings.Repeat("Zz9", 19) + "aa"
 	routable := "glpat-" + strings.Repeat("aB3_-", 8) + ".01." + "0z1x2c3v4"
+	hfToken := "hf_" + strings.Repeat("AbCdEfGhIjKlMnOpQ", 2) // 34 letters, as today's
 
 	tests := []struct {
 		name, host, token string
@@ -109,6 +110,21 @@ func TestCheckToken(t *testing.T) {
 		{"Bitbucket app password", "bitbucket.org", "ATBBxyz123", "app passwords (ATBB...) are switched off; create an API token", "", ""},
 		{"GitHub token for codeberg.org", "codeberg.org", classic, "(Gitea and Forgejo tokens are 40 hex characters)", "", ""},
 		{"GitLab token for bitbucket.org", "bitbucket.org", "glpat-" + strings.Repeat("a", 20), "(Bitbucket API tokens start with ATATT", "", ""},
+
+		// Hugging Face: hf_ and (today) 34 letters; OAuth tokens have another _.
+		{"Hugging Face token", "huggingface.co", hfToken, "", "Hugging Face user access token", ""},
+		{"Hugging Face token for hf.co", "hf.co", hfToken, "", "Hugging Face user access token", ""},
+		{"Hugging Face token, other port", "huggingface.co:8443", hfToken, "", "Hugging Face user access token", ""},
+		{"Hugging Face OAuth token", "huggingface.co", "hf_oauth_" + strings.Repeat("Ab3", 12), "", "Hugging Face", ""},
+		{"Hugging Face token with digits (no alphabet documented)", "huggingface.co", "hf_" + strings.Repeat("a1B2", 9), "", "Hugging Face", ""},
+		{"hf_ password on another host: that host's business", "git.example.org", "hf_pw-1", "", "", ""},
+		{"cut-off Hugging Face token", "huggingface.co", hfToken[:15], "too short: 12 characters after hf_", "", ""},
+		{"Hugging Face token with a dash", "huggingface.co", hfToken[:20] + "-" + hfToken[21:], "unexpected character at position 21 (only letters, digits and _)", "", ""},
+		{"password on huggingface.co", "huggingface.co", "hunter2pass", "Hugging Face user access tokens start with hf_, and this one does not (your account password?", "", ""},
+		{"password on hf.co", "hf.co", "hunter2hunter2", "create a token with the write role at https://huggingface.co/settings/tokens", "", ""},
+		{"GitHub token for huggingface.co", "huggingface.co", classic, "this is a GitHub classic personal access token (ghp_...), but the host is huggingface.co; use --host with the GitHub host (Hugging Face user access tokens start with hf_)", "", ""},
+		{"Hugging Face token for github.com", "github.com", hfToken, "this is a Hugging Face user access token (hf_...), but the host is github.com; use --host with the Hugging Face host", "", ""},
+		{"Hugging Face token for gitlab.com", "gitlab.com", hfToken, "but the host is gitlab.com", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -144,6 +160,8 @@ func TestMaskToken(t *testing.T) {
 		{"nineteen-characters", "****"},
 		{"twenty-characters-ok", "****s-ok"[:4] + "s-ok"},
 		{"glpat-abc", "glpat-****"}, // too little after the prefix to show any
+		{"hf_" + strings.Repeat("q", 30) + "WXYZ", "hf_****WXYZ"},
+		{"hf_user", "hf_****"},
 	}
 	for _, tc := range tests {
 		if got := MaskToken(tc.token); got != tc.want {

@@ -53,6 +53,10 @@ func NotVerified(c credential.Credential, kind string) string {
 		if azureAPI(c.Host, c.Path) == "" && isDefaultPort(c.Host, "dev.azure.com") {
 			return "an Azure DevOps token can only be checked within its organization; store it per organization with: git-credential-pat login --host dev.azure.com --owner ORG"
 		}
+	case forge.KindHuggingFace:
+		if !forge.IsHuggingFaceHub(c.Host) {
+			return "Hugging Face's API is only at https://huggingface.co, for tokens stored for huggingface.co or hf.co on the HTTPS port; this host is not one, so no API was asked"
+		}
 	case forge.KindBitbucket:
 		if bitbucketAPI(c) != "" || !isDefaultPort(c.Host, "bitbucket.org") {
 			return ""
@@ -66,10 +70,14 @@ func NotVerified(c credential.Credential, kind string) string {
 }
 
 // cloudAPI are the API roots of the forges whose host is fixed: the one
-// place a token of dev.azure.com or bitbucket.org can go. Only tests in
-// this package change it (to a TLS fake); no setting or environment
-// variable can.
-var cloudAPI = struct{ azure, bitbucket string }{azure: "https://dev.azure.com", bitbucket: "https://api.bitbucket.org"}
+// place a token of dev.azure.com, bitbucket.org or huggingface.co (and
+// hf.co) can go. Only tests in this package change it (to a TLS fake); no
+// setting or environment variable can.
+var cloudAPI = struct{ azure, bitbucket, huggingface string }{
+	azure:       "https://dev.azure.com",
+	bitbucket:   "https://api.bitbucket.org",
+	huggingface: "https://huggingface.co", // "The base URL for those endpoints": https://huggingface.co/docs/hub/api
+}
 
 func isDefaultPort(host, name string) bool {
 	return strings.EqualFold(host, name) || strings.EqualFold(host, name+":443")

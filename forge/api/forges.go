@@ -21,7 +21,8 @@ import (
 // kind, or "" when this program cannot verify tokens there. The API is
 // always on the host the token is stored for (api.github.com, or the
 // APIEnv override, for github.com only; api.SUBDOMAIN.ghe.com for
-// SUBDOMAIN.ghe.com), so a token never goes anywhere else. Bitbucket and
+// SUBDOMAIN.ghe.com; https://huggingface.co/api for huggingface.co and
+// hf.co), so a token never goes anywhere else. Bitbucket and
 // Azure DevOps tokens are checked against their organization or
 // repository, which Base does not know: see BaseFor.
 func Base(host, kind string) (string, error) {
@@ -35,14 +36,16 @@ func Base(host, kind string) (string, error) {
 		return "https://" + host + "/api/v4", nil
 	case forge.KindGitea:
 		return "https://" + host + "/api/v1", nil
+	case forge.KindHuggingFace:
+		return huggingFaceAPI(host), nil
 	}
 	return "", nil
 }
 
 // Verify asks the API of host's forge about token: GitHub's GET /user,
 // GitLab's GET /personal_access_tokens/self, Gitea's GET /user, Azure
-// DevOps' organization repositories, Bitbucket's repository (api from
-// BaseFor).
+// DevOps' organization repositories, Bitbucket's repository, Hugging
+// Face's GET /whoami-v2 (api from BaseFor).
 func Verify(ctx context.Context, client *http.Client, kind, api, token string) (Verification, error) {
 	switch kind {
 	case forge.KindGitLab:
@@ -53,6 +56,8 @@ func Verify(ctx context.Context, client *http.Client, kind, api, token string) (
 		return VerifyAzure(ctx, client, api, token)
 	case forge.KindBitbucket:
 		return VerifyBitbucket(ctx, client, api, token)
+	case forge.KindHuggingFace:
+		return VerifyHuggingFace(ctx, client, api, token)
 	}
 	return VerifyGitHub(ctx, client, api, token)
 }

@@ -138,12 +138,20 @@ func parseGitHubExpiry(s string) (time.Time, error) {
 	return time.Time{}, errors.New("unknown expiry format")
 }
 
+// apiMessage is the reason a forge's API gives in its JSON answer:
+// "message" (GitHub, GitLab, Gitea, Bitbucket) or "error" (Hugging Face).
 func apiMessage(body []byte) string {
 	var m struct {
 		Message string `json:"message"`
 	}
 	if json.Unmarshal(body, &m) == nil && m.Message != "" {
 		return m.Message
+	}
+	var e struct {
+		Error string `json:"error"` // a string; Bitbucket's is an object, and skipped
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error != "" {
+		return e.Error
 	}
 	return "unauthorized"
 }

@@ -38,6 +38,10 @@ func TestAPIRedirectsAreNotFollowed(t *testing.T) {
 			{"GitHub", func() error { _, err := VerifyGitHub(ctx, api.Client(), api.URL, "ghp_SECRET"); return err }},
 			{"GitLab", func() error { _, err := VerifyGitLab(ctx, api.Client(), api.URL+"/api/v4", "glpat-SECRET"); return err }},
 			{"Gitea", func() error { _, err := VerifyGitea(ctx, api.Client(), api.URL+"/api/v1", "gitea-SECRET"); return err }},
+			{"Hugging Face", func() error {
+				_, err := VerifyHuggingFace(ctx, api.Client(), api.URL+"/api", "hf_SECRET")
+				return err
+			}},
 			{"GitLab rotate", func() error {
 				_, _, err := RotateGitLab(ctx, api.Client(), api.URL+"/api/v4", "glpat-SECRET", time.Now().Add(time.Hour))
 				return err
