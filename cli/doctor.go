@@ -607,7 +607,7 @@ func (d *doctor) checkOnline() {
 		}
 	}
 	if asked == 0 && overrideErr == nil {
-		d.add("online", StatusOK, "", "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket or Hugging Face tokens to check online")
+		d.add("online", StatusOK, "", "no %s tokens to check online", forge.KindsList())
 	}
 }
 

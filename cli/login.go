@@ -288,8 +288,7 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	}
 	switch {
 	case !v.Expires.IsZero():
-	case kind == forge.KindAzure || kind == forge.KindBitbucket:
-		// Neither API tells a token's expiry (see forgeapi.VerifyAzure).
+	case v.ExpiryUnknown:
 		line += "; " + kind + " does not say when it expires (record it with --expires)"
 	default:
 		line += "; it does not expire"

@@ -374,6 +374,14 @@ func TestForgeHuggingFace(t *testing.T) {
 		t.Errorf("rotate --via-api on Hugging Face: %+v", rot)
 	}
 
+	// A store with no token any forge's API can check says which forges it
+	// would ask.
+	other := []string{"--file", filepath.Join(e.Home, "other-creds")}
+	credential(t, e, other, "approve", "url=https://git.example.org", "username=alice", "password=0123abcd")
+	if none := cloudRun(t, e, exe, "", append(other, "doctor", "--online")...); !strings.Contains(none.stdout, "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket or Hugging Face tokens to check online") {
+		t.Errorf("doctor --online with no forge's token: %+v", none)
+	}
+
 	list := cloudRun(t, e, exe, "", append(store, "list", "--json")...)
 	if list.code != 0 || strings.Count(list.stdout, `"Hugging Face user access token"`) != 3 {
 		t.Errorf("list --json: %+v", list)

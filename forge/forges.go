@@ -19,6 +19,15 @@ const (
 	KindHuggingFace = "Hugging Face"
 )
 
+// Kinds are the forges the helper knows, in the order messages name them.
+var Kinds = []string{KindGitHub, KindGitLab, KindGitea, KindAzure, KindBitbucket, KindHuggingFace}
+
+// KindsList names every forge in Kinds for a message: "GitHub, GitLab,
+// ... or Hugging Face".
+func KindsList() string {
+	return strings.Join(Kinds[:len(Kinds)-1], ", ") + " or " + Kinds[len(Kinds)-1]
+}
+
 // Usernames that go with a token on the forges whose documentation names one.
 const (
 	// GitLab's CI job token goes with gitlab-ci-token; a personal access

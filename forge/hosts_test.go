@@ -1,6 +1,7 @@
 package forge
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -101,6 +102,24 @@ func TestForgeKinds(t *testing.T) {
 		if got := UsernameNeeded(tc.host, tc.token); (got != "") != tc.needsUser || got != "" && !strings.Contains(got, "--username") {
 			t.Errorf("UsernameNeeded(%q, %q) = %q", tc.host, tc.token, got)
 		}
+	}
+}
+
+// Every forge that Of names is in Kinds, and messages name them all.
+func TestKinds(t *testing.T) {
+	seen := map[string]bool{}
+	for _, h := range []string{"github.com", "gitlab.com", "codeberg.org", "dev.azure.com", "bitbucket.org", "huggingface.co"} {
+		k := Of(h)
+		if !slices.Contains(Kinds, k) {
+			t.Errorf("Of(%q) = %q, not in Kinds %q", h, k, Kinds)
+		}
+		seen[k] = true
+	}
+	if len(seen) != len(Kinds) {
+		t.Errorf("Kinds %q has a forge no host names", Kinds)
+	}
+	if got, want := KindsList(), "GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket or Hugging Face"; got != want {
+		t.Errorf("KindsList() = %q, want %q", got, want)
 	}
 }
 

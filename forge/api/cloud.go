@@ -128,13 +128,13 @@ func VerifyAzure(ctx context.Context, client *http.Client, api, token string) (V
 	}
 	switch resp.StatusCode {
 	case http.StatusOK:
-		return Verification{}, nil
+		return Verification{ExpiryUnknown: true}, nil
 	case http.StatusUnauthorized:
 		return Verification{}, fmt.Errorf("%w (401 %s): it is revoked, expired, mistyped, or not a token of this organization", ErrTokenRejected, apiMessage(body))
 	case http.StatusNonAuthoritativeInfo:
 		return Verification{}, fmt.Errorf("%w (203, a sign-in page): Azure DevOps did not accept it; it is revoked, expired or mistyped", ErrTokenRejected)
 	case http.StatusForbidden:
-		return Verification{Missing: "Code (Read) on this organization"}, nil
+		return Verification{Missing: "Code (Read) on this organization", ExpiryUnknown: true}, nil
 	}
 	return Verification{}, fmt.Errorf("%w (%s answered %s)", ErrUnreachable, api, resp.Status)
 }
@@ -174,7 +174,7 @@ func bitbucketAPI(c credential.Credential) string {
 // the access token as a bearer token. 200: valid; 401: rejected (revoked
 // or mistyped); 403: valid, without the repository:read scope or without
 // access to this repository; anything else (404 for a repository the token
-// cannot see, say): not verified.
+// cannot see, say): not verified. The answer tells no expiry.
 func VerifyBitbucket(ctx context.Context, client *http.Client, api, token string) (Verification, error) {
 	resp, body, err := do(ctx, client, http.MethodGet, api, nil, map[string]string{"Authorization": "Bearer " + token})
 	if err != nil {
@@ -182,11 +182,11 @@ func VerifyBitbucket(ctx context.Context, client *http.Client, api, token string
 	}
 	switch resp.StatusCode {
 	case http.StatusOK:
-		return Verification{}, nil
+		return Verification{ExpiryUnknown: true}, nil
 	case http.StatusUnauthorized:
 		return Verification{}, fmt.Errorf("%w (401 %s): it is revoked, expired or mistyped", ErrTokenRejected, apiMessage(body))
 	case http.StatusForbidden:
-		return Verification{Missing: "repository:read on this repository"}, nil
+		return Verification{Missing: "repository:read on this repository", ExpiryUnknown: true}, nil
 	}
 	return Verification{}, fmt.Errorf("%w (%s answered %s)", ErrUnreachable, api, resp.Status)
 }

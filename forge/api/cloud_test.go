@@ -126,8 +126,8 @@ func TestVerifyAzureAndBitbucket(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), tc.c.Password) {
 			t.Errorf("error names the token: %v", err)
 		}
-		if !v.Expires.IsZero() || v.Login != "" {
-			t.Errorf("%s: neither API gives an account or expiry: %+v", tc.c.Password, v)
+		if !v.Expires.IsZero() || v.Login != "" || err == nil && !v.ExpiryUnknown {
+			t.Errorf("%s: neither API gives an account or expiry, and the verification says so: %+v", tc.c.Password, v)
 		}
 	}
 	for _, u := range *seen {

@@ -24,6 +24,10 @@ type Verification struct {
 	Scopes  string    // classic tokens' OAuth scopes, as the forge lists them
 	Name    string    // the token's name, where the forge says (GitLab)
 	Missing string    // scopes git needs that the token lacks, where the forge says
+	// ExpiryUnknown is set by a forge whose API never tells a token's
+	// expiry (Azure DevOps, Bitbucket), so a zero Expires says nothing;
+	// elsewhere a zero Expires is a token that does not expire.
+	ExpiryUnknown bool
 }
 
 // Reasons a verification fails. ErrUnreachable means "could not ask": the

@@ -104,6 +104,9 @@ func TestVerifyHuggingFace(t *testing.T) {
 		if err != nil && strings.Contains(err.Error(), tc.token) {
 			t.Errorf("%s: the error names the token: %v", tc.token, err)
 		}
+		if v.ExpiryUnknown {
+			t.Errorf("%s: whoami-v2 tells the expiry when there is one; a zero Expires is none", tc.token)
+		}
 		if v.Login != tc.login || v.Name != tc.name || v.Scopes != tc.scopes || !strings.Contains(v.Missing, tc.missing) || (tc.missing == "") != (v.Missing == "") || !v.Expires.Equal(tc.expires) {
 			t.Errorf("%s: %+v; want login %q name %q scopes %q missing ~%q expires %v", tc.token, v, tc.login, tc.name, tc.scopes, tc.missing, tc.expires)
 		}
