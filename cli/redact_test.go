@@ -61,6 +61,7 @@ func TestURLPattern(t *testing.T) {
 
 func TestRedactHelper(t *testing.T) {
 	tok := "ghp_" + strings.Repeat("a", 30) + "WXYZ12"
+	hfTok := "hf_" + strings.Repeat("q", 30) + "Ab12"
 	for _, tc := range []struct{ in, want string }{
 		{"store", "store"},
 		{"cache --timeout=3600", "cache --timeout=3600"},
@@ -73,6 +74,8 @@ func TestRedactHelper(t *testing.T) {
 		{"mytool --token abc123 --other x", "mytool --token **** --other x"},
 		{"mytool --password=abc123", "mytool --password=****"},
 		{"!echo " + tok, "!echo ghp_****YZ12"},
+		{"!echo " + hfTok, "!echo hf_****Ab12"},  // Hugging Face user access token
+		{"!hf-push hf_user", "!hf-push hf_****"}, // masks too much rather than too little
 		{"!f(){ curl -s https://me:pw@vault.example/t; }; f", "!f(){ curl -s https://vault.example/t; }; f"},
 	} {
 		if got := redactHelper(tc.in); got != tc.want {
