@@ -13,6 +13,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/forge"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 	"github.com/git-credential-pat/git-credential-pat/internal/shquote"
 	"github.com/git-credential-pat/git-credential-pat/internal/xdg"
@@ -812,10 +813,9 @@ func (o SetupOptions) checkScope(command string) error {
 	return nil
 }
 
-// rewriteValues are the insteadOf values setup --rewrite-ssh adds for host.
-func rewriteValues(host string) []string {
-	return []string{"git@" + host + ":", "ssh://git@" + host + "/"}
-}
+// rewriteValues are the insteadOf values setup --rewrite-ssh adds for host:
+// every SSH remote URL of its repositories (forge.SSHRemotePrefixes).
+func rewriteValues(host string) []string { return forge.SSHRemotePrefixes(host) }
 
 // checkRewriteHosts refuses --host values that are not plain host names,
 // before setup changes anything.

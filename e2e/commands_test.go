@@ -344,22 +344,26 @@ func TestLoginPointsAtSSHRemote(t *testing.T) {
 			"  git remote set-url origin https://github.com/acme/app.git\n", 0)
 }
 
-// setup --rewrite-ssh makes git use HTTPS for SSH URLs of the host;
-// unconfigure removes exactly those lines.
+// setup --rewrite-ssh makes git use HTTPS for SSH URLs of the host, also
+// those through the forge's other SSH hosts (GitHub's ssh.github.com on
+// port 443, Hugging Face's hf.co); unconfigure removes exactly those
+// lines. Regression test: remotes through the other SSH hosts stayed SSH.
 func TestSetupRewriteSSH(t *testing.T) {
 	e := gittest.NewEnv(t)
 	e.MustGit(t, "", "", "config", "--global", "url.https://mirror.example/.insteadOf", "https://github.com/other/")
-	dir := cmdsRepo(t, e, "origin", "git@github.com:acme/app.git", "lab", "ssh://git@gitlab.com/grp/app.git")
+	dir := cmdsRepo(t, e, "origin", "git@github.com:acme/app.git", "lab", "ssh://git@gitlab.com/grp/app.git",
+		"gh443", "ssh://git@ssh.github.com:443/acme/app.git", "hf", "git@hf.co:acme/model")
 
-	tr := cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com")
+	tr := cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com", "--host", "huggingface.co")
 	if tr.code != 0 || !strings.Contains(tr.stdout, "git config --global: added url.https://github.com/.insteadOf = git@github.com: (SSH remotes of github.com now use HTTPS)\n") {
 		t.Fatalf("setup --rewrite-ssh: %+v", tr)
 	}
-	tr = cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com")
+	tr = cmdsRun(t, e, e.Home, "", "setup", "--rewrite-ssh", "--host", "github.com", "--host", "gitlab.com", "--host", "huggingface.co")
 	if tr.code != 0 || strings.Contains(tr.stdout, "added") {
 		t.Fatalf("second setup --rewrite-ssh changed something: %+v", tr)
 	}
-	for remote, want := range map[string]string{"origin": "https://github.com/acme/app.git", "lab": "https://gitlab.com/grp/app.git"} {
+	for remote, want := range map[string]string{"origin": "https://github.com/acme/app.git", "lab": "https://gitlab.com/grp/app.git",
+		"gh443": "https://github.com/acme/app.git", "hf": "https://huggingface.co/acme/model"} {
 		if got := strings.TrimSpace(e.MustGit(t, dir, "", "remote", "get-url", remote)); got != want {
 			t.Errorf("git uses %s for %s, want %s", got, remote, want)
 		}
@@ -368,12 +372,14 @@ func TestSetupRewriteSSH(t *testing.T) {
 	if tr := cmdsRun(t, e, dir, "", "remotes"); strings.Contains(tr.stdout, "set-url") || tr.code != 0 {
 		t.Fatalf("remotes after --rewrite-ssh: %+v", tr)
 	}
-	if out := e.MustGit(t, "", "", "config", "--global", "--get-regexp", `^url\.`); strings.Count(out, "\n") != 5 {
+	// github.com and gitlab.com: 2 + 3 for the port-443 host; huggingface.co 2 + 2.
+	const added = 14
+	if out := e.MustGit(t, "", "", "config", "--global", "--get-regexp", `^url\.`); strings.Count(out, "\n") != 1+added {
 		t.Fatalf("url config after setup:\n%s", out)
 	}
 
 	tr = cmdsRun(t, e, e.Home, "", "unconfigure")
-	if tr.code != 0 || strings.Count(tr.stdout, "removed url.") != 4 {
+	if tr.code != 0 || strings.Count(tr.stdout, "removed url.") != added {
 		t.Fatalf("unconfigure: %+v", tr)
 	}
 	if out := e.MustGit(t, "", "", "config", "--global", "--get-regexp", `^url\.`); out != "url.https://mirror.example/.insteadof https://github.com/other/\n" {

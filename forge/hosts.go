@@ -1,6 +1,7 @@
 package forge
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -145,6 +146,29 @@ var SSHHostAliases = map[string]string{
 	"altssh.gitlab.com":    "gitlab.com",
 	"altssh.bitbucket.org": "bitbucket.org",
 	"hf.co":                "huggingface.co",
+}
+
+// sshOver443 are the SSHHostAliases that serve SSH on port 443.
+var sshOver443 = map[string]bool{"ssh.github.com": true, "altssh.gitlab.com": true, "altssh.bitbucket.org": true}
+
+// SSHRemotePrefixes are the beginnings of the SSH remote URLs whose
+// repositories are at https://host/, sorted: git@host: and ssh://git@host/,
+// and the same for each of host's SSHHostAliases, whose SSH-over-443 hosts
+// are also reached as ssh://git@ALIAS:443/ (GitHub's
+// https://docs.github.com/authentication/troubleshooting-ssh/using-ssh-over-the-https-port).
+func SSHRemotePrefixes(host string) []string {
+	out := []string{"git@" + host + ":", "ssh://git@" + host + "/"}
+	for alias, main := range SSHHostAliases {
+		if main != host {
+			continue
+		}
+		out = append(out, "git@"+alias+":", "ssh://git@"+alias+"/")
+		if sshOver443[alias] {
+			out = append(out, "ssh://git@"+alias+":443/")
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Known are the hosts whose SSH remotes are worth switching to HTTPS even
