@@ -36,13 +36,13 @@ type Client struct {
 // Get asks the agent for q's token.
 func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.Credential, error) {
 	if credential.IsPeeking(ctx) {
-		// A comparison before a store (credential.Server): asking again
-		// would only log a second answer.
-		return credential.Credential{}, credential.ErrNotFound
+		// A comparison before a store (credential.Server): not a get,
+		// which would log (and --confirm ask for) a second answer.
+		return c.answered(ctx, q)
 	}
 	key := q.Persistent()
 	key.Capabilities = q.Capabilities
-	r, err := c.call(ctx, wire.ActGet, key)
+	r, err := c.call(ctx, wire.ActGet, key, "")
 	if errors.Is(err, errUnreachable) {
 		return credential.Credential{}, credential.ErrNotFound
 	}
@@ -63,6 +63,35 @@ func (c *Client) Get(ctx context.Context, q credential.Credential) (credential.C
 	return a, nil
 }
 
+// answered is the peek credential.Server makes before git's store: when
+// the agent answered q's very token for q's request, q counts as held, so
+// that git's store (which git runs after every success, on every helper)
+// does not copy the agent's token into the other stores of a chain
+// (--store agent,file) on the far side, where it would outlive the
+// agent's --ttl. Only fingerprints travel (see wire.AnswerFingerprint).
+// Anything else, an older agent included, is ErrNotFound: the store goes
+// ahead as before.
+func (c *Client) answered(ctx context.Context, q credential.Credential) (credential.Credential, error) {
+	fp := wire.AnswerFingerprint(q)
+	if fp == "" || q.Password == "" && q.Credential == "" {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	// One store request may look more than once (see credential.WithLooks):
+	// the agent is asked once.
+	type looked struct{ fp string }
+	ours, ok := credential.LooksOf(ctx).Load(looked{fp})
+	if !ok {
+		id := credential.Credential{Protocol: q.Protocol, Host: q.Host, HasHost: q.HasHost, Path: q.Path}
+		r, err := c.call(ctx, wire.ActAnswered, id, fp)
+		ours = err == nil && r.Status == wire.StOK
+		credential.LooksOf(ctx).Store(looked{fp}, ours)
+	}
+	if b, _ := ours.(bool); !b {
+		return credential.Credential{}, credential.ErrNotFound
+	}
+	return q.Persistent(), nil
+}
+
 // Store tells the agent; it changes nothing there. No secret is sent.
 func (c *Client) Store(ctx context.Context, cred credential.Credential) error {
 	return c.tell(ctx, wire.ActStore, cred)
@@ -76,7 +105,7 @@ func (c *Client) Erase(ctx context.Context, q credential.Credential) error {
 
 func (c *Client) tell(ctx context.Context, action string, cred credential.Credential) error {
 	id := credential.Credential{Protocol: cred.Protocol, Host: cred.Host, Path: cred.Path}
-	_, err := c.call(ctx, action, id)
+	_, err := c.call(ctx, action, id, "")
 	if errors.Is(err, errUnreachable) {
 		return nil
 	}
@@ -85,7 +114,7 @@ func (c *Client) tell(ctx context.Context, action string, cred credential.Creden
 
 // call sends one request and reads the reply. A refusal is not an error:
 // the far side then has no token, and the agent's log says why.
-func (c *Client) call(ctx context.Context, action string, cred credential.Credential) (wire.Reply, error) {
+func (c *Client) call(ctx context.Context, action string, cred credential.Credential, answer string) (wire.Reply, error) {
 	if c.Socket == "" {
 		return wire.Reply{}, errUnreachable
 	}
@@ -109,7 +138,7 @@ func (c *Client) call(ctx context.Context, action string, cred credential.Creden
 	}
 	defer conn.Close()
 	conn.SetDeadline(deadline)
-	if err := wire.SendRequest(conn, wire.Request{Action: action, Cred: b}); err != nil {
+	if err := wire.SendRequest(conn, wire.Request{Action: action, Cred: b, Answer: answer}); err != nil {
 		return wire.Reply{}, unreachableOr(err, "sending "+action+" to", c.Socket)
 	}
 	var r wire.Reply
@@ -132,7 +161,7 @@ func (c *Client) Reach(ctx context.Context) error {
 	if c.Socket == "" {
 		return fmt.Errorf("no agent to ask: %s is not set (nor --socket)", SocketEnv)
 	}
-	r, err := c.call(ctx, wire.ActPing, credential.Credential{})
+	r, err := c.call(ctx, wire.ActPing, credential.Credential{}, "")
 	switch {
 	case errors.Is(err, errUnreachable):
 		return fmt.Errorf("no agent answers at %s (%s or --socket)", c.Socket, SocketEnv)

@@ -531,3 +531,37 @@ func TestAgentFollowsAReadOnlyLineGitRuns(t *testing.T) {
 		}
 	}
 }
+
+// git stores every credential that worked on every helper, and git before
+// 2.46 hands back no state[] to tell it from a new one. On the far side, a
+// helper line whose store list names a writable store beside the agent
+// (agent,file or file,agent) must not copy the agent's token there, where
+// it would outlive the agent's --ttl; a token that did not come from the
+// agent is stored as before.
+func TestAgentTokenNotCopiedToFarSideStores(t *testing.T) {
+	home := gittest.NewEnv(t)
+	homeFile := filepath.Join(home.Home, "creds")
+	runBin(t, home, "protocol=https\nhost=example.com\nusername=u\npassword=tok-home\n", "--file", homeFile, "store")
+	socket := filepath.Join(t.TempDir(), "agent", "sock")
+	startAgentAs(t, 0, home.Vars, bin, "agent", "--file", homeFile, "--socket", socket, "--allow", "example.com")
+	for _, stores := range []string{"agent,file", "file,agent"} {
+		t.Run(stores, func(t *testing.T) {
+			far := gittest.NewEnv(t)
+			farFile := filepath.Join(far.Home, "farcreds")
+			flags := []string{"--store", stores, "--socket", socket, "--file", farFile}
+			out := credential(t, far, flags, "fill", "url=https://example.com/o/r.git")
+			if !strings.Contains(out, "password=tok-home\n") {
+				t.Fatalf("fill: %q", out)
+			}
+			credential(t, far, flags, "approve", strings.Split(strings.TrimSpace(out), "\n")...)
+			if b, err := os.ReadFile(farFile); err == nil && strings.Contains(string(b), "tok-home") {
+				t.Fatalf("the agent's token was written on the far side:\n%s", b)
+			}
+			// Another token for the same request is the far side's own.
+			credential(t, far, flags, "approve", "url=https://example.com/o/r.git", "username=u", "password=tok-far")
+			if b, _ := os.ReadFile(farFile); !strings.Contains(string(b), "tok-far") || strings.Contains(string(b), "tok-home") {
+				t.Fatalf("far side's file after storing its own token:\n%s", b)
+			}
+		})
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,9 @@ const (
 	ConfirmTimeout = wire.ConfirmTimeout
 	// maxEvents is how many requests agent --list remembers.
 	maxEvents = 100
+	// maxAnswered is how many answers' fingerprints the agent keeps for
+	// the far side's store to ask about (ActAnswered).
+	maxAnswered = 256
 	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
 	maxSocketPath = 103
 )
@@ -78,8 +82,9 @@ type Server struct {
 	ln, ctl *net.UnixListener
 	started time.Time
 
-	mu     sync.Mutex
-	events []Event
+	mu       sync.Mutex
+	events   []Event
+	answered []string // wire.AnswerFingerprint of recent answers, oldest first
 
 	logMu     sync.Mutex
 	confirmMu sync.Mutex // one question on the terminal at a time
@@ -245,6 +250,8 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 	switch req.Action {
 	case wire.ActGet:
 		rep = s.get(ctx, conn, q, peer, &ev)
+	case wire.ActAnswered:
+		rep = s.vouch(req.Answer, &ev)
 	case wire.ActStore:
 		ev.Result, ev.Reason = "ignored", "a store from the far side changes nothing here"
 		rep = wire.Reply{Status: wire.StOK}
@@ -323,11 +330,45 @@ func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Crede
 		ev.Result, ev.Reason = "error", err.Error()
 		return wire.Reply{Status: wire.StError, Error: "the agent's store failed; its log says why"}
 	}
+	held := a
+	held.Protocol, held.Host, held.Path = q.Protocol, q.Host, q.Path
+	s.rememberAnswer(wire.AnswerFingerprint(held))
 	ev.Result = "answered"
 	if a.PasswordExpiryUTC != 0 {
 		ev.Reason = "token expires " + time.Unix(a.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
 	}
 	return wire.Reply{Status: wire.StOK, Cred: answer}
+}
+
+// rememberAnswer keeps the fingerprint of an answer (never the token) for
+// vouch.
+func (s *Server) rememberAnswer(fp string) {
+	if fp == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.answered = append(s.answered, fp)
+	if len(s.answered) > maxAnswered {
+		s.answered = s.answered[len(s.answered)-maxAnswered:]
+	}
+}
+
+// vouch answers the far side's question before git's store there: did
+// this agent answer that token (by its fingerprint) for that request? If
+// so, the far side's helper writes it to none of its stores, so the token
+// does not outlive the agent on the far side's disk. It tells the far side
+// nothing it does not have: only whether a token it holds came from here.
+func (s *Server) vouch(fp string, ev *Event) wire.Reply {
+	s.mu.Lock()
+	known := fp != "" && slices.Contains(s.answered, fp)
+	s.mu.Unlock()
+	if !known {
+		ev.Result, ev.Reason = "not ours", "git there stores a token this agent did not answer"
+		return wire.Reply{Status: wire.StNotFound}
+	}
+	ev.Result, ev.Reason = "ours", "git there stores the token this agent answered; the far side's stores do not keep it"
+	return wire.Reply{Status: wire.StOK}
 }
 
 // hostHasPathRules reports whether a rule with a path names q's host.

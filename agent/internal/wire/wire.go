@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/fingerprint"
 	"github.com/git-credential-pat/git-credential-pat/internal/jsonwire"
 )
 
@@ -27,6 +28,10 @@ const (
 	ActStore = "store" // reported in the log; changes nothing
 	ActErase = "erase" // reported in the log; changes nothing
 	ActPing  = "ping"  // doctor's "is an agent there?"; not logged
+	// ActAnswered asks whether the agent answered the token that git on
+	// the far side is about to store (Request.Answer): the far side's
+	// helper then writes it to none of its stores (see Client.Get).
+	ActAnswered = "answered"
 )
 
 // Actions on the control socket (never forwarded).
@@ -46,6 +51,7 @@ const (
 type Request struct {
 	Action string `json:"action"`
 	Cred   []byte `json:"cred,omitempty"`
+	Answer string `json:"answer,omitempty"` // ActAnswered: AnswerFingerprint of what git stores
 }
 
 type Reply struct {
@@ -93,6 +99,22 @@ const (
 	MaxReply   = 16 << 20
 )
 
+// AnswerFingerprint names a token answered for a request: the request's
+// protocol, host and path with the answer's username and secrets, hashed.
+// The agent keeps the fingerprints of its answers, never the tokens, and
+// the far side sends the fingerprint of what git stores, never the token.
+// "" for a credential that cannot be written (it names nothing).
+func AnswerFingerprint(c credential.Credential) string {
+	id := credential.Credential{Protocol: c.Protocol, Host: c.Host, Path: c.Path,
+		Username: c.Username, Password: c.Password, AuthType: c.AuthType, Credential: c.Credential}
+	var b bytes.Buffer
+	b.WriteString("git-credential-pat agent answer v1\x00")
+	if err := credential.Write(&b, id); err != nil {
+		return ""
+	}
+	return fingerprint.Hex(b.Bytes(), 16)
+}
+
 func EncodeCred(c credential.Credential) ([]byte, error) {
 	var b bytes.Buffer
 	err := credential.Write(&b, c)
@@ -120,6 +142,10 @@ func AppendRequest(b []byte, req Request) []byte {
 	if len(req.Cred) > 0 {
 		b = append(b, `,"cred":`...)
 		b = jsonwire.AppendBytes(b, req.Cred)
+	}
+	if req.Answer != "" {
+		b = append(b, `,"answer":`...)
+		b = jsonwire.AppendString(b, req.Answer)
 	}
 	return append(b, "}\n"...)
 }

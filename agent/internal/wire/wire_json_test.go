@@ -25,6 +25,7 @@ var wireRequests = []Request{
 	{Action: ActGet, Cred: []byte("protocol=https\nhost=example.com\n")},
 	{Action: ActStore, Cred: []byte("password=<&>\xff\n")},
 	{Action: ActList},
+	{Action: ActAnswered, Cred: []byte("protocol=https\nhost=example.com\n"), Answer: "00ff"},
 	{Action: "x\u2028\"", Cred: []byte{}},
 }
 
