@@ -202,9 +202,12 @@ func (s *Server) Serve(ctx context.Context, action string, in io.Reader, out io.
 	return err
 }
 
+// trace writes one line of the debug trace. What it quotes (a path, a
+// username, a server's WWW-Authenticate header) was chosen by someone
+// else, and the trace goes to the terminal: it is made Printable.
 func (s *Server) trace(action, format string, args ...any) {
 	if s.Debug != nil {
-		fmt.Fprintf(s.Debug, "git-credential-pat debug: %s: %s\n", action, fmt.Sprintf(format, args...))
+		fmt.Fprintf(s.Debug, "git-credential-pat debug: %s: %s\n", action, Printable(fmt.Sprintf(format, args...)))
 	}
 }
 

@@ -252,3 +252,37 @@ func TestLoginRefusesInvalidPort(t *testing.T) {
 		t.Fatal("a refused login wrote the credentials file")
 	}
 }
+
+// What a server or a remote URL chose reaches the helper's stderr, which
+// git shows on the terminal, only as printable text: a WWW-Authenticate
+// header (wwwauth[]), a username or path from the URL in the debug trace,
+// a host in an error. No escape sequence gets through.
+func TestHelperStderrShowsNoControlCharacters(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	runBin(t, e, "protocol=http\nhost=*.example.com\nusername=u\npassword=tok\n", "--allow-http", "--file", file, "store")
+	const esc = "\x1b]0;pwned\x07\x1b[2J\u202e"
+	for _, tc := range []struct {
+		name, in string
+		debug    bool
+	}{
+		{"wwwauth in the trace", "protocol=https\nhost=h\nwwwauth[]=Basic realm=\"" + esc + "\"\n", true},
+		{"username and path in the trace", "protocol=https\nhost=h\npath=o/" + esc + "\nusername=" + esc + "\n", true},
+		{"host in the http refusal", "protocol=http\nhost=" + esc + ".example.com\n", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.debug {
+				e.Setenv("GIT_CREDENTIAL_PAT_DEBUG", "1")
+			} else {
+				e.Setenv("GIT_CREDENTIAL_PAT_DEBUG", "")
+			}
+			_, stderr, _ := runBin(t, e, tc.in, "--file", file, "get")
+			if stderr == "" {
+				t.Fatal("nothing on stderr")
+			}
+			if strings.ContainsAny(stderr, "\x1b\x07\u202e") {
+				t.Fatalf("stderr carries control characters: %q", stderr)
+			}
+		})
+	}
+}

@@ -61,7 +61,9 @@ func (g *globals) openStore() (credential.Store, error) {
 
 // warn is the one path a store's warnings take to the user: standard
 // error, as git shows it, marked as ours.
-func warn(msg string) { fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+msg) }
+func warn(msg string) {
+	fmt.Fprintln(os.Stderr, "git-credential-pat: warning: "+credential.Printable(msg))
+}
 
 // call is what a command gets to run with.
 type call struct {
@@ -182,7 +184,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if errors.As(err, &exit) {
 			return int(exit)
 		}
-		fmt.Fprintln(stderr, "git-credential-pat: "+strings.ReplaceAll(err.Error(), "\n", " "))
+		// An error may name what git or a server chose (a host, a path).
+		fmt.Fprintln(stderr, "git-credential-pat: "+credential.Printable(strings.ReplaceAll(err.Error(), "\n", " ")))
 		return 1
 	}
 	return 0

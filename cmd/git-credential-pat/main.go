@@ -60,7 +60,7 @@ func serve(a stores.Args, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	growStack(len(a.Store)) // before the get or store that needs it; capability does not
-	a.Options.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+msg) }
+	a.Options.Warn = func(msg string) { fmt.Fprintln(stderr, "git-credential-pat: warning: "+credential.Printable(msg)) }
 	store, err := stores.Open(a.Store, a.Options)
 	if err != nil {
 		return fail(stderr, err)
@@ -77,7 +77,9 @@ func serve(a stores.Args, stdin io.Reader, stdout, stderr io.Writer) int {
 }
 
 func fail(stderr io.Writer, err error) int {
-	fmt.Fprintln(stderr, "git-credential-pat: "+strings.ReplaceAll(err.Error(), "\n", " "))
+	// git shows it on the terminal, and it may name what git or a server
+	// chose (a host, a path): no control character gets through.
+	fmt.Fprintln(stderr, "git-credential-pat: "+credential.Printable(strings.ReplaceAll(err.Error(), "\n", " ")))
 	return 1
 }
 
