@@ -126,27 +126,34 @@ func (c Credential) Redacted() Credential {
 }
 
 // tokenShaped reports whether a username looks like an access token rather
-// than a name: 20 or more letters, digits, '_', '-' or '.', at least one a
-// digit. Forges' tokens do (ghp_..., glpat-... with GitLab's newer
-// ".01." parts, 40 hex characters, Azure's 52, Bitbucket's ATBB...);
-// names such as "x-access-token", "oauth2" or an email address do not,
-// and stay readable in a trace.
+// than a name: 20 or more letters, digits, '_', '-' or '.', with a digit
+// or with upper and lower case mixed as random text mixes them (four or
+// more of each). Forges' tokens do (ghp_..., glpat-... with GitLab's newer
+// ".01." parts, 40 hex characters, Azure's 52, Bitbucket's ATBB...), also
+// the few whose random part happens to hold no digit (one GitLab
+// "glpat-" token in 30 of 20 random characters); names such as
+// "x-access-token", "oauth2", "FirstnameLastname" or an email address do
+// not, and stay readable in a trace.
 func tokenShaped(s string) bool {
 	if len(s) < 20 {
 		return false
 	}
-	digit := false
+	digit, upper, lower := false, 0, 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		switch {
 		case '0' <= c && c <= '9':
 			digit = true
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', c == '_', c == '-', c == '.':
+		case 'a' <= c && c <= 'z':
+			lower++
+		case 'A' <= c && c <= 'Z':
+			upper++
+		case c == '_', c == '-', c == '.':
 		default:
 			return false
 		}
 	}
-	return digit
+	return digit || upper >= 4 && lower >= 4
 }
 
 // Match reports whether stored satisfies query, as git's credential_match:
