@@ -529,7 +529,7 @@ func (d *doctor) checkTokens() {
 		case forge.Of(c.Host) == forge.KindBitbucket && strings.HasPrefix(c.Password, forge.BitbucketAppPasswordPrefix):
 			bad++
 			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s is a Bitbucket app password: %s", maskedSecret(c), c.URL(), forge.BitbucketAppPasswordAdvice)
-		case strings.EqualFold(credential.HostName(c.Host), "dev.azure.com") && c.Path == "":
+		case forge.OrgInPath(c.Host) && c.Path == "":
 			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
 		}
 		when := ""

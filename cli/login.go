@@ -119,7 +119,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if err := o.forgeUsername(&c, kind, token); err != nil {
 		return err
 	}
-	if strings.EqualFold(credential.HostName(c.Host), "dev.azure.com") && c.Path == "" {
+	if forge.OrgInPath(c.Host) && c.Path == "" {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: Azure DevOps tokens belong to an organization (the first part of the repository path); store this one with --owner ORG so it answers only there: git-credential-pat %slogin --host %s --owner ORG\n", o.flagPrefix(), c.Host)
 	}
 	if err := o.verify(ctx, &c, kind, token); err != nil {

@@ -74,6 +74,14 @@ const (
 // https://community.atlassian.com/forums/Bitbucket-articles/Bitbucket-Cloud-enters-phase-2-of-app-password-deprecation/ba-p/3106901
 const BitbucketAppPasswordAdvice = "Bitbucket app passwords (ATBB...) are switched off; create an API token with the scopes read:repository:bitbucket and write:repository:bitbucket at https://id.atlassian.com/manage-profile/security/api-tokens and log in with it (username " + BitbucketAPITokenUsername + ")"
 
+// OrgInPath reports whether host keeps the organization a token belongs
+// to in the first segment of the repository path (dev.azure.com: see
+// IsAzureDevOps), so a token stored for the host without a path answers
+// for every organization, which the token does not cover.
+func OrgInPath(host string) bool {
+	return strings.EqualFold(credential.HostName(host), "dev.azure.com")
+}
+
 // AzureGlobalPATAdvice is what doctor says about a host-wide Azure DevOps
 // token: global ("all accessible organizations") PATs stop working on
 // 2026-12-01:
