@@ -139,7 +139,7 @@ func openList(name string, o Options, wrap Wrapper) (credential.Store, error) {
 		}
 		s = Resolving(s, o)
 		if wrap != nil {
-			s = wrap(registry[n], s, o)
+			s = wrap(lookup(n), s, o)
 		}
 		stores = append(stores, s)
 	}

@@ -65,8 +65,8 @@ func declaredFlags(o *Options) iter.Seq[Flag] {
 				return
 			}
 		}
-		for _, n := range names {
-			if d := registry[n]; d.Flags != nil {
+		for _, d := range registry {
+			if d.Flags != nil {
 				for _, f := range d.Flags(o) {
 					if !yield(f) {
 						return

@@ -64,28 +64,38 @@ type Descriptor struct {
 	Identity func(Options) (string, error)
 }
 
-// registry lists every store by the name --store uses; names holds those
-// names, sorted.
+// registry lists every store, sorted by the name --store uses. A slice
+// of a static array, not a map: the lean helper registers the stores at
+// every start, and a handful are searched faster than a map is built.
 var (
-	registry = map[string]Descriptor{}
-	names    []string
+	registryArray [8]Descriptor
+	registry      = registryArray[:0]
 )
 
 // Register adds a store to the registry. It panics on a second store of the
 // same name: that is a programming error found by any test.
 func Register(d Descriptor) {
-	if _, dup := registry[d.Name]; dup || d.Name == "" || d.Open == nil {
+	if _, dup := Lookup(d.Name); dup || d.Name == "" || d.Open == nil {
 		panic("backends: bad or duplicate store registration: " + strconv.Quote(d.Name))
 	}
-	registry[d.Name] = d
-	i, _ := slices.BinarySearch(names, d.Name)
-	names = slices.Insert(names, i, d.Name)
+	i, _ := slices.BinarySearchFunc(registry, d.Name, func(e Descriptor, name string) int { return strings.Compare(e.Name, name) })
+	registry = slices.Insert(registry, i, d)
 }
 
 // Lookup returns the registered store called name.
 func Lookup(name string) (Descriptor, bool) {
-	d, ok := registry[name]
-	return d, ok
+	for _, d := range registry {
+		if d.Name == name {
+			return d, true
+		}
+	}
+	return Descriptor{}, false
+}
+
+// lookup is Lookup's Descriptor alone (the zero one for an unknown name).
+func lookup(name string) Descriptor {
+	d, _ := Lookup(name)
+	return d
 }
 
 // Open returns the store called name, or a Chain for a comma list
@@ -117,7 +127,7 @@ func OpenWith(name string, o Options, wrap Wrapper) (credential.Store, error) {
 func StoreIdentity(name string, o Options) (string, error) {
 	var b strings.Builder
 	b.WriteString("store=" + strconv.Quote(name))
-	if d, ok := registry[name]; ok && d.Identity != nil {
+	if d, ok := Lookup(name); ok && d.Identity != nil {
 		id, err := d.Identity(o)
 		if err != nil {
 			return "", err
@@ -143,7 +153,7 @@ func quoteList(words []string) string {
 
 // openOne opens the single registered store called name.
 func openOne(name string, o Options) (credential.Store, error) {
-	d, ok := registry[name]
+	d, ok := Lookup(name)
 	if !ok {
 		return nil, fmt.Errorf("unknown store %q: choose one of %s (for example --store file)", name, strings.Join(Names(), ", "))
 	}
@@ -151,13 +161,19 @@ func openOne(name string, o Options) (credential.Store, error) {
 }
 
 // Names lists the registered stores, sorted.
-func Names() []string { return slices.Clone(names) }
+func Names() []string {
+	out := make([]string, len(registry))
+	for i, d := range registry {
+		out[i] = d.Name
+	}
+	return out
+}
 
 // ReadOnly reports whether every store of a --store list ("env,agent")
 // is read-only for commands; false when one can be changed or is unknown.
 func ReadOnly(list string) bool {
 	for _, n := range ListNames(list) {
-		if d, ok := registry[n]; !ok || !d.ReadOnly {
+		if d, ok := Lookup(n); !ok || !d.ReadOnly {
 			return false
 		}
 	}
@@ -178,4 +194,4 @@ func ListNames(list string) []string {
 func ListHas(list, name string) bool { return slices.Contains(ListNames(list), name) }
 
 // Help describes a store in one line.
-func Help(name string) string { return registry[name].Help }
+func Help(name string) string { return lookup(name).Help }

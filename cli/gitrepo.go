@@ -204,9 +204,7 @@ func cleanSSH(host, path string) (string, string, bool) {
 		return "", "", false
 	}
 	host = strings.ToLower(host)
-	if main, ok := forge.SSHHostAliases[host]; ok {
-		host = main
-	}
+	host = forge.SSHMainHost(host)
 	return host, path, true
 }
 

@@ -137,34 +137,48 @@ func UsernameNeeded(host, token string) string {
 	return ""
 }
 
-// SSHHostAliases are SSH hosts whose HTTPS URLs live on another host: the
+// sshHostAliases are SSH hosts whose HTTPS URLs live on another host: the
 // SSH-over-port-443 hosts of the big forges, and hf.co, the host Hugging
 // Face gives for SSH remotes (git@hf.co:USER/REPO, whose HTTPS URL is
 // https://huggingface.co/USER/REPO: https://huggingface.co/docs/hub/security-git-ssh).
-var SSHHostAliases = map[string]string{
-	"ssh.github.com":       "github.com",
-	"altssh.gitlab.com":    "gitlab.com",
-	"altssh.bitbucket.org": "bitbucket.org",
-	"hf.co":                "huggingface.co",
+// An array, not a map: the lean helper links this package, and a map
+// would be built at every start.
+var sshHostAliases = [...]struct {
+	alias, host string
+	over443     bool // serves SSH on port 443 (ssh://git@ALIAS:443/)
+}{
+	{"ssh.github.com", "github.com", true},
+	{"altssh.gitlab.com", "gitlab.com", true},
+	{"altssh.bitbucket.org", "bitbucket.org", true},
+	{"hf.co", "huggingface.co", false},
 }
 
-// sshOver443 are the SSHHostAliases that serve SSH on port 443.
-var sshOver443 = map[string]bool{"ssh.github.com": true, "altssh.gitlab.com": true, "altssh.bitbucket.org": true}
+// SSHMainHost is the host whose HTTPS URLs the repositories of SSH host
+// sshHost (lower case) have: github.com for ssh.github.com, and so on;
+// sshHost itself for any other.
+func SSHMainHost(sshHost string) string {
+	for _, a := range sshHostAliases {
+		if a.alias == sshHost {
+			return a.host
+		}
+	}
+	return sshHost
+}
 
 // SSHRemotePrefixes are the beginnings of the SSH remote URLs whose
 // repositories are at https://host/, sorted: git@host: and ssh://git@host/,
-// and the same for each of host's SSHHostAliases, whose SSH-over-443 hosts
-// are also reached as ssh://git@ALIAS:443/ (GitHub's
-// https://docs.github.com/authentication/troubleshooting-ssh/using-ssh-over-the-https-port).
+// and the same for each SSH host whose HTTPS URLs are host's (see
+// SSHMainHost), those serving SSH on port 443 also as ssh://git@ALIAS:443/
+// (GitHub's https://docs.github.com/authentication/troubleshooting-ssh/using-ssh-over-the-https-port).
 func SSHRemotePrefixes(host string) []string {
 	out := []string{"git@" + host + ":", "ssh://git@" + host + "/"}
-	for alias, main := range SSHHostAliases {
-		if main != host {
+	for _, a := range sshHostAliases {
+		if a.host != host {
 			continue
 		}
-		out = append(out, "git@"+alias+":", "ssh://git@"+alias+"/")
-		if sshOver443[alias] {
-			out = append(out, "ssh://git@"+alias+":443/")
+		out = append(out, "git@"+a.alias+":", "ssh://git@"+a.alias+"/")
+		if a.over443 {
+			out = append(out, "ssh://git@"+a.alias+":443/")
 		}
 	}
 	slices.Sort(out)

@@ -153,7 +153,7 @@ func TestHuggingFaceHosts(t *testing.T) {
 			t.Errorf("TokenPage(%q) = %q", host, got)
 		}
 	}
-	if got := SSHHostAliases["hf.co"]; got != "huggingface.co" {
+	if got := SSHMainHost("hf.co"); got != "huggingface.co" {
 		t.Errorf("SSH remotes on hf.co map to %q", got)
 	}
 	if Scopes(KindHuggingFace) == "" || Shape(KindHuggingFace) == "" {
