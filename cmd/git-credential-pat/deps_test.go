@@ -20,7 +20,8 @@ import (
 // runs its init and touches its pages on every call, whether or not the
 // call uses it (issue 17): what counts is the import graph. These packages
 // must stay out of it; each has a small replacement here (unixsock.Dial,
-// internal/jsonwire, credential.IsLoopback, internal/fingerprint) or
+// internal/jsonwire and its base64, credential.IsLoopback,
+// internal/fingerprint) or
 // belongs to the commands git-credential-pat-cli runs.
 var forbiddenInLean = []struct{ pkg, why string }{
 	{"net", "its init and resolver cost every call; dial with internal/unixsock, serve with internal/unixserve (daemons only)"},
@@ -35,6 +36,7 @@ var forbiddenInLean = []struct{ pkg, why string }{
 	{"github.com/godbus/dbus/v5", "the Linux keychain speaks D-Bus through internal/dbus"},
 	{"crypto/sha256", "brings Go's FIPS 140 module, whose start costs every call 0.03-0.1 ms; fingerprints use internal/fingerprint"},
 	{"crypto/internal/fips140", "Go's FIPS 140 module, which most crypto packages bring (see crypto/sha256)"},
+	{"encoding/base64", "its init builds four encodings' tables on every call; internal/jsonwire writes base64 itself"},
 }
 
 func TestLeanImportGraph(t *testing.T) {

@@ -16,7 +16,6 @@
 package jsonwire
 
 import (
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -87,7 +86,7 @@ func AppendBytes(dst, b []byte) []byte {
 		return append(dst, "null"...)
 	}
 	dst = append(dst, '"')
-	dst = base64.StdEncoding.AppendEncode(dst, b)
+	dst = appendBase64(dst, b)
 	return append(dst, '"')
 }
 
@@ -258,12 +257,11 @@ func Bytes(value []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := make([]byte, base64.StdEncoding.DecodedLen(len(s)))
-	n, err := base64.StdEncoding.Decode(b, []byte(s))
+	b, err := decodeBase64(s)
 	if err != nil {
 		return nil, fmt.Errorf("jsonwire: %w", err)
 	}
-	return b[:n], nil
+	return b, nil
 }
 
 // BytesList decodes a [][]byte as encoding/json does (null gives nil).
