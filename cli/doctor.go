@@ -694,14 +694,48 @@ func (d *doctor) checkUseHTTPPath() {
 		}
 	}
 	if problems == 0 {
-		if on {
+		scoped := d.scopedHTTPPath()
+		switch {
+		case on:
 			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is true: git asks per repository path")
-		} else if set {
+		case len(scoped) > 0:
+			// login --owner sets it for one host: "not set" would say
+			// owner tokens cannot work.
+			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is true for %s: git asks per repository path there; one token serves each other host", strings.Join(scoped, ", "))
+		case set:
 			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is false: one token serves a whole host")
-		} else {
+		default:
 			d.add("use-http-path", StatusOK, "", "credential.useHttpPath is not set: one token serves a whole host")
 		}
 	}
+}
+
+// scopedHTTPPath are the <url>s of the credential.<url>.useHttpPath
+// settings that turn it on where git applies them (the last matching
+// setting wins, as git reads them; a wildcard <url> is taken as it is).
+func (d *doctor) scopedHTTPPath() []string {
+	es, err := gitconfig.List(d.ctx, d.Dir, `^credential\..+\.usehttppath$`, "--type=bool")
+	if err != nil {
+		return nil
+	}
+	var urls []string
+	for _, e := range es {
+		u := strings.TrimSuffix(strings.TrimPrefix(e.Key, "credential."), ".usehttppath")
+		if u == "" || e.Value != "true" || slices.Contains(urls, u) {
+			continue
+		}
+		if !strings.Contains(u, "*") {
+			full := u
+			if !strings.Contains(full, "://") {
+				full = "https://" + full
+			}
+			if on, _, err := gitconfig.CredentialBool(d.ctx, d.Dir, "usehttppath", strings.TrimSuffix(full, "/")+"/"); err != nil || !on {
+				continue
+			}
+		}
+		urls = append(urls, u)
+	}
+	return urls
 }
 
 func (d *doctor) checkRemotes() {
