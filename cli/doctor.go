@@ -331,8 +331,10 @@ func (d *doctor) checkChain(all, chain []helperSetting, lastReset *helperSetting
 		}
 		switch name := helperName(h.Value); name {
 		case "store":
+			// The file that line writes: its --file, else git's default.
+			file, _ := credentialStoreFile(h.Value)
 			d.add("helpers", StatusWarn, unset,
-				"credential helper %q (%s) runs after git-credential-pat: git hands it every token it uses, and it writes them to ~/.git-credentials in plain text%s", redactHelper(h.Value), h.Where(), forURLs)
+				"credential helper %q (%s) runs after git-credential-pat: git hands it every token it uses, and it writes them to %s in plain text%s", redactHelper(h.Value), h.Where(), file, forURLs)
 		case "cache":
 			after = append(after, fmt.Sprintf("%q", redactHelper(h.Value)))
 		default:

@@ -63,6 +63,21 @@ func TestDoctorReportsTheHelpersGitRuns(t *testing.T) {
 			notWant: []string{"system-url", "may come before", "--system"},
 		},
 		{
+			// doctor used to say ~/.git-credentials whatever the line's --file.
+			name:   "store with its own file after ours",
+			system: "",
+			global: func(t *testing.T, e *gittest.Env) {
+				runBin(t, e, "", "setup")
+				e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", "store --file "+filepath.Join(e.Home, "copies"))
+			},
+			host:     "github.com",
+			wantRuns: []string{"BIN", "git credential-store --file HOMEDIR/copies"},
+			want: []string{
+				`warn  helpers        credential helper "store --file HOMEDIR/copies" (global, GLOBAL) runs after git-credential-pat: git hands it every token it uses, and it writes them to HOMEDIR/copies in plain text; fix: `,
+			},
+			notWant: []string{".git-credentials"},
+		},
+		{
 			name:   "system helper before ours with no reset",
 			system: "[credential]\n\thelper = osxkeychain\n",
 			global: func(t *testing.T, e *gittest.Env) {
@@ -108,7 +123,8 @@ func TestDoctorReportsTheHelpersGitRuns(t *testing.T) {
 			// What git really runs (before any token exists, so no helper
 			// answers and git asks them all).
 			runs := gitRuns(t, e, "https://"+tc.host+"/acme/app.git")
-			want := strings.ReplaceAll(strings.Join(tc.wantRuns, "\n"), "BIN", bin)
+			r := strings.NewReplacer("GLOBAL", global, "SYSTEM", system, "HOMEDIR", e.Home, "BIN", bin)
+			want := r.Replace(strings.Join(tc.wantRuns, "\n"))
 			if strings.Join(runs, "\n") != want {
 				t.Fatalf("git runs %q, want %q (the test's configuration is off)", runs, want)
 			}
@@ -127,7 +143,6 @@ func TestDoctorReportsTheHelpersGitRuns(t *testing.T) {
 				}
 			}
 			report := strings.Join(helperLines, "\n")
-			r := strings.NewReplacer("GLOBAL", global, "SYSTEM", system)
 			for _, w := range tc.want {
 				if !strings.Contains(report, r.Replace(w)) {
 					t.Errorf("doctor's helper report lacks\n  %s\ngot:\n%s", r.Replace(w), report)
