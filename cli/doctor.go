@@ -47,6 +47,10 @@ var ErrChecksFailed = errors.New("doctor: some checks failed")
 type DoctorOptions struct {
 	StoreRef       // Store is nil when opening it failed (OpenErr)
 	OpenErr  error // why the store could not be opened
+	// Others are the further stores git uses for some host (a
+	// credential.<url>.helper line's, an included file's), checked
+	// after StoreRef's, as list shows them.
+	Others []StoreRef
 	// StoresFor, when set, is how the remotes check finds whether a host
 	// has a token: in the stores git uses for it (see RemotesOptions).
 	StoresFor StoresFor
@@ -68,6 +72,8 @@ type doctor struct {
 	ours   *helperSetting          // the effective helper line that runs us
 	tokens []credential.Credential // nil when the store cannot list
 	listed bool                    // tokens is meaningful
+	other  bool                    // one of Others: an empty store is not a warning of its own
+	filled bool                    // one of Others holds tokens: an empty StoreRef is no warning either
 }
 
 func (d *doctor) add(name, status, fix, format string, args ...any) {
@@ -92,11 +98,36 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	d.checkPath()
 	d.checkHelpers()
 	d.checkHelperBinary()
-	d.checkStore()
-	d.checkTokens()
-	d.checkReferences()
+	// The store checks for each store git uses, each check for every
+	// store before the next check.
+	stores := []*doctor{d}
+	for _, r := range o.Others {
+		s := &doctor{DoctorOptions: o, ctx: ctx, now: d.now, other: true}
+		s.StoreRef, s.OpenErr = r, nil
+		stores = append(stores, s)
+	}
+	each := func(check func(*doctor)) {
+		for _, s := range stores {
+			check(s)
+			if s != d {
+				d.checks, s.checks = append(d.checks, s.checks...), nil
+			}
+		}
+	}
+	each((*doctor).checkStore)
+	for _, s := range stores[1:] {
+		d.filled = d.filled || len(s.tokens) > 0
+	}
+	each((*doctor).checkTokens)
+	each((*doctor).checkReferences)
 	if o.Online {
-		d.checkOnline()
+		each((*doctor).checkOnline)
+		if !slices.ContainsFunc(d.checks, func(c Check) bool { return c.Name == "online" }) {
+			d.add("online", StatusOK, "", "no %s tokens to check online", forge.KindsList())
+		}
+	}
+	for _, s := range stores[1:] {
+		d.tokens = append(d.tokens, s.tokens...)
 	}
 	d.checkUseHTTPPath()
 	d.checkRemotes()
@@ -227,8 +258,12 @@ func (d *doctor) checkHelpers() {
 func (d *doctor) helperURLs(all []helperSetting) []string {
 	var urls []string
 	seen := map[string]bool{}
+	refs := []StoreRef{}
 	if d.Store != nil && d.OpenErr == nil {
-		if es, err := d.entries(d.ctx); err == nil {
+		refs = append(refs, d.StoreRef)
+	}
+	for _, r := range append(refs, d.Others...) {
+		if es, err := r.entries(d.ctx); err == nil {
 			for _, c := range es {
 				if c.Protocol == "" || c.Host == "" {
 					continue
@@ -521,7 +556,9 @@ func (d *doctor) checkTokens() {
 		return
 	}
 	if len(d.tokens) == 0 {
-		d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login", "no tokens stored in store %s", d.Name)
+		if !d.other && !d.filled {
+			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login", "no tokens stored in store %s", d.Name)
+		}
 		return
 	}
 	bad, unknown := 0, 0
@@ -550,7 +587,14 @@ func (d *doctor) checkTokens() {
 		}
 	}
 	if bad == 0 {
-		msg := fmt.Sprintf("%d token(s), none expired or expiring within 7 days", len(d.tokens))
+		in := ""
+		if d.other || len(d.Others) > 0 {
+			in = " in store " + d.Name
+			if d.FilePath != "" {
+				in += " (" + d.FilePath + ")"
+			}
+		}
+		msg := fmt.Sprintf("%d token(s)%s, none expired or expiring within 7 days", len(d.tokens), in)
 		if unknown > 0 {
 			msg += fmt.Sprintf(" (%d with no known expiry; record it with login --expires)", unknown)
 		}
@@ -564,7 +608,6 @@ func (d *doctor) checkTokens() {
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
-	asked := 0
 	var overrideErr error
 	for _, c := range d.tokens {
 		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
@@ -578,12 +621,10 @@ func (d *doctor) checkOnline() {
 		}
 		if api == "" {
 			if why := forgeapi.NotVerified(c, kind); why != "" {
-				asked++
 				d.add("online", StatusWarn, "", "token %s for %s not checked: %s", maskedSecret(c), c.URL(), why)
 			}
 			continue
 		}
-		asked++
 		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, c.Password)
 		switch {
 		case err == nil && v.Missing != "":
@@ -607,9 +648,6 @@ func (d *doctor) checkOnline() {
 		default:
 			d.add("online", StatusFail, strings.Replace(d.loginFix(c), " login ", " rotate ", 1), "token %s for %s: %v", maskedSecret(c), c.URL(), err)
 		}
-	}
-	if asked == 0 && overrideErr == nil {
-		d.add("online", StatusOK, "", "no %s tokens to check online", forge.KindsList())
 	}
 }
 

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -57,6 +59,76 @@ func TestDoctorUseHTTPPathScopedToHost(t *testing.T) {
 			got := strings.Join(doctorChecks(t, e, e.Home)["use-http-path"], "\n")
 			if !strings.HasPrefix(got, tt.want) {
 				t.Errorf("use-http-path:\n got %s\nwant %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// doctor checks the tokens in every store git uses, as list shows them:
+// a token about to expire in the store of a credential.<url>.helper line,
+// or of a second line of ours, used to go unchecked (doctor looked only at
+// the store of the first plain line), and the fix it prints stores the
+// new token where git reads it.
+func TestDoctorChecksEveryStoreGitUses(t *testing.T) {
+	tests := []struct {
+		name   string
+		config func(t *testing.T, e *gittest.Env, other string)
+		owner  string // the expiring token's --owner
+		url    string // where git uses it
+	}{
+		{
+			name: "URL-scoped line with its own store",
+			config: func(t *testing.T, e *gittest.Env, other string) {
+				e.MustGit(t, "", "", "config", "--global", "credential.https://github.com/acme.helper", "")
+				e.MustGit(t, "", "", "config", "--global", "--add", "credential.https://github.com/acme.helper", helperLine("--file", other))
+			},
+			owner: "acme",
+			url:   "https://github.com/acme/app.git",
+		},
+		{
+			name: "second plain line of ours",
+			config: func(t *testing.T, e *gittest.Env, other string) {
+				e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", helperLine("--file", other))
+			},
+			url: "https://github.com/widgets/lib.git",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			runBin(t, e, "", "setup")
+			other := filepath.Join(e.Home, "other-creds")
+			tt.config(t, e, other)
+			soon := cmdsToken("ghp_", rand1)
+			args := []string{"--file", other, "login", "--host", "github.com", "--username", "alice", "--expires", "2d"}
+			if tt.owner != "" {
+				args = append(args, "--owner", tt.owner)
+			}
+			if tr := cmdsRun(t, e, e.Home, soon, args...); tr.code != 0 {
+				t.Fatalf("login: %+v", tr)
+			}
+			if out, _, _ := e.Git(t, "", "url="+tt.url+"\n\n", "credential", "fill"); !strings.Contains(out, "password="+soon+"\n") {
+				t.Fatalf("git does not use the token (the test's configuration is off): %q", out)
+			}
+
+			_, checks := doctorJSON(t, e, e.Home)
+			var fix string
+			for _, c := range checks {
+				if c["check"] == "tokens" && strings.Contains(c["message"], "ghp_****"+soon[36:]+" ") && strings.Contains(c["message"], "expires in 2 days") {
+					fix = c["fix"]
+				}
+			}
+			if fix == "" {
+				t.Fatalf("doctor does not warn about the token expiring in %s:\n%v", other, checks)
+			}
+			fresh := cmdsToken("ghp_", rand2)
+			cmd := exec.Command("sh", "-c", fix)
+			cmd.Env, cmd.Dir, cmd.Stdin = e.Vars, e.Home, strings.NewReader(fresh)
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("fix %q: %v\n%s", fix, err, out)
+			}
+			if out, _, _ := e.Git(t, "", "url="+tt.url+"\n\n", "credential", "fill"); !strings.Contains(out, "password="+fresh+"\n") {
+				t.Errorf("after doctor's fix %q git still gets %q", fix, out)
 			}
 		})
 	}

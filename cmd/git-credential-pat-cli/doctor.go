@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -18,10 +19,27 @@ func doctorCmd() command {
 		},
 		run: func(c *call) error {
 			o.StoresFor = storesGitUses(c)
+			// Without store flags, every store git uses for some host (as
+			// list shows them), read before storeRef takes a line's flags.
+			var all []cli.StoreRef
+			if len(storeFlags(c)) == 0 {
+				// An error shows in the checks of ref; with no line that
+				// a command can change, there is no other store.
+				if ours, err := allOurLines(c); err == nil {
+					if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
+						all, _ = refsOf(c, writable)
+					}
+				}
+			}
 			ref, err := storeRef(c)
 			if err != nil {
 				ref = cli.StoreRef{Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}
 				o.OpenErr = err
+			}
+			for _, r := range all {
+				if !sameStoreRef(r, ref) {
+					o.Others = append(o.Others, r)
+				}
 			}
 			o.StoreRef, o.Stdout = ref, c.stdout
 			if err := cli.Doctor(c.ctx, o); errors.Is(err, cli.ErrChecksFailed) {
@@ -31,4 +49,16 @@ func doctorCmd() command {
 			}
 		},
 	}
+}
+
+// sameStoreRef reports whether two opened stores are one: the same store
+// list with the same file, or the same flags.
+func sameStoreRef(a, b cli.StoreRef) bool {
+	if a.Name != b.Name {
+		return false
+	}
+	if a.FilePath != "" || b.FilePath != "" {
+		return a.FilePath == b.FilePath
+	}
+	return slices.Equal(a.Flags, b.Flags)
 }
