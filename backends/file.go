@@ -381,7 +381,7 @@ func (f *FileStore) update(ctx context.Context, host string, change func([]line)
 	}
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("file store: creating %s: %w", dir, err)
+		return fmt.Errorf("file store: creating %s: %w%s", dir, err, CreateAdvice(err))
 	}
 	lock := path + ".lock"
 	fh, err := f.acquire(lock)

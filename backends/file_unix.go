@@ -46,3 +46,10 @@ func foreignLinkInSharedDir(path string, link fs.FileInfo) (int, bool) {
 	}
 	return uid, true
 }
+
+// writable reports whether this process may create files in the
+// directory dir (write and search permission, a file system mounted
+// read-write), as the kernel would decide for a create.
+func writable(dir string) error {
+	return syscall.Access(dir, 0x2|0x1) // W_OK|X_OK
+}

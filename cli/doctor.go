@@ -449,7 +449,13 @@ func (d *doctor) checkStore() {
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			missing = true
-			d.add("store", StatusOK, "", "store %s: %s does not exist yet (the first login creates it, mode 0600)", d.Name, path)
+			if err := backends.CheckCreatable(path); err != nil {
+				// A read-only or foreign HOME: "the first login creates
+				// it" would be wrong.
+				d.add("store", StatusFail, "", "store %s: %s does not exist yet, and the first login cannot create it: %v%s", d.Name, path, err, backends.CreateAdvice(err))
+			} else {
+				d.add("store", StatusOK, "", "store %s: %s does not exist yet (the first login creates it, mode 0600)", d.Name, path)
+			}
 		case err != nil:
 			d.add("store", StatusFail, "", "store file: %v", err)
 			return
