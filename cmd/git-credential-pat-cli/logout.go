@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cli"
@@ -8,12 +10,14 @@ import (
 
 func logoutCmd() command {
 	var o cli.LogoutOptions
+	var owner string
 	return command{
 		summary: "remove stored tokens (exactly the ones that match) and say which",
 		flags: func(fs *pflag.FlagSet) {
 			fs.StringVar(&o.Host, "host", "github.com", "host whose token to remove")
 			fs.StringVar(&o.Username, "username", "", "only the token stored with this username")
 			fs.StringVar(&o.Path, "path", "", "only the token stored for this repository path")
+			fs.StringVar(&owner, "owner", "", "only the token stored for this user or organization (as login --owner stored it); the same as --path OWNER")
 			fs.BoolVar(&o.All, "all", false, "remove every matching token (every host, unless --host is given)")
 			fs.StringVar(&o.Protocol, "protocol", "", "only the token stored for this protocol (for example http, for a loopback server); it also picks the helper lines git runs for it (default https)")
 		},
@@ -23,6 +27,12 @@ func logoutCmd() command {
 			}
 			o.HasUsername = c.fs.Changed("username")
 			o.HasPath = c.fs.Changed("path")
+			if c.fs.Changed("owner") {
+				if o.HasPath {
+					return errors.New("logout: give --owner or --path, not both")
+				}
+				o.Path, o.HasPath = owner, true
+			}
 			user := "" // in the URL, as a remote for that user names it
 			if o.HasUsername {
 				user = o.Username
