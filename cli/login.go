@@ -454,6 +454,10 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		}
 		switch {
 		case len(ours) == 0:
+			if h, ok := unreadLine(ctx, o.Dir, url, o.Name); ok {
+				warn("%s", h)
+				break
+			}
 			warn("git is not configured to use git-credential-pat, so it will not see this token; run: %s", SetupCommand(ctx, o.Dir, url, o.flagPrefix()))
 		default:
 			if same, theirs := sameStore(ours[0].Value, o.Flags); !same {
@@ -514,4 +518,28 @@ func (s StoreRef) holds(ctx context.Context, c credential.Credential) bool {
 	}
 	got, err := s.Store.Get(credential.Peeking(ctx), c.Persistent())
 	return err == nil && got.Password == c.Password && got.SecretRef == c.SecretRef
+}
+
+// unreadLine describes a helper line git runs for url that names
+// git-credential-pat in a way IsOurHelper does not take for ours: a bare
+// "git-credential-pat ..." (git runs git-credential-git-credential-pat),
+// or a shell command (a function) whose store these commands cannot read.
+// "git is not configured to use git-credential-pat" would be wrong for
+// the second, and unhelpful for the first.
+func unreadLine(ctx context.Context, dir, url, store string) (string, bool) {
+	chain, _, _, err := gitconfig.ForURL(ctx, dir, url)
+	if err != nil {
+		return "", false
+	}
+	for _, h := range chain {
+		if !strings.Contains(h.Value, binaryName) || IsOurHelper(h.Value) {
+			continue
+		}
+		v := strings.TrimSpace(h.Value)
+		if rest, ok := strings.CutPrefix(v, binaryName); ok && (rest == "" || rest[0] == ' ' || rest[0] == '\t') {
+			return fmt.Sprintf("credential.helper %q (%s) makes git run git-credential-%s, which does not exist (git puts git-credential- before a name), so git will not see this token; write the line as %q", redactHelper(h.Value), h.Where(), binaryName, "pat"+redactHelper(rest)), true
+		}
+		return fmt.Sprintf("git runs %q (%s), which names git-credential-pat in a form these commands cannot read, so this token went to store %s, where that line may not look; if it names another store, give its flags to login: git-credential-pat --file PATH login (or --store NAME)", redactHelper(h.Value), h.Where(), store), true
+	}
+	return "", false
 }
