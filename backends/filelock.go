@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/git-credential-pat/git-credential-pat/internal/shquote"
 )
 
 // maxLockWait bounds the whole wait for the lock, however busy the file
@@ -24,6 +26,14 @@ const (
 	lockLive                     // a writer of ours that is alive (maybe stopped or descheduled)
 	lockForeign                  // git's credential-store, or a writer we cannot ask: judged by time
 )
+
+// lockPermissionError says that the lock file next to the credentials
+// file cannot be created, and the command that lets it be (the directory
+// quoted for the shell: a path may hold spaces or a '$').
+func lockPermissionError(lock string, err error) error {
+	dir := filepath.Dir(lock)
+	return fmt.Errorf("file store: creating lock %s: %w; a store writes a new file in %s, so you need write permission there: chmod u+w %s (or choose another --file)", lock, err, dir, shquote.Quote(dir))
+}
 
 // acquire creates the lock file exclusively. Who holds it decides how long
 // we wait (see probeLock; flock where the system has it):
@@ -45,8 +55,7 @@ func (f *FileStore) acquire(lock string) (*os.File, error) {
 			return fh, nil
 		}
 		if errors.Is(err, fs.ErrPermission) {
-			dir := filepath.Dir(lock)
-			return nil, fmt.Errorf("file store: creating lock %s: %w; a store writes a new file in %s, so you need write permission there: chmod u+w %s (or choose another --file)", lock, err, dir, dir)
+			return nil, lockPermissionError(lock, err)
 		}
 		if !errors.Is(err, fs.ErrExist) {
 			return nil, fmt.Errorf("file store: creating lock %s: %w", lock, err)

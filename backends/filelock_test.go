@@ -4,6 +4,7 @@ package backends
 
 import (
 	"context"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -120,5 +121,19 @@ func TestFileLockCreatorLosesToBreaker(t *testing.T) {
 	}
 	if state, _ := probeLock(lock); state != lockLive {
 		t.Fatalf("probe of a held lock = %v, want live", state)
+	}
+}
+
+// The chmod that lets a lock be created names the directory quoted for
+// the shell. Regression test: a directory with a space split the command.
+func TestLockPermissionErrorQuotesTheDirectory(t *testing.T) {
+	for _, tc := range []struct{ lock, want string }{
+		{"/home/me/.config/git-credential-pat/credentials.lock", "chmod u+w /home/me/.config/git-credential-pat (or"},
+		{"/home/me/my creds/credentials.lock", "chmod u+w '/home/me/my creds' (or"},
+		{"/tmp/$HOME/c.lock", "chmod u+w '/tmp/$HOME' (or"},
+	} {
+		if got := lockPermissionError(tc.lock, fs.ErrPermission).Error(); !strings.Contains(got, tc.want) {
+			t.Errorf("lockPermissionError(%q) = %q, want it to contain %q", tc.lock, got, tc.want)
+		}
 	}
 }
