@@ -87,12 +87,19 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	if o.Now != nil {
 		d.now = o.Now()
 	}
-	if o.FilePath != "" && o.OpenErr == nil {
-		// checkStore reports a file readable by other users; the store's
-		// own warning, from the first check that reads it, would say it
-		// again on stderr.
-		if st, err := os.Stat(o.FilePath); err == nil && backends.OpenToOthers(st.Mode()) {
-			backends.ModeReported(o.FilePath)
+	// checkStore reports a file readable by other users; the store's own
+	// warning, from the first check that reads it, would say it again on
+	// stderr.
+	files := []string{}
+	if o.OpenErr == nil {
+		files = append(files, o.FilePath)
+	}
+	for _, r := range o.Others {
+		files = append(files, r.FilePath)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); f != "" && err == nil && backends.OpenToOthers(st.Mode()) {
+			backends.ModeReported(f)
 		}
 	}
 	d.checkPath()

@@ -821,3 +821,28 @@ func TestModeWarningOncePerCommand(t *testing.T) {
 		})
 	}
 }
+
+// doctor checks the store of every line git runs; a readable file of a
+// second store is said once too, in its report. Regression test: its
+// store's warning said it again on stderr.
+func TestDoctorSaysASecondStoresReadableFileOnce(t *testing.T) {
+	e := gittest.NewEnv(t)
+	other := filepath.Join(e.Home, "work-creds")
+	runBin(t, e, "", "setup")
+	e.MustGit(t, "", "", "config", "--global", "credential.https://git.example.com.helper", "")
+	e.MustGit(t, "", "", "config", "--global", "--add", "credential.https://git.example.com.helper", helperLine("--file", other))
+	repo := cmdsRepo(t, e, "origin", "https://git.example.com/acme/app.git")
+	if tr := cmdsRun(t, e, repo, "tok_first_0123456789\n", "login", "--host", "git.example.com", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "tok_second_0123456789\n", "login", "--host", "github.example.org", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	if err := os.Chmod(other, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tr := cmdsRun(t, e, e.Home, "", "doctor")
+	if n := strings.Count(tr.stdout+tr.stderr, other+" is readable by other users"); n != 1 || strings.Contains(tr.stderr, "readable") {
+		t.Fatalf("doctor said it %d times:\n%s%s", n, tr.stdout, tr.stderr)
+	}
+}
