@@ -35,6 +35,9 @@ type StoreRef struct {
 	// FilePath is the credentials file when the store is (or includes) the
 	// file store, for permission checks; "" otherwise.
 	FilePath string
+	// Key is the same for two refs to one store, however their lines
+	// spell it (pat, pat --store file): for de-duplicating lists of stores.
+	Key string
 }
 
 // flagPrefix renders the store flags, followed by a space, for a command a

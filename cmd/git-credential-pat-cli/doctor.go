@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"slices"
 
 	"github.com/spf13/pflag"
 
@@ -33,11 +32,11 @@ func doctorCmd() command {
 			}
 			ref, err := storeRef(c)
 			if err != nil {
-				ref = cli.StoreRef{Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}
+				ref = cli.StoreRef{Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c), Key: storeKey(c)}
 				o.OpenErr = err
 			}
 			for _, r := range all {
-				if !sameStoreRef(r, ref) {
+				if r.Key != ref.Key {
 					o.Others = append(o.Others, r)
 				}
 			}
@@ -49,16 +48,4 @@ func doctorCmd() command {
 			}
 		},
 	}
-}
-
-// sameStoreRef reports whether two opened stores are one: the same store
-// list with the same file, or the same flags.
-func sameStoreRef(a, b cli.StoreRef) bool {
-	if a.Name != b.Name {
-		return false
-	}
-	if a.FilePath != "" || b.FilePath != "" {
-		return a.FilePath == b.FilePath
-	}
-	return slices.Equal(a.Flags, b.Flags)
 }

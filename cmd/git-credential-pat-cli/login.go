@@ -88,7 +88,7 @@ func openStoreRef(c *call) (cli.StoreRef, error) {
 	if err != nil {
 		return cli.StoreRef{}, err
 	}
-	return cli.StoreRef{Store: s, Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c)}, nil
+	return cli.StoreRef{Store: s, Name: c.g.store, Flags: storeFlags(c), FilePath: filePath(c), Key: storeKey(c)}, nil
 }
 
 // filePath is the credentials file when --store names the file store.

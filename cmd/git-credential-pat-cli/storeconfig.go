@@ -167,6 +167,17 @@ func allOurLines(c *call) ([]gitconfig.Helper, error) {
 	return ours, nil
 }
 
+// storeKey is cli.StoreRef.Key for the store c's flags name: the same
+// store however a line spells it (pat, pat --store file).
+func storeKey(c *call) string {
+	file := filePath(c)
+	key := c.g.store + "\x00" + file + "\x00" + c.g.opts.Socket
+	if file == "" {
+		key += "\x00" + strings.Join(storeFlags(c), "\x00")
+	}
+	return key
+}
+
 // refsOf opens the store of each line, in order, each store once.
 func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 	var refs []cli.StoreRef
@@ -176,12 +187,7 @@ func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
 		if err := useLine(&lc, line); err != nil {
 			return nil, err
 		}
-		// The same store however the line spells it (pat, pat --store file).
-		file := filePath(&lc)
-		key := lc.g.store + "\x00" + file + "\x00" + lc.g.opts.Socket
-		if file == "" {
-			key += "\x00" + strings.Join(storeFlags(&lc), "\x00")
-		}
+		key := storeKey(&lc)
 		if seen[key] {
 			continue
 		}
