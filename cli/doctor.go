@@ -848,4 +848,8 @@ func (d *doctor) checkRemotes() {
 	if plain == 0 {
 		d.add("http-remotes", StatusOK, "", "no plain-http remotes")
 	}
+
+	for _, m := range userMismatches(d.ctx, d.Dir, urls, d.StoresFor, d.StoreRef) {
+		d.add("user-remotes", StatusWarn, m.Command(), "%s", m.describe(d.flagPrefix()))
+	}
 }

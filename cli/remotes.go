@@ -170,6 +170,17 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 		pending++
 		fmt.Fprintf(o.Stdout, "%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.Why, note, f.Command())
 	}
+	for _, m := range userMismatches(ctx, o.Dir, urls, o.StoresFor, o.StoreRef) {
+		if o.Fix {
+			if _, err := runGit(ctx, o.Dir, m.args...); err != nil {
+				return fmt.Errorf("remotes: %w; run it by hand: %s", err, m.Command())
+			}
+			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s\n", m.Remote, m.Kind(), credential.Printable(m.Raw), credential.Printable(withoutUser(m.Raw)))
+			continue
+		}
+		pending++
+		fmt.Fprintf(o.Stdout, "%s; drop the user with:\n  %s\n", m.describe(o.flagPrefix()), m.Command())
+	}
 	if pending > 0 {
 		fmt.Fprintf(o.Stdout, "Run git-credential-pat %sremotes --fix to make these changes.\n", o.flagPrefix())
 	}

@@ -1,0 +1,136 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
+)
+
+// userMismatch is an https remote URL that names a user (as Bitbucket's
+// clone URLs do: https://alice@bitbucket.org/...) for whom no token is
+// stored, on a host that has tokens stored under other usernames: git
+// asks for that user's token, none answers, and git prompts.
+type userMismatch struct {
+	remoteURL
+	Used   string   // the URL git uses, with the user
+	User   string   // the user it names
+	Host   string   // as in the URL
+	Stored []string // the usernames stored for the host
+	args   []string // git's arguments for the URL without the user
+}
+
+// Command is the git command that drops the user from the remote's URL,
+// so that git asks for the host's token whatever its username.
+func (m userMismatch) Command() string {
+	words := append([]string{"git"}, m.args...)
+	for i, w := range words {
+		words[i] = shellQuote(w)
+	}
+	return strings.Join(words, " ")
+}
+
+// describe says what is wrong, and the other way out: a token stored for
+// the user.
+func (m userMismatch) describe(flagPrefix string) string {
+	return fmt.Sprintf("remote %s (%s) names the user %s (%s), so git asks only for %s's token; the tokens stored for %s go with %s, so git prompts (or store one for %s: git-credential-pat %slogin --host %s --username %s)",
+		m.Remote, m.Kind(), m.User, credential.Printable(m.Used), m.User, m.Host, strings.Join(m.Stored, ", "), m.User, flagPrefix, shellQuote(m.Host), shellQuote(m.User))
+}
+
+// userMismatches finds the remote URLs of urls that name a user git gets
+// no token for (see userMismatch), looking in the stores git uses for each
+// URL (storesFor; fallback when it is nil). Stores that cannot list their
+// entries are not judged: no secret resolver runs to find out.
+func userMismatches(ctx context.Context, dir string, urls []remoteURL, storesFor StoresFor, fallback StoreRef) []userMismatch {
+	var out []userMismatch
+	for _, u := range urls {
+		uses := []string{u.Effective}
+		if u.PushToo && u.PushEffective != u.Effective {
+			uses = append(uses, u.PushEffective)
+		}
+		// Only a user written in the remote's own URL: one that a
+		// url.insteadOf rule puts there is the rule's to drop.
+		if withoutUser(u.Raw) == u.Raw {
+			continue
+		}
+		for _, used := range uses {
+			m, ok := userMismatchOf(ctx, dir, used, storesFor, fallback)
+			if !ok {
+				continue
+			}
+			m.remoteURL = u
+			m.args = []string{"remote", "set-url"}
+			if u.Push {
+				m.args = append(m.args, "--push")
+			}
+			m.args = append(m.args, u.Remote, withoutUser(u.Raw))
+			out = append(out, m)
+			break
+		}
+	}
+	return out
+}
+
+// userMismatchOf judges one URL git uses (see userMismatch).
+func userMismatchOf(ctx context.Context, dir, used string, storesFor StoresFor, fallback StoreRef) (userMismatch, bool) {
+	if !strings.HasPrefix(used, "https://") {
+		return userMismatch{}, false
+	}
+	c, err := credential.ParseURL(used)
+	if err != nil || c.Username == "" || c.HasPassword || c.Redacted().Username != c.Username {
+		// A password in the URL is git's to use; so is a token given as
+		// the user (https://TOKEN@github.com/...), which must not be shown.
+		return userMismatch{}, false
+	}
+	q := credential.Credential{Protocol: c.Protocol, Host: c.Host}
+	q.SetUsername(c.Username)
+	if useHTTPPath(ctx, dir, c) {
+		q.Path = c.Path
+	}
+	refs := []StoreRef{fallback}
+	if storesFor != nil {
+		if refs, err = storesFor(ctx, UserURL(c.Protocol, c.Username, c.Host, c.Path)); err != nil {
+			return userMismatch{}, false
+		}
+	}
+	var stored []string
+	for _, r := range refs {
+		if r.Store == nil {
+			continue
+		}
+		es, err := r.entries(ctx)
+		if err != nil {
+			return userMismatch{}, false // not judged
+		}
+		for _, e := range es {
+			if credential.Covers(q, e) {
+				return userMismatch{}, false
+			}
+			if e.Protocol == c.Protocol && strings.EqualFold(e.Host, c.Host) && e.Username != c.Username && !slices.Contains(stored, e.Username) {
+				stored = append(stored, e.Username)
+			}
+		}
+	}
+	if len(stored) == 0 {
+		return userMismatch{}, false // no token for the host: login's business
+	}
+	return userMismatch{Used: used, User: c.Username, Host: c.Host, Stored: stored}, true
+}
+
+// withoutUser is raw without the userinfo of its authority.
+func withoutUser(raw string) string {
+	scheme, rest, ok := strings.Cut(raw, "://")
+	if !ok {
+		return raw
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
+		rest = rest[at+1:]
+	}
+	return scheme + "://" + rest
+}
