@@ -199,11 +199,14 @@ func (f *FileStore) List(ctx context.Context) ([]credential.Credential, error) {
 var modeWarned sync.Map // path -> struct{}
 
 // ModeReported tells this process's file stores that the caller has
-// reported the credentials file at path (symlinks followed) as readable by
-// other users, so they do not warn about it too (doctor's own check).
+// reported the credentials file at path as readable by other users, so
+// they do not warn about it too (doctor's own check). It is kept under
+// the path a store on path reads (FileStore.target: a link to the file is
+// followed, the directories on the way are left as they are), which is
+// what warnMode is given.
 func ModeReported(path string) {
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
+	if p, err := (&FileStore{Path: path}).target(); err == nil {
+		path = p
 	}
 	modeWarned.Store(path, struct{}{})
 }

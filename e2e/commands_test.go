@@ -846,3 +846,53 @@ func TestDoctorSaysASecondStoresReadableFileOnce(t *testing.T) {
 		t.Fatalf("doctor said it %d times:\n%s%s", n, tr.stdout, tr.stderr)
 	}
 }
+
+// doctor says a readable credentials file once, in its report, also when
+// the path it is given reaches the file through a symbolic link: to the
+// file itself, or to a directory on the way (a dotfiles directory, or
+// macOS's /tmp and /var). Regression test: doctor told the file stores it
+// had reported the path with every link resolved, while the store keys its
+// warning by the path it reads, which resolves only a link to the file
+// itself, so a linked directory got the warning on stderr too.
+func TestDoctorModeWarningOnceThroughLinks(t *testing.T) {
+	tests := []struct {
+		name string
+		link func(t *testing.T, real, home string) string // returns the --file path
+	}{
+		{"plain path", func(t *testing.T, real, home string) string { return real }},
+		{"link to the file", func(t *testing.T, real, home string) string {
+			p := filepath.Join(home, "creds-link")
+			if err := os.Symlink(real, p); err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}},
+		{"link to its directory", func(t *testing.T, real, home string) string {
+			p := filepath.Join(home, "dotfiles")
+			if err := os.Symlink(filepath.Dir(real), p); err != nil {
+				t.Fatal(err)
+			}
+			return filepath.Join(p, filepath.Base(real))
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			real := filepath.Join(e.Home, "real", "credentials")
+			if err := os.MkdirAll(filepath.Dir(real), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(real, []byte("https://u:tok_0123456789abcdefghij@git.example.com\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			file := tc.link(t, real, e.Home)
+			tr := cmdsRun(t, e, e.Home, "", "--file", file, "doctor")
+			if n := strings.Count(tr.stderr+tr.stdout, "readable by other users"); n != 1 {
+				t.Errorf("the warning came %d times, want once (in doctor's report):\n%s%s", n, tr.stdout, tr.stderr)
+			}
+			if !strings.Contains(tr.stdout, "fail  store          store file: "+file+" is readable by other users (mode 0644)") {
+				t.Errorf("doctor's report does not say it:\n%s", tr.stdout)
+			}
+		})
+	}
+}
