@@ -100,6 +100,11 @@ func rotateViaAPI(ctx context.Context, o LoginOptions, old credential.Credential
 		}
 		return fmt.Errorf("rotate --via-api: only GitLab rotates a token through its API, and %s %s; create a new token at %s and run: git-credential-pat %srotate --host %s", old.Host, which, forge.TokenPage(old.Host, kind), o.flagPrefix(), old.Host)
 	}
+	if strings.HasPrefix(old.Password, forge.GitLabDeployTokenPrefix) {
+		// GitLab's API takes no deploy token (forgeapi.NotVerified): it
+		// would only answer 401, which reads as a revoked token.
+		return fmt.Errorf("rotate --via-api: GitLab deploy tokens cannot use GitLab's API, so GitLab cannot rotate this one; create a new deploy token where this one was made (the project's or group's Settings > Repository > Deploy tokens) and run: git-credential-pat %srotate --host %s", o.flagPrefix(), old.Host)
+	}
 	if o.verifyOff() {
 		return fmt.Errorf("rotate --via-api asks %s's API, and verification is turned off (--no-verify or %s=0)", old.Host, VerifyEnv)
 	}

@@ -121,6 +121,57 @@ func TestLoginGitLabDeployToken(t *testing.T) {
 	}
 }
 
+// The other commands that ask GitLab's API about a stored token leave a
+// deploy token (gldt-) out, as login does, and say why: rotate --via-api
+// (GitLab's self-rotation takes personal, group and project access tokens
+// only), doctor --online and git's erase check. Regression test: rotate
+// --via-api sent the deploy token to /personal_access_tokens/self/rotate
+// and reported GitLab's 401 as a rejected token.
+func TestGitLabDeployTokenNotSentToTheAPI(t *testing.T) {
+	tests := []struct {
+		name        string
+		stdin       string
+		args        []string
+		code        int
+		out         string // in stdout+stderr
+		stillStored bool
+	}{
+		{"rotate --via-api", "", []string{"rotate", "--host", "HOST", "--via-api"}, 1,
+			"rotate --via-api: GitLab deploy tokens cannot use GitLab's API, so GitLab cannot rotate this one; create a new deploy token where this one was made (the project's or group's Settings > Repository > Deploy tokens) and run: git-credential-pat --file FILE rotate --host HOST", true},
+		{"doctor --online", "", []string{"doctor", "--online"}, 1,
+			"not checked: GitLab deploy tokens cannot use GitLab's API", true},
+		{"git's erase", "protocol=https\nhost=HOST\nusername=gitlab+deploy-token-7\npassword=" + glDeploy + "\n", []string{"erase"}, 0, "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			f := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+			file := filepath.Join(e.Home, "creds")
+			if tr := cmdsRun(t, e, e.Home, glDeploy, "--file", file, "login", "--host", f.host, "--username", "gitlab+deploy-token-7"); tr.code != 0 {
+				t.Fatalf("login: %+v", tr)
+			}
+			fill := func(s string) string {
+				return strings.NewReplacer("HOST", f.host, "FILE", file, `\n`, "\n").Replace(s)
+			}
+			args := []string{"--file", file}
+			for _, a := range tc.args {
+				args = append(args, fill(a))
+			}
+			tr := cmdsRun(t, e, e.Home, fill(tc.stdin), args...)
+			if tr.code != tc.code || !strings.Contains(tr.stdout+tr.stderr, fill(tc.out)) {
+				t.Errorf("%s: %+v", tc.name, tr)
+			}
+			if n := f.requests(); n != 0 {
+				t.Errorf("%s asked the forge's API %d times", tc.name, n)
+			}
+			b, _ := os.ReadFile(file)
+			if strings.Contains(string(b), glDeploy) != tc.stillStored {
+				t.Errorf("%s: the file holds:\n%s", tc.name, b)
+			}
+		})
+	}
+}
+
 // What a forge's API answers (a token's name, its scopes) reaches the
 // terminal without control characters.
 func TestForgeAnswersPrintedSafely(t *testing.T) {
