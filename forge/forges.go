@@ -74,6 +74,29 @@ const (
 // https://community.atlassian.com/forums/Bitbucket-articles/Bitbucket-Cloud-enters-phase-2-of-app-password-deprecation/ba-p/3106901
 const BitbucketAppPasswordAdvice = "Bitbucket app passwords (ATBB...) are switched off; create an API token with the scopes read:repository:bitbucket and write:repository:bitbucket at https://id.atlassian.com/manage-profile/security/api-tokens and log in with it (username " + BitbucketAPITokenUsername + ")"
 
+// huggingFaceKinds are the first path segments of Hugging Face's dataset
+// and Space repositories (https://huggingface.co/datasets/OWNER/NAME,
+// https://huggingface.co/spaces/OWNER/NAME); a model's path starts with
+// its owner (https://huggingface.co/docs/hub/repositories-getting-started).
+var huggingFaceKinds = []string{"datasets", "spaces"}
+
+// OwnerPlaceholder is what a message puts after --owner for a token that
+// answers for the owner of the repository at path: "OWNER", or on Hugging
+// Face "datasets/OWNER" and "spaces/OWNER" for its datasets and Spaces,
+// whose owner is the second segment (an owner token for "OWNER" does not
+// cover them).
+func OwnerPlaceholder(kind, path string) string {
+	if kind == KindHuggingFace {
+		first, _, _ := strings.Cut(path, "/")
+		for _, k := range huggingFaceKinds {
+			if strings.EqualFold(first, k) {
+				return k + "/OWNER"
+			}
+		}
+	}
+	return "OWNER"
+}
+
 // OrgInPath reports whether host keeps the organization a token belongs
 // to in the first segment of the repository path (dev.azure.com: see
 // IsAzureDevOps), so a token stored for the host without a path answers

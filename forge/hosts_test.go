@@ -160,3 +160,20 @@ func TestHuggingFaceHosts(t *testing.T) {
 		t.Error("Hugging Face has no scopes or shape to name in messages")
 	}
 }
+
+// The --owner a message suggests covers the repository: on Hugging Face a
+// dataset's or Space's owner comes after datasets/ or spaces/.
+func TestOwnerPlaceholder(t *testing.T) {
+	for _, tc := range []struct{ kind, path, want string }{
+		{KindHuggingFace, "acme/model", "OWNER"},
+		{KindHuggingFace, "datasets/acme/data", "datasets/OWNER"},
+		{KindHuggingFace, "spaces/acme/demo", "spaces/OWNER"},
+		{KindHuggingFace, "", "OWNER"},
+		{KindGitHub, "datasets/acme", "OWNER"}, // only Hugging Face puts a kind first
+		{KindGitLab, "grp/app.git", "OWNER"},
+	} {
+		if got := OwnerPlaceholder(tc.kind, tc.path); got != tc.want {
+			t.Errorf("OwnerPlaceholder(%q, %q) = %q, want %q", tc.kind, tc.path, got, tc.want)
+		}
+	}
+}

@@ -52,6 +52,6 @@ func KeepOnErase(ctx context.Context, client *http.Client, c credential.Credenti
 	if v.Missing != "" {
 		why += "; this token lacks " + v.Missing
 	}
-	why += "); fix the token at " + forge.TokenPage(c.Host, kind) + ", or store one for the owner with git-credential-pat login --host " + c.Host + " --owner OWNER"
+	why += "); fix the token at " + forge.TokenPage(c.Host, kind) + ", or store one for the owner with git-credential-pat login --host " + c.Host + " --owner " + forge.OwnerPlaceholder(kind, c.Path)
 	return true, why
 }

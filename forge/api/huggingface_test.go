@@ -158,7 +158,9 @@ func TestKeepOnEraseHuggingFace(t *testing.T) {
 		{"valid: kept", cloudCred("huggingface.co", "acme/model", "alice", "hf_keep"), true,
 			[]string{"kept the token for huggingface.co: Hugging Face's API says it is still valid", "git needs the write role, or fine-grained repo.write", "fix the token at https://huggingface.co/settings/tokens"}},
 		{"read token: kept, says what it lacks", cloudCred("hf.co", "datasets/acme/data", "alice", "hf_ro"), true,
-			[]string{"kept the token for hf.co", "this token lacks the write role"}},
+			[]string{"kept the token for hf.co", "this token lacks the write role", "login --host hf.co --owner datasets/OWNER"}},
+		{"Space: its owner is below spaces/", cloudCred("huggingface.co", "spaces/acme/demo", "alice", "hf_keep"), true,
+			[]string{"login --host huggingface.co --owner spaces/OWNER"}},
 		{"revoked: erased", cloudCred("huggingface.co", "acme/model", "alice", "hf_dead"), false, nil},
 		{"API down: erased", cloudCred("huggingface.co", "acme/model", "alice", "hf_down"), false, nil},
 		{"another port: erased, not asked", cloudCred("huggingface.co:8443", "acme/model", "alice", "hf_keep"), false, nil},
@@ -172,7 +174,7 @@ func TestKeepOnEraseHuggingFace(t *testing.T) {
 			t.Errorf("%s: keep=%v why=%q", tc.name, keep, why)
 		}
 	}
-	if n := len(seen()); n != 4 {
-		t.Errorf("asked the API %d times, want 4 (never for another port): %v", n, seen())
+	if n := len(seen()); n != 5 {
+		t.Errorf("asked the API %d times, want 5 (never for another port): %v", n, seen())
 	}
 }
