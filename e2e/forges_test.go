@@ -425,3 +425,24 @@ func TestRotateThroughGitLab(t *testing.T) {
 		t.Fatalf("rotate --via-api on Bitbucket: %+v", tr)
 	}
 }
+
+// git asks for the token of an HTTPS URL's host, and the repositories of
+// an SSH host (hf.co, ssh.github.com) are on another host over HTTPS:
+// login for one says where git asks instead. Regression test: the README
+// stored a Hugging Face token for hf.co, which git never asks for.
+func TestLoginForAnSSHHostNamesTheHTTPSHost(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	for _, tc := range []struct{ host, token, main string }{
+		{"hf.co", "hf_" + strings.Repeat("a", 34), "huggingface.co"},
+		{"ssh.github.com", fineGrained("SSHH"), "github.com"},
+	} {
+		tr := cmdsRun(t, e, e.Home, tc.token, "--file", file, "login", "--host", tc.host, "--no-verify")
+		if tr.code != 0 || !strings.Contains(tr.stderr, "note: "+tc.host+" is an SSH host; git's HTTPS remotes for its repositories are on "+tc.main+", so git asks for the token there, not for "+tc.host+": git-credential-pat --file "+file+" login --host "+tc.main+"\n") {
+			t.Errorf("login --host %s: %+v", tc.host, tr)
+		}
+	}
+	if tr := cmdsRun(t, e, e.Home, "hf_"+strings.Repeat("b", 34), "--file", file, "login", "--host", "huggingface.co", "--no-verify"); strings.Contains(tr.stderr, "SSH host") {
+		t.Errorf("login --host huggingface.co: %+v", tr)
+	}
+}
