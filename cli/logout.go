@@ -10,6 +10,7 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/forge"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // LogoutOptions are logout's flags and where it writes.
@@ -79,11 +80,12 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 	if o.Host == "" && !o.All {
 		return errors.New("logout: say which host (git-credential-pat logout --host github.com) or remove everything with --all")
 	}
+	refs := append([]StoreRef{o.StoreRef}, o.Others...)
+	o = o.withConfiguredUser(ctx, refs)
 	if len(o.Others) == 0 {
 		_, err := o.logoutFrom(ctx, true)
 		return err
 	}
-	refs := append([]StoreRef{o.StoreRef}, o.Others...)
 	labels := storeLabels(refs)
 	if !o.All {
 		// Refuse an ambiguous selection before any store is changed.
@@ -123,6 +125,52 @@ func Logout(ctx context.Context, o LogoutOptions) error {
 		return err
 	}
 	return nil
+}
+
+// withConfiguredUser narrows a selection that names no username to the
+// credential.username git applies to the host's URL, when more than one
+// entry matches and that user's is among them: git asks only for that
+// username, so that entry is the one git uses (login stores under it too).
+// Without such a setting, or when no entry of that user matches, the
+// selection stays as it was.
+func (o LogoutOptions) withConfiguredUser(ctx context.Context, refs []StoreRef) LogoutOptions {
+	if o.HasUsername || o.All || o.Host == "" {
+		return o
+	}
+	protocol := o.Protocol
+	if protocol == "" {
+		protocol = "https"
+	}
+	user, set, err := gitconfig.CredentialValue(ctx, "", "username", HostURL(protocol, o.Host, o.Path))
+	if err != nil || !set || user == "" {
+		return o
+	}
+	narrowed := o
+	narrowed.Username, narrowed.HasUsername = user, true
+	matches, theirs := 0, 0
+	for _, r := range refs {
+		l, ok := r.Store.(credential.Lister)
+		if !ok {
+			continue
+		}
+		es, err := l.List(ctx)
+		if err != nil {
+			continue // the logout itself reports it
+		}
+		for _, c := range es {
+			if o.selects(c) {
+				matches++
+			}
+			if narrowed.selects(c) {
+				theirs++
+			}
+		}
+	}
+	if matches <= theirs || theirs == 0 {
+		return o
+	}
+	fmt.Fprintf(o.Stdout, "Several tokens match %s; credential.username is %s, so git asks only for %s's: removing that one (the others: --username NAME, or --all).\n", o.describe(), credential.Printable(user), credential.Printable(user))
+	return narrowed
 }
 
 // logoutFrom is Logout for the one store o names. It returns how many

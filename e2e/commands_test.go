@@ -896,3 +896,32 @@ func TestDoctorModeWarningOnceThroughLinks(t *testing.T) {
 		})
 	}
 }
+
+// With two tokens for a host and credential.username set for it, git asks
+// only for that user's: logout --host removes that one, says so, and
+// keeps the other. Without the setting it still refuses to guess.
+// Regression test: logout asked which of the two, though git uses one.
+func TestLogoutFollowsCredentialUsername(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	for _, u := range []string{"alice", "bob"} {
+		if tr := cmdsRun(t, e, e.Home, "tok_"+u+"_0123456789\n", "login", "--host", "git.example.com", "--username", u, "--no-verify"); tr.code != 0 {
+			t.Fatalf("login %s: %+v", u, tr)
+		}
+	}
+	if tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "git.example.com"); tr.code == 0 || !strings.Contains(tr.stderr, "2 tokens match git.example.com") {
+		t.Fatalf("logout without credential.username: %+v", tr)
+	}
+	e.MustGit(t, "", "", "config", "--global", "credential.https://git.example.com.username", "bob")
+	tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "git.example.com")
+	if tr.code != 0 || !strings.Contains(tr.stdout, "credential.username is bob, so git asks only for bob's: removing that one") {
+		t.Fatalf("logout with credential.username: %+v", tr)
+	}
+	var users []string
+	for _, entry := range listJSON(t, e) {
+		users = append(users, entry["username"].(string))
+	}
+	if strings.Join(users, ",") != "alice" {
+		t.Fatalf("left %q, want alice's token only", users)
+	}
+}
