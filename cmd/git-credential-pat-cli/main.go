@@ -126,11 +126,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage(pre.Arg(1)))
 		return 0
 	}
-	if *askedVersion && name == "" {
+	if *askedVersion && (name == "" || name == "version") {
 		// --version with no command is what people try first (git
 		// --version): run the version command, with the other flags
-		// still checked by its parse.
-		args, name = versionArgs(args), "version"
+		// still checked by its parse. With the version command as well,
+		// it asks for the same thing.
+		args = versionArgs(args, name == "")
+		name = "version"
 	}
 	newCmd, ok := commands[name]
 	if !ok {
@@ -191,16 +193,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// versionArgs is args with --version or -V replaced by the version
-// command, which comes last like any other command.
-func versionArgs(args []string) []string {
+// versionArgs is args without --version or -V, and with the version
+// command added last, like any other command, when addCommand is set
+// (args name no command).
+func versionArgs(args []string, addCommand bool) []string {
 	var out []string
 	for _, a := range args {
 		if a != "--version" && a != "-V" && !strings.HasPrefix(a, "--version=") {
 			out = append(out, a)
 		}
 	}
-	return append(out, "version")
+	if addCommand {
+		out = append(out, "version")
+	}
+	return out
 }
 
 // exitError ends a command with a status and no further message (the

@@ -86,6 +86,8 @@ func TestVersionFlag(t *testing.T) {
 		{[]string{"-V"}, 0, ""},
 		{[]string{"--version=true"}, 0, ""},
 		{[]string{"--store", "file", "--version"}, 0, ""},
+		{[]string{"--version", "version"}, 0, ""}, // it was "unknown flag: --version"
+		{[]string{"version", "-V"}, 0, ""},
 		{[]string{"--version", "--bogus"}, 1, "unknown flag: --bogus (see git-credential-pat help version)"},
 		{[]string{"login", "--version"}, 1, "unknown flag: --version (see git-credential-pat help login)"},
 	}
