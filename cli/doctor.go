@@ -520,7 +520,7 @@ func (d *doctor) loginFix(c credential.Credential) string {
 		s += " --protocol " + shellQuote(c.Protocol)
 	}
 	// login picks DefaultUsername, or the forge's own (GitLab oauth2, ...).
-	if c.Username != DefaultUsername && c.Username != forge.DefaultUsername(forge.Kind(c.Host, "", c.Password), c.Password) {
+	if c.Username != DefaultUsername && c.Username != forge.DefaultUsernameAt(forge.Kind(c.Host, "", c.Password), c.Host, c.Path, c.Password) {
 		s += " --username " + shellQuote(c.Username)
 	}
 	if c.Path != "" {

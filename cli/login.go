@@ -405,7 +405,7 @@ func (o LoginOptions) forgeUsername(c *credential.Credential, kind, token string
 	if why := forge.UsernameNeeded(c.Host, token); why != "" {
 		return errors.New("login: " + why + "; nothing was stored")
 	}
-	if u := forge.DefaultUsername(kind, token); u != "" {
+	if u := forge.DefaultUsernameAt(kind, c.Host, c.Path, token); u != "" {
 		c.SetUsername(u)
 	}
 	return nil

@@ -136,8 +136,11 @@ func TestLoginOptions(t *testing.T) {
 			credential.Credential{Protocol: "https", Host: "gitlab.com", Username: "oauth2", Password: glpat}},
 		{"self-managed GitLab (custom prefix): oauth2", "acme-" + glpat, func(o *LoginOptions) { o.Host = "git.acme.example" },
 			credential.Credential{Protocol: "https", Host: "git.acme.example", Username: "oauth2", Password: "acme-" + glpat}},
+		// The organization, as Azure's clone URLs name it as the user.
 		{"azure devops with --owner", strings.Repeat("a", 52), func(o *LoginOptions) { o.Host, o.Owner = "dev.azure.com", "acme" },
-			credential.Credential{Protocol: "https", Host: "dev.azure.com", Path: "acme", Username: DefaultUsername, Password: strings.Repeat("a", 52)}},
+			credential.Credential{Protocol: "https", Host: "dev.azure.com", Path: "acme", Username: "acme", Password: strings.Repeat("a", 52)}},
+		{"azure devops without --owner", strings.Repeat("a", 52), func(o *LoginOptions) { o.Host = "dev.azure.com" },
+			credential.Credential{Protocol: "https", Host: "dev.azure.com", Username: DefaultUsername, Password: strings.Repeat("a", 52)}},
 		{"http on localhost", "tok", func(o *LoginOptions) { o.Host, o.Protocol = "127.0.0.1:8080", "http" },
 			credential.Credential{Protocol: "http", Host: "127.0.0.1:8080", Username: DefaultUsername, Password: "tok"}},
 	}

@@ -446,3 +446,23 @@ func TestLoginForAnSSHHostNamesTheHTTPSHost(t *testing.T) {
 		t.Errorf("login --host huggingface.co: %+v", tr)
 	}
 }
+
+// Azure DevOps's clone URLs name the organization as the user
+// (https://ORG@dev.azure.com/ORG/PROJECT/_git/REPO), so git asks for that
+// user's token: login --owner ORG stores the token under ORG, and git gets
+// it for those URLs and for the ones without a user. Regression test:
+// login stored x-access-token, and git prompted for the clone URL.
+func TestAzureCloneURLGetsTheToken(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	token := strings.Repeat("z", 52)
+	if tr := cmdsRun(t, e, e.Home, token, "login", "--host", "dev.azure.com", "--owner", "fabrikam", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	for _, url := range []string{"https://fabrikam@dev.azure.com/fabrikam/Fiber/_git/app", "https://dev.azure.com/fabrikam/Fiber/_git/app"} {
+		out, stderr, err := e.Git(t, e.Home, "url="+url+"\n\n", "credential", "fill")
+		if err != nil || !strings.Contains(out, "password="+token+"\n") {
+			t.Errorf("git credential fill for %s: %v %q %q", url, err, out, stderr)
+		}
+	}
+}

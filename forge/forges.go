@@ -143,6 +143,21 @@ func Kind(host, remembered, token string) string {
 	return ""
 }
 
+// DefaultUsernameAt is DefaultUsername for a token stored for host and
+// path: on dev.azure.com, for an organization's path, the organization.
+// Azure DevOps takes any username with a PAT, and its clone URLs name the
+// organization as the user (https://ORG@dev.azure.com/ORG/PROJECT/_git/REPO),
+// so git asks for ORG's token; stored under ORG, the token answers those
+// URLs and the ones without a user alike.
+func DefaultUsernameAt(kind, host, path, token string) string {
+	if kind == KindAzure && OrgInPath(host) {
+		if org, _, _ := strings.Cut(path, "/"); org != "" {
+			return org
+		}
+	}
+	return DefaultUsername(kind, token)
+}
+
 // DefaultUsername is the username stored with token for a forge when the
 // user gives none: "" when the forge documents none (the caller's default).
 func DefaultUsername(kind, token string) string {
