@@ -145,7 +145,9 @@ func Kind(host, remembered, token string) string {
 
 // DefaultUsernameAt is DefaultUsername for a token stored for host and
 // path: on dev.azure.com, for an organization's path, the organization.
-// Azure DevOps takes any username with a PAT, and its clone URLs name the
+// Azure DevOps takes any username with a PAT ("anything except an empty
+// string": https://learn.microsoft.com/azure/devops/repos/git/auth-overview),
+// and its clone URLs name the
 // organization as the user (https://ORG@dev.azure.com/ORG/PROJECT/_git/REPO),
 // so git asks for ORG's token; stored under ORG, the token answers those
 // URLs and the ones without a user alike.
