@@ -66,6 +66,11 @@ func userMismatches(ctx context.Context, dir string, urls []remoteURL, storesFor
 				m.args = append(m.args, "--push")
 			}
 			m.args = append(m.args, u.Remote, withoutUser(u.Raw))
+			if u.Count > 1 {
+				// With several URLs, set-url refuses to change one
+				// unless a regex names which.
+				m.args = append(m.args, urlPattern(u.Raw))
+			}
 			out = append(out, m)
 			break
 		}

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -73,5 +74,58 @@ func TestRemoteThatNamesAnotherUser(t *testing.T) {
 	e.MustGit(t, work, "", "remote", "set-url", "origin", strings.Replace(repoURL, "https://", "https://"+user+"@", 1))
 	if tr = cmdsRun(t, e, work, "", "doctor"); strings.Contains(tr.stdout, "user-remotes") {
 		t.Fatalf("doctor with the stored user in the URL:\n%s", tr.stdout)
+	}
+}
+
+// A remote with several URLs of a kind: the fix for the one that names a
+// user must change that one. Regression test: remotes --fix ran
+// "git remote set-url origin URL", which git refuses with several URLs
+// (and would change the first), and doctor named the same command.
+func TestRemoteThatNamesAnotherUserAmongSeveral(t *testing.T) {
+	const host, user = "git.example.com", "x-bitbucket-api-token-auth"
+	plain, withUser := "https://"+host+"/acme/app.git", "https://alice@"+host+"/acme/app.git"
+	mirror := "https://" + host + "/acme/mirror.git"
+	for _, tc := range []struct {
+		name, key string
+		set       []string // the key's values, in order
+		push      string   // set-url's --push, or ""
+		want      []string // the key's values after remotes --fix
+	}{
+		{"second url", "url", []string{plain, withUser}, "", []string{plain, plain}},
+		{"first of two urls", "url", []string{withUser, mirror}, "", []string{plain, mirror}},
+		{"second pushurl", "pushurl", []string{mirror, withUser}, "--push ", []string{mirror, plain}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			file := filepath.Join(e.Home, "creds")
+			if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
+				t.Fatalf("setup: %+v", tr)
+			}
+			if tr := cmdsRun(t, e, e.Home, "ATATT3xFfGF0ApiToken0000", "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
+				t.Fatalf("login: %+v", tr)
+			}
+			work := filepath.Join(e.Home, "work")
+			e.MustGit(t, "", "", "init", "--quiet", work)
+			e.MustGit(t, work, "", "remote", "add", "origin", plain)
+			if tc.key == "url" {
+				e.MustGit(t, work, "", "config", "--unset-all", "remote.origin.url")
+			}
+			for _, v := range tc.set {
+				e.MustGit(t, work, "", "config", "--add", "remote.origin."+tc.key, v)
+			}
+			fix := "git remote set-url " + tc.push + "origin " + plain + ` '^https://[^@/]{5}@git\.example\.com/acme/app\.git$'`
+			if tr := cmdsRun(t, e, work, "", "doctor"); !strings.Contains(tr.stdout, "warn  user-remotes") || !strings.Contains(tr.stdout, "; fix: "+fix+"\n") {
+				t.Fatalf("doctor, want the fix %s:\n%s%s", fix, tr.stdout, tr.stderr)
+			}
+			if tr := cmdsRun(t, e, work, "", "remotes"); !strings.Contains(tr.stdout, "drop the user with:\n  "+fix+"\n") {
+				t.Fatalf("remotes, want the fix %s:\n%s%s", fix, tr.stdout, tr.stderr)
+			}
+			if tr := cmdsRun(t, e, work, "", "remotes", "--fix"); tr.code != 0 {
+				t.Fatalf("remotes --fix: %+v", tr)
+			}
+			if got := strings.Fields(e.MustGit(t, work, "", "config", "--get-all", "remote.origin."+tc.key)); !slices.Equal(got, tc.want) {
+				t.Fatalf("remote.origin.%s after remotes --fix = %q, want %q", tc.key, got, tc.want)
+			}
+		})
 	}
 }
