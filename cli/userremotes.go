@@ -29,14 +29,15 @@ func (m userMismatch) Command() string {
 	for i, w := range words {
 		words[i] = shellQuote(w)
 	}
-	return strings.Join(words, " ")
+	return credential.Printable(strings.Join(words, " "))
 }
 
 // describe says what is wrong, and the other way out: a token stored for
-// the user.
+// the user. The user is percent-decoded, the stored usernames are the
+// store's: either may hold a terminal escape, shown as '?'.
 func (m userMismatch) describe(flagPrefix string) string {
-	return fmt.Sprintf("remote %s (%s) names the user %s (%s), so git asks only for %s's token; the tokens stored for %s go with %s, so git prompts (or store one for %s: git-credential-pat %slogin --host %s --username %s)",
-		m.Remote, m.Kind(), m.User, credential.Printable(m.Used), m.User, m.Host, strings.Join(m.Stored, ", "), m.User, flagPrefix, shellQuote(m.Host), shellQuote(m.User))
+	return credential.Printable(fmt.Sprintf("remote %s (%s) names the user %s (%s), so git asks only for %s's token; the tokens stored for %s go with %s, so git prompts (or store one for %s: git-credential-pat %slogin --host %s --username %s)",
+		m.Remote, m.Kind(), m.User, credential.Printable(m.Used), m.User, m.Host, strings.Join(m.Stored, ", "), m.User, flagPrefix, shellQuote(m.Host), shellQuote(m.User)))
 }
 
 // userMismatches finds the remote URLs of urls that name a user git gets

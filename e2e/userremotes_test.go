@@ -129,3 +129,42 @@ func TestRemoteThatNamesAnotherUserAmongSeveral(t *testing.T) {
 		})
 	}
 }
+
+// The user of a remote URL is percent-decoded before it is named: one
+// that decodes to a terminal escape or a newline must reach the terminal
+// as '?', as the URL itself does. Regression test: doctor and remotes
+// printed the decoded user as it was.
+func TestRemoteUserIsPrintedSafely(t *testing.T) {
+	const host, user = "git.example.com", "x-bitbucket-api-token-auth"
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
+		t.Fatalf("setup: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, "ATATT3xFfGF0ApiToken0000", "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	work := filepath.Join(e.Home, "work")
+	e.MustGit(t, "", "", "init", "--quiet", work)
+	for _, tc := range []struct{ name, userinfo string }{
+		{"escape", "al%1b]0;owned%07ice"},
+		{"C1 escape", "al%c2%9bice"},
+		{"bidi override", "al%e2%80%aeice"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e.Git(t, work, "", "remote", "remove", "origin") //nolint:errcheck // absent in the first case
+			e.MustGit(t, work, "", "remote", "add", "origin", "https://"+tc.userinfo+"@"+host+"/acme/app.git")
+			for _, args := range [][]string{{"doctor"}, {"remotes"}} {
+				tr := cmdsRun(t, e, work, "", args...)
+				if !strings.Contains(tr.stdout, "names the user al") {
+					t.Fatalf("%s names no user:\n%s%s", args[0], tr.stdout, tr.stderr)
+				}
+				if i := strings.IndexFunc(tr.stdout, func(r rune) bool {
+					return r == 0x1b || r == 0x07 || r == 0x9b || r == 0x202e
+				}); i >= 0 {
+					t.Fatalf("%s printed a control character at %d: %q", args[0], i, tr.stdout)
+				}
+			}
+		})
+	}
+}
