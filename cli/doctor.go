@@ -51,6 +51,9 @@ type DoctorOptions struct {
 	// credential.<url>.helper line's, an included file's), checked
 	// after StoreRef's, as list shows them.
 	Others []StoreRef
+	// OthersErr says why the store of a further line git runs cannot
+	// be opened (git's runs of that line fail too).
+	OthersErr []error
 	// StoresFor, when set, is how the remotes check finds whether a host
 	// has a token: in the stores git uses for it (see RemotesOptions).
 	StoresFor StoresFor
@@ -122,6 +125,11 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 		}
 	}
 	each((*doctor).checkStore)
+	for _, err := range o.OthersErr {
+		if o.OpenErr == nil || err.Error() != o.OpenErr.Error() {
+			d.add("store", StatusFail, "", "%v", err)
+		}
+	}
 	for _, s := range stores[1:] {
 		d.filled = d.filled || len(s.tokens) > 0
 	}

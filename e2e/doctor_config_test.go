@@ -3,6 +3,7 @@ package e2e
 import (
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,6 +76,7 @@ func TestDoctorChecksEveryStoreGitUses(t *testing.T) {
 		config func(t *testing.T, e *gittest.Env, other string)
 		owner  string // the expiring token's --owner
 		url    string // where git uses it
+		broken string // a doctor "store" failure must name it, if set
 	}{
 		{
 			name: "URL-scoped line with its own store",
@@ -91,6 +93,17 @@ func TestDoctorChecksEveryStoreGitUses(t *testing.T) {
 				e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", helperLine("--file", other))
 			},
 			url: "https://github.com/widgets/lib.git",
+		},
+		{
+			// Regression: a line that cannot work, for another host, made
+			// doctor check no other store at all.
+			name: "second plain line of ours, and a broken line for another host",
+			config: func(t *testing.T, e *gittest.Env, other string) {
+				e.MustGit(t, "", "", "config", "--global", "--add", "credential.helper", helperLine("--file", other))
+				e.MustGit(t, "", "", "config", "--global", "credential.https://git.example.com.helper", helperLine("--store", "nosuch"))
+			},
+			url:    "https://github.com/widgets/lib.git",
+			broken: `unknown store "nosuch"`,
 		},
 	}
 	for _, tt := range tests {
@@ -120,6 +133,11 @@ func TestDoctorChecksEveryStoreGitUses(t *testing.T) {
 			}
 			if fix == "" {
 				t.Fatalf("doctor does not warn about the token expiring in %s:\n%v", other, checks)
+			}
+			if tt.broken != "" && !slices.ContainsFunc(checks, func(c map[string]string) bool {
+				return c["check"] == "store" && c["status"] == "fail" && strings.Contains(c["message"], tt.broken)
+			}) {
+				t.Fatalf("doctor names no store failure with %s:\n%v", tt.broken, checks)
 			}
 			fresh := cmdsToken("ghp_", rand2)
 			cmd := exec.Command("sh", "-c", fix)

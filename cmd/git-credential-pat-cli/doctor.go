@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cli"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 func doctorCmd() command {
@@ -22,11 +23,24 @@ func doctorCmd() command {
 			// list shows them), read before storeRef takes a line's flags.
 			var all []cli.StoreRef
 			if len(storeFlags(c)) == 0 {
-				// An error shows in the checks of ref; with no line that
-				// a command can change, there is no other store.
+				// An error reading the lines shows in the checks of ref;
+				// with no line that a command can change, there is no
+				// other store. A line whose store cannot be opened is
+				// a check of its own: the other lines' stores are still
+				// checked.
 				if ours, err := allOurLines(c); err == nil {
-					if writable, _ := cli.WritableHelpers(ours); len(writable) > 0 {
-						all, _ = refsOf(c, writable)
+					writable, _ := cli.WritableHelpers(ours)
+					seen := map[string]bool{}
+					for _, line := range writable {
+						refs, err := refsOf(c, []gitconfig.Helper{line})
+						if err != nil {
+							o.OthersErr = append(o.OthersErr, err)
+							continue
+						}
+						if !seen[refs[0].Key] {
+							seen[refs[0].Key] = true
+							all = append(all, refs[0])
+						}
 					}
 				}
 			}
