@@ -6,7 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
+	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 // userMismatch is an https remote URL that names a user (as Bitbucket's
@@ -95,9 +97,13 @@ func userMismatchOf(ctx context.Context, dir, used string, storesFor StoresFor, 
 	if useHTTPPath(ctx, dir, c) {
 		q.Path = c.Path
 	}
+	url := UserURL(c.Protocol, c.Username, c.Host, c.Path)
+	if !onlyListableLines(ctx, dir, url) {
+		return userMismatch{}, false
+	}
 	refs := []StoreRef{fallback}
 	if storesFor != nil {
-		if refs, err = storesFor(ctx, UserURL(c.Protocol, c.Username, c.Host, c.Path)); err != nil {
+		if refs, err = storesFor(ctx, url); err != nil {
 			return userMismatch{}, false
 		}
 	}
@@ -123,6 +129,30 @@ func userMismatchOf(ctx context.Context, dir, used string, storesFor StoresFor, 
 		return userMismatch{}, false // no token for the host: login's business
 	}
 	return userMismatch{Used: used, User: c.Username, Host: c.Host, Stored: stored}, true
+}
+
+// onlyListableLines reports whether every helper line git runs for url is
+// one of ours whose stores can all be listed: then the lists say whether
+// git gets a token for the URL's user. Another program's line may hold
+// that user's token, and the env and agent stores answer any username, so
+// with such a line the remote is not judged (and --fix never drops a user
+// whose token git does get).
+func onlyListableLines(ctx context.Context, dir, url string) bool {
+	chain, _, _, err := gitconfig.ForURL(ctx, dir, url)
+	if err != nil {
+		return false
+	}
+	for _, h := range chain {
+		if !IsOurHelper(h.Value) {
+			return false
+		}
+		for _, name := range backends.ListNames(ourHelperArgs(h.Value).Store) {
+			if d, ok := backends.Lookup(name); !ok || d.ReadOnly {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // withoutUser is raw without the userinfo of its authority.

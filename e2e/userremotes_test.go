@@ -168,3 +168,42 @@ func TestRemoteUserIsPrintedSafely(t *testing.T) {
 		})
 	}
 }
+
+// The check judges a remote only when every helper line git runs for it
+// is one of ours whose stores can all be listed: another program's line
+// (here git's credential-store, holding alice's token) or an env line of
+// ours may answer alice. Then doctor says nothing, and remotes --fix
+// leaves the URL alone. Regression test: doctor warned, and --fix dropped
+// the user whose token git got from the other helper.
+func TestRemoteUserServedByAnotherHelper(t *testing.T) {
+	for _, other := range []string{"store", "env"} {
+		t.Run(other, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			host := "git.example.com"
+			file, theirs := filepath.Join(e.Home, "creds"), filepath.Join(e.Home, "theirs")
+			runBin(t, e, "protocol=https\nhost="+host+"\nusername=x-token\npassword=tok-ours\n\n", "--file", file, "store")
+			helpers := "[credential]\n\thelper = " + quoteConfig(helperLine("--file", file)) + "\n"
+			switch other {
+			case "store":
+				writeFile(t, theirs, "https://alice:tok-alice@"+host+"\n")
+				helpers += "\thelper = " + quoteConfig("store --file "+theirs) + "\n"
+			case "env":
+				tokenEnv(e, "GIT_CREDENTIAL_PAT_TOKEN", "tok-alice", "GIT_CREDENTIAL_PAT_HOST", host)
+				helpers += "\thelper = " + quoteConfig(helperLine("--store", "env")) + "\n"
+			}
+			writeGlobal(t, e, helpers)
+			remote := "https://alice@" + host + "/acme/app.git"
+			repo := cmdsRepo(t, e, "origin", remote)
+			if out := e.MustGit(t, repo, "url="+remote+"\n\n", "credential", "fill"); !strings.Contains(out, "password=tok-alice\n") {
+				t.Fatalf("git does not get alice's token: the test proves nothing: %q", out)
+			}
+			if tr := cmdsRun(t, e, repo, "", "doctor"); strings.Contains(tr.stdout, "user-remotes") {
+				t.Fatalf("doctor:\n%s", tr.stdout)
+			}
+			cmdsRun(t, e, repo, "", "remotes", "--fix")
+			if got := strings.TrimSpace(e.MustGit(t, repo, "", "remote", "get-url", "origin")); got != remote {
+				t.Fatalf("remotes --fix changed the URL to %s", got)
+			}
+		})
+	}
+}
