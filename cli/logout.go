@@ -64,7 +64,7 @@ func (o LogoutOptions) selects(c credential.Credential) bool {
 	return (o.Host == "" || strings.EqualFold(c.Host, o.Host)) &&
 		(o.Protocol == "" || c.Protocol == o.Protocol) &&
 		(!o.HasUsername || c.Username == o.Username) &&
-		(!o.HasPath || c.Path == o.Path)
+		(!o.HasPath || c.Path == o.Path || credential.PathsIgnoreCase(c.Host) && strings.EqualFold(c.Path, o.Path))
 }
 
 // entryKey identifies an entry for comparing the store before and after.

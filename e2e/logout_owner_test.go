@@ -65,3 +65,22 @@ func TestLogoutOwner(t *testing.T) {
 		})
 	}
 }
+
+// github.com's owners are case-insensitive, and git gets an owner's token
+// for any case of the owner (credential.Covers): logout --owner Acme
+// removes the token stored for acme. Regression test: it found nothing.
+func TestLogoutOwnerIgnoresCaseOnGitHub(t *testing.T) {
+	e := gittest.NewEnv(t)
+	runBin(t, e, "", "setup")
+	owner := cmdsToken("ghp_", rand1)
+	if tr := cmdsRun(t, e, e.Home, owner, "login", "--owner", "acme", "--username", "alice", "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	if out := e.MustGit(t, "", "url=https://github.com/Acme/app.git\n\n", "credential", "fill"); !strings.Contains(out, "password="+owner+"\n") {
+		t.Fatalf("git does not get acme's token for Acme: the test proves nothing: %q", out)
+	}
+	tr := cmdsRun(t, e, e.Home, "", "logout", "--owner", "Acme")
+	if tr.code != 0 || !strings.HasPrefix(tr.stdout, "Removed https://alice@github.com/acme (") {
+		t.Fatalf("logout --owner Acme: %+v", tr)
+	}
+}
