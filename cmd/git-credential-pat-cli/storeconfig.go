@@ -96,7 +96,15 @@ func useLine(c *call, line gitconfig.Helper) error {
 		_, err = g.openStore() // what git's runs of the line do first
 	}
 	if err != nil {
-		return fmt.Errorf("git runs the helper line %q (%s), which cannot work: %v; fix it with: git-credential-pat --store NAME setup%s", line.Value, line.Where(), err, scopeFlag(line.Scope))
+		fix := "git-credential-pat --store NAME setup" + scopeFlag(line.Scope)
+		switch {
+		case line.Scope == "command":
+			fix = "correct it where it is given (git -c, GIT_CONFIG_COUNT or GIT_CONFIG_PARAMETERS)"
+		case line.URL != "" || line.EmptyURL:
+			// setup writes the line for every host, not this URL's.
+			fix = "git config --" + line.Scope + " --edit (and correct that credential.<url>.helper line)"
+		}
+		return fmt.Errorf("git runs the helper line %q (%s), which cannot work: %v; fix it with: %s", line.Value, line.Where(), err, fix)
 	}
 	var setErr error
 	c.fs.Visit(func(f *pflag.Flag) {
