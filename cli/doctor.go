@@ -589,6 +589,13 @@ func (d *doctor) checkTokens() {
 		case forge.Of(c.Host) == forge.KindBitbucket && strings.HasPrefix(c.Password, forge.BitbucketAppPasswordPrefix):
 			bad++
 			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s is a Bitbucket app password: %s", maskedSecret(c), c.URL(), forge.BitbucketAppPasswordAdvice)
+		case forge.WrongUsername(c.Password, c.Username) != "":
+			bad++
+			fix := "git-credential-pat " + d.flagPrefix() + "login --host " + shellQuote(c.Host) + " --username DEPLOY_TOKEN_USERNAME"
+			if c.Path != "" {
+				fix += " --path " + shellQuote(c.Path)
+			}
+			d.add("tokens", StatusFail, fix, "token %s for %s: %s", maskedSecret(c), c.URL(), forge.WrongUsername(c.Password, c.Username))
 		case forge.OrgInPath(c.Host) && c.Path == "":
 			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
 		}

@@ -466,3 +466,19 @@ func TestAzureCloneURLGetsTheToken(t *testing.T) {
 		}
 	}
 }
+
+// A GitLab deploy token that an earlier version stored with a generic
+// username (oauth2, x-access-token) is refused by GitLab: doctor fails it
+// and names the login that stores it under its own username.
+func TestDoctorFlagsADeployTokenUnderAGenericUsername(t *testing.T) {
+	e := gittest.NewEnv(t)
+	file := filepath.Join(e.Home, "creds")
+	store := []string{"--file", file}
+	credential(t, e, store, "approve", "url=https://gitlab.example.com", "username=oauth2", "password="+glDeploy)
+	credential(t, e, store, "approve", "url=https://gitlab.example.com/acme", "username=gitlab+deploy-token-7", "password="+glDeploy+"X")
+	tr := cmdsRun(t, e, e.Home, "", append(store, "doctor")...)
+	want := "fail  tokens         token gldt-****0000 for https://oauth2@gitlab.example.com: a GitLab deploy token goes with its own username (gitlab+deploy-token-N unless chosen), not oauth2, so GitLab refuses it; fix: git-credential-pat --file " + file + " login --host gitlab.example.com --username DEPLOY_TOKEN_USERNAME\n"
+	if tr.code != 1 || !strings.Contains(tr.stdout, want) || strings.Contains(tr.stdout, "deploy-token-7: a GitLab") {
+		t.Fatalf("doctor: want %q\n%s%s", want, tr.stdout, tr.stderr)
+	}
+}

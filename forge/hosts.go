@@ -122,6 +122,17 @@ func NewTokenURL(host string) string {
 	return "https://" + host + " (your account's token settings)"
 }
 
+// WrongUsername says why username cannot go with token, or "" when it may:
+// a GitLab deploy token goes with its own username, never with the names
+// login stores when it knows none (x-access-token, oauth2) or CI's
+// gitlab-ci-token. (An earlier version stored deploy tokens so.)
+func WrongUsername(token, username string) string {
+	if strings.HasPrefix(token, GitLabDeployTokenPrefix) && (username == GitHubUsername || username == GitLabUsername || username == GitLabCIUsername) {
+		return "a GitLab deploy token goes with its own username (gitlab+deploy-token-N unless chosen), not " + username + ", so GitLab refuses it"
+	}
+	return ""
+}
+
 // UsernameNeeded says why token for host needs the username given with
 // it, and which: "" when any username works or the forge's own goes with
 // it (DefaultUsername). bitbucket.org checks the username of any token but
