@@ -77,6 +77,15 @@ type doctor struct {
 	listed bool                    // tokens is meaningful
 	other  bool                    // one of Others: an empty store is not a warning of its own
 	filled bool                    // one of Others holds tokens: an empty StoreRef is no warning either
+	online *onlineChecks           // shared by the doctors of every store
+}
+
+// onlineChecks is what checkOnline has done across the stores: a token git
+// stored into two of them is asked about once, and an API override that
+// is refused is said once.
+type onlineChecks struct {
+	asked       map[string]bool // credential URL and token
+	overrideErr error
 }
 
 func (d *doctor) add(name, status, fix, format string, args ...any) {
@@ -86,7 +95,7 @@ func (d *doctor) add(name, status, fix, format string, args ...any) {
 // Doctor checks what stands between git and the stored tokens and prints
 // one line per check (or JSON). It returns ErrChecksFailed when any failed.
 func Doctor(ctx context.Context, o DoctorOptions) error {
-	d := &doctor{DoctorOptions: o, ctx: ctx, now: time.Now()}
+	d := &doctor{DoctorOptions: o, ctx: ctx, now: time.Now(), online: &onlineChecks{asked: map[string]bool{}}}
 	if o.Now != nil {
 		d.now = o.Now()
 	}
@@ -112,7 +121,7 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	// store before the next check.
 	stores := []*doctor{d}
 	for _, r := range o.Others {
-		s := &doctor{DoctorOptions: o, ctx: ctx, now: d.now, other: true}
+		s := &doctor{DoctorOptions: o, ctx: ctx, now: d.now, other: true, online: d.online}
 		s.StoreRef, s.OpenErr = r, nil
 		stores = append(stores, s)
 	}
@@ -636,15 +645,19 @@ func (d *doctor) checkTokens() {
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
-	var overrideErr error
 	for _, c := range d.tokens {
 		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
 			continue
 		}
+		if key := c.URL() + "\x00" + c.Password; d.online.asked[key] {
+			continue
+		} else {
+			d.online.asked[key] = true
+		}
 		kind := forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password)
 		api, err := forgeapi.BaseFor(c, kind)
-		if err != nil && overrideErr == nil {
-			overrideErr = err
+		if err != nil && d.online.overrideErr == nil {
+			d.online.overrideErr = err
 			d.add("online", StatusFail, "unset "+forgeapi.APIEnv, "%v", err)
 		}
 		if api == "" {

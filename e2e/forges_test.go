@@ -482,3 +482,23 @@ func TestDoctorFlagsADeployTokenUnderAGenericUsername(t *testing.T) {
 		t.Fatalf("doctor: want %q\n%s%s", want, tr.stdout, tr.stderr)
 	}
 }
+
+// A token git stored into two stores (two lines of ours) is asked about
+// once by doctor --online, and reported once. Regression test: the forge's
+// API was asked once per store.
+func TestDoctorOnlineAsksOncePerToken(t *testing.T) {
+	e := gittest.NewEnv(t)
+	f := newForgeAPI(t, e, false, map[string]string{glGood: "valid"})
+	first, second := filepath.Join(e.Home, "first"), filepath.Join(e.Home, "second")
+	writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", first))+"\n\thelper = "+quoteConfig(helperLine("--file", second))+"\n")
+	e.MustGit(t, "", "url=https://"+f.host+"\nusername=oauth2\npassword="+glGood+"\n\n", "credential", "approve")
+	for _, file := range []string{first, second} {
+		if b, err := os.ReadFile(file); err != nil || !strings.Contains(string(b), f.host) {
+			t.Fatalf("git did not store the token in %s: the test proves nothing (%v)", file, err)
+		}
+	}
+	tr := cmdsRun(t, e, e.Home, "", "doctor", "--online")
+	if n := strings.Count(tr.stdout, "is valid (token laptop)"); n != 1 || f.requests() != 1 {
+		t.Fatalf("doctor --online reported the token %d times and asked the API %d times:\n%s%s", n, f.requests(), tr.stdout, tr.stderr)
+	}
+}
