@@ -261,8 +261,11 @@ type fixup struct {
 }
 
 // Command is the exact shell command a person can paste.
-func (f fixup) Command() string {
-	words := append([]string{"git"}, f.args...)
+func (f fixup) Command() string { return gitCommand(f.args) }
+
+// gitCommand is the shell command line that runs git with args.
+func gitCommand(args []string) string {
+	words := append([]string{"git"}, args...)
 	for i, w := range words {
 		words[i] = shellQuote(w)
 	}

@@ -26,13 +26,7 @@ type userMismatch struct {
 
 // Command is the git command that drops the user from the remote's URL,
 // so that git asks for the host's token whatever its username.
-func (m userMismatch) Command() string {
-	words := append([]string{"git"}, m.args...)
-	for i, w := range words {
-		words[i] = shellQuote(w)
-	}
-	return credential.Printable(strings.Join(words, " "))
-}
+func (m userMismatch) Command() string { return credential.Printable(gitCommand(m.args)) }
 
 // describe says what is wrong, and the other way out: a token stored for
 // the user. The user is percent-decoded, the stored usernames are the
@@ -157,16 +151,9 @@ func onlyListableLines(ctx context.Context, dir, url string) bool {
 
 // withoutUser is raw without the userinfo of its authority.
 func withoutUser(raw string) string {
-	scheme, rest, ok := strings.Cut(raw, "://")
-	if !ok {
+	prefix, _, rest, _ := credential.SplitUserinfo(raw)
+	if prefix == raw { // no userinfo
 		return raw
 	}
-	end := strings.IndexAny(rest, "/?#")
-	if end < 0 {
-		end = len(rest)
-	}
-	if at := strings.LastIndexByte(rest[:end], '@'); at >= 0 {
-		rest = rest[at+1:]
-	}
-	return scheme + "://" + rest
+	return prefix + rest
 }
