@@ -101,7 +101,7 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 	}
 	// checkStore reports a file readable by other users; the store's own
 	// warning, from the first check that reads it, would say it again on
-	// stderr.
+	// stderr. (A private file draws no warning either way.)
 	files := []string{}
 	if o.OpenErr == nil {
 		files = append(files, o.FilePath)
@@ -110,7 +110,7 @@ func Doctor(ctx context.Context, o DoctorOptions) error {
 		files = append(files, r.FilePath)
 	}
 	for _, f := range files {
-		if st, err := os.Stat(f); f != "" && err == nil && backends.OpenToOthers(st.Mode()) {
+		if f != "" {
 			backends.ModeReported(f)
 		}
 	}
@@ -600,11 +600,9 @@ func (d *doctor) checkTokens() {
 			d.add("tokens", StatusFail, d.loginFix(c), "token %s for %s is a Bitbucket app password: %s", maskedSecret(c), c.URL(), forge.BitbucketAppPasswordAdvice)
 		case forge.WrongUsername(c.Password, c.Username) != "":
 			bad++
-			fix := "git-credential-pat " + d.flagPrefix() + "login --host " + shellQuote(c.Host) + " --username DEPLOY_TOKEN_USERNAME"
-			if c.Path != "" {
-				fix += " --path " + shellQuote(c.Path)
-			}
-			d.add("tokens", StatusFail, fix, "token %s for %s: %s", maskedSecret(c), c.URL(), forge.WrongUsername(c.Password, c.Username))
+			own := c
+			own.Username = "DEPLOY_TOKEN_USERNAME"
+			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s: %s", maskedSecret(c), c.URL(), forge.WrongUsername(c.Password, c.Username))
 		case forge.OrgInPath(c.Host) && c.Path == "":
 			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
 		}
