@@ -122,7 +122,8 @@ func Login(ctx context.Context, o LoginOptions) error {
 		// git asks for a token for the host of an HTTPS URL; this one's
 		// repositories are reached over HTTPS on another host (a request
 		// to it is redirected there, and git then asks for that host's).
-		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s is an SSH host; git's HTTPS remotes for its repositories are on %s, so git asks for the token there, not for %s: git-credential-pat %slogin --host %s\n", name, forge.SSHMainHost(name), name, o.flagPrefix(), forge.SSHMainHost(name))
+		main := forge.SSHMainHost(name)
+		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s is an SSH host; git's HTTPS remotes for its repositories are on %s, so git asks for the token there, not for %s: git-credential-pat %slogin --host %s\n", name, main, name, o.flagPrefix(), main)
 	}
 	kind := o.forgeKind(ctx, c.Host, token)
 	if err := o.forgeUsername(&c, kind, token); err != nil {

@@ -137,11 +137,7 @@ func (o LogoutOptions) withConfiguredUser(ctx context.Context, refs []StoreRef) 
 	if o.HasUsername || o.All || o.Host == "" {
 		return o
 	}
-	protocol := o.Protocol
-	if protocol == "" {
-		protocol = "https"
-	}
-	user, set, err := gitconfig.CredentialValue(ctx, "", "username", HostURL(protocol, o.Host, o.Path))
+	user, set, err := gitconfig.CredentialValue(ctx, "", "username", HostURL(o.Protocol, o.Host, o.Path))
 	if err != nil || !set || user == "" {
 		return o
 	}
