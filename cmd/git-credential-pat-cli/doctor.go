@@ -6,7 +6,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/git-credential-pat/git-credential-pat/cli"
-	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
 func doctorCmd() command {
@@ -30,18 +29,10 @@ func doctorCmd() command {
 				// checked.
 				if ours, err := allOurLines(c); err == nil {
 					writable, _ := cli.WritableHelpers(ours)
-					seen := map[string]bool{}
-					for _, line := range writable {
-						refs, err := refsOf(c, []gitconfig.Helper{line})
-						if err != nil {
-							o.OthersErr = append(o.OthersErr, err)
-							continue
-						}
-						if !seen[refs[0].Key] {
-							seen[refs[0].Key] = true
-							all = append(all, refs[0])
-						}
-					}
+					all = openRefs(c, writable, func(err error) bool {
+						o.OthersErr = append(o.OthersErr, err)
+						return true
+					})
 				}
 			}
 			ref, err := storeRef(c)

@@ -186,27 +186,45 @@ func storeKey(c *call) string {
 	return key
 }
 
-// refsOf opens the store of each line, in order, each store once.
+// refsOf opens the store of each line, in order, each store once; it
+// stops at the first line whose store cannot be opened.
 func refsOf(c *call, lines []gitconfig.Helper) ([]cli.StoreRef, error) {
+	var first error
+	refs := openRefs(c, lines, func(err error) bool { first = err; return false })
+	if first != nil {
+		return nil, first
+	}
+	return refs, nil
+}
+
+// openRefs opens the store of each line, in order, each store once; a line
+// whose store cannot be opened goes to failed, which says whether to go on.
+func openRefs(c *call, lines []gitconfig.Helper, failed func(error) bool) []cli.StoreRef {
 	var refs []cli.StoreRef
 	seen := map[string]bool{}
 	for _, line := range lines {
 		lc := *c
 		if err := useLine(&lc, line); err != nil {
-			return nil, err
+			if !failed(err) {
+				return refs
+			}
+			continue
 		}
 		key := storeKey(&lc)
 		if seen[key] {
 			continue
 		}
-		seen[key] = true
 		ref, err := openStoreRef(&lc)
 		if err != nil {
-			return nil, err
+			if !failed(err) {
+				return refs
+			}
+			continue
 		}
+		seen[key] = true
 		refs = append(refs, ref)
 	}
-	return refs, nil
+	return refs
 }
 
 // storesGitUses is cli.StoresFor for a command run without store flags:
