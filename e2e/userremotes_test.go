@@ -9,6 +9,20 @@ import (
 	"github.com/git-credential-pat/git-credential-pat/internal/gittest"
 )
 
+// setupWithToken makes git use a --file store in HOME and logs in token
+// for host under user there; it returns the file.
+func setupWithToken(t *testing.T, e *gittest.Env, host, user, token string) string {
+	t.Helper()
+	file := filepath.Join(e.Home, "creds")
+	if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
+		t.Fatalf("setup: %+v", tr)
+	}
+	if tr := cmdsRun(t, e, e.Home, token, "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
+		t.Fatalf("login: %+v", tr)
+	}
+	return file
+}
+
 // A remote URL that names a user (Bitbucket's clone URLs do:
 // https://alice@bitbucket.org/...) makes git ask only for that user's
 // token; with the host's token stored under another username, git
@@ -24,13 +38,7 @@ func TestRemoteThatNamesAnotherUser(t *testing.T) {
 	srv.AddUser(user, token)
 	repoURL := srv.NewRepo(t, "project")
 	host := strings.TrimPrefix(srv.URL, "https://")
-	file := filepath.Join(e.Home, "creds")
-	if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
-		t.Fatalf("setup: %+v", tr)
-	}
-	if tr := cmdsRun(t, e, e.Home, token, "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
-		t.Fatalf("login: %+v", tr)
-	}
+	setupWithToken(t, e, host, user, token)
 	work := filepath.Join(e.Home, "work")
 	e.MustGit(t, "", "", "clone", "--quiet", repoURL, work)
 	withUser := strings.Replace(repoURL, "https://", "https://alice@", 1)
@@ -97,13 +105,7 @@ func TestRemoteThatNamesAnotherUserAmongSeveral(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := gittest.NewEnv(t)
-			file := filepath.Join(e.Home, "creds")
-			if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
-				t.Fatalf("setup: %+v", tr)
-			}
-			if tr := cmdsRun(t, e, e.Home, "ATATT3xFfGF0ApiToken0000", "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
-				t.Fatalf("login: %+v", tr)
-			}
+			setupWithToken(t, e, host, user, "ATATT3xFfGF0ApiToken0000")
 			work := filepath.Join(e.Home, "work")
 			e.MustGit(t, "", "", "init", "--quiet", work)
 			e.MustGit(t, work, "", "remote", "add", "origin", plain)
@@ -137,13 +139,7 @@ func TestRemoteThatNamesAnotherUserAmongSeveral(t *testing.T) {
 func TestRemoteUserIsPrintedSafely(t *testing.T) {
 	const host, user = "git.example.com", "x-bitbucket-api-token-auth"
 	e := gittest.NewEnv(t)
-	file := filepath.Join(e.Home, "creds")
-	if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
-		t.Fatalf("setup: %+v", tr)
-	}
-	if tr := cmdsRun(t, e, e.Home, "ATATT3xFfGF0ApiToken0000", "--file", file, "login", "--host", host, "--username", user, "--no-verify"); tr.code != 0 {
-		t.Fatalf("login: %+v", tr)
-	}
+	setupWithToken(t, e, host, user, "ATATT3xFfGF0ApiToken0000")
 	work := filepath.Join(e.Home, "work")
 	e.MustGit(t, "", "", "init", "--quiet", work)
 	for _, tc := range []struct{ name, userinfo string }{
