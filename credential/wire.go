@@ -129,9 +129,10 @@ func (c *Credential) apply(line []byte, n int) error {
 		if err != nil {
 			return &ProtocolError{n, err.Error()}
 		}
-		c.Protocol, c.Host, c.HasHost, c.Path = u.Protocol, u.Host, u.HasHost, u.Path
-		c.Username, c.HasUsername = u.Username, u.HasUsername
-		c.Password, c.HasPassword = u.Password, u.HasPassword
+		// Like git (credential_from_url clears the credential first):
+		// a url= line replaces everything read before it, not just the
+		// URL's parts, so no earlier password or header outlives it.
+		*c = u
 	case "authtype":
 		c.AuthType = value
 	case "credential":
