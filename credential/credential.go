@@ -207,7 +207,14 @@ func Covers(q, stored Credential) bool {
 }
 
 // hostMatches compares host[:port] label by label, "*" matching one label.
+// The ports must be the same, as in git's urlmatch: a "*" in the last
+// label does not swallow a port ("gitea.*" is not "gitea.example:8443").
 func hostMatches(pattern, host string) bool {
+	pattern, patternPort := splitPort(pattern)
+	host, hostPort := splitPort(host)
+	if patternPort != hostPort {
+		return false
+	}
 	pl := strings.Split(strings.ToLower(pattern), ".")
 	hl := strings.Split(strings.ToLower(host), ".")
 	if len(pl) != len(hl) {
@@ -219,6 +226,16 @@ func hostMatches(pattern, host string) bool {
 		}
 	}
 	return true
+}
+
+// splitPort cuts ":port" off a host as git sends it ("example.com:8443",
+// "[::1]:8443"); a host without one has port "".
+func splitPort(host string) (name, port string) {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.LastIndexByte(host, ']') > i {
+		return host, ""
+	}
+	return host[:i], host[i+1:]
 }
 
 // PathsIgnoreCase reports whether host compares owners and repository

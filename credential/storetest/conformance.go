@@ -126,6 +126,15 @@ var Scenarios = []Scenario{
 		get(q("protocol=https", "host=a.b.ghe.example.com")),
 		get(q("protocol=https", "host=ghe.example.com")),
 	}},
+	{"a wildcard host's port is not a label: it must match, as in git's urlmatch", []Step{
+		store("protocol=https", "host=gitea.*", "username=u", "password=wild"),
+		store("protocol=https", "host=*.ports.example:8443", "username=u", "password=wild8443"),
+		get(q("protocol=https", "host=gitea.example"), "username=u", "password=wild"),
+		get(q("protocol=https", "host=gitea.example:8443")),
+		get(q("protocol=https", "host=code.ports.example:8443"), "username=u", "password=wild8443"),
+		get(q("protocol=https", "host=code.ports.example")),
+		get(q("protocol=https", "host=code.ports.example:9443")),
+	}},
 	{"owner paths are case-sensitive off github.com", []Step{
 		store("protocol=https", "host=gitlab.example", "path=acme", "username=u", "password=acme"),
 		get(q("protocol=https", "host=gitlab.example", "path=ACME/repo.git")),
