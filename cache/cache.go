@@ -132,7 +132,7 @@ func (c *Client) unresponsive() error {
 func (c *Client) giveUp(conn unixsock.Conn) error {
 	stop := "git-credential-pat cache exit"
 	if sc, ok := conn.(syscall.Conn); ok {
-		if p, err := unixsock.PeerOf(sc); err == nil && p.Known {
+		if p, err := unixsock.PeerOf(sc); err == nil && p.Known && p.PID > 0 {
 			stop = fmt.Sprintf("kill %d (its pid; a frozen daemon does not answer cache exit)", p.PID)
 		}
 	}

@@ -467,6 +467,9 @@ func describe(p unixsock.Peer) string {
 	if !p.Known {
 		return "a local process"
 	}
+	if p.PID <= 0 { // macOS may not tell the pid
+		return fmt.Sprintf("uid %d", p.UID)
+	}
 	s := fmt.Sprintf("pid %d uid %d", p.PID, p.UID)
 	if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/comm", p.PID)); err == nil {
 		s += " (" + credential.Printable(strings.TrimSpace(string(b))) + ")"
@@ -477,7 +480,7 @@ func describe(p unixsock.Peer) string {
 // commandLine is the peer's command line, for the owner's terminal only:
 // for a forwarded socket it is the ssh client, naming the host.
 func commandLine(p unixsock.Peer) string {
-	if !p.Known {
+	if !p.Known || p.PID <= 0 {
 		return ""
 	}
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", p.PID))

@@ -1,29 +1,12 @@
 package daemon
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/git-credential-pat/git-credential-pat/internal/unixsock"
 )
-
-// checkPeer refuses a client running as another user. The 0700 socket
-// directory already keeps them out; this holds even if it is loosened.
-func checkPeer(conn syscall.Conn) error {
-	peer, err := unixsock.PeerOf(conn)
-	if err != nil {
-		return err
-	}
-	if peer.UID != os.Geteuid() {
-		return fmt.Errorf("refused: client uid %d is not the daemon's uid %d", peer.UID, os.Geteuid())
-	}
-	return nil
-}
 
 // harden keeps secrets out of core dumps and away from ptrace by other
 // processes of the user.
