@@ -866,7 +866,7 @@ func (d *doctor) checkRemotes() {
 				continue
 			}
 			plain++
-			fix := fmt.Sprintf("git remote set-url %s%s %s", map[bool]string{true: "--push ", false: ""}[u.Push], shellQuote(u.Remote), shellQuote("https://"+host+"/"+path))
+			fix := gitCommand(setURLArgs(u, "https://"+host+"/"+path))
 			d.add("http-remotes", StatusWarn, fix, "remote %s (%s) uses plain http (%s): a token would travel unencrypted, so git-credential-pat does not send one", u.Remote, u.Kind(), redactURL(used))
 			break
 		}

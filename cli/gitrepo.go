@@ -93,11 +93,12 @@ func listRemotes(ctx context.Context, dir string) ([]remoteURL, error) {
 		if err != nil {
 			return nil, err
 		}
-		fetchEff, err := get("remote", "get-url", "--all", name)
+		// "--": the name is the config's, and may start with '-'.
+		fetchEff, err := get("remote", "get-url", "--all", "--", name)
 		if err != nil {
 			return nil, err
 		}
-		pushEff, err := get("remote", "get-url", "--push", "--all", name)
+		pushEff, err := get("remote", "get-url", "--push", "--all", "--", name)
 		if err != nil {
 			return nil, err
 		}
@@ -263,6 +264,29 @@ type fixup struct {
 // Command is the exact shell command a person can paste.
 func (f fixup) Command() string { return gitCommand(f.args) }
 
+// setURLArgs are git's arguments that set u (a remote's url or pushurl)
+// to newURL: with several URLs of u's kind, a regex names u (urlPattern,
+// which leaves out a token in it: argv is public). A remote's name and
+// URL are the config's, not the user's: when one starts with '-', "--"
+// keeps git from reading it as an option.
+func setURLArgs(u remoteURL, newURL string) []string {
+	args := []string{"remote", "set-url"}
+	if u.Push {
+		args = append(args, "--push")
+	}
+	words := []string{u.Remote, newURL}
+	if u.Count > 1 {
+		words = append(words, urlPattern(u.Raw))
+	}
+	for _, w := range words {
+		if strings.HasPrefix(w, "-") {
+			args = append(args, "--")
+			break
+		}
+	}
+	return append(args, words...)
+}
+
 // gitCommand is the shell command line that runs git with args.
 func gitCommand(args []string) string {
 	words := append([]string{"git"}, args...)
@@ -335,16 +359,9 @@ func planFixes(urls []remoteURL, rules []rewriteRule, hosts tokenHosts) []fixup 
 				f.remoteURL.Push, f.remoteURL.PushToo = true, false
 			}
 			if x.url == u.Raw {
-				f.args = []string{"remote", "set-url"}
-				if u.Push {
-					f.args = append(f.args, "--push")
-				}
-				f.args = append(f.args, u.Remote, newURL)
-				if u.Count > 1 {
-					// With several URLs, set-url changes the first matching a regex.
-					// The pattern leaves out a token in the URL: argv is public.
-					f.args = append(f.args, urlPattern(u.Raw))
-				}
+				// With several URLs, set-url changes the first matching a regex.
+				// The pattern leaves out a token in the URL: argv is public.
+				f.args = setURLArgs(u, newURL)
 			} else if r, ok := ruleFor(rules, u.Raw, x.url, x.push && !u.Push); ok {
 				f.Rule = "url." + redactURL(r.Base) + "." + r.Key + " = " + redactURL(r.Value)
 				f.args = []string{"config", "--" + r.Scope, "--unset", "url." + r.Base + "." + r.Key, urlPattern(r.Value)}

@@ -96,7 +96,20 @@ func hostsGitHasTokensFor(ctx context.Context, urls []remoteURL, storesFor Store
 // with a host that has a stored token or is a known forge, the git command
 // that switches it to HTTPS; with Fix it runs those commands.
 func Remotes(ctx context.Context, o RemotesOptions) error {
-	warn := func(msg string) { fmt.Fprintln(o.Stderr, "git-credential-pat: warning: "+msg) }
+	warn := func(msg string) { fmt.Fprintln(o.Stderr, "git-credential-pat: warning: "+credential.Printable(msg)) }
+	// say prints one of the lines below. What they quote (a remote's
+	// name, its URL, the command that changes it) is the repository's
+	// config, not the user's typing: each is made Printable, so that a
+	// name holding a terminal escape (or a URL a newline) cannot drive
+	// the terminal or forge a line.
+	say := func(format string, args ...any) {
+		for i, a := range args {
+			if s, ok := a.(string); ok {
+				args[i] = credential.Printable(s)
+			}
+		}
+		fmt.Fprintf(o.Stdout, format, args...)
+	}
 	urls, err := listRemotes(ctx, o.Dir)
 	if errors.Is(err, errNotRepo) {
 		return errors.New("remotes: not in a git repository; cd into one and run: git-credential-pat remotes")
@@ -148,7 +161,7 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 		if u.Effective != u.Raw {
 			shown += " (git uses " + redactURL(u.Effective) + ")"
 		}
-		fmt.Fprintf(o.Stdout, "%s (%s): %s: %s\n", u.Remote, u.Kind(), shown, how)
+		say("%s (%s): %s: %s\n", u.Remote, u.Kind(), shown, how)
 	}
 	pending := 0
 	for _, f := range fixes {
@@ -157,32 +170,32 @@ func Remotes(ctx context.Context, o RemotesOptions) error {
 			note = fmt.Sprintf(" (no token stored for %s yet: git-credential-pat %slogin --host %s)", f.Host, o.flagPrefix(), f.Host)
 		}
 		if f.Rule != "" {
-			fmt.Fprintf(o.Stdout, "%s (%s): %s reaches %s over %s because of %s, which affects every repository; remove it yourself with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), redactURL(f.Used), f.Why, f.Rule, f.Command())
+			say("%s (%s): %s reaches %s over %s because of %s, which affects every repository; remove it yourself with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), redactURL(f.Used), f.Why, f.Rule, f.Command())
 			continue
 		}
 		if o.Fix {
 			if _, err := runGit(ctx, o.Dir, f.args...); err != nil {
 				return fmt.Errorf("remotes: %w; run it by hand: %s", err, f.Command())
 			}
-			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s%s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.NewURL, note)
+			say("%s (%s): %s -> %s%s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.NewURL, note)
 			continue
 		}
 		pending++
-		fmt.Fprintf(o.Stdout, "%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.Why, note, f.Command())
+		say("%s (%s): %s uses %s, so no token is used for it%s; switch it to HTTPS with:\n  %s\n", f.Remote, f.Kind(), redactURL(f.Raw), f.Why, note, f.Command())
 	}
 	for _, m := range userMismatches(ctx, o.Dir, urls, o.StoresFor, o.StoreRef) {
 		if o.Fix {
 			if _, err := runGit(ctx, o.Dir, m.args...); err != nil {
 				return fmt.Errorf("remotes: %w; run it by hand: %s", err, m.Command())
 			}
-			fmt.Fprintf(o.Stdout, "%s (%s): %s -> %s\n", m.Remote, m.Kind(), credential.Printable(m.Raw), credential.Printable(withoutUser(m.Raw)))
+			say("%s (%s): %s -> %s\n", m.Remote, m.Kind(), m.Raw, withoutUser(m.Raw))
 			continue
 		}
 		pending++
-		fmt.Fprintf(o.Stdout, "%s; drop the user with:\n  %s\n", m.describe(o.flagPrefix()), m.Command())
+		say("%s; drop the user with:\n  %s\n", m.describe(o.flagPrefix()), m.Command())
 	}
 	if pending > 0 {
-		fmt.Fprintf(o.Stdout, "Run git-credential-pat %sremotes --fix to make these changes.\n", o.flagPrefix())
+		say("Run git-credential-pat %sremotes --fix to make these changes.\n", o.flagPrefix())
 	}
 	return nil
 }

@@ -58,16 +58,9 @@ func userMismatches(ctx context.Context, dir string, urls []remoteURL, storesFor
 				continue
 			}
 			m.remoteURL = u
-			m.args = []string{"remote", "set-url"}
-			if u.Push {
-				m.args = append(m.args, "--push")
-			}
-			m.args = append(m.args, u.Remote, withoutUser(u.Raw))
-			if u.Count > 1 {
-				// With several URLs, set-url refuses to change one
-				// unless a regex names which.
-				m.args = append(m.args, urlPattern(u.Raw))
-			}
+			// With several URLs, set-url refuses to change one unless a
+			// regex names which.
+			m.args = setURLArgs(u, withoutUser(u.Raw))
 			out = append(out, m)
 			break
 		}

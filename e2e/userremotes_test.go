@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -201,5 +202,60 @@ func TestRemoteUserServedByAnotherHelper(t *testing.T) {
 				t.Fatalf("remotes --fix changed the URL to %s", got)
 			}
 		})
+	}
+}
+
+// A remote's name is the repository config's, not the user's typing: a
+// name that starts with '-' must reach git as a name, not an option, and
+// one holding a terminal escape must not reach the terminal. Regression
+// test: remotes and doctor ran "git remote get-url --all -v", which git
+// read as an option (remotes failed, doctor could not check any remote),
+// the fixes named "git remote set-url --push URL", and remotes printed
+// the names as they were.
+func TestRemoteNamesFromTheConfig(t *testing.T) {
+	const host, user = "git.example.com", "x-bitbucket-api-token-auth"
+	e := gittest.NewEnv(t)
+	setupWithToken(t, e, host, user, "ATATT3xFfGF0ApiToken0000")
+	for _, name := range []string{"-v", "--push", "\x1b]0;owned\x07x"} {
+		for _, tc := range []struct {
+			check, url, want string // the doctor check that flags url; what --fix makes of it
+		}{
+			{"ssh-remotes", "git@github.com:acme/app.git", "https://github.com/acme/app.git"},
+			{"user-remotes", "https://alice@" + host + "/acme/app.git", "https://" + host + "/acme/app.git"},
+			{"http-remotes", "http://" + host + "/acme/app.git", "https://" + host + "/acme/app.git"},
+		} {
+			t.Run(fmt.Sprintf("%q/%s", name, tc.check), func(t *testing.T) {
+				work := filepath.Join(t.TempDir(), "work")
+				e.MustGit(t, "", "", "init", "--quiet", work)
+				e.MustGit(t, work, "", "config", "remote."+name+".url", tc.url)
+				shown := strings.Map(func(r rune) rune {
+					if r < ' ' {
+						return '?'
+					}
+					return r
+				}, name)
+				dash := ""
+				if strings.HasPrefix(name, "-") {
+					dash = "-- "
+				}
+				controls := func(s string) bool { return strings.ContainsAny(s, "\x1b\x07") }
+				tr := cmdsRun(t, e, work, "", "doctor")
+				if !strings.Contains(tr.stdout, "warn  "+tc.check) || !strings.Contains(tr.stdout, "remote "+shown+" (fetch+push)") ||
+					!strings.Contains(tr.stdout, "fix: git remote set-url "+dash) || controls(tr.stdout+tr.stderr) {
+					t.Fatalf("doctor:\n%q\n%s", tr.stdout, tr.stderr)
+				}
+				tr = cmdsRun(t, e, work, "", "remotes")
+				if tr.code != 0 || controls(tr.stdout+tr.stderr) || (tc.check != "http-remotes" && !strings.Contains(tr.stdout, "\n  git remote set-url "+dash)) {
+					t.Fatalf("remotes: %d\n%q\n%s", tr.code, tr.stdout, tr.stderr)
+				}
+				tr = cmdsRun(t, e, work, "", "remotes", "--fix")
+				if tr.code != 0 || controls(tr.stdout+tr.stderr) {
+					t.Fatalf("remotes --fix: %d\n%q\n%s", tr.code, tr.stdout, tr.stderr)
+				}
+				if got := strings.TrimSpace(e.MustGit(t, work, "", "config", "remote."+name+".url")); got != tc.want {
+					t.Fatalf("remote.%s.url after remotes --fix = %s, want %s", name, got, tc.want)
+				}
+			})
+		}
 	}
 }
