@@ -259,3 +259,37 @@ func TestRemoteNamesFromTheConfig(t *testing.T) {
 		}
 	}
 }
+
+// A token given as a remote URL's user is git's to use, and never shown:
+// also one in a known format whose random part holds no digit (about one
+// GitLab glpat- token of 20 characters in 30). doctor and remotes say
+// nothing about it; a user that only starts like a token (Hugging Face's
+// hf_user) is still named. Regression test: the user-remotes check
+// printed such a token, in the URL and in a suggested
+// "login --username TOKEN".
+func TestRemoteUserShapedLikeAToken(t *testing.T) {
+	const host, user = "git.example.com", "x-bitbucket-api-token-auth"
+	e := gittest.NewEnv(t)
+	setupWithToken(t, e, host, user, "ATATT3xFfGF0ApiToken0000")
+	for _, tc := range []struct {
+		user  string
+		token bool
+	}{
+		{"glpat-abcdefghijklmnopqrst", true},
+		{"gldt-abcdefghijklmnopqrst", true},
+		{"glpat-" + strings.Repeat("x", 20) + ".01.abcdefghi", true}, // with a digit: masked before too
+		{"hf_user", false},
+	} {
+		t.Run(tc.user, func(t *testing.T) {
+			work := filepath.Join(t.TempDir(), "work")
+			e.MustGit(t, "", "", "init", "--quiet", work)
+			e.MustGit(t, work, "", "remote", "add", "origin", "https://"+tc.user+"@"+host+"/acme/app.git")
+			for _, args := range [][]string{{"doctor"}, {"remotes"}} {
+				tr := cmdsRun(t, e, work, "", args...)
+				if shown := strings.Contains(tr.stdout+tr.stderr, tc.user); shown == tc.token {
+					t.Fatalf("%s, user shown %v:\n%s%s", args[0], shown, tr.stdout, tr.stderr)
+				}
+			}
+		})
+	}
+}

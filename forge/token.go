@@ -291,6 +291,16 @@ func quoteMeta(s string) string {
 	return b.String()
 }
 
+// LooksLikeToken reports whether s is a token in a known format, not a
+// name: a known prefix and 8 or more characters after it (so that
+// Hugging Face's username hf_user is a name). A URL's username can be a
+// token (https://TOKEN@host/...), and a random part may hold no digit,
+// which credential.Credential.Redacted looks for.
+func LooksLikeToken(s string) bool {
+	f, ok := tokenFormatOf(s)
+	return ok && len(s)-len(f.prefix) >= 8
+}
+
 // KindOf names the kind of a token in a known format ("GitHub classic
 // personal access token"), or "" for any other token.
 func KindOf(token string) string {

@@ -196,3 +196,23 @@ func BenchmarkGitHubChecksum(b *testing.B) {
 		GitHubChecksum("zQWBuTSOoRi4A9spHcVY5ncnsDkxkJ")
 	}
 }
+
+func TestLooksLikeToken(t *testing.T) {
+	for _, tc := range []struct {
+		s    string
+		want bool
+	}{
+		{"glpat-abcdefghijklmnopqrst", true}, // no digit: Redacted misses it
+		{"gldt-abcdefghijklmnopqrst", true},
+		{"hf_abcdefghijklmnopqrstuvwxyzabcdefgh", true},
+		{"ghp_abcdefgh", true},
+		{"hf_user", false}, // Hugging Face's username
+		{"ghp_", false},
+		{"alice", false},
+		{"x-token-auth", false},
+	} {
+		if got := LooksLikeToken(tc.s); got != tc.want {
+			t.Errorf("LooksLikeToken(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
