@@ -351,3 +351,73 @@ func TestFarSideTextIsPrintable(t *testing.T) {
 		t.Errorf("agent --list shows the action %q", a)
 	}
 }
+
+// The far side's "answered" question tells it only whether a token it
+// holds came from the agent: one that does not hold the token cannot test
+// guesses at it. After maxVouchMisses other fingerprints for a request,
+// the agent stops comparing for that answer, and a question about another
+// request is not compared with it at all. Regression test: every guess
+// was compared with every answer, so the right one was confirmed after any
+// number of wrong ones (a weak password stored as a token, found from a
+// list, past the allow list and --confirm).
+func TestAnsweredIsNoGuessingOracle(t *testing.T) {
+	ctx := context.Background()
+	mem := &storetest.Memory{}
+	stored := credential.Credential{Protocol: "https", Host: "example.com", Username: "alice", Password: "hunter2", HasUsername: true, HasPassword: true}
+	if err := mem.Store(ctx, stored); err != nil {
+		t.Fatal(err)
+	}
+	socket, _ := startServer(t, mem, nil, "example.com")
+	q := credential.Credential{Protocol: "https", Host: "example.com", Path: "acme/app.git"}
+	// ask sends the fingerprint of password answered for q, as a question
+	// about request.
+	ask := func(t *testing.T, request, q credential.Credential, password string) bool {
+		t.Helper()
+		conn, err := net.Dial("unix", socket)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		held := stored
+		held.Protocol, held.Host, held.Path, held.Password = q.Protocol, q.Host, q.Path, password
+		cred, _ := wire.EncodeCred(credential.Credential{Protocol: request.Protocol, Host: request.Host, Path: request.Path})
+		if err := wire.SendRequest(conn, wire.Request{Action: wire.ActAnswered, Cred: cred, Answer: wire.AnswerFingerprint(held)}); err != nil {
+			t.Fatal(err)
+		}
+		var r wire.Reply
+		if err := wire.ReceiveReply(conn, wire.MaxReply, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Status == wire.StOK
+	}
+	for _, tc := range []struct {
+		name    string
+		guesses []string // sent first, for q
+		other   bool     // the right fingerprint, sent as a question about another request
+		want    bool     // the right token, then
+	}{
+		{"the answer itself", nil, false, true},
+		{"after a token from elsewhere", []string{"typed-at-a-prompt"}, false, true},
+		{"after guesses", []string{"123456", "password", "qwerty", "letmein", "dragon"}, false, false},
+		{"for another request", nil, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			client := &agent.Client{Socket: socket}
+			if a, err := client.Get(ctx, q); err != nil || a.Password != stored.Password {
+				t.Fatalf("get: %+v, %v", a, err)
+			}
+			for _, g := range tc.guesses {
+				if ask(t, q, q, g) {
+					t.Fatalf("the guess %q was vouched for", g)
+				}
+			}
+			asked := q
+			if tc.other {
+				asked.Path = "acme/other.git"
+			}
+			if got := ask(t, asked, q, stored.Password); got != tc.want {
+				t.Fatalf("the right token after %d guesses: vouched %v, want %v", len(tc.guesses), got, tc.want)
+			}
+		})
+	}
+}

@@ -16,7 +16,6 @@ import (
 	"net"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +55,13 @@ const (
 	// maxAnswered is how many answers' fingerprints the agent keeps for
 	// the far side's store to ask about (ActAnswered).
 	maxAnswered = 256
+	// maxVouchMisses is how many fingerprints that do not match an answer
+	// the far side may send for that answer's request before the agent
+	// stops comparing for it: a far side that does not hold the token
+	// could otherwise test guesses at it (a weak password stored as a
+	// token) without limit, --confirm and the allow list notwithstanding.
+	// git asks once per store; a miss there is a token from elsewhere.
+	maxVouchMisses = 3
 	// maxSocketPath is the shortest sun_path limit (macOS 104 bytes, Linux 108).
 	maxSocketPath = 103
 )
@@ -84,7 +90,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	events   []Event
-	answered []string // wire.AnswerFingerprint of recent answers, oldest first
+	answered []answer // recent answers, oldest first
 
 	logMu     sync.Mutex
 	confirmMu sync.Mutex // one question on the terminal at a time
@@ -251,7 +257,7 @@ func (s *Server) handle(ctx context.Context, conn *net.UnixConn) {
 	case wire.ActGet:
 		rep = s.get(ctx, conn, q, peer, &ev)
 	case wire.ActAnswered:
-		rep = s.vouch(req.Answer, &ev)
+		rep = s.vouch(q, req.Answer, &ev)
 	case wire.ActStore:
 		ev.Result, ev.Reason = "ignored", "a store from the far side changes nothing here"
 		rep = wire.Reply{Status: wire.StOK}
@@ -332,7 +338,7 @@ func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Crede
 	}
 	held := a
 	held.Protocol, held.Host, held.Path = q.Protocol, q.Host, q.Path
-	s.rememberAnswer(wire.AnswerFingerprint(held))
+	s.rememberAnswer(requestOf(q), wire.AnswerFingerprint(held))
 	ev.Result = "answered"
 	if a.PasswordExpiryUTC != 0 {
 		ev.Reason = "token expires " + time.Unix(a.PasswordExpiryUTC, 0).UTC().Format(time.RFC3339)
@@ -340,28 +346,58 @@ func (s *Server) get(ctx context.Context, conn *net.UnixConn, q credential.Crede
 	return wire.Reply{Status: wire.StOK, Cred: answer}
 }
 
-// rememberAnswer keeps the fingerprint of an answer (never the token) for
-// vouch.
-func (s *Server) rememberAnswer(fp string) {
+// answer is what the agent keeps of a token it answered (never the
+// token): the request it answered and the answer's fingerprint
+// (wire.AnswerFingerprint), and how many other fingerprints the far side
+// sent for that request (see maxVouchMisses).
+type answer struct {
+	request, fp string
+	misses      int
+}
+
+// requestOf names the request q makes: its protocol, host and path.
+func requestOf(q credential.Credential) string {
+	return q.Protocol + "\x00" + q.Host + "\x00" + q.Path
+}
+
+// rememberAnswer keeps the fingerprint of an answer to request (never the
+// token) for vouch.
+func (s *Server) rememberAnswer(request, fp string) {
 	if fp == "" {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.answered = append(s.answered, fp)
+	s.answered = append(s.answered, answer{request: request, fp: fp})
 	if len(s.answered) > maxAnswered {
 		s.answered = s.answered[len(s.answered)-maxAnswered:]
 	}
 }
 
 // vouch answers the far side's question before git's store there: did
-// this agent answer that token (by its fingerprint) for that request? If
-// so, the far side's helper writes it to none of its stores, so the token
+// this agent answer that token (by its fingerprint) for request q? If so,
+// the far side's helper writes it to none of its stores, so the token
 // does not outlive the agent on the far side's disk. It tells the far side
 // nothing it does not have: only whether a token it holds came from here.
-func (s *Server) vouch(fp string, ev *Event) wire.Reply {
+// Only the answers to q's very request are compared, each until the far
+// side has sent maxVouchMisses other fingerprints for that request, so a
+// far side that does not hold a token cannot test guesses at it.
+func (s *Server) vouch(q credential.Credential, fp string, ev *Event) wire.Reply {
+	request := requestOf(q)
+	known := false
 	s.mu.Lock()
-	known := fp != "" && slices.Contains(s.answered, fp)
+	for i := range s.answered {
+		if a := &s.answered[i]; a.request == request && a.misses < maxVouchMisses && fp != "" && a.fp == fp {
+			known = true
+		}
+	}
+	if !known {
+		for i := range s.answered {
+			if a := &s.answered[i]; a.request == request {
+				a.misses++
+			}
+		}
+	}
 	s.mu.Unlock()
 	if !known {
 		ev.Result, ev.Reason = "not ours", "git there stores a token this agent did not answer"
