@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // TokenInfo says what kind of token CheckToken recognised.
@@ -290,6 +292,12 @@ func quoteMeta(s string) string {
 	}
 	return b.String()
 }
+
+// Redacted (package credential, below every forge) masks a username in a
+// token format known here however its random part is spelled: a GitLab
+// token whose 20 random characters hold no digit and few capitals looks
+// like a name to the shape rule alone.
+func init() { credential.KnownToken = LooksLikeToken }
 
 // LooksLikeToken reports whether s is a token in a known format, not a
 // name: a known prefix and 8 or more characters after it (so that

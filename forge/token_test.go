@@ -6,6 +6,8 @@ import (
 	"hash/crc32"
 	"strings"
 	"testing"
+
+	"github.com/git-credential-pat/git-credential-pat/credential"
 )
 
 // checksum62 is the test's own encoding of GitHub's checksum: CRC32 of the
@@ -213,6 +215,24 @@ func TestLooksLikeToken(t *testing.T) {
 	} {
 		if got := LooksLikeToken(tc.s); got != tc.want {
 			t.Errorf("LooksLikeToken(%q) = %v, want %v", tc.s, got, tc.want)
+		}
+	}
+}
+
+// A trace or message prints credentials through credential.Redacted,
+// below every forge: a username in a known token format is masked there
+// even when its random part has no digit and few capitals.
+func TestRedactedMasksKnownTokenFormats(t *testing.T) {
+	for _, tc := range []struct{ user, want string }{
+		{"glpat-abcdefghijklmnopqrst", "<redacted>"},
+		{"gldt-abcdefghijklmnopqrst", "<redacted>"},
+		{"hf_abcdefghijklmnopqrstuvwxyzabcdefgh", "<redacted>"},
+		{"hf_user", "hf_user"},
+		{"x-access-token", "x-access-token"},
+	} {
+		c := credential.Credential{Protocol: "https", Host: "gitlab.com", Username: tc.user}
+		if got := c.Redacted().Username; got != tc.want {
+			t.Errorf("Redacted().Username for %q = %q, want %q", tc.user, got, tc.want)
 		}
 	}
 }
