@@ -130,7 +130,7 @@ func HostURLs(ctx context.Context, protocol, user, host, path string, users, pat
 	if !users && !paths {
 		return urls, nil
 	}
-	scoped, err := scopedTo(ctx, protocol, host)
+	scoped, err := scopedTo(ctx, "", protocol, host)
 	if err != nil {
 		return nil, err
 	}
@@ -155,13 +155,13 @@ func HostURLs(ctx context.Context, protocol, user, host, path string, users, pat
 // scopedURL is the <url> of a helper line for one host, and its parts.
 type scopedURL struct{ url, user, path string }
 
-// scopedTo returns the <url> of each helper line of ours git runs for some
-// URL that names protocol://host (with a user or a path, or neither).
-func scopedTo(ctx context.Context, protocol, host string) ([]scopedURL, error) {
+// scopedTo returns the <url> of each helper line of ours git runs (from
+// dir) for some URL that names protocol://host (with a user or a path, or neither).
+func scopedTo(ctx context.Context, dir, protocol, host string) ([]scopedURL, error) {
 	if protocol == "" {
 		protocol = "https"
 	}
-	ours, err := AllOurHelpers(ctx, "")
+	ours, err := AllOurHelpers(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -531,13 +531,9 @@ func UserURL(protocol, user, host, path string) string {
 // --username or in --host, which a remote for that user names too; "" when
 // the flags do not name a valid target (Login then says why).
 func (o LoginOptions) GitURL() string {
-	c, err := loginTarget("login", o)
+	c, user, err := o.gitTarget()
 	if err != nil {
 		return ""
-	}
-	user := c.Username
-	if o.Username == "" && !strings.Contains(o.Host, "@") {
-		user = "" // no user given: the default is not in any remote's URL
 	}
 	path := c.Path
 	if o.Owner != "" && o.Path == "" {
@@ -549,4 +545,57 @@ func (o LoginOptions) GitURL() string {
 		path += "/*"
 	}
 	return UserURL(c.Protocol, user, c.Host, path)
+}
+
+// gitTarget is loginTarget's credential, and the user git puts in the URL
+// it matches helper lines against: the one given with --username or in
+// --host, which a remote for that user names too; "" otherwise (the
+// default username is in no remote's URL).
+func (o LoginOptions) gitTarget() (c credential.Credential, user string, err error) {
+	c, err = loginTarget("login", o)
+	if err != nil {
+		return c, "", err
+	}
+	user = c.Username
+	if o.Username == "" && !strings.Contains(o.Host, "@") {
+		user = ""
+	}
+	return c, user, nil
+}
+
+// TokenLines returns the lines of ours git runs for the token o names
+// (login, rotate), in git's order, and the URLs they are the lines for:
+// those git runs for GitURL; when it runs none there and o names no path
+// (--owner, --path), those it runs for the host's repositories under each
+// path a line of ours is scoped to (credential.https://HOST/acme.helper,
+// for this user or any): git asks their stores for a host's token there,
+// and no other store, so that is where login puts it, and where rotate
+// and logout find it. scoped says the lines came from such paths.
+func (o LoginOptions) TokenLines(ctx context.Context) (lines []gitconfig.Helper, urls []string, scoped bool, err error) {
+	url := o.GitURL()
+	urls = []string{url}
+	if lines, err = OurHelpers(ctx, o.Dir, url); err != nil || len(lines) > 0 || url == "" || o.Owner != "" || o.Path != "" {
+		return lines, urls, false, err
+	}
+	c, user, err := o.gitTarget()
+	if err != nil || c.Path != "" {
+		return nil, urls, false, nil
+	}
+	paths, err := scopedTo(ctx, o.Dir, c.Protocol, c.Host)
+	if err != nil {
+		return nil, urls, false, err
+	}
+	var under []string
+	for _, s := range paths {
+		if u := UserURL(c.Protocol, user, c.Host, s.path); s.path != "" && (s.user == "" || s.user == user) && !slices.Contains(under, u) {
+			under = append(under, u)
+		}
+	}
+	if len(under) == 0 {
+		return nil, urls, false, nil
+	}
+	if lines, err = OurHelpersFor(ctx, o.Dir, under); err != nil || len(lines) == 0 {
+		return nil, urls, false, err
+	}
+	return lines, under, true, nil
 }

@@ -74,7 +74,8 @@ type LoginOptions struct {
 	Stderr io.Writer
 	Now    func() time.Time
 
-	gitURL string // GitURL, kept by Login for afterLogin's helper check
+	gitURL string        // GitURL, kept by Login for afterLogin's helper check
+	given  *LoginOptions // the options before Login fills in the configured username, for TokenLines
 }
 
 // maxTokenInput bounds what login reads from a pipe.
@@ -90,7 +91,8 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if len(o.Args) > 0 {
 		return errors.New("login takes no arguments: the token is read from a prompt or a pipe, never the command line (if you typed a token there, remove it from your shell history); run: git-credential-pat login")
 	}
-	o.gitURL = o.GitURL() // before the configured username: git matches helper lines without it
+	given := o
+	o.gitURL, o.given = o.GitURL(), &given // before the configured username: git matches helper lines without it
 	o.Username = o.configuredUsername(ctx)
 	c, err := loginTarget("login", o)
 	if err != nil {
@@ -457,7 +459,19 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 	if url == "" {
 		url = HostURL(c.Protocol, c.Host, c.Path)
 	}
-	if all, err := OurHelpers(ctx, o.Dir, url); err == nil {
+	given := o
+	if o.given != nil {
+		given = *o.given
+	}
+	if all, under, scoped, err := given.TokenLines(ctx); err == nil {
+		if scoped {
+			host, scope := HostURL(c.Protocol, c.Host, ""), all[0].Scope
+			if scope == "command" {
+				scope = "global"
+			}
+			warn("git runs git-credential-pat for %s only for the repositories under %s (%s), so only they get this token; to have git use it for every repository there, run: git config --%s --add %s %s",
+				host, redactURL(strings.Join(under, ", ")), all[0].Where(), scope, shellQuote("credential."+host+".helper"), shellQuote(all[0].Value))
+		}
 		ours, _ := WritableHelpers(all) // an agent or env line first only reads
 		if len(ours) == 0 {
 			ours = all

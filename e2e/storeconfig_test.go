@@ -306,6 +306,61 @@ func TestLoginOwnerUsesTheLineGitRunsForItsRepositories(t *testing.T) {
 	}
 }
 
+// login and rotate of a host-wide token, when git runs no line of ours
+// for the host but one for a path of it, act on that line's store: git
+// asks it for the host's token for the repositories there, and list and
+// logout look there. A line for another user's remotes is not one git runs
+// for this token.
+func TestLoginUsesAPathScopedLineGitRuns(t *testing.T) {
+	for _, tc := range []struct {
+		name, config string // config: the global config, with ORG and PLAIN for the files
+		want         string // "org", "plain" or "default": where the token lands
+		warn         string
+	}{
+		{"only a path-scoped line", "[credential \"https://example.com/org\"]\n\thelper = ORG\n", "org",
+			"git runs git-credential-pat for https://example.com only for the repositories under https://example.com/org"},
+		{"a plain line first", "[credential]\n\thelper = PLAIN\n[credential \"https://example.com/org\"]\n\thelper = ORG\n", "plain", ""},
+		{"a path-scoped line for another user", "[credential \"https://bob@example.com/org\"]\n\thelper = ORG\n", "default",
+			"git is not configured to use git-credential-pat"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			files := map[string]string{
+				"org": filepath.Join(e.Home, "org"), "plain": filepath.Join(e.Home, "plain"),
+				"default": filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials"),
+			}
+			writeGlobal(t, e, strings.NewReplacer("ORG", quoteConfig(helperLine("--file", files["org"])), "PLAIN", quoteConfig(helperLine("--file", files["plain"]))).Replace(tc.config))
+			tr := cmdsRun(t, e, e.Home, "tok-one-000000000000", "login", "--host", "example.com", "--username", "u", "--no-verify")
+			if tr.code != 0 || tc.warn == "" && tr.stderr != "" || !strings.Contains(tr.stderr, tc.warn) {
+				t.Fatalf("login: %+v, want the warning %q", tr, tc.warn)
+			}
+			assertEntries(t, files[tc.want], 1)
+			for name, f := range files {
+				if _, err := os.Stat(f); name != tc.want && err == nil {
+					t.Fatalf("login also wrote %s", f)
+				}
+			}
+			if tc.want == "default" {
+				return
+			}
+			if tr := cmdsRun(t, e, e.Home, "", "list"); tr.code != 0 || !strings.Contains(tr.stdout, "example.com") {
+				t.Fatalf("list: %+v", tr)
+			}
+			if tr := cmdsRun(t, e, e.Home, "tok-two-000000000000", "rotate", "--host", "example.com", "--no-verify"); tr.code != 0 {
+				t.Fatalf("rotate: %+v", tr)
+			}
+			assertEntries(t, files[tc.want], 1)
+			if out := e.MustGit(t, e.Home, "url=https://example.com/org/repo.git\n\n", "credential", "fill"); !strings.Contains(out, "password=tok-two-000000000000\n") {
+				t.Fatalf("git credential fill for org/repo.git = %q", out)
+			}
+			if tr := cmdsRun(t, e, e.Home, "", "logout", "--host", "example.com"); tr.code != 0 {
+				t.Fatalf("logout: %+v", tr)
+			}
+			assertEntries(t, files[tc.want], 0)
+		})
+	}
+}
+
 // A token in the store of a path-scoped line counts for remotes: git runs
 // that line for the repositories under the path.
 func TestRemotesCountPathScopedStores(t *testing.T) {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -127,15 +128,15 @@ func tokenCmd(do func(context.Context, cli.LoginOptions) error, summary string, 
 			}
 			// resolveStore's steps, with git's lines read once for the
 			// refusal too.
-			url := o.GitURL()
-			ours, err := ourLinesFor(c, url)
+			ours, urls, _, err := o.TokenLines(c.ctx)
+			url := strings.Join(urls, ", ")
 			if err != nil {
-				return err
+				return fmt.Errorf("reading the credential helpers git runs for %s: %w%s", forWhatURL(url), err, gitconfig.Advice(err, "git config --show-origin --get-regexp credential"))
 			}
 			if err := refuseReadOnlyLines(c, cmd, url, ours); err != nil {
 				return err
 			}
-			if err := chooseLine(c, url, forWhatURL(url), ours, false); err != nil {
+			if err := chooseLine(c, urls[0], forWhatURL(url), ours, false); err != nil {
 				return err
 			}
 			ref, err := openStoreRef(c)
