@@ -301,7 +301,7 @@ func (d *doctor) helperURLs(all []helperSetting) []string {
 		}
 	}
 	if len(urls) == 0 {
-		urls = scopedHelperURLs(all)
+		urls = scopedHelperURLs(d.ctx, d.Dir, all)
 	}
 	if len(urls) == 0 {
 		urls = []string{""}
@@ -314,12 +314,12 @@ func (d *doctor) helperURLs(all []helperSetting) []string {
 // ours it runs (as URLs; wildcard ones left out): with an empty store,
 // doctor reports the helpers git runs there rather than failing on a
 // plain chain that was never meant to hold ours.
-func scopedHelperURLs(all []helperSetting) []string {
+func scopedHelperURLs(ctx context.Context, dir string, all []helperSetting) []string {
 	if plain, _ := gitconfig.Chain(all, nil); len(oursOf(plain)) > 0 {
 		return nil
 	}
 	var urls []string
-	for _, h := range oursOf(gitconfig.Live(all)) {
+	for _, h := range oursOf(gitconfig.Live(ctx, dir, all)) {
 		u := h.URL
 		if u == "" || strings.Contains(u, "*") {
 			continue

@@ -114,7 +114,7 @@ func AllOurHelpers(ctx context.Context, dir string) ([]gitconfig.Helper, error) 
 	if err != nil {
 		return nil, err
 	}
-	return oursOf(gitconfig.Live(all)), nil
+	return oursOf(gitconfig.Live(ctx, dir, all)), nil
 }
 
 // HostURLs returns the URLs git matches helper lines against for the

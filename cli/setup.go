@@ -205,7 +205,7 @@ func Setup(o SetupOptions) error {
 	if err != nil {
 		return err
 	}
-	o.noteHiddenOthers(othersIn(before), othersIn(after), args)
+	o.noteHiddenOthers(othersIn(ctx, o.Dir, before), othersIn(ctx, o.Dir, after), args)
 	o.noteLaterReset(after, args)
 	return o.addRewrites()
 }
@@ -254,9 +254,9 @@ func (o SetupOptions) noteLaterReset(all []helperSetting, args []string) {
 
 // othersIn returns the helper lines of other programs that git runs for
 // some URL with the settings all (gitconfig.Live).
-func othersIn(all []helperSetting) []helperSetting {
+func othersIn(ctx context.Context, dir string, all []helperSetting) []helperSetting {
 	var others []helperSetting
-	for _, h := range gitconfig.Live(all) {
+	for _, h := range gitconfig.Live(ctx, dir, all) {
 		if !IsOurHelper(h.Value) {
 			others = append(others, h)
 		}

@@ -361,6 +361,39 @@ func TestLoginUsesAPathScopedLineGitRuns(t *testing.T) {
 	}
 }
 
+// list shows the stores git runs for some URL: not that of a line a later
+// reset for a wider URL clears everywhere it applies (git never runs it),
+// but that of one the reset clears only in part.
+func TestListLeavesOutLinesAWiderResetClears(t *testing.T) {
+	for _, tc := range []struct {
+		name, line, reset string
+		listed            bool
+	}{
+		{"host reset after a path line", "https://example.com/acme", "https://example.com", false},
+		{"reset spelled another way", "https://example.com", "https://Example.com:443/", false},
+		{"path reset after a host line", "https://example.com", "https://example.com/acme", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			plain, scoped := filepath.Join(e.Home, "plain"), filepath.Join(e.Home, "scoped")
+			writeGlobal(t, e, "[credential]\n\thelper = "+quoteConfig(helperLine("--file", plain))+
+				"\n[credential \""+tc.line+"\"]\n\thelper = "+quoteConfig(helperLine("--file", scoped))+
+				"\n[credential \""+tc.reset+"\"]\n\thelper =\n")
+			runBin(t, e, "protocol=https\nhost=other.example\nusername=u\npassword=tok-plain\n", "--file", plain, "store")
+			runBin(t, e, "protocol=https\nhost=example.com\nusername=u\npassword=tok-scoped\n", "--file", scoped, "store")
+			// git itself runs the scoped line for a repository under it, or not.
+			out, _, _ := e.Git(t, e.Home, "url="+tc.line+"/repo.git\n\n", "credential", "fill")
+			if ran := strings.Contains(out, "password=tok-scoped"); ran != tc.listed {
+				t.Fatalf("git credential fill for %s/repo.git = %q; the case is wrong", tc.line, out)
+			}
+			tr := cmdsRun(t, e, e.Home, "", "list")
+			if tr.code != 0 || !strings.Contains(tr.stdout, "other.example") || strings.Contains(tr.stdout, "example.com") != tc.listed {
+				t.Fatalf("list shows the scoped line's token: %v, want %v: %+v", !tc.listed, tc.listed, tr)
+			}
+		})
+	}
+}
+
 // A token in the store of a path-scoped line counts for remotes: git runs
 // that line for the repositories under the path.
 func TestRemotesCountPathScopedStores(t *testing.T) {

@@ -283,28 +283,64 @@ func keyURL(key, name string) (url string, empty bool) {
 }
 
 // Live returns the helper settings git runs for some URL: every non-empty
-// one not cleared by a later empty one that applies wherever it does (a
-// plain or [credential ""] reset, or one for the same <url>). It is what
+// one not cleared by a later empty one that applies wherever it does: a
+// plain or [credential ""] reset, one for the same <url>, or one whose
+// <url> git matches against every URL the setting's own matches
+// (credential.https://example.com.helper = after a line for
+// https://example.com/acme; asked of git, see covered). It is what
 // commands that work on every store git uses (list, cache) look at; a
-// setting cleared only for part of its URLs still counts.
-func Live(all []Helper) []Helper {
+// setting cleared only for part of its URLs still counts. dir is where git
+// config runs, as for All.
+func Live(ctx context.Context, dir string, all []Helper) []Helper {
 	var live []Helper
 	for i, h := range all {
 		if h.Value == "" {
 			continue
 		}
 		cleared := false
+		var resets []Helper // later resets for other <url>s
 		for _, later := range all[i+1:] {
-			if later.Value == "" && (later.URL == "" || later.URL == h.URL) {
+			if later.Value != "" {
+				continue
+			}
+			if later.URL == "" || later.URL == h.URL {
 				cleared = true
 				break
 			}
+			resets = append(resets, later)
+		}
+		if !cleared && h.URL != "" && len(resets) > 0 {
+			cleared = covered(ctx, dir, h.URL, resets)
 		}
 		if !cleared {
 			live = append(live, h)
 		}
 	}
 	return live
+}
+
+// covered reports whether git applies one of resets (URL-scoped settings)
+// to every URL that credential.<url> settings for url apply to. url is a
+// URL with no wildcard: those are the URLs of its scheme, host and port
+// (and user, if it names one) whose path starts with its path. A reset
+// applies to all of them exactly when git applies it to one a segment
+// deeper than url (a partial <url> with a path, which git compares whole,
+// does not; nor does one with a longer path or another user). For any
+// other url, or when git cannot tell, it says no: the setting stays live.
+func covered(ctx context.Context, dir, url string, resets []Helper) bool {
+	if !schemeRE.MatchString(url) || strings.Contains(url, "*") || strings.ContainsAny(url, "?#") {
+		return false
+	}
+	match, err := Matcher(ctx, dir, resets, strings.TrimRight(url, "/")+"/gitcredentialpat-probe")
+	if err != nil {
+		return false
+	}
+	for _, r := range resets {
+		if match(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // ForURL returns the helpers git runs, in order, for a request to url

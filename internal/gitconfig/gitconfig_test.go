@@ -2,6 +2,7 @@ package gitconfig
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -178,6 +179,7 @@ func TestChain(t *testing.T) {
 }
 
 func TestLive(t *testing.T) {
+	isolate(t, "", "")
 	h := func(url, v string) Helper { return Helper{URL: url, Value: v} }
 	all := []Helper{
 		h("", "osxkeychain"), // cleared by the plain reset
@@ -192,12 +194,49 @@ func TestLive(t *testing.T) {
 		h("https://d.example", "pat --file D"),
 	}
 	var got []string
-	for _, l := range Live(all) {
+	for _, l := range Live(context.Background(), "", all) {
 		got = append(got, l.Value)
 	}
 	want := []string{"manager-b", "pat", "pat --file D"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Live = %q, want %q", got, want)
+	}
+}
+
+// A line is live when git runs it for some URL: a later reset for another
+// <url> clears it when git applies that reset wherever it applies the
+// line. Each case is checked against a real git fill for a repository
+// under the line's URL.
+func TestLiveResetForAnotherURL(t *testing.T) {
+	for _, tc := range []struct {
+		line, reset string // the <url>s of the line and of the later reset
+		live        bool
+	}{
+		{"https://example.com/acme", "https://example.com", false},
+		{"https://example.com", "https://Example.com/", false},
+		{"https://example.com:443/acme", "https://example.com", false},
+		{"https://alice@example.com", "https://example.com", false},
+		{"https://example.com/acme", "example.com", false}, // a partial URL with no path: any path
+		{"https://example.com", "https://example.com/acme", true},
+		{"https://example.com/acme", "example.com/acme", true}, // a partial URL's path must equal the whole path
+		{"https://example.com", "https://alice@example.com", true},
+		{"https://example.com:8443", "https://example.com", true},
+		{"https://example.com/acme", "https://example.com/acme-other", true},
+	} {
+		t.Run(tc.line+" then "+tc.reset, func(t *testing.T) {
+			dir := isolate(t, "", fmt.Sprintf("[credential %q]\n\thelper = \"!: line\"\n[credential %q]\n\thelper =\n", tc.line, tc.reset))
+			all, err := All(context.Background(), dir)
+			if err != nil || len(all) != 2 {
+				t.Fatalf("All = %+v, %v", all, err)
+			}
+			live := len(Live(context.Background(), dir, all)) == 1
+			if ran := len(traceFill(t, dir, tc.line+"/repo.git")) > 0; ran != tc.live {
+				t.Fatalf("git ran the line for %s/repo.git: %v; the case is wrong", tc.line, ran)
+			}
+			if live != tc.live {
+				t.Errorf("Live says the line is live: %v, want %v", live, tc.live)
+			}
+		})
 	}
 }
 
