@@ -518,10 +518,25 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 	}
 }
 
-// useHTTPPath reports whether git sends the path for c's URL
-// (credential.useHttpPath, URL-scoped settings included, read as git does).
+// useHTTPPath reports whether git sends the path for the requests the
+// token c is for: credential.useHttpPath as git applies it to the URL it
+// matches settings against, path included (URL-scoped settings too, read
+// as git does): credential.https://HOST/acme.useHttpPath turns it on for
+// the repositories under acme alone. With a path, that URL is one of a
+// repository under it (PATH/*: an owner's token serves those); without,
+// the host's.
 func useHTTPPath(ctx context.Context, dir string, c credential.Credential) bool {
-	on, _, err := gitconfig.CredentialBool(ctx, dir, "usehttppath", c.Protocol+"://"+c.Host+"/")
+	path := c.Path
+	if path != "" {
+		path += "/*"
+	}
+	return useHTTPPathFor(ctx, dir, HostURL(c.Protocol, c.Host, path))
+}
+
+// useHTTPPathFor is useHTTPPath for a request to url, as git builds it
+// from a remote's URL (scheme://[user@]host/path).
+func useHTTPPathFor(ctx context.Context, dir, url string) bool {
+	on, _, err := gitconfig.CredentialBool(ctx, dir, "usehttppath", url)
 	return err == nil && on
 }
 

@@ -83,10 +83,10 @@ func userMismatchOf(ctx context.Context, dir, used string, storesFor StoresFor, 
 	}
 	q := credential.Credential{Protocol: c.Protocol, Host: c.Host}
 	q.SetUsername(c.Username)
-	if useHTTPPath(ctx, dir, c) {
+	url := UserURL(c.Protocol, c.Username, c.Host, c.Path)
+	if useHTTPPathFor(ctx, dir, url) {
 		q.Path = c.Path
 	}
-	url := UserURL(c.Protocol, c.Username, c.Host, c.Path)
 	if !onlyListableLines(ctx, dir, url) {
 		return userMismatch{}, false
 	}

@@ -118,3 +118,43 @@ func TestOwnerTokenAcrossPushesRotateLogout(t *testing.T) {
 		t.Fatalf("git prompted: %q", calls)
 	}
 }
+
+// login --owner turns credential.useHttpPath on for the host only when git
+// does not already send the path for the owner's repositories: a
+// credential.https://HOST/OWNER.useHttpPath setting does that, as git
+// applies it to the repository's URL, path included; doctor agrees.
+func TestLoginOwnerHonoursAPathScopedUseHTTPPath(t *testing.T) {
+	for _, tc := range []struct {
+		name, key string // key: set true before login ("": none)
+		hostSet   bool   // login sets credential.https://example.com.useHttpPath
+	}{
+		{"set for the owner", "credential.https://example.com/acme.useHttpPath", false},
+		{"set for the owner with a slash", "credential.https://example.com/acme/.useHttpPath", false},
+		{"set for another owner", "credential.https://example.com/other.useHttpPath", true},
+		{"not set", "", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			runBin(t, e, "", "setup")
+			if tc.key != "" {
+				e.MustGit(t, "", "", "config", "--global", tc.key, "true")
+			}
+			tr := cmdsRun(t, e, e.Home, "tok-acme-00000000000", "login", "--host", "example.com", "--owner", "acme", "--no-verify")
+			if tr.code != 0 {
+				t.Fatalf("login: %+v", tr)
+			}
+			_, _, err := e.Git(t, "", "", "config", "--global", "--get", "credential.https://example.com.useHttpPath")
+			if set := err == nil; set != tc.hostSet || strings.Contains(tr.stdout, "useHttpPath = true") != tc.hostSet {
+				t.Fatalf("login set useHttpPath for the host: %v, want %v: %+v", set, tc.hostSet, tr)
+			}
+			// git sends the path for the owner's repository and gets the token.
+			out := e.MustGit(t, e.Home, "url=https://example.com/acme/app.git\n\n", "credential", "fill")
+			if !strings.Contains(out, "password=tok-acme-00000000000\n") {
+				t.Fatalf("git credential fill = %q", out)
+			}
+			if d := cmdsRun(t, e, e.Home, "", "doctor"); !strings.Contains(d.stdout, "ok    use-http-path") {
+				t.Fatalf("doctor: %+v", d)
+			}
+		})
+	}
+}

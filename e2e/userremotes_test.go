@@ -293,3 +293,38 @@ func TestRemoteUserShapedLikeAToken(t *testing.T) {
 		})
 	}
 }
+
+// A remote that names a user is judged by the request git makes for it:
+// with credential.useHttpPath set for the remote's owner alone (git
+// applies it to the remote's URL, path included), git sends the path, so
+// that user's token stored for another owner does not answer and git
+// prompts; without, it answers. git's own fill is the reference.
+func TestRemoteUserJudgedWithPathScopedUseHTTPPath(t *testing.T) {
+	for _, tc := range []struct {
+		name, key string
+		judged    bool // git prompts, and doctor reports the remote
+	}{
+		{"useHttpPath for the remote's owner", "credential.https://example.com/acme.useHttpPath", true},
+		{"useHttpPath for another owner", "credential.https://example.com/other.useHttpPath", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			file := filepath.Join(e.Home, "creds")
+			if tr := cmdsRun(t, e, e.Home, "", "--file", file, "setup"); tr.code != 0 {
+				t.Fatalf("setup: %+v", tr)
+			}
+			e.MustGit(t, "", "", "config", "--global", tc.key, "true")
+			runBin(t, e, "protocol=https\nhost=example.com\npath=other\nusername=alice\npassword=tok-alice\n", "--file", file, "store")
+			runBin(t, e, "protocol=https\nhost=example.com\nusername=bob\npassword=tok-bob\n", "--file", file, "store")
+			remote := "https://alice@example.com/acme/app.git"
+			out, _, _ := e.Git(t, e.Home, "url="+remote+"\n\n", "credential", "fill")
+			if got := strings.Contains(out, "password=tok-alice\n"); got == tc.judged {
+				t.Fatalf("git credential fill for %s = %q; the case is wrong", remote, out)
+			}
+			repo := cmdsRepo(t, e, "origin", remote)
+			if tr := cmdsRun(t, e, repo, "", "doctor"); strings.Contains(tr.stdout, "user-remotes   remote origin") != tc.judged {
+				t.Fatalf("doctor reports the remote: %v, want %v:\n%s%s", !tc.judged, tc.judged, tr.stdout, tr.stderr)
+			}
+		})
+	}
+}
