@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -482,6 +483,11 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 				warn("%s", h)
 				break
 			}
+			if users := otherUsersLines(ctx, o.Dir, c); len(users) > 0 {
+				warn("git runs git-credential-pat for %s only for the user %s (a remote such as https://%s@%s/...), so it will not see this token stored for %s; log in for that user: git-credential-pat login --host %s --username %s",
+					HostURL(c.Protocol, c.Host, ""), strings.Join(users, ", "), users[0], c.Host, credential.Printable(c.Username), shellQuote(c.Host), shellQuote(users[0]))
+				break
+			}
 			warn("git is not configured to use git-credential-pat, so it will not see this token; run: %s", SetupCommand(ctx, o.Dir, url, o.flagPrefix()))
 		default:
 			if same, theirs := sameStore(ours[0].Value, o.Flags); !same {
@@ -557,6 +563,35 @@ func (s StoreRef) holds(ctx context.Context, c credential.Credential) bool {
 	}
 	got, err := s.Store.Get(credential.Peeking(ctx), c.Persistent())
 	return err == nil && got.Password == c.Password && got.SecretRef == c.SecretRef
+}
+
+// otherUsersLines returns the users (printable, in git's order) whose
+// URL-scoped lines of ours (credential.https://alice@HOST.helper) git runs
+// for c's host, when c's username is none of them: git asks those stores
+// only for that user, so a token stored for another username is never
+// asked for.
+func otherUsersLines(ctx context.Context, dir string, c credential.Credential) []string {
+	scoped, err := scopedTo(ctx, dir, c.Protocol, c.Host)
+	if err != nil {
+		return nil
+	}
+	var users []string
+	for _, s := range scoped {
+		if s.user == "" || s.user == c.Username {
+			continue
+		}
+		user := s.user
+		if u, err := credential.ParseURL(s.url); err == nil && u.Username != "" {
+			user = u.Username // %-decoded, as git sends it
+		}
+		if user == c.Username {
+			continue
+		}
+		if u := credential.Printable(user); !slices.Contains(users, u) {
+			users = append(users, u)
+		}
+	}
+	return users
 }
 
 // unreadLine describes a helper line git runs for url that names

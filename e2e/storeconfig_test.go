@@ -321,7 +321,12 @@ func TestLoginUsesAPathScopedLineGitRuns(t *testing.T) {
 			"git runs git-credential-pat for https://example.com only for the repositories under https://example.com/org"},
 		{"a plain line first", "[credential]\n\thelper = PLAIN\n[credential \"https://example.com/org\"]\n\thelper = ORG\n", "plain", ""},
 		{"a path-scoped line for another user", "[credential \"https://bob@example.com/org\"]\n\thelper = ORG\n", "default",
-			"git is not configured to use git-credential-pat"},
+			"git runs git-credential-pat for https://example.com only for the user bob"},
+		// The line git runs names a user: the warning names the login
+		// that reaches it, not a setup that would add a second line.
+		{"a line for another user", "[credential \"https://b%40ob@example.com\"]\n\thelper = ORG\n", "default",
+			"so it will not see this token stored for u; log in for that user: git-credential-pat login --host example.com --username b@ob"},
+		{"no line of ours", "", "default", "git is not configured to use git-credential-pat"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := gittest.NewEnv(t)
