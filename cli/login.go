@@ -465,17 +465,12 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		given = *o.given
 	}
 	if all, under, scoped, err := given.TokenLines(ctx); err == nil {
-		if scoped {
-			host, scope := HostURL(c.Protocol, c.Host, ""), all[0].Scope
-			if scope == "command" {
-				scope = "global"
-			}
-			warn("git runs git-credential-pat for %s only for the repositories under %s (%s), so only they get this token; to have git use it for every repository there, run: git config --%s --add %s %s",
-				host, redactURL(strings.Join(under, ", ")), all[0].Where(), scope, shellQuote("credential."+host+".helper"), shellQuote(all[0].Value))
-		}
 		ours, _ := WritableHelpers(all) // an agent or env line first only reads
 		if len(ours) == 0 {
 			ours = all
+		}
+		if scoped {
+			warnScoped(ctx, o, c, under, ours[0], warn)
 		}
 		switch {
 		case len(ours) == 0:
@@ -522,6 +517,33 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		}
 		warn("remote %s (%s) uses %s (%s), so git will not use this token for it; switch it to HTTPS with:\n  %s", f.Remote, f.Kind(), f.Why, redactURL(f.Raw), f.Command())
 	}
+}
+
+// warnScoped says, when git runs lines of ours for the token's host only
+// under some of its paths (TokenLines), which repositories get the token:
+// those under a path whose lines include one with the store it went to
+// (line, the one login chose), not those of a path whose lines use
+// another store; and the line that gives it to the whole host.
+func warnScoped(ctx context.Context, o LoginOptions, c credential.Credential, under []string, line gitconfig.Helper, warn func(string, ...any)) {
+	var reach []string
+	for _, u := range under {
+		lines, err := OurHelpers(ctx, o.Dir, u)
+		if err != nil {
+			continue
+		}
+		if slices.ContainsFunc(lines, func(h gitconfig.Helper) bool { same, _ := sameStore(h.Value, o.Flags); return same }) {
+			reach = append(reach, redactURL(u))
+		}
+	}
+	if len(reach) == 0 {
+		return // the store check below says git does not read this store
+	}
+	host, scope := HostURL(c.Protocol, c.Host, ""), line.Scope
+	if scope == "command" {
+		scope = "global"
+	}
+	warn("git runs git-credential-pat for %s only for the repositories under %s (%s), so only they get this token; to have git use it for every repository there, run: git config --%s --add %s %s",
+		host, strings.Join(reach, ", "), line.Where(), scope, shellQuote("credential."+host+".helper"), shellQuote(line.Value))
 }
 
 // useHTTPPath reports whether git sends the path for the requests the

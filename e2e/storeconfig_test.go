@@ -313,31 +313,43 @@ func TestLoginOwnerUsesTheLineGitRunsForItsRepositories(t *testing.T) {
 // for this token.
 func TestLoginUsesAPathScopedLineGitRuns(t *testing.T) {
 	for _, tc := range []struct {
-		name, config string // config: the global config, with ORG and PLAIN for the files
+		name, config string // config: the global config, with ORG, OTHER and PLAIN for the files
 		want         string // "org", "plain" or "default": where the token lands
 		warn         string
+		notWarn      string // what the warning must not say
 	}{
 		{"only a path-scoped line", "[credential \"https://example.com/org\"]\n\thelper = ORG\n", "org",
-			"git runs git-credential-pat for https://example.com only for the repositories under https://example.com/org"},
-		{"a plain line first", "[credential]\n\thelper = PLAIN\n[credential \"https://example.com/org\"]\n\thelper = ORG\n", "plain", ""},
+			"git runs git-credential-pat for https://example.com only for the repositories under https://example.com/org", ""},
+		// Regression test: the warning named the other path too, whose
+		// line's store the token never reached.
+		{"path-scoped lines with different stores", "[credential \"https://example.com/org\"]\n\thelper = ORG\n[credential \"https://example.com/other\"]\n\thelper = OTHER\n", "org",
+			"only for the repositories under https://example.com/org (", "https://example.com/other"},
+		{"a plain line first", "[credential]\n\thelper = PLAIN\n[credential \"https://example.com/org\"]\n\thelper = ORG\n", "plain", "", ""},
 		{"a path-scoped line for another user", "[credential \"https://bob@example.com/org\"]\n\thelper = ORG\n", "default",
-			"git runs git-credential-pat for https://example.com only for the user bob"},
+			"git runs git-credential-pat for https://example.com only for the user bob", ""},
 		// The line git runs names a user: the warning names the login
 		// that reaches it, not a setup that would add a second line.
 		{"a line for another user", "[credential \"https://b%40ob@example.com\"]\n\thelper = ORG\n", "default",
-			"so it will not see this token stored for u; log in for that user: git-credential-pat login --host example.com --username b@ob"},
-		{"no line of ours", "", "default", "git is not configured to use git-credential-pat"},
+			"so it will not see this token stored for u; log in for that user: git-credential-pat login --host example.com --username b@ob", ""},
+		{"no line of ours", "", "default", "git is not configured to use git-credential-pat", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := gittest.NewEnv(t)
 			files := map[string]string{
-				"org": filepath.Join(e.Home, "org"), "plain": filepath.Join(e.Home, "plain"),
+				"org": filepath.Join(e.Home, "org"), "plain": filepath.Join(e.Home, "plain"), "other": filepath.Join(e.Home, "other"),
 				"default": filepath.Join(e.Getenv("XDG_CONFIG_HOME"), "git-credential-pat", "credentials"),
 			}
-			writeGlobal(t, e, strings.NewReplacer("ORG", quoteConfig(helperLine("--file", files["org"])), "PLAIN", quoteConfig(helperLine("--file", files["plain"]))).Replace(tc.config))
+			writeGlobal(t, e, strings.NewReplacer("ORG", quoteConfig(helperLine("--file", files["org"])), "OTHER", quoteConfig(helperLine("--file", files["other"])), "PLAIN", quoteConfig(helperLine("--file", files["plain"]))).Replace(tc.config))
 			tr := cmdsRun(t, e, e.Home, "tok-one-000000000000", "login", "--host", "example.com", "--username", "u", "--no-verify")
-			if tr.code != 0 || tc.warn == "" && tr.stderr != "" || !strings.Contains(tr.stderr, tc.warn) {
-				t.Fatalf("login: %+v, want the warning %q", tr, tc.warn)
+			warned := "" // the warning about the paths, without login's note
+			for _, l := range strings.Split(tr.stderr, "\n") {
+				if strings.Contains(l, "warning: ") {
+					warned += l + "\n"
+				}
+			}
+			if tr.code != 0 || tc.warn == "" && tr.stderr != "" || !strings.Contains(tr.stderr, tc.warn) ||
+				tc.notWarn != "" && strings.Contains(warned, tc.notWarn) {
+				t.Fatalf("login: %+v, want the warning %q, without %q", tr, tc.warn, tc.notWarn)
 			}
 			assertEntries(t, files[tc.want], 1)
 			for name, f := range files {
