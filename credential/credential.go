@@ -209,7 +209,7 @@ func Match(query, stored Credential, matchPassword bool) bool {
 func Covers(q, stored Credential) bool {
 	p := q
 	p.Path = ""
-	if q.Host != "" && strings.Contains(stored.Host, "*") && hostMatches(stored.Host, q.Host) {
+	if q.Host != "" && strings.Contains(stored.Host, "*") && hostMatches(stored.Host, q.Host, q.Protocol) {
 		p.Host = stored.Host
 	}
 	return Match(p, stored, false) && pathCovers(stored.Path, q.Path, q.Host)
@@ -217,11 +217,13 @@ func Covers(q, stored Credential) bool {
 
 // hostMatches compares host[:port] label by label, "*" matching one label.
 // The ports must be the same, as in git's urlmatch: a "*" in the last
-// label does not swallow a port ("gitea.*" is not "gitea.example:8443").
-func hostMatches(pattern, host string) bool {
+// label does not swallow a port ("gitea.*" is not "gitea.example:8443"),
+// and protocol's default port is the same as none ("gitea.*" is
+// "gitea.example:443" for https, as url_normalize drops it).
+func hostMatches(pattern, host, protocol string) bool {
 	pattern, patternPort := splitPort(pattern)
 	host, hostPort := splitPort(host)
-	if patternPort != hostPort {
+	if defaultPortless(protocol, patternPort) != defaultPortless(protocol, hostPort) {
 		return false
 	}
 	pl := strings.Split(strings.ToLower(pattern), ".")
@@ -235,6 +237,15 @@ func hostMatches(pattern, host string) bool {
 		}
 	}
 	return true
+}
+
+// defaultPortless is port, or "" when it is protocol's default (443 for
+// https, 80 for http), which git's url_normalize drops.
+func defaultPortless(protocol, port string) string {
+	if protocol == "https" && port == "443" || protocol == "http" && port == "80" {
+		return ""
+	}
+	return port
 }
 
 // splitPort cuts ":port" off a host as git sends it ("example.com:8443",

@@ -131,6 +131,7 @@ var Scenarios = []Scenario{
 		store("protocol=https", "host=*.ports.example:8443", "username=u", "password=wild8443"),
 		get(q("protocol=https", "host=gitea.example"), "username=u", "password=wild"),
 		get(q("protocol=https", "host=gitea.example:8443")),
+		get(q("protocol=https", "host=gitea.example:443"), "username=u", "password=wild"), // https's port, which git's urlmatch drops
 		get(q("protocol=https", "host=code.ports.example:8443"), "username=u", "password=wild8443"),
 		get(q("protocol=https", "host=code.ports.example")),
 		get(q("protocol=https", "host=code.ports.example:9443")),
