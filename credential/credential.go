@@ -248,16 +248,6 @@ func defaultPortless(protocol, port string) string {
 	return port
 }
 
-// splitPort cuts ":port" off a host as git sends it ("example.com:8443",
-// "[::1]:8443"); a host without one has port "".
-func splitPort(host string) (name, port string) {
-	i := strings.LastIndexByte(host, ':')
-	if i < 0 || strings.LastIndexByte(host, ']') > i {
-		return host, ""
-	}
-	return host[:i], host[i+1:]
-}
-
 // PathsIgnoreCase reports whether host compares owners and repository
 // paths case-insensitively, as github.com does. (It is forge knowledge, kept
 // here because Covers, below every forge rule, needs it.)

@@ -43,18 +43,22 @@ func RedactURL(raw string) string {
 }
 
 // HostName strips a ":port" from host ("github.com:8443" -> "github.com";
-// "[::1]:8443" -> "[::1]"). It is the one splitter of host[:port] that the
-// commands and forge rules share.
+// "[::1]:8443" -> "[::1]").
 func HostName(host string) string {
-	if strings.HasPrefix(host, "[") {
-		if i := strings.IndexByte(host, ']'); i > 0 {
-			return host[:i+1]
-		}
+	name, _ := splitPort(host)
+	return name
+}
+
+// splitPort cuts ":port" off a host as git sends it ("example.com:8443",
+// "[::1]:8443"); a host without one has port "". With HostName it is the
+// one splitter of host[:port] that matching, the commands and forge rules
+// share (the keychain keeps libsecret's own split of its attributes).
+func splitPort(host string) (name, port string) {
+	i := strings.LastIndexByte(host, ':')
+	if i < 0 || strings.LastIndexByte(host, ']') > i {
+		return host, ""
 	}
-	if i := strings.LastIndexByte(host, ':'); i >= 0 {
-		return host[:i]
-	}
-	return host
+	return host[:i], host[i+1:]
 }
 
 // Printable replaces with '?' what a terminal acts on instead of showing:
