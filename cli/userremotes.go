@@ -8,7 +8,6 @@ import (
 
 	"github.com/git-credential-pat/git-credential-pat/backends"
 	"github.com/git-credential-pat/git-credential-pat/credential"
-	"github.com/git-credential-pat/git-credential-pat/forge"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 )
 
@@ -75,7 +74,7 @@ func userMismatchOf(ctx context.Context, dir, used string, storesFor StoresFor, 
 		return userMismatch{}, false
 	}
 	c, err := credential.ParseURL(used)
-	if err != nil || c.Username == "" || c.HasPassword || c.Redacted().Username != c.Username || forge.LooksLikeToken(c.Username) {
+	if err != nil || c.Username == "" || c.HasPassword || c.Redacted().Username != c.Username {
 		// A password in the URL is git's to use; so is a token given as
 		// the user (https://TOKEN@github.com/...), which must not be shown
 		// (nor suggested as login's --username, on its command line).
