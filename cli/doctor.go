@@ -639,32 +639,36 @@ func (d *doctor) checkTokens() {
 
 // checkOnline asks the API of each stored token's forge (GitHub, GitLab,
 // Gitea/Forgejo, Azure DevOps per organization, Bitbucket access tokens
-// per repository, Hugging Face) about it: valid, rejected (revoked or expired),
+// per repository, Bitbucket Data Center, bearer entries included, Hugging
+// Face) about it: valid, rejected (revoked or expired),
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
 	for _, c := range d.tokens {
-		if !c.HasPassword || backends.LooksLikeReference(c.Password) {
+		token, ok := forgeapi.Secret(c)
+		if !ok || c.HasPassword && backends.LooksLikeReference(c.Password) {
 			continue
 		}
-		if key := c.URL() + "\x00" + c.Password; d.online.asked[key] {
+		if key := c.URL() + "\x00" + token; d.online.asked[key] {
 			continue
 		} else {
 			d.online.asked[key] = true
 		}
-		kind := forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password)
-		api, err := forgeapi.BaseFor(c, kind)
+		withToken := c // a bearer entry's token as the password, for BaseFor and Verify
+		withToken.SetPassword(token)
+		kind := forge.Kind(c.Host, forgeapi.Remembered(c.Host), token)
+		api, err := forgeapi.BaseFor(withToken, kind)
 		if err != nil && d.online.overrideErr == nil {
 			d.online.overrideErr = err
 			d.add("online", StatusFail, "unset "+forgeapi.APIEnv, "%v", err)
 		}
 		if api == "" {
-			if why := forgeapi.NotVerified(c, kind); why != "" {
+			if why := forgeapi.NotVerified(withToken, kind); why != "" {
 				d.add("online", StatusWarn, "", "token %s for %s not checked: %s", maskedSecret(c), c.URL(), why)
 			}
 			continue
 		}
-		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, c.Password)
+		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, token)
 		switch {
 		case err == nil && v.Missing != "":
 			d.add("online", StatusWarn, forge.TokenPage(c.Host, kind), "token %s for %s is valid but insufficient: it lacks %s (git needs %s)", maskedSecret(c), c.URL(), v.Missing, forge.Scopes(kind))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"github.com/git-credential-pat/git-credential-pat/credential"
 	"github.com/git-credential-pat/git-credential-pat/forge"
+	forgeapi "github.com/git-credential-pat/git-credential-pat/forge/api"
 	"github.com/git-credential-pat/git-credential-pat/internal/gitconfig"
 	"strings"
 )
@@ -231,6 +232,7 @@ type tokenHosts map[string]tokenHost
 type tokenHost struct {
 	https     string // host[:port] for the https:// URL
 	haveToken bool
+	kind      string // the forge login learned the host runs, or ""
 }
 
 func newTokenHosts(stored []string) tokenHosts {
@@ -242,7 +244,7 @@ func newTokenHosts(stored []string) tokenHosts {
 		name := strings.ToLower(credential.HostName(s))
 		cur, ok := h[name]
 		if !ok || !cur.haveToken {
-			h[name] = tokenHost{https: s, haveToken: true}
+			h[name] = tokenHost{https: s, haveToken: true, kind: forgeapi.Remembered(s)}
 		}
 	}
 	return h
@@ -320,7 +322,7 @@ func toHTTPS(used string, hosts tokenHosts) (host, newURL, why string, th tokenH
 	}
 	if host, path, isSSH := parseSSH(used); isSSH {
 		if th, ok = hosts[host]; ok {
-			return host, "https://" + th.https + "/" + path, "SSH", th, true
+			return host, "https://" + th.https + "/" + forge.HTTPSPathForSSH(th.kind, path), "SSH", th, true
 		}
 		return "", "", "", th, false
 	}

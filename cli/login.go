@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -135,10 +136,16 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if forge.OrgInPath(c.Host) && c.Path == "" {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: Azure DevOps tokens belong to an organization (the first part of the repository path); store this one with --owner ORG so it answers only there: git-credential-pat %slogin --host %s --owner ORG\n", o.flagPrefix(), c.Host)
 	}
-	if err := o.verify(ctx, &c, kind, token); err != nil {
+	v, verified, err := o.verify(ctx, &c, kind, token)
+	if err != nil {
 		return err
 	}
 	c.SetPassword(token)
+	if kind == forge.KindBitbucketDC {
+		if err := o.bitbucketDC(ctx, &c, v, verified); err != nil {
+			return err
+		}
+	}
 
 	verb := o.storeVerb(ctx, c)
 	if err := o.Store.Store(ctx, c); err != nil {
@@ -148,11 +155,21 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if !o.holds(ctx, c) {
 		return fmt.Errorf("login: store %s did not keep the token (it is read-only, or keeps another entry for %s that it will not replace); check with: git-credential-pat %slist", o.Name, c.URL(), o.flagPrefix())
 	}
+	if kind == forge.KindBitbucketDC && forge.Of(c.Host) == "" && forgeapi.Remembered(c.Host) != kind {
+		// Known from the token's BBDC- prefix: remembered for the commands
+		// that meet the host again (doctor --online, erase, remotes).
+		if err := forgeapi.Remember(c.Host, kind); err != nil {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs %s, but remembering that failed: %v\n", c.Host, kind, err)
+		}
+	}
 	what := info.Kind
 	if what == "" {
 		what = strings.TrimSpace(kind + " token")
 	}
 	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
+	if c.AuthType != "" {
+		line = fmt.Sprintf("%s %s %s for %s in store %s, as a bearer token (authtype=%s)", verb, what, forge.MaskToken(token), c.URL(), o.Name, c.AuthType)
+	}
 	if c.PasswordExpiryUTC != 0 {
 		line += fmt.Sprintf(" (%s, %s)", expiry.DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
 	}
@@ -232,7 +249,9 @@ func VerifyDisabled() bool { return LoginOptions{}.verifyOff() }
 // forgeKind names the forge host runs: certain from the name, remembered
 // from an earlier login, or told by the token's shape; for any other host,
 // when verification is on, its API is asked whether it is Gitea or
-// Forgejo (GET /api/v1/version, no token sent), and a yes is remembered.
+// Forgejo (GET /api/v1/version), then whether it is Bitbucket Data Center
+// (GET /rest/api/1.0/application-properties), no token sent; a yes is
+// remembered.
 func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string {
 	kind := forge.Kind(host, forgeapi.Remembered(host), token)
 	if kind != "" || o.verifyOff() {
@@ -246,6 +265,12 @@ func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string 
 		}
 		return forge.KindGitea
 	}
+	if _, ok := forgeapi.ProbeBitbucketDC(probe, o.HTTP, host); ok {
+		if err := forgeapi.Remember(host, forge.KindBitbucketDC); err != nil {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs %s, but remembering that failed: %v\n", host, forge.KindBitbucketDC, err)
+		}
+		return forge.KindBitbucketDC
+	}
 	return ""
 }
 
@@ -253,33 +278,34 @@ func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string 
 // this program can verify (see forgeapi.BaseFor) and verification is on.
 // What it learns fills in what the user did not give: the account login
 // as username and the token's expiry. A rejected token is refused;
-// an unreachable API only earns a note.
-func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind, token string) error {
+// an unreachable API only earns a note. verified says whether the API
+// answered for the token (then v is what it said).
+func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind, token string) (v forgeapi.Verification, verified bool, err error) {
 	if o.verifyOff() {
-		return nil
+		return v, false, nil
 	}
 	withToken := *c
 	withToken.SetPassword(token)
 	api, err := forgeapi.BaseFor(withToken, kind)
 	if err != nil {
-		return fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
+		return v, false, fmt.Errorf("login: %v; nothing was stored (or skip the check with --no-verify)", err)
 	}
 	if api == "" {
 		if why := forgeapi.NotVerified(withToken, kind); why != "" && kind != forge.KindAzure { // Azure's note is above
 			fmt.Fprintf(o.Stderr, "git-credential-pat: note: not verified: %s\n", why)
 		}
-		return nil
+		return v, false, nil
 	}
-	v, err := forgeapi.Verify(ctx, o.HTTP, kind, api, token)
+	v, err = forgeapi.Verify(ctx, o.HTTP, kind, api, token)
 	switch {
 	case errors.Is(err, forgeapi.ErrUnreachable):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: could not verify the token (%v); storing it unverified\n", err)
-		return nil
+		return v, false, nil
 	case errors.Is(err, forgeapi.ErrSSORequired):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %v\n", err)
-		return nil
+		return v, false, nil
 	case err != nil:
-		return fmt.Errorf("login: token refused: %v; nothing was stored", err)
+		return v, false, fmt.Errorf("login: token refused: %v; nothing was stored", err)
 	}
 	if o.Username == "" && v.Login != "" && !strings.Contains(o.Host, "@") {
 		c.SetUsername(v.Login)
@@ -311,7 +337,7 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	if v.Missing != "" {
 		fmt.Fprintf(o.Stderr, "git-credential-pat: warning: the token lacks %s, which git needs to push (%s needs %s); add it at %s\n", credential.Printable(v.Missing), kind, forge.Scopes(kind), forge.TokenPage(c.Host, kind))
 	}
-	return nil
+	return v, true, nil
 }
 
 // configuredUsername is the username to store: --username (or the user in
@@ -509,7 +535,7 @@ func afterLogin(ctx context.Context, o LoginOptions, c credential.Credential) {
 		return
 	}
 	rules, _ := rewriteRules(ctx, o.Dir)
-	hosts := tokenHosts{strings.ToLower(credential.HostName(c.Host)): {https: c.Host, haveToken: true}}
+	hosts := tokenHosts{strings.ToLower(credential.HostName(c.Host)): {https: c.Host, haveToken: true, kind: forgeapi.Remembered(c.Host)}}
 	for _, f := range planFixes(urls, rules, hosts) {
 		if f.Rule != "" {
 			warn("remote %s (%s) reaches %s over %s because of %s, so git will not use this token for it; remove that rule with:\n  %s", f.Remote, f.Kind(), redactURL(f.Used), f.Why, f.Rule, f.Command())
@@ -638,4 +664,67 @@ func unreadLine(ctx context.Context, dir, url, store string) (string, bool) {
 		return fmt.Sprintf("git runs %q (%s), which names git-credential-pat in a form these commands cannot read, so this token went to store %s, where that line may not look; if it names another store, give its flags to login: git-credential-pat --file PATH login (or --store NAME)", redactHelper(h.Value), h.Where(), store), true
 	}
 	return "", false
+}
+
+// BearerGitVersion is the first git that sends a bearer credential a
+// helper gives (authtype and credential, with capability[]=authtype):
+// https://github.com/git/git/blob/master/Documentation/RelNotes/2.46.0.txt
+var BearerGitVersion = [2]int{2, 46}
+
+// bitbucketDC settles how a Bitbucket Data Center token goes to git. A
+// personal HTTP access token goes with its owner's username, as the
+// password (Basic); a project or repository token only as a bearer token:
+// "In Git and API calls, you can use the project and repository level
+// token only with Bearer authentication. Don't use this token with a
+// username in Basic authentication"
+// (https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html).
+// So: a username given (--username, or the user in --host) is used, unless
+// the server says the token belongs to another user; the person the server
+// names (forgeapi.VerifyBitbucketDC) is used; a token the server calls a
+// bearer token only is stored as one (authtype=Bearer, credential=TOKEN,
+// no username or password), with a warning when git is older than 2.46,
+// which cannot send it; and with neither (verification off or not
+// answered) login refuses and asks for the username.
+func (o LoginOptions) bitbucketDC(ctx context.Context, c *credential.Credential, v forgeapi.Verification, verified bool) error {
+	given := o.Username != "" || strings.Contains(o.Host, "@")
+	switch {
+	case given && verified && v.Login != "" && !strings.EqualFold(v.Login, c.Username):
+		// The login is the server's word: printable, as verify shows it.
+		return fmt.Errorf("login: %s says the token belongs to %s, and Bitbucket Data Center takes a personal token only with its owner's username, not %s; run: git-credential-pat %slogin --host %s --username %s; nothing was stored",
+			c.Host, credential.Printable(v.Login), c.Username, o.flagPrefix(), c.Host, shellQuote(credential.Printable(v.Login)))
+	case given && verified && v.BearerOnly:
+		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s did not confirm that this is a personal token of %s; if git is refused, it is a project or repository token, which works only as a bearer token: log in again without --username\n", c.Host, c.Username)
+	case given:
+	case verified && v.BearerOnly:
+		token := c.Password
+		c.Password, c.HasPassword = "", false
+		c.Username, c.HasUsername = "", false
+		c.AuthType, c.Credential = "Bearer", token
+		if ok, have := gitSendsBearer(ctx); !ok {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: this is a Bitbucket Data Center project or repository token (or one whose user %s did not name), which works only as a bearer token; git sends a bearer token from version %d.%d on, and this git is %s, so it will not use this one: update git, or use a personal HTTP access token with git-credential-pat %slogin --host %s --username YOUR_USERNAME\n",
+				c.Host, BearerGitVersion[0], BearerGitVersion[1], have, o.flagPrefix(), c.Host)
+		}
+	case !verified:
+		return errors.New("login: " + forge.BitbucketDCUsernameAdvice(c.Host) + "; nothing was stored")
+	}
+	return nil
+}
+
+// gitSendsBearer reports whether the git on PATH sends bearer credentials
+// (BearerGitVersion or later), and its version as git prints it ("an
+// unknown version" when it cannot be read: then the answer is no).
+func gitSendsBearer(ctx context.Context) (bool, string) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "git", "version").Output()
+	if err != nil {
+		return false, "an unknown version"
+	}
+	v := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(out)), "git version "))
+	var major, minor int
+	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
+		return false, credential.Printable(v)
+	}
+	ok := major > BearerGitVersion[0] || major == BearerGitVersion[0] && minor >= BearerGitVersion[1]
+	return ok, credential.Printable(v)
 }

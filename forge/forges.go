@@ -17,10 +17,17 @@ const (
 	// model, dataset and Space repositories are git repositories:
 	// https://huggingface.co/docs/hub/repositories-getting-started
 	KindHuggingFace = "Hugging Face"
+	// KindBitbucketDC is Bitbucket Data Center (self-hosted Bitbucket,
+	// formerly Bitbucket Server), whose HTTP access tokens stand in for a
+	// password with git over HTTPS:
+	// https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html
+	// No host name says it; login asks the host (forge/api.ProbeBitbucketDC)
+	// or recognises the token (BitbucketDCTokenPrefix) and remembers it.
+	KindBitbucketDC = "Bitbucket Data Center"
 )
 
 // Kinds are the forges the helper knows, in the order messages name them.
-var Kinds = []string{KindGitHub, KindGitLab, KindGitea, KindAzure, KindBitbucket, KindHuggingFace}
+var Kinds = []string{KindGitHub, KindGitLab, KindGitea, KindAzure, KindBitbucket, KindBitbucketDC, KindHuggingFace}
 
 // KindsList names every forge in Kinds for a message: "GitHub, GitLab,
 // ... or Hugging Face".
@@ -56,6 +63,16 @@ const (
 	// login stores the account the API reports instead when it can.
 	HuggingFaceUsername = "hf_user"
 )
+
+// BitbucketDCUsernameAdvice says which username goes with a Bitbucket Data
+// Center token when login could not learn it from the server. A personal
+// HTTP access token takes the place of its owner's password, so it goes
+// with that user's own username; project and repository tokens work only
+// as a bearer token, never with a username in Basic authentication:
+// https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html
+func BitbucketDCUsernameAdvice(host string) string {
+	return "a Bitbucket Data Center personal HTTP access token goes with your own Bitbucket username; run: git-credential-pat login --host " + host + " --username YOUR_USERNAME (a project or repository token works only as a bearer token: log in with verification on, so that the server can say which kind it is)"
+}
 
 // Bitbucket token prefixes. Atlassian staff confirmed them in
 // https://community.atlassian.com/forums/Bitbucket-questions/Can-we-confirm-BitBucket-s-token-prefixes/qaq-p/3093481
@@ -126,7 +143,7 @@ func IsAzureDevOps(host string) bool {
 // else GitLab when the token carries GitLab's glpat- (self-managed
 // instances may put their own prefix before it: acme-glpat-, see
 // https://docs.gitlab.com/administration/settings/account_and_limit_settings/#instance-token-prefix);
-// else "".
+// else Bitbucket Data Center for its BBDC- tokens; else "".
 func Kind(host, remembered, token string) string {
 	if k := Of(host); k != "" {
 		return k
@@ -139,6 +156,9 @@ func Kind(host, remembered, token string) string {
 	}
 	if strings.Contains(token, "glpat-") || strings.HasPrefix(token, GitLabDeployTokenPrefix) {
 		return KindGitLab
+	}
+	if strings.HasPrefix(token, BitbucketDCTokenPrefix) {
+		return KindBitbucketDC
 	}
 	return ""
 }
@@ -198,6 +218,10 @@ func Scopes(kind string) string {
 	case KindAzure:
 		// https://learn.microsoft.com/azure/devops/integrate/get-started/authentication/oauth#scopes
 		return "Code (Read & write)"
+	case KindBitbucketDC:
+		// "Repository write: Push, pull, and clone repositories":
+		// https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html
+		return "Repository write"
 	case KindHuggingFace:
 		// The write role, or a fine-grained token with "Write access to
 		// contents/settings of repos" (repo.write) on the repositories'
@@ -218,6 +242,11 @@ func TokenPage(host, kind string) string {
 	case KindGitea:
 		// https://docs.codeberg.org/advanced/access-token/
 		return "https://" + host + "/user/settings/applications"
+	case KindBitbucketDC:
+		// Personal tokens: "Profile picture > Manage account > HTTP access
+		// tokens"; a project's or repository's: its settings, "HTTP access
+		// tokens": https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html
+		return "https://" + host + " (Manage account > HTTP access tokens, or the project's or repository's settings > HTTP access tokens)"
 	}
 	return NewTokenURL(credential.HostName(host))
 }

@@ -199,3 +199,18 @@ func SSHRemotePrefixes(host string) []string {
 // Known are the hosts whose SSH remotes are worth switching to HTTPS even
 // when no token is stored for them yet.
 var Known = []string{"github.com", "gitlab.com", "bitbucket.org", "codeberg.org", "huggingface.co"}
+
+// HTTPSPathForSSH is the path of the HTTPS URL of the repository an SSH
+// remote names with path, on a forge of kind: on Bitbucket Data Center
+// the HTTPS URLs put scm/ before the project and repository that SSH URLs
+// name (ssh://git@HOST:7999/PROJECT/repo.git is
+// https://HOST/scm/PROJECT/repo.git, the two clone links its API gives,
+// as in https://github.com/jenkinsci/bitbucket-branch-source-plugin/issues/813);
+// path itself on the others. An instance served under a context path
+// (https://HOST/bitbucket/scm/...) is not known from the SSH URL.
+func HTTPSPathForSSH(kind, path string) string {
+	if kind == KindBitbucketDC && !strings.HasPrefix(path, "scm/") {
+		return "scm/" + path
+	}
+	return path
+}

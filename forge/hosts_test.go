@@ -91,6 +91,11 @@ func TestForgeKinds(t *testing.T) {
 		{"huggingface.co:8443", "", "hf_x", KindHuggingFace, HuggingFaceUsername, false},
 		{"hub.example.com", "", "hf_x", "", "", false}, // an hf_ token says nothing of its host
 		{"example.com", "", "0123", "", "", false},
+		// Bitbucket Data Center: no name says it; its BBDC- tokens do, and
+		// login remembers the host; the username comes from the server.
+		{"git.acme.example:7990", "", "BBDC-abc", KindBitbucketDC, "", false},
+		{"git.acme.example", KindBitbucketDC, "MDM0MjM5NDc2MDxx", KindBitbucketDC, "", false},
+		{"bitbucket.org", "", "BBDC-abc", KindBitbucket, "", true},
 	} {
 		kind := Kind(tc.host, tc.remembered, tc.token)
 		if kind != tc.kind {
@@ -115,10 +120,11 @@ func TestKinds(t *testing.T) {
 		}
 		seen[k] = true
 	}
+	seen[KindBitbucketDC] = true // self-hosted only: login asks the host
 	if len(seen) != len(Kinds) {
 		t.Errorf("Kinds %q has a forge no host names", Kinds)
 	}
-	if got, want := KindsList(), "GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket or Hugging Face"; got != want {
+	if got, want := KindsList(), "GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket, Bitbucket Data Center or Hugging Face"; got != want {
 		t.Errorf("KindsList() = %q, want %q", got, want)
 	}
 }
@@ -175,5 +181,26 @@ func TestOwnerPlaceholder(t *testing.T) {
 		if got := OwnerPlaceholder(tc.kind, tc.path); got != tc.want {
 			t.Errorf("OwnerPlaceholder(%q, %q) = %q, want %q", tc.kind, tc.path, got, tc.want)
 		}
+	}
+}
+
+// Bitbucket Data Center's SSH remotes (ssh://git@HOST:7999/PROJECT/repo.git)
+// are https://HOST/scm/PROJECT/repo.git; other forges keep the path.
+func TestHTTPSPathForSSH(t *testing.T) {
+	for _, tc := range []struct{ kind, path, want string }{
+		{KindBitbucketDC, "PROJ/repo.git", "scm/PROJ/repo.git"},
+		{KindBitbucketDC, "~carol/repo.git", "scm/~carol/repo.git"},
+		{KindBitbucketDC, "scm/PROJ/repo.git", "scm/PROJ/repo.git"},
+		{KindBitbucket, "acme/app.git", "acme/app.git"},
+		{KindGitLab, "grp/app.git", "grp/app.git"},
+		{"", "PROJ/repo.git", "PROJ/repo.git"},
+	} {
+		if got := HTTPSPathForSSH(tc.kind, tc.path); got != tc.want {
+			t.Errorf("HTTPSPathForSSH(%q, %q) = %q, want %q", tc.kind, tc.path, got, tc.want)
+		}
+	}
+	if !strings.Contains(TokenPage("git.acme.example:7990", KindBitbucketDC), "https://git.acme.example:7990 (Manage account > HTTP access tokens") ||
+		Scopes(KindBitbucketDC) == "" || Shape(KindBitbucketDC) == "" {
+		t.Error("Bitbucket Data Center has no token page, scopes or shape to name in messages")
 	}
 }

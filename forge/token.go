@@ -41,10 +41,20 @@ var tokenFormats = []tokenFormat{
 	{BitbucketAPITokenPrefix, "Bitbucket API token", "Bitbucket"},
 	{BitbucketAccessTokenPrefix, "Bitbucket access token", "Bitbucket"},
 	{BitbucketAppPasswordPrefix, "Bitbucket app password", "Bitbucket"},
+	{BitbucketDCTokenPrefix, "Bitbucket Data Center HTTP access token", KindBitbucketDC},
 	// Hugging Face shows its user access tokens as "hf_..."
 	// (https://huggingface.co/docs/hub/security-tokens).
 	{HuggingFacePrefix, "Hugging Face user access token", KindHuggingFace},
 }
+
+// BitbucketDCTokenPrefix starts the HTTP access tokens of recent Bitbucket
+// Data Center versions (BBDC- and 40 to 50 more characters, the shape
+// secret scanners match: https://github.com/trufflesecurity/trufflehog/pull/4883).
+// Atlassian's pages do not document it, and older versions issue tokens
+// without a prefix (Atlassian's own example is "MDM0MjM5NDc2MDxx...":
+// https://confluence.atlassian.com/display/BITBUCKETSERVER071/Personal+access+tokens),
+// so no Bitbucket Data Center token is refused for lacking it.
+const BitbucketDCTokenPrefix = "BBDC-"
 
 // HuggingFacePrefix starts every Hugging Face user access token.
 const HuggingFacePrefix = "hf_"
@@ -66,6 +76,8 @@ func Shape(kind string) string {
 		return "Gitea and Forgejo tokens are 40 hex characters"
 	case KindHuggingFace:
 		return "Hugging Face user access tokens start with hf_"
+	case KindBitbucketDC:
+		return "recent Bitbucket Data Center HTTP access tokens start with BBDC-"
 	}
 	return ""
 }
@@ -228,7 +240,7 @@ func CheckToken(host, token string) (TokenInfo, error) {
 		if len(body) < hfMinBody {
 			return info, &TokenError{fmt.Sprintf("%s is too short: %d characters after %s, at least %d expected (cut off while copying?)", f.kind, len(body), f.prefix, hfMinBody)}
 		}
-	case "glcbt-", GitLabDeployTokenPrefix, BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix:
+	case "glcbt-", GitLabDeployTokenPrefix, BitbucketAPITokenPrefix, BitbucketAccessTokenPrefix, BitbucketAppPasswordPrefix, BitbucketDCTokenPrefix:
 		// No published length or alphabet: accepted as they are.
 	default: // ghp_ gho_ ghu_ ghs_ ghr_
 		if i := firstBad(body, func(c byte) bool { return isAlnum(c) }); i >= 0 {

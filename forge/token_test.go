@@ -127,6 +127,13 @@ func TestCheckToken(t *testing.T) {
 		{"GitHub token for huggingface.co", "huggingface.co", classic, "this is a GitHub classic personal access token (ghp_...), but the host is huggingface.co; use --host with the GitHub host (Hugging Face user access tokens start with hf_)", "", ""},
 		{"Hugging Face token for github.com", "github.com", hfToken, "this is a Hugging Face user access token (hf_...), but the host is github.com; use --host with the Hugging Face host", "", ""},
 		{"Hugging Face token for gitlab.com", "gitlab.com", hfToken, "but the host is gitlab.com", "", ""},
+
+		// Bitbucket Data Center: BBDC- tokens on a self-hosted host; older
+		// versions' tokens have no prefix and are that host's business.
+		{"Bitbucket Data Center token", "git.acme.example:7990", "BBDC-" + strings.Repeat("Mz4@+/_-", 6), "", "Bitbucket Data Center HTTP access token", ""},
+		{"older Bitbucket Data Center token", "git.acme.example", "MDM0MjM5NDc2MDxxxxxxxxxxxxxxxxxxxxx", "", "", ""},
+		{"Bitbucket Data Center token for bitbucket.org", "bitbucket.org", "BBDC-" + strings.Repeat("k", 44), "this is a Bitbucket Data Center HTTP access token (BBDC-...), but the host is bitbucket.org; use --host with the Bitbucket Data Center host", "", ""},
+		{"Bitbucket Data Center token for github.com", "github.com", "BBDC-" + strings.Repeat("k", 44), "but the host is github.com", "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -164,6 +171,7 @@ func TestMaskToken(t *testing.T) {
 		{"glpat-abc", "glpat-****"}, // too little after the prefix to show any
 		{"hf_" + strings.Repeat("q", 30) + "WXYZ", "hf_****WXYZ"},
 		{"hf_user", "hf_****"},
+		{"BBDC-" + strings.Repeat("k", 40) + "WXYZ", "BBDC-****WXYZ"},
 	}
 	for _, tc := range tests {
 		if got := MaskToken(tc.token); got != tc.want {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
@@ -13,6 +14,20 @@ import (
 
 // EraseCheckTimeout bounds how long git's erase waits for the forge.
 const EraseCheckTimeout = 3 * time.Second
+
+// Secret is the token c carries, for asking its forge about it: the
+// password, or the credential of a bearer entry (authtype=Bearer, as
+// Bitbucket Data Center project and repository tokens are stored); false
+// when c carries neither.
+func Secret(c credential.Credential) (string, bool) {
+	switch {
+	case c.HasPassword && c.Password != "":
+		return c.Password, true
+	case strings.EqualFold(c.AuthType, "Bearer") && c.Credential != "":
+		return c.Credential, true
+	}
+	return "", false
+}
 
 // KeepOnErase is the check git's erase runs for a known forge before it
 // forgets a token: git calls erase after any 401 or 403, also when the
@@ -24,17 +39,19 @@ const EraseCheckTimeout = 3 * time.Second
 // the caller erases as git expects. The caller decides whether checks are
 // on at all (GIT_CREDENTIAL_PAT_VERIFY=0 turns them off).
 func KeepOnErase(ctx context.Context, client *http.Client, c credential.Credential) (keep bool, why string) {
-	if !c.HasPassword || c.Password == "" || c.Protocol != "https" {
+	token, ok := Secret(c)
+	if !ok || c.Protocol != "https" {
 		return false, ""
 	}
-	kind := forge.Kind(c.Host, Remembered(c.Host), c.Password)
+	kind := forge.Kind(c.Host, Remembered(c.Host), token)
+	c.SetPassword(token)
 	api, err := BaseFor(c, kind)
 	if err != nil || api == "" {
 		return false, ""
 	}
 	ctx, cancel := context.WithTimeout(ctx, EraseCheckTimeout)
 	defer cancel()
-	v, err := Verify(ctx, client, kind, api, c.Password)
+	v, err := Verify(ctx, client, kind, api, token)
 	where := c.Protocol + "://" + c.Host
 	if c.Path != "" {
 		where += "/" + c.Path

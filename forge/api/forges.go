@@ -38,14 +38,17 @@ func Base(host, kind string) (string, error) {
 		return "https://" + host + "/api/v1", nil
 	case forge.KindHuggingFace:
 		return huggingFaceAPI(host), nil
+	case forge.KindBitbucketDC:
+		return bitbucketDCAPI(host), nil
 	}
 	return "", nil
 }
 
 // Verify asks the API of host's forge about token: GitHub's GET /user,
 // GitLab's GET /personal_access_tokens/self, Gitea's GET /user, Azure
-// DevOps' organization repositories, Bitbucket's repository, Hugging
-// Face's GET /whoami-v2 (api from BaseFor).
+// DevOps' organization repositories, Bitbucket's repository, Bitbucket
+// Data Center's projects and user, Hugging Face's GET /whoami-v2 (api
+// from BaseFor).
 func Verify(ctx context.Context, client *http.Client, kind, api, token string) (Verification, error) {
 	switch kind {
 	case forge.KindGitLab:
@@ -58,6 +61,8 @@ func Verify(ctx context.Context, client *http.Client, kind, api, token string) (
 		return VerifyBitbucket(ctx, client, api, token)
 	case forge.KindHuggingFace:
 		return VerifyHuggingFace(ctx, client, api, token)
+	case forge.KindBitbucketDC:
+		return VerifyBitbucketDC(ctx, client, api, token)
 	}
 	return VerifyGitHub(ctx, client, api, token)
 }

@@ -28,6 +28,12 @@ type Verification struct {
 	// expiry (Azure DevOps, Bitbucket), so a zero Expires says nothing;
 	// elsewhere a zero Expires is a token that does not expire.
 	ExpiryUnknown bool
+	// BearerOnly is set for a token that works only as a bearer token
+	// (Authorization: Bearer), never as a password with a username: a
+	// Bitbucket Data Center project or repository token (or one whose
+	// user the server did not name). git sends such a credential from
+	// version 2.46 on (authtype=Bearer, credential=TOKEN).
+	BearerOnly bool
 }
 
 // Reasons a verification fails. ErrUnreachable means "could not ask": the

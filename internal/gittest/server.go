@@ -33,6 +33,8 @@ type Server struct {
 	total, unauth int
 	passwords     []string     // the Basic auth password of each request that had one
 	stderr        bytes.Buffer // git-http-backend stderr, logged if the test fails
+	apiPrefix     string       // requests under it go to api (HandleAPI)
+	api           http.Handler
 }
 
 // StartServer starts a server that is closed on t.Cleanup. It has no users
@@ -158,7 +160,25 @@ func (s *Server) NewRepo(t testing.TB, name string) string {
 
 func trim(s string) string { return strings.TrimSpace(s) }
 
+// HandleAPI serves the requests whose path starts with prefix with h,
+// with no Basic auth check: a forge's API on the host git clones from
+// (Bitbucket Data Center's /rest/ beside its /scm/ repositories), so a
+// token is verified and used on one host.
+func (s *Server) HandleAPI(prefix string, h http.Handler) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.apiPrefix, s.api = prefix, h
+}
+
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	api := s.api
+	isAPI := api != nil && strings.HasPrefix(r.URL.Path, s.apiPrefix)
+	s.mu.Unlock()
+	if isAPI {
+		api.ServeHTTP(w, r)
+		return
+	}
 	user, ok := s.authenticate(r)
 	if !ok {
 		w.Header().Set("WWW-Authenticate", `Basic realm="gittest"`)
