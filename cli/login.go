@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"time"
@@ -714,13 +713,11 @@ func (o LoginOptions) bitbucketDC(ctx context.Context, c *credential.Credential,
 // (BearerGitVersion or later), and its version as git prints it ("an
 // unknown version" when it cannot be read: then the answer is no).
 func gitSendsBearer(ctx context.Context) (bool, string) {
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, "git", "version").Output()
+	out, err := programVersion(ctx, "git")
 	if err != nil {
 		return false, "an unknown version"
 	}
-	v := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(string(out)), "git version "))
+	v := strings.TrimPrefix(out, "git version ")
 	var major, minor int
 	if _, err := fmt.Sscanf(v, "%d.%d", &major, &minor); err != nil {
 		return false, credential.Printable(v)
