@@ -640,7 +640,7 @@ func (d *doctor) checkTokens() {
 // checkOnline asks the API of each stored token's forge (GitHub, GitLab,
 // Gitea/Forgejo, Azure DevOps per organization, Bitbucket access tokens
 // per repository, Bitbucket Data Center, bearer entries included, Hugging
-// Face) about it: valid, rejected (revoked or expired),
+// Face, Gerrit with the stored username) about it: valid, rejected (revoked or expired),
 // insufficient (lacks a scope git needs), or in need of SSO authorization.
 // Tokens are never printed, only masked.
 func (d *doctor) checkOnline() {
@@ -668,7 +668,7 @@ func (d *doctor) checkOnline() {
 			}
 			continue
 		}
-		v, err := forgeapi.Verify(d.ctx, d.HTTP, kind, api, token)
+		v, err := forgeapi.VerifyFor(d.ctx, d.HTTP, kind, api, withToken)
 		switch {
 		case err == nil && v.Missing != "":
 			d.add("online", StatusWarn, forge.TokenPage(c.Host, kind), "token %s for %s is valid but insufficient: it lacks %s (git needs %s)", maskedSecret(c), c.URL(), v.Missing, forge.Scopes(kind))

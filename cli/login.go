@@ -25,7 +25,7 @@ import (
 // DefaultUsername is stored with a token when --username is not given.
 // GitHub, GitLab, Gitea/Forgejo, Azure DevOps and Hugging Face accept any
 // non-empty username with a token; this one says what the password is.
-// Bitbucket checks the username, so there --username is required.
+// Bitbucket and Gerrit check the username, so there --username is required.
 const DefaultUsername = forge.GitHubUsername
 
 // StoreRef is the store a command works on, and how the user named it.
@@ -249,8 +249,8 @@ func VerifyDisabled() bool { return LoginOptions{}.verifyOff() }
 // from an earlier login, or told by the token's shape; for any other host,
 // when verification is on, its API is asked whether it is Gitea or
 // Forgejo (GET /api/v1/version), then whether it is Bitbucket Data Center
-// (GET /rest/api/1.0/application-properties), no token sent; a yes is
-// remembered.
+// (GET /rest/api/1.0/application-properties), then Gerrit (GET
+// /config/server/version), no token sent; a yes is remembered.
 func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string {
 	kind := forge.Kind(host, forgeapi.Remembered(host), token)
 	if kind != "" || o.verifyOff() {
@@ -258,17 +258,21 @@ func (o LoginOptions) forgeKind(ctx context.Context, host, token string) string 
 	}
 	probe, cancel := context.WithTimeout(ctx, forgeapi.EraseCheckTimeout)
 	defer cancel()
-	if _, ok := forgeapi.ProbeGitea(probe, o.HTTP, host); ok {
-		if err := forgeapi.Remember(host, forge.KindGitea); err != nil {
-			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs Gitea or Forgejo, but remembering that failed: %v\n", host, err)
+	for _, p := range []struct {
+		kind, runs string
+		ask        func(context.Context, *http.Client, string) (string, bool)
+	}{
+		{forge.KindGitea, "Gitea or Forgejo", forgeapi.ProbeGitea},
+		{forge.KindBitbucketDC, forge.KindBitbucketDC, forgeapi.ProbeBitbucketDC},
+		{forge.KindGerrit, "Gerrit", forgeapi.ProbeGerrit},
+	} {
+		if _, ok := p.ask(probe, o.HTTP, host); !ok {
+			continue
 		}
-		return forge.KindGitea
-	}
-	if _, ok := forgeapi.ProbeBitbucketDC(probe, o.HTTP, host); ok {
-		if err := forgeapi.Remember(host, forge.KindBitbucketDC); err != nil {
-			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs %s, but remembering that failed: %v\n", host, forge.KindBitbucketDC, err)
+		if err := forgeapi.Remember(host, p.kind); err != nil {
+			fmt.Fprintf(o.Stderr, "git-credential-pat: warning: %s runs %s, but remembering that failed: %v\n", host, p.runs, err)
 		}
-		return forge.KindBitbucketDC
+		return p.kind
 	}
 	return ""
 }
@@ -295,7 +299,7 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 		}
 		return v, false, nil
 	}
-	v, err = forgeapi.Verify(ctx, o.HTTP, kind, api, token)
+	v, err = forgeapi.VerifyFor(ctx, o.HTTP, kind, api, withToken)
 	switch {
 	case errors.Is(err, forgeapi.ErrUnreachable):
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: could not verify the token (%v); storing it unverified\n", err)
@@ -431,7 +435,7 @@ func (o LoginOptions) forgeUsername(c *credential.Credential, kind, token string
 	if o.Username != "" || strings.Contains(o.Host, "@") {
 		return nil
 	}
-	if why := forge.UsernameNeeded(c.Host, token); why != "" {
+	if why := forge.UsernameNeededFor(kind, c.Host, token); why != "" {
 		return errors.New("login: " + why + "; nothing was stored")
 	}
 	if u := forge.DefaultUsernameAt(kind, c.Host, c.Path, token); u != "" {

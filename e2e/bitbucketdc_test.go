@@ -41,7 +41,7 @@ func newBitbucketDC(t *testing.T, e *gittest.Env) *bitbucketDC {
 	b := &bitbucketDC{srv: gittest.StartServer(t), users: map[string]string{bbdcPersonal: "carol", bbdcLegacy: "carol", bbdcProject: "project-1-bot"}}
 	b.host = strings.TrimPrefix(b.srv.URL, "https://")
 	b.srv.AddUser("carol", bbdcPersonal)
-	b.srv.HandleAPI("/rest/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b.srv.Handle("/rest/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/rest/api/1.0/application-properties" {
 			w.Write([]byte(`{"version":"9.4.2","buildNumber":"9004002","buildDate":"1712345678901","displayName":"Bitbucket"}`))
 			return

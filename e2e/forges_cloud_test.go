@@ -378,7 +378,7 @@ func TestForgeHuggingFace(t *testing.T) {
 	// would ask.
 	other := []string{"--file", filepath.Join(e.Home, "other-creds")}
 	credential(t, e, other, "approve", "url=https://git.example.org", "username=alice", "password=0123abcd")
-	if none := cloudRun(t, e, exe, "", append(other, "doctor", "--online")...); !strings.Contains(none.stdout, "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket, Bitbucket Data Center or Hugging Face tokens to check online") {
+	if none := cloudRun(t, e, exe, "", append(other, "doctor", "--online")...); !strings.Contains(none.stdout, "no GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket, Bitbucket Data Center, Hugging Face or Gerrit tokens to check online") {
 		t.Errorf("doctor --online with no forge's token: %+v", none)
 	}
 

@@ -27,7 +27,7 @@ const (
 )
 
 // Kinds are the forges the helper knows, in the order messages name them.
-var Kinds = []string{KindGitHub, KindGitLab, KindGitea, KindAzure, KindBitbucket, KindBitbucketDC, KindHuggingFace}
+var Kinds = []string{KindGitHub, KindGitLab, KindGitea, KindAzure, KindBitbucket, KindBitbucketDC, KindHuggingFace, KindGerrit}
 
 // KindsList names every forge in Kinds for a message: "GitHub, GitLab,
 // ... or Hugging Face".
@@ -247,6 +247,8 @@ func TokenPage(host, kind string) string {
 		// tokens"; a project's or repository's: its settings, "HTTP access
 		// tokens": https://confluence.atlassian.com/bitbucketserver/personal-access-tokens-939515499.html
 		return "https://" + host + " (Manage account > HTTP access tokens, or the project's or repository's settings > HTTP access tokens)"
+	case KindGerrit:
+		return gerritTokenPage(host)
 	}
 	return NewTokenURL(credential.HostName(host))
 }

@@ -121,10 +121,11 @@ func TestKinds(t *testing.T) {
 		seen[k] = true
 	}
 	seen[KindBitbucketDC] = true // self-hosted only: login asks the host
+	seen[KindGerrit] = true      // always self-hosted: login asks the host (forge/api.ProbeGerrit)
 	if len(seen) != len(Kinds) {
 		t.Errorf("Kinds %q has a forge no host names", Kinds)
 	}
-	if got, want := KindsList(), "GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket, Bitbucket Data Center or Hugging Face"; got != want {
+	if got, want := KindsList(), "GitHub, GitLab, Gitea/Forgejo, Azure DevOps, Bitbucket, Bitbucket Data Center, Hugging Face or Gerrit"; got != want {
 		t.Errorf("KindsList() = %q, want %q", got, want)
 	}
 }

@@ -51,7 +51,7 @@ func KeepOnErase(ctx context.Context, client *http.Client, c credential.Credenti
 	}
 	ctx, cancel := context.WithTimeout(ctx, EraseCheckTimeout)
 	defer cancel()
-	v, err := Verify(ctx, client, kind, api, token)
+	v, err := VerifyFor(ctx, client, kind, api, c)
 	where := c.Protocol + "://" + c.Host
 	if c.Path != "" {
 		where += "/" + c.Path
@@ -61,6 +61,9 @@ func KeepOnErase(ctx context.Context, client *http.Client, c credential.Credenti
 		return true, fmt.Sprintf("kept the token for %s: it is valid, but %v", c.Host, err)
 	case err != nil:
 		return false, ""
+	}
+	if kind == forge.KindGerrit {
+		return true, gerritKeepWhy(c.Host, where)
 	}
 	why = fmt.Sprintf("kept the token for %s: %s's API says it is still valid, so %s refused it for another reason: the token does not cover this repository (another owner or organization, SSO not authorized, or a missing scope", c.Host, kind, where)
 	if s := forge.Scopes(kind); s != "" {

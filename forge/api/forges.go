@@ -40,6 +40,8 @@ func Base(host, kind string) (string, error) {
 		return huggingFaceAPI(host), nil
 	case forge.KindBitbucketDC:
 		return bitbucketDCAPI(host), nil
+	case forge.KindGerrit:
+		return gerritAPI(host), nil
 	}
 	return "", nil
 }
@@ -48,7 +50,7 @@ func Base(host, kind string) (string, error) {
 // GitLab's GET /personal_access_tokens/self, Gitea's GET /user, Azure
 // DevOps' organization repositories, Bitbucket's repository, Bitbucket
 // Data Center's projects and user, Hugging Face's GET /whoami-v2 (api
-// from BaseFor).
+// from BaseFor). Gerrit checks the username too: see VerifyFor.
 func Verify(ctx context.Context, client *http.Client, kind, api, token string) (Verification, error) {
 	switch kind {
 	case forge.KindGitLab:
@@ -63,8 +65,20 @@ func Verify(ctx context.Context, client *http.Client, kind, api, token string) (
 		return VerifyHuggingFace(ctx, client, api, token)
 	case forge.KindBitbucketDC:
 		return VerifyBitbucketDC(ctx, client, api, token)
+	case forge.KindGerrit:
+		return VerifyGerrit(ctx, client, api, "", token) // not verified: no username
 	}
 	return VerifyGitHub(ctx, client, api, token)
+}
+
+// VerifyFor is Verify for the credential c as it is stored: its password
+// is the token, and on Gerrit, which authenticates the username with it
+// (VerifyGerrit), its username goes along.
+func VerifyFor(ctx context.Context, client *http.Client, kind, api string, c credential.Credential) (Verification, error) {
+	if kind == forge.KindGerrit {
+		return VerifyGerrit(ctx, client, api, c.Username, c.Password)
+	}
+	return Verify(ctx, client, kind, api, c.Password)
 }
 
 func do(ctx context.Context, client *http.Client, method, url string, body []byte, header map[string]string) (*http.Response, []byte, error) {

@@ -42,6 +42,10 @@ func TestAPIRedirectsAreNotFollowed(t *testing.T) {
 				_, err := VerifyHuggingFace(ctx, api.Client(), api.URL+"/api", "hf_SECRET")
 				return err
 			}},
+			{"Gerrit", func() error {
+				_, err := VerifyGerrit(ctx, api.Client(), api.URL, "alice", "gerrit-SECRET")
+				return err
+			}},
 			{"GitLab rotate", func() error {
 				_, _, err := RotateGitLab(ctx, api.Client(), api.URL+"/api/v4", "glpat-SECRET", time.Now().Add(time.Hour))
 				return err

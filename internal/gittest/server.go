@@ -31,10 +31,9 @@ type Server struct {
 	anyUserToken  string            // if set, any non-empty username with this token
 	ownerTokens   map[string]string // first path segment -> the only token it accepts
 	total, unauth int
-	passwords     []string     // the Basic auth password of each request that had one
-	stderr        bytes.Buffer // git-http-backend stderr, logged if the test fails
-	apiPrefix     string       // requests under it go to api (HandleAPI)
-	api           http.Handler
+	passwords     []string                // the Basic auth password of each request that had one
+	stderr        bytes.Buffer            // git-http-backend stderr, logged if the test fails
+	routes        map[string]http.Handler // path prefix -> a forge's API (Handle)
 }
 
 // StartServer starts a server that is closed on t.Cleanup. It has no users
@@ -160,23 +159,32 @@ func (s *Server) NewRepo(t testing.TB, name string) string {
 
 func trim(s string) string { return strings.TrimSpace(s) }
 
-// HandleAPI serves the requests whose path starts with prefix with h,
-// with no Basic auth check: a forge's API on the host git clones from
-// (Bitbucket Data Center's /rest/ beside its /scm/ repositories), so a
-// token is verified and used on one host.
-func (s *Server) HandleAPI(prefix string, h http.Handler) {
+// Handle serves the requests whose path starts with prefix with h
+// instead of git, and without the server's Basic auth check: a forge's API
+// beside its git repositories on one host (Bitbucket Data Center's /rest/
+// beside its /scm/ repositories, Gerrit's /config/server/version and
+// /a/accounts/self), so a token is verified and used on one host.
+func (s *Server) Handle(prefix string, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.apiPrefix, s.api = prefix, h
+	if s.routes == nil {
+		s.routes = map[string]http.Handler{}
+	}
+	s.routes[prefix] = h
 }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	api := s.api
-	isAPI := api != nil && strings.HasPrefix(r.URL.Path, s.apiPrefix)
+	var route http.Handler
+	longest := -1
+	for prefix, h := range s.routes { // the longest prefix wins, as in http.ServeMux
+		if strings.HasPrefix(r.URL.Path, prefix) && len(prefix) > longest {
+			route, longest = h, len(prefix)
+		}
+	}
 	s.mu.Unlock()
-	if isAPI {
-		api.ServeHTTP(w, r)
+	if route != nil {
+		route.ServeHTTP(w, r)
 		return
 	}
 	user, ok := s.authenticate(r)
