@@ -75,6 +75,7 @@ type LoginOptions struct {
 	Stderr io.Writer
 	Now    func() time.Time
 
+	bearer bool          // rotate: the entry replaced is a bearer entry (authtype=Bearer)
 	gitURL string        // GitURL, kept by Login for afterLogin's helper check
 	given  *LoginOptions // the options before Login fills in the configured username, for TokenLines
 }
@@ -686,7 +687,8 @@ var BearerGitVersion = [2]int{2, 46}
 // names (forgeapi.VerifyBitbucketDC) is used; a token the server calls a
 // bearer token only is stored as one (authtype=Bearer, credential=TOKEN,
 // no username or password), with a warning when git is older than 2.46,
-// which cannot send it; and with neither (verification off or not
+// which cannot send it, as is a token rotate puts in place of a bearer
+// entry without verification; and with neither (verification off or not
 // answered) login refuses and asks for the username.
 func (o LoginOptions) bitbucketDC(ctx context.Context, c *credential.Credential, v forgeapi.Verification, verified bool) error {
 	given := o.Username != "" || strings.Contains(o.Host, "@")
@@ -698,7 +700,9 @@ func (o LoginOptions) bitbucketDC(ctx context.Context, c *credential.Credential,
 	case given && verified && v.BearerOnly:
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s did not confirm that this is a personal token of %s; if git is refused, it is a project or repository token, which works only as a bearer token: log in again without --username\n", c.Host, c.Username)
 	case given:
-	case verified && v.BearerOnly:
+	case verified && v.BearerOnly, !verified && o.bearer:
+		// Unverified, rotate keeps a bearer entry one: the token it
+		// replaces was a project or repository token.
 		token := c.Password
 		c.Password, c.HasPassword = "", false
 		c.Username, c.HasUsername = "", false

@@ -33,7 +33,7 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	for _, e := range entries {
 		if e.Protocol == want.Protocol && strings.EqualFold(e.Host, want.Host) &&
 			(o.Path == "" && o.Owner == "" || strings.EqualFold(e.Path, want.Path)) &&
-			(o.Username == "" || e.Username == o.Username) && e.HasPassword &&
+			(o.Username == "" || e.Username == o.Username) && holdsToken(e) &&
 			// Entries of one key are one: the new token replaces them all.
 			!slices.ContainsFunc(matches, func(m credential.Credential) bool { return credential.SameKey(m, e) }) {
 			matches = append(matches, e)
@@ -52,6 +52,7 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	}
 	old := matches[0]
 	o.Host, o.Protocol, o.Owner, o.Path, o.Username = old.Host, old.Protocol, "", old.Path, old.Username
+	o.bearer = !old.HasPassword && old.Credential != ""
 	if o.ViaAPI {
 		if err := rotateViaAPI(ctx, o, old); err != nil {
 			return err
@@ -70,6 +71,14 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 		}
 	}
 	return nil
+}
+
+// holdsToken reports whether e holds a token rotate can replace: a
+// password, or the credential of a bearer entry (authtype=Bearer, as
+// login stores a Bitbucket Data Center project or repository token).
+func holdsToken(e credential.Credential) bool {
+	_, ok := forgeapi.Secret(e)
+	return ok || e.HasPassword
 }
 
 func pathSuffix(p string) string {

@@ -21,6 +21,7 @@ const (
 	bbdcLegacy   = "MDM0MjM5NDc2MDLegacyPersonalToken0002"
 	bbdcProject  = "BBDC-Mz4ProjectToken00000000000000000000000003"
 	bbdcRevoked  = "BBDC-Mz4RevokedToken00000000000000000000000004"
+	bbdcProject2 = "BBDC-Mz4ProjectToken00000000000000000000000005"
 )
 
 // bitbucketDC is a Bitbucket Data Center on one local HTTPS host: git
@@ -38,7 +39,7 @@ type bitbucketDC struct {
 }
 
 func newBitbucketDC(t *testing.T, e *gittest.Env) *bitbucketDC {
-	b := &bitbucketDC{srv: gittest.StartServer(t), users: map[string]string{bbdcPersonal: "carol", bbdcLegacy: "carol", bbdcProject: "project-1-bot"}}
+	b := &bitbucketDC{srv: gittest.StartServer(t), users: map[string]string{bbdcPersonal: "carol", bbdcLegacy: "carol", bbdcProject: "project-1-bot", bbdcProject2: "project-1-bot"}}
 	b.host = strings.TrimPrefix(b.srv.URL, "https://")
 	b.srv.AddUser("carol", bbdcPersonal)
 	b.srv.Handle("/rest/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -234,5 +235,87 @@ func TestBitbucketDCDoctorEraseRemotes(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(file); !strings.Contains(string(data), bbdcPersonal) {
 		t.Fatalf("erase removed the valid token:\n%s", data)
+	}
+}
+
+// A project token stored as a bearer entry (authtype=Bearer, no username
+// or password) for its project (--owner scm/PROJ) is one the commands
+// meet like any other: rotate replaces it (as a bearer entry again when
+// verification is off), and logout removes it.
+func TestBitbucketDCBearerEntry(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		revoke bool     // Bitbucket rejects the stored token before the command
+		stdin  string   // "" for git's erase of the stored token
+		args   []string // the command after --file FILE
+		stdout []string
+		stderr []string
+		holds  []string // tokens the file holds afterwards
+		lacks  []string // tokens it does not
+	}{
+		{name: "rotate", stdin: bbdcProject2, args: []string{"rotate", "--host", "HOST", "--owner", "scm/PROJ"},
+			stdout: []string{"Replaced Bitbucket Data Center HTTP access token BBDC-****0005 for https://HOST/scm/PROJ in store file, as a bearer token (authtype=Bearer)"},
+			holds:  []string{bbdcProject2}, lacks: []string{bbdcProject}},
+		{name: "rotate with verification off", stdin: bbdcProject2, args: []string{"rotate", "--no-verify", "--host", "HOST"},
+			stdout: []string{"Replaced Bitbucket Data Center HTTP access token BBDC-****0005 for https://HOST/scm/PROJ in store file, as a bearer token (authtype=Bearer)"},
+			holds:  []string{bbdcProject2}, lacks: []string{bbdcProject}},
+		{name: "logout", args: []string{"logout", "--host", "HOST"},
+			stdout: []string{"Removed https://HOST/scm/PROJ (Bearer BBDC-****0003) from store file"},
+			lacks:  []string{bbdcProject}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			b := newBitbucketDC(t, e)
+			file := filepath.Join(e.Home, "creds")
+			fill := strings.NewReplacer("HOST", b.host).Replace
+			if tr := cmdsRun(t, e, e.Home, bbdcProject, "--file", file, "login", "--host", b.host, "--owner", "scm/PROJ"); tr.code != 0 || !strings.Contains(tr.stdout, "as a bearer token") {
+				t.Fatalf("project token login: %+v", tr)
+			}
+			if tc.revoke {
+				b.mu.Lock()
+				delete(b.users, bbdcProject)
+				b.mu.Unlock()
+			}
+			var tr transcript
+			if tc.args == nil {
+				// git 2.46's erase after a refused bearer token, with
+				// credential.useHttpPath as login set it for the owner.
+				_, stderr, code := runBin(t, e, "capability[]=authtype\nprotocol=https\nhost="+b.host+"\npath=scm/PROJ/repo.git\nauthtype=Bearer\ncredential="+bbdcProject+"\n", "--file", file, "erase")
+				tr = transcript{stderr: stderr, code: code}
+			} else {
+				var args []string
+				for _, a := range tc.args {
+					args = append(args, fill(a))
+				}
+				tr = cmdsRun(t, e, e.Home, tc.stdin, append([]string{"--file", file}, args...)...)
+			}
+			if tr.code != 0 {
+				t.Fatalf("exit %d: %+v", tr.code, tr)
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(tr.stdout, fill(w)) {
+					t.Errorf("stdout lacks %q:\n%s", fill(w), tr.stdout)
+				}
+			}
+			for _, w := range tc.stderr {
+				if !strings.Contains(tr.stderr, fill(w)) {
+					t.Errorf("stderr lacks %q:\n%s", fill(w), tr.stderr)
+				}
+			}
+			if strings.Contains(tr.stdout+tr.stderr, bbdcProject) || strings.Contains(tr.stdout+tr.stderr, bbdcProject2) {
+				t.Fatal("a token was printed")
+			}
+			data, _ := os.ReadFile(file)
+			for _, tok := range tc.holds {
+				if !strings.Contains(string(data), tok) {
+					t.Errorf("the file lacks %s:\n%s", tok, data)
+				}
+			}
+			for _, tok := range tc.lacks {
+				if strings.Contains(string(data), tok) {
+					t.Errorf("the file still holds %s:\n%s", tok, data)
+				}
+			}
+		})
 	}
 }
