@@ -305,12 +305,20 @@ func Specificity(q, stored Credential) int {
 
 // Erasable is the rule for erase: git's Match with the password, plus, when
 // git says which token failed, any entry holding that same token whose path
-// covers the request (the host-wide or owner token that was just rejected).
+// covers the request (the host-wide or owner token that was just rejected):
+// the same password, or the same bearer credential (git 2.46's erase of an
+// authtype=Bearer credential, which names no password).
 func Erasable(q, stored Credential) bool {
 	if Match(q, stored, true) {
 		return true
 	}
-	return q.hasPass() && stored.hasPass() && q.Password == stored.Password && Covers(q, stored)
+	switch {
+	case q.hasPass():
+		return stored.hasPass() && q.Password == stored.Password && Covers(q, stored)
+	case q.Credential != "":
+		return q.Credential == stored.Credential && strings.EqualFold(q.AuthType, stored.AuthType) && Covers(q, stored)
+	}
+	return false
 }
 
 // SameKey reports whether a and b are the same entry for storage: a newer

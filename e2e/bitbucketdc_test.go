@@ -241,7 +241,9 @@ func TestBitbucketDCDoctorEraseRemotes(t *testing.T) {
 // A project token stored as a bearer entry (authtype=Bearer, no username
 // or password) for its project (--owner scm/PROJ) is one the commands
 // meet like any other: rotate replaces it (as a bearer entry again when
-// verification is off), and logout removes it.
+// verification is off), git's erase for a repository under it removes it
+// once Bitbucket rejects it and keeps it (saying why) while Bitbucket
+// still accepts it, and logout removes it.
 func TestBitbucketDCBearerEntry(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -259,6 +261,10 @@ func TestBitbucketDCBearerEntry(t *testing.T) {
 		{name: "rotate with verification off", stdin: bbdcProject2, args: []string{"rotate", "--no-verify", "--host", "HOST"},
 			stdout: []string{"Replaced Bitbucket Data Center HTTP access token BBDC-****0005 for https://HOST/scm/PROJ in store file, as a bearer token (authtype=Bearer)"},
 			holds:  []string{bbdcProject2}, lacks: []string{bbdcProject}},
+		{name: "erase of a revoked token", revoke: true,
+			lacks: []string{bbdcProject}},
+		{name: "erase of a valid token", holds: []string{bbdcProject},
+			stderr: []string{"kept the token for HOST: Bitbucket Data Center's API says it is still valid, so https://HOST/scm/PROJ/repo.git refused it for another reason"}},
 		{name: "logout", args: []string{"logout", "--host", "HOST"},
 			stdout: []string{"Removed https://HOST/scm/PROJ (Bearer BBDC-****0003) from store file"},
 			lacks:  []string{bbdcProject}},

@@ -147,6 +147,20 @@ var Scenarios = []Scenario{
 		get(q("protocol=https", "host=github.com", "path=other/repo.git")),
 		get(q("protocol=https", "host=github.com", "path=acme/repo.git"), "username=u", "password=good"),
 	}},
+	// git 2.46's erase after a refused bearer token names the path
+	// (useHttpPath, as login sets it for an owner token) and the
+	// credential: the owner's or host-wide bearer entry holding it goes.
+	{"a rejected bearer credential is erased wherever it covers the request", []Step{
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "authtype=Bearer", "credential=bad"),
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/PROJ", "authtype=Bearer", "credential=bad2"),
+		store("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/KEEP", "authtype=Bearer", "credential=good"),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/PROJ/repo.git", "authtype=Bearer", "credential=bad2"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/PROJ/repo.git"), "capability[]=authtype", "authtype=Bearer", "credential=bad"),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/OTHER/repo.git", "authtype=Bearer", "credential=bad"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/OTHER/repo.git")),
+		erase("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/KEEP/repo.git", "authtype=Bearer", "credential=bad"),
+		get(q("capability[]=authtype", "protocol=https", "host=bearer.tld", "path=scm/KEEP/repo.git"), "capability[]=authtype", "authtype=Bearer", "credential=good"),
+	}},
 	{"an empty host matches only entries without a host", []Step{
 		store("protocol=https", "host=example.com", "username=u", "password=hosted"),
 		get(q("protocol=https"), "username=u", "password=hosted"), // no host at all: any host, as in git
