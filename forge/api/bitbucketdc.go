@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/git-credential-pat/git-credential-pat/credential"
 )
@@ -79,8 +78,8 @@ func VerifyBitbucketDC(ctx context.Context, client *http.Client, api, token stri
 	}
 	v := Verification{ExpiryUnknown: true, BearerOnly: true}
 	name := resp.Header.Get(bitbucketDCUserHeader)
-	if name == "" || strings.ContainsFunc(name, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return v, nil
+	if !StorableLogin(name) {
+		return v, nil // no username git could send: the bearer token works anyway
 	}
 	resp, body, err = do(ctx, client, http.MethodGet, api+"/users/"+url.PathEscape(name), nil, auth)
 	if err != nil || resp.StatusCode != http.StatusOK {

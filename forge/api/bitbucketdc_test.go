@@ -44,6 +44,9 @@ func fakeBitbucketDC(t *testing.T, tokens map[string]string) (*httptest.Server, 
 			json.NewEncoder(w).Encode(map[string]any{"name": "carol", "slug": "carol", "type": "NORMAL", "active": true})
 		case r.URL.Path == "/rest/api/1.0/users/"+user && user == "bot-acme":
 			json.NewEncoder(w).Encode(map[string]any{"name": "bot-acme", "slug": "bot-acme", "type": "SERVICE", "active": true})
+		case r.URL.Path == "/rest/api/1.0/users/"+user && strings.HasPrefix(user, "odd"):
+			// A person whose name the server gives as it pleases.
+			json.NewEncoder(w).Encode(map[string]any{"name": user, "slug": "odd", "type": "NORMAL", "active": true})
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}
@@ -54,7 +57,22 @@ func fakeBitbucketDC(t *testing.T, tokens map[string]string) (*httptest.Server, 
 
 func TestVerifyBitbucketDC(t *testing.T) {
 	const personal, project, nameless, hidden = "BBDC-personal000000000000000000000000000000000", "BBDC-project0000000000000000000000000000000000", "MDM0MjM5NDc2MDnameless00000000000", "MDM0MjM5NDc2MDhiddenuser0000000"
-	srv, auths := fakeBitbucketDC(t, map[string]string{personal: "carol", project: "bot-acme", nameless: "", hidden: "dave"})
+	// Names the server may send in X-AUSERNAME, and confirm as a person's,
+	// that are no username to store for git: a C1 control (NEL), a
+	// bidirectional override, a colon (which Basic auth cannot carry),
+	// and one far longer than any user name (longer than a line of git's
+	// credential protocol as this helper reads it).
+	odd := map[string]string{
+		"BBDC-oddc1000000000000000000000000000000000000":  "odd\u0085carol",
+		"BBDC-oddbidi00000000000000000000000000000000000": "odd\u202ecarol",
+		"BBDC-oddcolon0000000000000000000000000000000000": "odd:carol",
+		"BBDC-oddhuge00000000000000000000000000000000000": "odd" + strings.Repeat("a", 70<<10),
+	}
+	tokens := map[string]string{personal: "carol", project: "bot-acme", nameless: "", hidden: "dave"}
+	for tok, name := range odd {
+		tokens[tok] = name
+	}
+	srv, auths := fakeBitbucketDC(t, tokens)
 	host := strings.TrimPrefix(srv.URL, "https://")
 	ctx := context.Background()
 	api, err := Base(host, forge.KindBitbucketDC)
@@ -72,6 +90,10 @@ func TestVerifyBitbucketDC(t *testing.T) {
 		{"no user named: bearer only", nameless, "", true, nil},
 		{"user not readable: bearer only", hidden, "", true, nil},
 		{"unknown token: rejected", "BBDC-revoked000000000000000000000000000000000", "", false, ErrTokenRejected},
+		{"a C1 control in the name: bearer only", "BBDC-oddc1000000000000000000000000000000000000", "", true, nil},
+		{"a bidi override in the name: bearer only", "BBDC-oddbidi00000000000000000000000000000000000", "", true, nil},
+		{"a colon in the name: bearer only", "BBDC-oddcolon0000000000000000000000000000000000", "", true, nil},
+		{"a huge name: bearer only", "BBDC-oddhuge00000000000000000000000000000000000", "", true, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			*auths = nil

@@ -36,6 +36,23 @@ type Verification struct {
 	BearerOnly bool
 }
 
+// maxLoginBytes bounds a username learned from a forge's answer: user
+// names on the forges are far shorter (Bitbucket Data Center's and
+// GitHub's at most 255 and 39 characters), and a longer one would not fit
+// a line of git's credential protocol as this helper reads it
+// (credential.MaxLineBytes).
+const maxLoginBytes = 255
+
+// StorableLogin reports whether name, a user name a forge's answer gave,
+// may be stored as the username git sends with the token: not empty,
+// printable as it is (credential.Printable leaves it unchanged: no
+// newline, NUL, control character or bidirectional override), without a
+// colon, which HTTP Basic auth cannot carry in a user-id (RFC 7617), and
+// at most maxLoginBytes long.
+func StorableLogin(name string) bool {
+	return name != "" && len(name) <= maxLoginBytes && !strings.Contains(name, ":") && credential.Printable(name) == name
+}
+
 // Reasons a verification fails. ErrUnreachable means "could not ask": the
 // token may be fine, and callers store it with a note that it is unverified.
 var (
