@@ -264,7 +264,7 @@ func TestBitbucketDCBearerEntry(t *testing.T) {
 		{name: "erase of a revoked token", revoke: true,
 			lacks: []string{bbdcProject}},
 		{name: "erase of a valid token", holds: []string{bbdcProject},
-			stderr: []string{"kept the token for HOST: Bitbucket Data Center's API says it is still valid, so https://HOST/scm/PROJ/repo.git refused it for another reason"}},
+			stderr: []string{"kept the token for HOST: Bitbucket Data Center's API says it is still valid, so https://HOST/scm/PROJ/repo.git refused it for another reason", "git-credential-pat login --host HOST --owner scm/PROJECT"}},
 		{name: "logout", args: []string{"logout", "--host", "HOST"},
 			stdout: []string{"Removed https://HOST/scm/PROJ (Bearer BBDC-****0003) from store file"},
 			lacks:  []string{bbdcProject}},

@@ -101,8 +101,12 @@ var huggingFaceKinds = []string{"datasets", "spaces"}
 // answers for the owner of the repository at path: "OWNER", or on Hugging
 // Face "datasets/OWNER" and "spaces/OWNER" for its datasets and Spaces,
 // whose owner is the second segment (an owner token for "OWNER" does not
-// cover them).
+// cover them), and on Bitbucket Data Center "scm/PROJECT", the project
+// its HTTPS repository URLs name after scm/ (HTTPSPathForSSH).
 func OwnerPlaceholder(kind, path string) string {
+	if kind == KindBitbucketDC {
+		return "scm/PROJECT"
+	}
 	if kind == KindHuggingFace {
 		first, _, _ := strings.Cut(path, "/")
 		for _, k := range huggingFaceKinds {

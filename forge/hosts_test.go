@@ -169,7 +169,8 @@ func TestHuggingFaceHosts(t *testing.T) {
 }
 
 // The --owner a message suggests covers the repository: on Hugging Face a
-// dataset's or Space's owner comes after datasets/ or spaces/.
+// dataset's or Space's owner comes after datasets/ or spaces/, on
+// Bitbucket Data Center a project after scm/.
 func TestOwnerPlaceholder(t *testing.T) {
 	for _, tc := range []struct{ kind, path, want string }{
 		{KindHuggingFace, "acme/model", "OWNER"},
@@ -178,6 +179,9 @@ func TestOwnerPlaceholder(t *testing.T) {
 		{KindHuggingFace, "", "OWNER"},
 		{KindGitHub, "datasets/acme", "OWNER"}, // only Hugging Face puts a kind first
 		{KindGitLab, "grp/app.git", "OWNER"},
+		// Bitbucket Data Center's HTTPS repositories are scm/PROJECT/repo.
+		{KindBitbucketDC, "scm/PROJ/repo.git", "scm/PROJECT"},
+		{KindBitbucketDC, "", "scm/PROJECT"},
 	} {
 		if got := OwnerPlaceholder(tc.kind, tc.path); got != tc.want {
 			t.Errorf("OwnerPlaceholder(%q, %q) = %q, want %q", tc.kind, tc.path, got, tc.want)
