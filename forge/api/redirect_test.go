@@ -42,6 +42,10 @@ func TestAPIRedirectsAreNotFollowed(t *testing.T) {
 				_, err := VerifyHuggingFace(ctx, api.Client(), api.URL+"/api", "hf_SECRET")
 				return err
 			}},
+			{"Bitbucket Data Center", func() error {
+				_, err := VerifyBitbucketDC(ctx, api.Client(), api.URL+"/rest/api/1.0", "BBDC-SECRET")
+				return err
+			}},
 			{"Gerrit", func() error {
 				_, err := VerifyGerrit(ctx, api.Client(), api.URL, "alice", "gerrit-SECRET")
 				return err
