@@ -311,7 +311,9 @@ func (o LoginOptions) verify(ctx context.Context, c *credential.Credential, kind
 	case err != nil:
 		return v, false, fmt.Errorf("login: token refused: %v; nothing was stored", err)
 	}
-	if o.Username == "" && v.Login != "" && !strings.Contains(o.Host, "@") {
+	// The login is the server's word: stored only when git can send it
+	// (else the forge's default username stays, which it accepts too).
+	if o.Username == "" && forgeapi.StorableLogin(v.Login) && !strings.Contains(o.Host, "@") {
 		c.SetUsername(v.Login)
 	}
 	if c.PasswordExpiryUTC == 0 && !v.Expires.IsZero() {

@@ -69,6 +69,10 @@ func newForgeAPI(t *testing.T, e *gittest.Env, gitea bool, tokens map[string]str
 			f.tokens[glRotated] = "valid"
 			f.mu.Unlock()
 			json.NewEncoder(w).Encode(map[string]any{"name": "laptop", "active": true, "revoked": false, "scopes": []string{"api"}, "expires_at": r.URL.Query().Get("expires_at"), "token": glRotated})
+		case r.URL.Path == "/api/v1/user" && gitea && state == "hostile":
+			// A login no username may be: git's protocol and the file
+			// would carry a NEL, a newline and a forged field.
+			json.NewEncoder(w).Encode(map[string]any{"login": "carol\u0085\nhost=evil.example"})
 		case r.URL.Path == "/api/v1/user" && gitea:
 			w.Write([]byte(`{"login":"carol"}`))
 		default:
@@ -172,18 +176,36 @@ func TestGitLabDeployTokenNotSentToTheAPI(t *testing.T) {
 	}
 }
 
-// What a forge's API answers (a token's name, its scopes) reaches the
-// terminal without control characters.
+// What a forge's API answers (a token's name, its scopes, an account's
+// login) reaches the terminal without control characters, and a login no
+// username may be is not stored: the token goes with the default username,
+// and git's get answers with it.
 func TestForgeAnswersPrintedSafely(t *testing.T) {
-	e := gittest.NewEnv(t)
-	f := newForgeAPI(t, e, false, map[string]string{glGood: "hostile"})
-	file := filepath.Join(e.Home, "creds")
-	tr := cmdsRun(t, e, e.Home, glGood, "login", "--file", file, "--host", f.host)
-	if tr.code != 0 || !strings.Contains(tr.stdout, `the token "laptop?[2J?[31mFAKE?[0m" is active`) {
-		t.Fatalf("login: %+v", tr)
-	}
-	if strings.ContainsAny(tr.stdout+tr.stderr, "\x1b\x07") {
-		t.Fatalf("login passes the API's control characters on: %q", tr.stdout+tr.stderr)
+	for _, tc := range []struct {
+		name, token string
+		gitea       bool
+		stdout      string
+		username    string // stored with the token
+	}{
+		{"GitLab token name and scopes", glGood, false, `the token "laptop?[2J?[31mFAKE?[0m" is active`, "oauth2"},
+		{"Gitea login", giteaGood, true, "the token belongs to carol??host=evil.example", "x-access-token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			f := newForgeAPI(t, e, tc.gitea, map[string]string{tc.token: "hostile"})
+			file := filepath.Join(e.Home, "creds")
+			tr := cmdsRun(t, e, e.Home, tc.token, "login", "--file", file, "--host", f.host)
+			if tr.code != 0 || !strings.Contains(tr.stdout, tc.stdout) {
+				t.Fatalf("login: %+v", tr)
+			}
+			if strings.ContainsAny(tr.stdout+tr.stderr, "\x1b\x07\u0085") {
+				t.Fatalf("login passes the API's control characters on: %q", tr.stdout+tr.stderr)
+			}
+			out, stderr, code := runBin(t, e, "protocol=https\nhost="+f.host+"\n", "--file", file, "get")
+			if code != 0 || !strings.HasPrefix(out, "username="+tc.username+"\npassword="+tc.token+"\n") {
+				t.Fatalf("get: exit %d, %q, %s", code, out, stderr)
+			}
+		})
 	}
 }
 
