@@ -87,5 +87,6 @@ func (g *eraseGuard) holds(ctx context.Context, q credential.Credential) bool {
 	if err != nil {
 		return true
 	}
-	return have.Password != "" && selects(have)
+	_, secret := forgeapi.Secret(have) // a password, or a bearer entry's credential
+	return secret && selects(have)
 }
