@@ -24,11 +24,8 @@ func bitbucketDCAPI(host string) string { return "https://" + host + "/rest/api/
 // "displayName": "Bitbucket"}: the System Maintenance group of
 // https://developer.atlassian.com/server/bitbucket/rest/v807/api-group-system-maintenance/
 func ProbeBitbucketDC(ctx context.Context, client *http.Client, host string) (version string, ok bool) {
-	if ok, _ := askableHost(host); !ok {
-		return "", false
-	}
-	resp, body, err := do(ctx, client, http.MethodGet, bitbucketDCAPI(host)+"/application-properties", nil, nil)
-	if err != nil || resp.StatusCode != http.StatusOK {
+	body, ok := probe(ctx, client, bitbucketDCAPI(host)+"/application-properties", host)
+	if !ok {
 		return "", false
 	}
 	var p struct {

@@ -245,8 +245,8 @@ func VerifyGitea(ctx context.Context, client *http.Client, api, token string) (V
 // https://HOST/api/v1/version (no token is sent), which both answer with
 // {"version": "..."}: https://docs.gitea.com/api/1.22/#tag/miscellaneous/operation/getVersion
 func ProbeGitea(ctx context.Context, client *http.Client, host string) (version string, ok bool) {
-	resp, body, err := do(ctx, client, http.MethodGet, "https://"+host+"/api/v1/version", nil, nil)
-	if err != nil || resp.StatusCode != http.StatusOK {
+	body, ok := probe(ctx, client, "https://"+host+"/api/v1/version", host)
+	if !ok {
 		return "", false
 	}
 	var v struct {
@@ -256,6 +256,20 @@ func ProbeGitea(ctx context.Context, client *http.Client, host string) (version 
 		return "", false
 	}
 	return v.Version, true
+}
+
+// probe asks url, on host, whether host runs a forge: with no token, and
+// only of a host an API may be asked (askableHost). ok is a 200 answer,
+// whose body the forge's probe reads.
+func probe(ctx context.Context, client *http.Client, url, host string) (body []byte, ok bool) {
+	if ok, _ := askableHost(host); !ok {
+		return nil, false
+	}
+	resp, body, err := do(ctx, client, http.MethodGet, url, nil, nil)
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil, false
+	}
+	return body, true
 }
 
 // forgesFile is where login remembers which forge a self-hosted host runs

@@ -45,11 +45,8 @@ func gerritAPI(host string) string { return "https://" + host }
 // prefix:
 // https://gerrit-review.googlesource.com/Documentation/rest-api-config.html#get-version
 func ProbeGerrit(ctx context.Context, client *http.Client, host string) (version string, ok bool) {
-	if ok, _ := askableHost(host); !ok {
-		return "", false
-	}
-	resp, body, err := do(ctx, client, http.MethodGet, gerritAPI(host)+"/config/server/version", nil, nil)
-	if err != nil || resp.StatusCode != http.StatusOK {
+	body, ok := probe(ctx, client, gerritAPI(host)+"/config/server/version", host)
+	if !ok {
 		return "", false
 	}
 	b, ok := gerritJSON(body)
