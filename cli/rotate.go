@@ -59,6 +59,15 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 		}
 	} else if err := Login(ctx, o); err != nil {
 		return err
+	} else if old.AuthType != "" && !old.HasPassword {
+		// A bearer entry the new token did not replace in place (Bitbucket
+		// Data Center's answer made it a person's token, stored under their
+		// username): remove the old one, which git would still be offered.
+		// The erase names its credential, so a bearer entry login just
+		// wrote with the same key is not it.
+		if err := o.Store.Erase(ctx, old); err != nil && !errors.Is(err, credential.ErrNotFound) {
+			return fmt.Errorf("rotate: stored the new token, but removing the old bearer entry %s failed: %w; remove it with: git-credential-pat %slogout --host %s", old.URL(), err, o.flagPrefix(), shellQuote(old.Host))
+		}
 	}
 	// Older versions copied an owner's or host-wide token to each
 	// repository git pushed to; such a copy still answers for its path.

@@ -261,6 +261,10 @@ func TestBitbucketDCBearerEntry(t *testing.T) {
 		{name: "rotate with verification off", stdin: bbdcProject2, args: []string{"rotate", "--no-verify", "--host", "HOST"},
 			stdout: []string{"Replaced Bitbucket Data Center HTTP access token BBDC-****0005 for https://HOST/scm/PROJ in store file, as a bearer token (authtype=Bearer)"},
 			holds:  []string{bbdcProject2}, lacks: []string{bbdcProject}},
+		// Regression test: the new entry has another key (carol's), and
+		// the old bearer entry stayed beside it.
+		{name: "rotate to a personal token", stdin: bbdcPersonal, args: []string{"rotate", "--host", "HOST", "--owner", "scm/PROJ"},
+			holds: []string{bbdcPersonal}, lacks: []string{bbdcProject}},
 		{name: "erase of a revoked token", revoke: true,
 			lacks: []string{bbdcProject}},
 		{name: "erase of a valid token", holds: []string{bbdcProject},
