@@ -546,6 +546,15 @@ func (d *doctor) loginFix(c credential.Credential) string {
 	return s
 }
 
+// usernameNeeded is forge.UsernameNeededFor for a stored token, on the
+// forge its host is known or remembered to run, without the command it
+// names (doctor names its own, with the store's flags).
+func usernameNeeded(c credential.Credential) string {
+	why := forge.UsernameNeededFor(forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password), c.Host, c.Password)
+	why, _, _ = strings.Cut(why, "; run: ")
+	return why
+}
+
 // checkReferences lists the entries whose password looks like a secret
 // reference but is not marked as one: such a password is sent as it is,
 // never resolved. It came through git's store, which takes any password a
@@ -603,6 +612,13 @@ func (d *doctor) checkTokens() {
 			own := c
 			own.Username = "DEPLOY_TOKEN_USERNAME"
 			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s: %s", maskedSecret(c), c.URL(), forge.WrongUsername(c.Password, c.Username))
+		case (c.Username == "" || c.Username == DefaultUsername) && usernameNeeded(c) != "":
+			// git sends the placeholder login stores when it knows no
+			// username, and this forge checks it: git is refused.
+			bad++
+			own := c
+			own.Username = "YOUR_USERNAME"
+			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s goes with %q: %s", maskedSecret(c), c.URL(), c.Username, usernameNeeded(c))
 		case forge.OrgInPath(c.Host) && c.Path == "":
 			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
 		}

@@ -505,6 +505,45 @@ func TestDoctorFlagsADeployTokenUnderAGenericUsername(t *testing.T) {
 	}
 }
 
+// A token stored under the placeholder username login uses when it knows
+// none (x-access-token), on a forge that checks the username (a host
+// remembered as Gerrit; bitbucket.org for a token that is not an API or
+// access token), is refused by the server: doctor fails it and names the
+// login with the account's username. A forge that takes any username
+// (GitHub) passes.
+func TestDoctorFlagsAPlaceholderUsernameWhereTheForgeChecksIt(t *testing.T) {
+	for _, tc := range []struct {
+		name, host, token, want string
+	}{
+		{"Gerrit", "review.example.org", "gerrit-http-credential-0001", "Gerrit checks the username that goes with an HTTP credential"},
+		{"bitbucket.org", "bitbucket.org", "plain-bitbucket-secret-0001", "bitbucket.org checks the username that goes with this token"},
+		{"GitHub", "github.com", cmdsToken("ghp_", rand1), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := gittest.NewEnv(t)
+			state := filepath.Join(e.Home, ".local", "state", "git-credential-pat") // where login remembers forges
+			if err := os.MkdirAll(state, 0o700); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, filepath.Join(state, "forges"), "review.example.org\tGerrit\n")
+			file := filepath.Join(e.Home, "creds")
+			store := []string{"--file", file}
+			credential(t, e, store, "approve", "url=https://"+tc.host, "username=x-access-token", "password="+tc.token)
+			tr := cmdsRun(t, e, e.Home, "", append(store, "doctor")...)
+			fix := "fix: git-credential-pat --file " + file + " login --host " + tc.host + " --username YOUR_USERNAME\n"
+			switch {
+			case tc.want == "" && strings.Contains(tr.stdout, "fail  tokens"):
+				t.Fatalf("doctor fails the token:\n%s", tr.stdout)
+			case tc.want != "" && (tr.code != 1 || !strings.Contains(tr.stdout, "fail  tokens") || !strings.Contains(tr.stdout, tc.want) || !strings.Contains(tr.stdout, fix)):
+				t.Fatalf("doctor: want %q and %q\n%s%s", tc.want, fix, tr.stdout, tr.stderr)
+			}
+			if strings.Contains(tr.stdout+tr.stderr, tc.token) {
+				t.Fatal("doctor printed the token")
+			}
+		})
+	}
+}
+
 // A token git stored into two stores (two lines of ours) is asked about
 // once by doctor --online, and reported once. Regression test: the forge's
 // API was asked once per store.
