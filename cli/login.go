@@ -699,6 +699,10 @@ func (o LoginOptions) bitbucketDC(ctx context.Context, c *credential.Credential,
 		// The login is the server's word: printable, as verify shows it.
 		return fmt.Errorf("login: %s says the token belongs to %s, and Bitbucket Data Center takes a personal token only with its owner's username, not %s; run: git-credential-pat %slogin --host %s --username %s; nothing was stored",
 			c.Host, credential.Printable(v.Login), c.Username, o.flagPrefix(), c.Host, shellQuote(credential.Printable(v.Login)))
+	case given && verified && v.Service != "":
+		// The name is the server's word: printable, as verify shows it.
+		return fmt.Errorf("login: %s says the token acts as %s, the service user of a project or repository token, which Bitbucket Data Center takes only as a bearer token, never with a username (%s); run: git-credential-pat %slogin --host %s (without --username); nothing was stored",
+			c.Host, credential.Printable(v.Service), c.Username, o.flagPrefix(), c.Host)
 	case given && verified && v.BearerOnly:
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s did not confirm that this is a personal token of %s; if git is refused, it is a project or repository token, which works only as a bearer token: log in again without --username\n", c.Host, c.Username)
 	case given:

@@ -124,6 +124,10 @@ func TestBitbucketDCLogin(t *testing.T) {
 			stderr: []string{"login: token refused: the forge rejected the token (401 Authentication failed. Please check your credentials and try again.): it is revoked, expired or mistyped; nothing was stored"}},
 		{name: "another user's name: refused", token: bbdcPersonal, args: []string{"--username", "dave"}, verify: "1", code: 1,
 			stderr: []string{"login: HOST says the token belongs to carol, and Bitbucket Data Center takes a personal token only with its owner's username, not dave; run: git-credential-pat --file FILE login --host HOST --username carol; nothing was stored"}},
+		// Regression test: the project token was stored for git's Basic
+		// auth with the given username, which Bitbucket refuses.
+		{name: "project token with --username: refused", token: bbdcProject, args: []string{"--username", "carol"}, verify: "1", code: 1,
+			stderr: []string{"login: HOST says the token acts as project-1-bot, the service user of a project or repository token, which Bitbucket Data Center takes only as a bearer token, never with a username (carol); run: git-credential-pat --file FILE login --host HOST (without --username); nothing was stored"}},
 		{name: "verification off, no username: refused", token: bbdcPersonal, verify: "0", code: 1,
 			stderr: []string{"login: a Bitbucket Data Center personal HTTP access token goes with your own Bitbucket username; run: git-credential-pat login --host HOST --username YOUR_USERNAME"}},
 		{name: "verification off, --username: stored for git's Basic auth", token: bbdcPersonal, args: []string{"--username", "carol"}, verify: "0",

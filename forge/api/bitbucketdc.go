@@ -86,8 +86,14 @@ func VerifyBitbucketDC(ctx context.Context, client *http.Client, api, token stri
 		Name string `json:"name"`
 		Type string `json:"type"`
 	}
-	if json.Unmarshal(body, &u) == nil && u.Type == "NORMAL" && u.Name == name {
+	if json.Unmarshal(body, &u) != nil || u.Name != name {
+		return v, nil
+	}
+	switch u.Type {
+	case "NORMAL":
 		v.Login, v.BearerOnly = name, false
+	case "SERVICE": // a project's or repository's token acts as one
+		v.Service = name
 	}
 	return v, nil
 }

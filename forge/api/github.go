@@ -34,6 +34,10 @@ type Verification struct {
 	// user the server did not name). git sends such a credential from
 	// version 2.46 on (authtype=Bearer, credential=TOKEN).
 	BearerOnly bool
+	// Service names the user a token acts as when the forge says it is no
+	// person (a Bitbucket Data Center project or repository token's
+	// service user): such a token never goes with a username.
+	Service string
 }
 
 // maxLoginBytes bounds a username learned from a forge's answer: user
