@@ -403,18 +403,7 @@ func TestPushWithEachForgesUsername(t *testing.T) {
 				!strings.Contains(tr.stdout, "https://"+strings.ReplaceAll(tc.username, "+", "%2B")+"@"+host) { // as git writes a URL's user
 				t.Fatalf("login: %+v", tr)
 			}
-			h := helperArgs(store...)
-			work := filepath.Join(e.Home, "work")
-			e.MustGit(t, "", "", append(h, "clone", repo, work)...)
-			if err := os.WriteFile(filepath.Join(work, "hello.txt"), []byte("hi\n"), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			e.MustGit(t, work, "", "add", "hello.txt")
-			e.MustGit(t, work, "", "commit", "-m", "hello")
-			e.MustGit(t, work, "", append(h, "push", "origin", "HEAD:main")...)
-			if calls := e.AskpassCalls(); len(calls) != 0 {
-				t.Fatalf("git prompted: %q", calls)
-			}
+			cloneCommitPush(t, e, helperArgs(store...), repo, filepath.Join(e.Home, "work"), "hello.txt", "HEAD:main")
 		})
 	}
 }

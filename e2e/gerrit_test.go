@@ -134,18 +134,7 @@ func TestGerrit(t *testing.T) {
 	}
 
 	// git clones and pushes a change for review with the stored credential.
-	h := helperArgs(store...)
-	work := filepath.Join(e.Home, "work")
-	e.MustGit(t, "", "", append(h, "clone", repo, work)...)
-	if err := os.WriteFile(filepath.Join(work, "fix.txt"), []byte("fix\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	e.MustGit(t, work, "", "add", "fix.txt")
-	e.MustGit(t, work, "", "commit", "-m", "fix")
-	e.MustGit(t, work, "", append(h, "push", "origin", "HEAD:refs/for/main")...)
-	if calls := e.AskpassCalls(); len(calls) != 0 {
-		t.Fatalf("git prompted: %q", calls)
-	}
+	cloneCommitPush(t, e, helperArgs(store...), repo, filepath.Join(e.Home, "work"), "fix.txt", "HEAD:refs/for/main")
 
 	tr = cmdsRun(t, e, e.Home, "", append(store, "doctor", "--online")...)
 	noSecret(tr)

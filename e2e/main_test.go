@@ -74,6 +74,24 @@ func helperArgs(flags ...string) []string {
 	return []string{"-c", "credential.helper=", "-c", "credential.helper=" + helperLine(flags...)}
 }
 
+// cloneCommitPush clones repo into work through git with args (our
+// helper's -c lines), commits file there and pushes HEAD to ref, failing
+// the test if git prompted for anything: the whole round trip a person
+// makes once a token is stored.
+func cloneCommitPush(t *testing.T, e *gittest.Env, args []string, repo, work, file, ref string) {
+	t.Helper()
+	e.MustGit(t, "", "", append(args, "clone", repo, work)...)
+	if err := os.WriteFile(filepath.Join(work, file), []byte(file+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e.MustGit(t, work, "", "add", file)
+	e.MustGit(t, work, "", "commit", "-m", file)
+	e.MustGit(t, work, "", append(args, "push", "origin", ref)...)
+	if calls := e.AskpassCalls(); len(calls) != 0 {
+		t.Fatalf("git prompted: %q", calls)
+	}
+}
+
 // credential runs `git credential ACTION` with our helper and returns stdout.
 func credential(t *testing.T, e *gittest.Env, flags []string, action string, in ...string) string {
 	t.Helper()
