@@ -546,13 +546,15 @@ func (d *doctor) loginFix(c credential.Credential) string {
 	return s
 }
 
-// usernameNeeded is forge.UsernameNeededFor for a stored token, on the
-// forge its host is known or remembered to run, without the command it
-// names (doctor names its own, with the store's flags).
+// usernameNeeded is why a stored token needs a username of its own
+// (forge.UsernameNeededWhy), on the forge its host is known or remembered
+// to run: "" when it does not, or when it has one (not the placeholder
+// login stores when it knows none).
 func usernameNeeded(c credential.Credential) string {
-	why := forge.UsernameNeededFor(forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password), c.Host, c.Password)
-	why, _, _ = strings.Cut(why, "; run: ")
-	return why
+	if c.Username != "" && c.Username != DefaultUsername {
+		return ""
+	}
+	return forge.UsernameNeededWhy(forge.Kind(c.Host, forgeapi.Remembered(c.Host), c.Password), c.Host, c.Password)
 }
 
 // checkReferences lists the entries whose password looks like a secret
@@ -602,6 +604,10 @@ func (d *doctor) checkTokens() {
 	}
 	bad, unknown := 0, 0
 	for _, c := range d.tokens {
+		var needsUser string // read once: it may read the remembered forges
+		if c.HasPassword && !backends.LooksLikeReference(c.Password) {
+			needsUser = usernameNeeded(c)
+		}
 		switch {
 		case !c.HasPassword || backends.LooksLikeReference(c.Password):
 		case forge.Of(c.Host) == forge.KindBitbucket && strings.HasPrefix(c.Password, forge.BitbucketAppPasswordPrefix):
@@ -612,13 +618,13 @@ func (d *doctor) checkTokens() {
 			own := c
 			own.Username = "DEPLOY_TOKEN_USERNAME"
 			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s: %s", maskedSecret(c), c.URL(), forge.WrongUsername(c.Password, c.Username))
-		case (c.Username == "" || c.Username == DefaultUsername) && usernameNeeded(c) != "":
+		case needsUser != "":
 			// git sends the placeholder login stores when it knows no
 			// username, and this forge checks it: git is refused.
 			bad++
 			own := c
 			own.Username = "YOUR_USERNAME"
-			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s goes with %q: %s", maskedSecret(c), c.URL(), c.Username, usernameNeeded(c))
+			d.add("tokens", StatusFail, d.loginFix(own), "token %s for %s goes with %q: %s", maskedSecret(c), c.URL(), c.Username, needsUser)
 		case forge.OrgInPath(c.Host) && c.Path == "":
 			d.add("tokens", StatusWarn, "git-credential-pat "+d.flagPrefix()+"login --host "+shellQuote(c.Host)+" --owner ORG", "token %s for %s: %s", maskedSecret(c), c.URL(), forge.AzureGlobalPATAdvice)
 		}

@@ -138,14 +138,42 @@ func WrongUsername(token, username string) string {
 // it (DefaultUsername). bitbucket.org checks the username of any token but
 // its API and access tokens, which have a fixed one; a GitLab deploy
 // token goes with its own.
-func UsernameNeeded(host, token string) string {
+func UsernameNeeded(host, token string) string { return usernameNeedOf("", host, token).message() }
+
+// UsernameNeededFor is UsernameNeeded for a forge whose kind is known
+// (login has asked the host): "" when any username works or the forge's
+// own goes with the token.
+func UsernameNeededFor(kind, host, token string) string {
+	return usernameNeedOf(kind, host, token).message()
+}
+
+// UsernameNeededWhy is UsernameNeededFor's reason alone, without the login
+// it names: for a command that names its own (doctor, with a store's
+// flags).
+func UsernameNeededWhy(kind, host, token string) string { return usernameNeedOf(kind, host, token).why }
+
+// usernameNeed is why a token needs the username given with it (why is ""
+// when it does not), the login that gives one (for host, with placeholder
+// as the username) and a note after it.
+type usernameNeed struct{ why, host, placeholder, note string }
+
+func usernameNeedOf(kind, host, token string) usernameNeed {
 	switch {
+	case kind == KindGerrit:
+		return usernameNeed{"Gerrit checks the username that goes with an HTTP credential: it must be your Gerrit account's username (shown at " + gerritTokenPage(host) + ")", host, "YOUR_GERRIT_USERNAME", ""}
 	case strings.HasPrefix(token, GitLabDeployTokenPrefix):
-		return "a GitLab deploy token goes with its own username, shown where it was created (gitlab+deploy-token-N unless chosen); run: git-credential-pat login --host " + host + " --username DEPLOY_TOKEN_USERNAME"
+		return usernameNeed{"a GitLab deploy token goes with its own username, shown where it was created (gitlab+deploy-token-N unless chosen)", host, "DEPLOY_TOKEN_USERNAME", ""}
 	case strings.EqualFold(credential.HostName(host), "bitbucket.org") && DefaultUsername(KindBitbucket, token) == "":
-		return "bitbucket.org checks the username that goes with this token; run: git-credential-pat login --host bitbucket.org --username YOUR_BITBUCKET_USERNAME (API tokens, ATATT..., and access tokens, ATCTT..., need none)"
+		return usernameNeed{"bitbucket.org checks the username that goes with this token", "bitbucket.org", "YOUR_BITBUCKET_USERNAME", " (API tokens, ATATT..., and access tokens, ATCTT..., need none)"}
 	}
-	return ""
+	return usernameNeed{}
+}
+
+func (n usernameNeed) message() string {
+	if n.why == "" {
+		return ""
+	}
+	return n.why + "; run: git-credential-pat login --host " + n.host + " --username " + n.placeholder + n.note
 }
 
 // sshHostAliases are SSH hosts whose HTTPS URLs live on another host: the
