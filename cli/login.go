@@ -122,11 +122,11 @@ func Login(ctx context.Context, o LoginOptions) error {
 	if info.Advice != "" {
 		fmt.Fprintln(o.Stderr, "git-credential-pat: note: "+info.Advice)
 	}
-	if name := strings.ToLower(credential.HostName(c.Host)); forge.SSHMainHost(name) != name {
+	name := strings.ToLower(credential.HostName(c.Host))
+	if main := forge.SSHMainHost(name); main != name {
 		// git asks for a token for the host of an HTTPS URL; this one's
 		// repositories are reached over HTTPS on another host (a request
 		// to it is redirected there, and git then asks for that host's).
-		main := forge.SSHMainHost(name)
 		fmt.Fprintf(o.Stderr, "git-credential-pat: note: %s is an SSH host; git's HTTPS remotes for its repositories are on %s, so git asks for the token there, not for %s: git-credential-pat %slogin --host %s\n", name, main, name, o.flagPrefix(), main)
 	}
 	kind := o.forgeKind(ctx, c.Host, token)
@@ -168,7 +168,7 @@ func Login(ctx context.Context, o LoginOptions) error {
 	}
 	line := fmt.Sprintf("%s %s %s for %s in store %s", verb, what, forge.MaskToken(token), c.URL(), o.Name)
 	if c.AuthType != "" {
-		line = fmt.Sprintf("%s %s %s for %s in store %s, as a bearer token (authtype=%s)", verb, what, forge.MaskToken(token), c.URL(), o.Name, c.AuthType)
+		line += ", as a bearer token (authtype=" + c.AuthType + ")"
 	}
 	if c.PasswordExpiryUTC != 0 {
 		line += fmt.Sprintf(" (%s, %s)", expiry.DescribeExpiry(c.PasswordExpiryUTC, now), time.Unix(c.PasswordExpiryUTC, 0).UTC().Format("2006-01-02 15:04 MST"))
@@ -631,7 +631,7 @@ func otherUsersLines(ctx context.Context, dir string, c credential.Credential) [
 	}
 	var users []string
 	for _, s := range scoped {
-		if s.user == "" || s.user == c.Username {
+		if s.user == "" {
 			continue
 		}
 		user := s.user

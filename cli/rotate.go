@@ -52,14 +52,14 @@ func Rotate(ctx context.Context, o LoginOptions) error {
 	}
 	old := matches[0]
 	o.Host, o.Protocol, o.Owner, o.Path, o.Username = old.Host, old.Protocol, "", old.Path, old.Username
-	o.bearer = !old.HasPassword && old.Credential != ""
+	o.bearer = !old.HasPassword && old.Credential != "" // holdsToken: a bearer entry
 	if o.ViaAPI {
 		if err := rotateViaAPI(ctx, o, old); err != nil {
 			return err
 		}
 	} else if err := Login(ctx, o); err != nil {
 		return err
-	} else if old.AuthType != "" && !old.HasPassword {
+	} else if o.bearer {
 		// A bearer entry the new token did not replace in place (Bitbucket
 		// Data Center's answer made it a person's token, stored under their
 		// username): remove the old one, which git would still be offered.
